@@ -1,0 +1,114 @@
+import type { z } from 'zod';
+import type { Viewer } from '../auth/viewer.js';
+import { AppError } from '../errors/app-error.js';
+import { endpoint, type Endpoint } from './endpoint.js';
+import type { ReadableResource, Listing } from './listing.js';
+
+export interface CrudOptions<C, U> {
+  /** Collection path with trailing slash, e.g. `/users/teams/`. */
+  readonly path: string;
+  readonly tag: string;
+  /** Human name for the summaries, e.g. "team". */
+  readonly noun: string;
+  readonly resource: ReadableResource;
+  readonly listing: Listing;
+  readonly output: z.ZodType;
+  readonly create?: { readonly body: z.ZodType<C>; run(viewer: Viewer, body: C): Promise<number> };
+  readonly update?: {
+    readonly put: z.ZodType<U>;
+    readonly patch: z.ZodType<Partial<U>>;
+    run(viewer: Viewer, id: number, body: Partial<U>): Promise<void>;
+  };
+  readonly remove?: (viewer: Viewer, id: number) => Promise<void>;
+}
+
+/** DRF's ModelViewSet routes for one resource: list, retrieve, and the writes it supports. */
+export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
+  const item = `${o.path}:id/`;
+  const endpoints: Endpoint[] = [
+    endpoint({
+      method: 'get',
+      path: o.path,
+      tag: o.tag,
+      summary: `Lists the ${o.noun}s you may see`,
+      list: { filters: o.resource.filters },
+      flex: true,
+      response: o.output,
+      async handler({ viewer, query, url }) {
+        return { body: await o.listing.list(o.resource, viewer, query, url) };
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: item,
+      tag: o.tag,
+      summary: `One ${o.noun}`,
+      flex: true,
+      response: o.output,
+      async handler({ viewer, params, query }) {
+        return { body: await o.listing.retrieve(o.resource, viewer, params.id ?? 0, query) };
+      },
+    }),
+  ];
+  const { create, update, remove } = o;
+  const answer = async (viewer: Viewer, id: number, query: Record<string, string | string[] | undefined>) => {
+    const object = await o.resource.find(viewer, id);
+    if (!object) throw AppError.notFound();
+    return o.listing.shape(o.resource.name, viewer, object, query);
+  };
+  if (create) {
+    endpoints.push(
+      endpoint({
+        method: 'post',
+        path: o.path,
+        tag: o.tag,
+        summary: `Creates a ${o.noun}`,
+        body: create.body,
+        response: o.output,
+        status: 201,
+        async handler({ viewer, body, query }) {
+          const id = await create.run(viewer, body);
+          return { status: 201, body: await answer(viewer, id, query) };
+        },
+      }),
+    );
+  }
+  if (update) {
+    for (const [method, body] of [
+      ['put', update.put],
+      ['patch', update.patch],
+    ] as const) {
+      endpoints.push(
+        endpoint({
+          method,
+          path: item,
+          tag: o.tag,
+          summary:
+            method === 'put' ? `Replaces a ${o.noun}'s fields` : `Changes some of a ${o.noun}'s fields`,
+          body,
+          response: o.output,
+          async handler({ viewer, params, body: input, query }) {
+            const id = params.id ?? 0;
+            await update.run(viewer, id, input);
+            return { body: await answer(viewer, id, query) };
+          },
+        }),
+      );
+    }
+  }
+  if (remove) {
+    endpoints.push(
+      endpoint({
+        method: 'delete',
+        path: item,
+        tag: o.tag,
+        summary: `Deletes a ${o.noun}`,
+        async handler({ viewer, params }) {
+          await remove(viewer, params.id ?? 0);
+          return {};
+        },
+      }),
+    );
+  }
+  return endpoints;
+}

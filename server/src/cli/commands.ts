@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { AuthRepo } from '../auth/auth.repo.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import { openDatabase } from '../runtime/database.js';
+import { runServer } from '../runtime/start.js';
+import { UsersRepo } from '../users/users.repo.js';
+import { UsersService } from '../users/users.service.js';
+
+/** `tessera start` / `tessera serve`. */
+export async function serveCommand(config: Config, logger: Logger, bootstrap: boolean): Promise<void> {
+  await runServer(config, logger, {
+    bootstrap,
+    announce: (m) => {
+      console.log(m);
+    },
+  });
+}
+
+/** `tessera migrate`: connects (or starts the embedded database), applies migrations, exits. */
+export async function migrateCommand(config: Config, logger: Logger): Promise<void> {
+  const database = await openDatabase(config, logger);
+  await database.close();
+  console.log('Database is up to date.');
+}
+
+/** `tessera user create NAME`: the password comes from stdin or is generated and printed once. */
+export async function userCreateCommand(
+  config: Config,
+  logger: Logger,
+  o: { username: string; superuser: boolean; email: string | undefined; passwordFromStdin: boolean },
+): Promise<void> {
+  const password = o.passwordFromStdin
+    ? (await text(process.stdin)).trim()
+    : randomBytes(12).toString('base64url');
+  if (password.length < 8) throw new Error('The password must be at least 8 characters.');
+  const database = await openDatabase(config, logger);
+  try {
+    const id = await new UsersService(database.db).create('system', {
+      username: o.username,
+      password,
+      email: o.email ?? null,
+      is_superuser: o.superuser,
+      is_staff: o.superuser,
+      is_active: true,
+    });
+    console.log(`Created user ${o.username} (id ${id})${o.superuser ? ' as superuser' : ''}.`);
+    if (!o.passwordFromStdin) console.log(`Password (shown once): ${password}`);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `tessera token create NAME --name LABEL`: prints the token once. */
+export async function tokenCreateCommand(
+  config: Config,
+  logger: Logger,
+  o: { username: string; name: string; expiresDays: number },
+): Promise<void> {
+  if (!Number.isInteger(o.expiresDays) || o.expiresDays < 1 || o.expiresDays > 3650) {
+    throw new Error('--expires-days must be a whole number from 1 to 3650.');
+  }
+  const database = await openDatabase(config, logger);
+  try {
+    const userId = await new UsersRepo(database.db).idByUsername(o.username);
+    if (userId === undefined) throw new Error(`No user named ${o.username}.`);
+    const auth = new AuthService(new AuthRepo(database.db), config);
+    const viewer = {
+      id: userId,
+      username: o.username,
+      isSuperuser: false,
+      isStaff: false,
+      via: 'token' as const,
+    };
+    const created = await auth.createToken(viewer, { name: o.name, expires_in_days: o.expiresDays });
+    console.log(created.token);
+  } finally {
+    await database.close();
+  }
+}

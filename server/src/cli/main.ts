@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createLogger } from '../logging/logger.js';
+import { migrateCommand, serveCommand, tokenCreateCommand, userCreateCommand } from './commands.js';
+
+const usage = `Usage: tessera <command>
+
+  start                          run Tessera (creates the first superuser on an empty database)
+  serve                          run the server only (no first-user bootstrap)
+  migrate                        apply pending database migrations and exit
+  user create NAME [--superuser] [--email ADDRESS] [--password-stdin]
+                                 create a user; prints a generated password unless one is piped in
+  token create NAME --name LABEL [--expires-days N]
+                                 create a personal access token for user NAME; prints it once
+
+Configuration comes from the environment (PORT, DATABASE_URL, TESSERA_DATA_DIR, ...): see README.md.`;
+
+/** Dispatches the command line; exit code 1 on any failure, 2 on bad usage. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      superuser: { type: 'boolean', default: false },
+      email: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      name: { type: 'string' },
+      'expires-days': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || command === undefined) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case 'start':
+    case 'serve':
+      await serveCommand(config, logger, command === 'start');
+      return 0;
+    case 'migrate':
+      await migrateCommand(config, logger);
+      return 0;
+    case 'user':
+      if (sub !== 'create' || arg === undefined) break;
+      await userCreateCommand(config, logger, {
+        username: arg,
+        superuser: values.superuser,
+        email: values.email,
+        passwordFromStdin: values['password-stdin'],
+      });
+      return 0;
+    case 'token':
+      if (sub !== 'create' || arg === undefined || values.name === undefined) break;
+      await tokenCreateCommand(config, logger, {
+        username: arg,
+        name: values.name,
+        expiresDays: values['expires-days'] === undefined ? 90 : Number(values['expires-days']),
+      });
+      return 0;
+  }
+  console.error(usage);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(`tessera: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

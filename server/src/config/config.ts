@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Environment variables Tessera reads; the only place that touches process.env. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  TESSERA_DATA_DIR: z.string().min(1).default('./data'),
+  TESSERA_ADMIN_USERNAME: z.string().min(1).max(150).optional(),
+  TESSERA_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  TESSERA_EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  TESSERA_TILER_PORT: z.coerce.number().int().min(0).max(65535).default(8001),
+  TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TESSERA_TRUST_PROXY: z.stringbool().default(false),
+  TESSERA_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24 * 14),
+  TESSERA_SECURE_COOKIES: z.stringbool().default(false),
+  TESSERA_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(10_000),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** External PostgreSQL; undefined means the embedded one under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly admin: { readonly username: string | undefined; readonly password: string | undefined };
+  readonly embeddedDbPort: number;
+  readonly tilerPort: number;
+  readonly logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
+  readonly trustProxy: boolean;
+  readonly sessionTtlHours: number;
+  readonly secureCookies: boolean;
+  readonly maxPageSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, listing every problem at the same time. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if ((e.TESSERA_ADMIN_USERNAME === undefined) !== (e.TESSERA_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(['TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD must be set together']);
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.TESSERA_DATA_DIR),
+    admin: Object.freeze({ username: e.TESSERA_ADMIN_USERNAME, password: e.TESSERA_ADMIN_PASSWORD }),
+    embeddedDbPort: e.TESSERA_EMBEDDED_DB_PORT,
+    tilerPort: e.TESSERA_TILER_PORT,
+    logLevel: e.TESSERA_LOG_LEVEL,
+    trustProxy: e.TESSERA_TRUST_PROXY,
+    sessionTtlHours: e.TESSERA_SESSION_TTL_HOURS,
+    secureCookies: e.TESSERA_SECURE_COOKIES,
+    maxPageSize: e.TESSERA_MAX_PAGE_SIZE,
+  });
+}

@@ -1,0 +1,192 @@
+import { AppError, type FieldErrors } from '../errors/app-error.js';
+import type { SqlValue } from './database.js';
+
+/** django-filter's lookups that EXACT's API offers. */
+export type Lookup = 'exact' | 'contains' | 'in' | 'lte' | 'gte' | 'lt' | 'gt' | 'range';
+export type FilterType = 'int' | 'float' | 'text' | 'bool' | 'timestamp';
+
+export interface FilterField {
+  readonly type: FilterType;
+  readonly lookups: readonly Lookup[];
+  /** The SQL expression compared, e.g. `s.name`. */
+  readonly column?: string;
+  /** For relations: SQL that embeds the comparison, e.g. `EXISTS (... AND ${compare('m.user_id')})`. */
+  readonly where?: (compare: (expr: string) => string) => string;
+  readonly description?: string;
+}
+
+/** A resource's filters by query parameter name; the SQL stays in the repository that declares it. */
+export type FilterSpec = Readonly<Record<string, FilterField>>;
+
+export interface ParsedFilter {
+  readonly name: string;
+  readonly lookup: Lookup;
+  readonly value: SqlValue;
+}
+
+const lookups: ReadonlySet<string> = new Set<Lookup>([
+  'exact',
+  'contains',
+  'in',
+  'lte',
+  'gte',
+  'lt',
+  'gt',
+  'range',
+]);
+
+/**
+ * Reads filter parameters (`name`, `name__contains`, `id__in=1,2`) from a query string. Unknown
+ * parameters are ignored as DRF does; a bad value of a known filter is a 400 naming the parameter.
+ */
+export function parseFilters(
+  spec: FilterSpec,
+  query: Record<string, string | string[] | undefined>,
+): ParsedFilter[] {
+  const parsed: ParsedFilter[] = [];
+  const errors: FieldErrors = {};
+  for (const [key, raw] of Object.entries(query)) {
+    if (raw === undefined) continue;
+    const [name, lookup] = splitKey(key);
+    const field = spec[name];
+    if (!field?.lookups.includes(lookup)) continue;
+    const text = Array.isArray(raw) ? (raw[raw.length - 1] ?? '') : raw;
+    try {
+      parsed.push({ name, lookup, value: parseLookupValue(field.type, lookup, text) });
+    } catch (error) {
+      errors[key] = [(error as Error).message];
+    }
+  }
+  if (Object.keys(errors).length > 0) throw AppError.invalid(errors);
+  return parsed;
+}
+
+function splitKey(key: string): [string, Lookup] {
+  const at = key.lastIndexOf('__');
+  if (at > 0) {
+    const suffix = key.slice(at + 2);
+    if (lookups.has(suffix)) return [key.slice(0, at), suffix as Lookup];
+  }
+  return [key, 'exact'];
+}
+
+function parseLookupValue(type: FilterType, lookup: Lookup, text: string): SqlValue {
+  if (lookup === 'in' || lookup === 'range') {
+    const parts = text === '' ? [] : text.split(',');
+    if (lookup === 'range' && parts.length !== 2) throw new Error('Enter two values separated by a comma.');
+    if (parts.length > 10_000) throw new Error('Ensure this list has at most 10000 values.');
+    return parts.map((p) => parseScalar(type, p.trim()));
+  }
+  return parseScalar(type, text);
+}
+
+function parseScalar(type: FilterType, text: string): string | number | boolean {
+  switch (type) {
+    case 'int': {
+      const n = Number(text);
+      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647) {
+        throw new Error('Enter a whole number.');
+      }
+      return n;
+    }
+    case 'float': {
+      const n = Number(text);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new Error('Enter a number.');
+      return n;
+    }
+    case 'bool': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === '1') return true;
+      if (lower === 'false' || lower === '0') return false;
+      throw new Error(`Select a valid choice. ${text} is not one of the available choices.`);
+    }
+    case 'timestamp': {
+      if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
+        throw new Error('Enter a valid date/time.');
+      }
+      return text;
+    }
+    case 'text':
+      if (text.length > 1000) throw new Error('Ensure this value has at most 1000 characters.');
+      return text;
+  }
+}
+
+/** Collects WHERE conditions and their positional parameters for one statement. */
+export class SqlConditions {
+  readonly conditions: string[] = [];
+
+  constructor(readonly params: SqlValue[] = []) {}
+
+  /** Adds a parameter and returns its placeholder ($n). */
+  param(value: SqlValue): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  /** A copy for the rows query, so parameters used only in its SELECT list stay out of the count. */
+  fork(): SqlConditions {
+    const copy = new SqlConditions([...this.params]);
+    copy.conditions.push(...this.conditions);
+    return copy;
+  }
+
+  add(condition: string): this {
+    this.conditions.push(condition);
+    return this;
+  }
+
+  /** Adds the SQL of parsed filters according to the resource's spec. */
+  addFilters(spec: FilterSpec, filters: readonly ParsedFilter[]): this {
+    for (const f of filters) {
+      const field = spec[f.name];
+      if (!field) continue;
+      const compare = (expr: string): string => this.comparison(expr, field.type, f.lookup, f.value);
+      this.add(field.where ? field.where(compare) : compare(field.column ?? f.name));
+    }
+    return this;
+  }
+
+  where(): string {
+    return this.conditions.length === 0 ? '' : `WHERE ${this.conditions.map((c) => `(${c})`).join(' AND ')}`;
+  }
+
+  private comparison(expr: string, type: FilterType, lookup: Lookup, value: SqlValue): string {
+    const cast = type === 'timestamp' ? '::timestamptz' : '';
+    switch (lookup) {
+      case 'exact':
+        return `${expr} = ${this.param(value)}${cast}`;
+      case 'contains':
+        return `strpos(${expr}, ${this.param(value)}) > 0`;
+      case 'in':
+        return `${expr} = ANY(${this.param(value)}${arrayCast(type)})`;
+      case 'lte':
+        return `${expr} <= ${this.param(value)}${cast}`;
+      case 'gte':
+        return `${expr} >= ${this.param(value)}${cast}`;
+      case 'lt':
+        return `${expr} < ${this.param(value)}${cast}`;
+      case 'gt':
+        return `${expr} > ${this.param(value)}${cast}`;
+      case 'range': {
+        const [low, high] = value as SqlValue[];
+        return `${expr} BETWEEN ${this.param(low ?? null)}${cast} AND ${this.param(high ?? null)}${cast}`;
+      }
+    }
+  }
+}
+
+function arrayCast(type: FilterType): string {
+  switch (type) {
+    case 'int':
+      return '::int[]';
+    case 'float':
+      return '::float8[]';
+    case 'bool':
+      return '::bool[]';
+    case 'timestamp':
+      return '::timestamptz[]';
+    case 'text':
+      return '::text[]';
+  }
+}

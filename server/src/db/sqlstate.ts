@@ -1,0 +1,20 @@
+/** PostgreSQL error codes the services react to; matched by SQLSTATE, never by message text. */
+export const SqlState = {
+  uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  notNullViolation: '23502',
+  invalidTextRepresentation: '22P02',
+} as const;
+
+interface PgErrorShape {
+  code?: unknown;
+  constraint?: unknown;
+}
+
+/** True when `error` is a PostgreSQL error with the given SQLSTATE (and constraint, if named). */
+export function isPgError(error: unknown, code: string, constraint?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as PgErrorShape;
+  return e.code === code && (constraint === undefined || e.constraint === constraint);
+}

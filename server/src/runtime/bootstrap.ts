@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { UsersRepo } from '../users/users.repo.js';
+import { UsersService } from '../users/users.service.js';
+
+export interface BootstrapResult {
+  /** Set when this start created the first superuser. */
+  readonly created?: { readonly username: string; readonly password: string; readonly generated: boolean };
+}
+
+/** Creates the first superuser once, when no user exists: from the environment, or with a random password. */
+export async function ensureFirstAdmin(
+  db: Database,
+  config: Pick<Config, 'admin'>,
+): Promise<BootstrapResult> {
+  if ((await new UsersRepo(db).count()) > 0) return {};
+  const username = config.admin.username ?? 'admin';
+  const generated = config.admin.password === undefined;
+  const password = config.admin.password ?? randomBytes(12).toString('base64url');
+  await new UsersService(db).create('system', {
+    username,
+    password,
+    email: null,
+    is_superuser: true,
+    is_staff: true,
+    is_active: true,
+  });
+  return { created: { username, password, generated } };
+}

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/config.js';
+import { createApp } from '../http/app.js';
+import type { Logger } from '../logging/logger.js';
+import { ensureFirstAdmin } from './bootstrap.js';
+import { openDatabase } from './database.js';
+import { listen } from './http-server.js';
+
+const clientDir = fileURLToPath(new URL('../../../client/dist/', import.meta.url));
+
+export interface StartOptions {
+  /** Create the first superuser when the database has no user (the `start` command does). */
+  readonly bootstrap: boolean;
+  /** Where the one-time messages for a person go (credentials, URL). */
+  readonly announce: (message: string) => void;
+}
+
+/** Runs Tessera's server until SIGINT/SIGTERM: database, migrations, first admin, HTTP. */
+export async function runServer(config: Config, logger: Logger, options: StartOptions): Promise<void> {
+  const database = await openDatabase(config, logger);
+  let shuttingDown = false;
+  const app = createApp({
+    config,
+    db: database.db,
+    logger,
+    clientDir,
+    isShuttingDown: () => shuttingDown,
+    version: '0.1.0',
+  });
+  if (options.bootstrap) {
+    const { created } = await ensureFirstAdmin(database.db, config);
+    if (created?.generated) {
+      options.announce(
+        `Created the first superuser. Sign in as "${created.username}" with password: ${created.password}\n` +
+          '(shown once; set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD to choose them)',
+      );
+    } else if (created) {
+      options.announce(`Created the first superuser "${created.username}" from TESSERA_ADMIN_USERNAME.`);
+    }
+  }
+  const running = await listen(app, config.host, config.port, logger);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  await database.close();
+  logger.info('stopped');
+}

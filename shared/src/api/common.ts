@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** A database id as EXACT's clients send it: a positive integer. */
+export const id = z.number().int().positive().max(2_147_483_647);
+
+/** EXACT's datetime form: ISO 8601 without time zone, microseconds, UTC. */
+export const timestamp = z.string().meta({ format: 'date-time', example: '2024-05-01T10:11:12.123456' });
+
+/** A paginated list answer (DRF's LimitOffsetPagination). */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    count: z.number().int().min(0),
+    next: z.string().nullable(),
+    previous: z.string().nullable(),
+    results: z.array(item),
+  });
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** DRF's error shapes: `{"detail": "..."}` or `{"field": ["message"]}`. */
+export const errorBody = z
+  .object({ detail: z.string().optional(), code: z.string().optional() })
+  .catchall(z.array(z.string()))
+  .meta({ id: 'Error' });
+
+type WithoutDefaults<S extends z.ZodRawShape> = {
+  [K in keyof S]: S[K] extends z.ZodDefault<infer Inner> ? z.ZodOptional<Inner> : S[K];
+};
+
+/**
+ * The update schemas of a resource from its create schema: PUT keeps the required fields required,
+ * PATCH makes everything optional, and neither fills in defaults (zod would otherwise reset every
+ * field the caller left out to its default).
+ */
+export function updateSchemas<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(create.shape).map(([key, schema]) => [
+      key,
+      schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType).optional() : schema,
+    ]),
+  ) as WithoutDefaults<S>;
+  const put = z.object(shape);
+  return { put, patch: put.partial() };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { id, timestamp, updateSchemas } from './common.js';
+
+/** 0 collaborative, 1 competitive (blind), 2 second opinion. */
+export const CollaborationType = { collaborative: 0, competitive: 1, secondOpinion: 2 } as const;
+
+export const imageSet = z
+  .object({
+    id,
+    name: z.string(),
+    path: z.string(),
+    location: z.string(),
+    description: z.string(),
+    images: z.array(id),
+    product_set: z.array(id),
+    main_annotation_type: id.nullable(),
+    set_tags: z.array(id),
+    team: id,
+    creator: id.nullable(),
+    public: z.boolean(),
+    collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+    priority: z.number().int(),
+    time: timestamp,
+  })
+  .meta({ id: 'ImageSet' });
+export type ImageSet = z.infer<typeof imageSet>;
+
+export const imageSetCreate = z.object({
+  name: z.string().trim().min(1).max(200),
+  team: id,
+  location: z.string().max(200).default(''),
+  description: z.string().max(10_000).default(''),
+  public: z.boolean().default(false),
+  main_annotation_type: id.nullable().default(null),
+  collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+  priority: z.number().int().min(-1).max(1).default(0),
+  set_tags: z.array(id).max(1000).default([]),
+  product_set: z.array(id).max(1000).default([]),
+});
+export type ImageSetCreate = z.infer<typeof imageSetCreate>;
+
+export const setTag = z.object({ id, name: z.string(), imagesets: z.array(id) }).meta({ id: 'SetTag' });
+export type SetTag = z.infer<typeof setTag>;
+export const setTagWrite = z.object({ name: z.string().trim().min(1).max(100) });
+export const imageSetUpdate = updateSchemas(imageSetCreate);

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { id, timestamp, updateSchemas } from './common.js';
+
+export const product = z
+  .object({
+    id,
+    name: z.string(),
+    description: z.string(),
+    team: id,
+    creator: id.nullable(),
+    time: timestamp,
+    imagesets: z.array(id),
+    annotationtype_set: z.array(id),
+  })
+  .meta({ id: 'Product' });
+export type Product = z.infer<typeof product>;
+
+export const productCreate = z.object({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(10_000).default(''),
+  team: id,
+  imagesets: z.array(id).max(1000).default([]),
+});
+export type ProductCreate = z.infer<typeof productCreate>;
+
+/** EXACT's vector types (AnnotationType.vector_type). */
+export const VectorType = {
+  box: 1,
+  point: 2,
+  line: 3,
+  multiLine: 4,
+  polygon: 5,
+  fixedSizeBox: 6,
+  global: 7,
+  segmentation: 8,
+} as const;
+export type VectorType = (typeof VectorType)[keyof typeof VectorType];
+
+export const vectorType = z.number().int().min(1).max(8);
+
+export const annotationType = z
+  .object({
+    id,
+    name: z.string(),
+    vector_type: vectorType,
+    node_count: z.number().int().min(0),
+    enable_concealed: z.boolean(),
+    enable_blurred: z.boolean(),
+    color_code: z.string(),
+    multi_frame: z.boolean(),
+    default_width: z.number().int().positive(),
+    default_height: z.number().int().positive(),
+    sort_order: z.number().int(),
+    closed: z.boolean(),
+    area_hit_test: z.boolean(),
+    active: z.boolean(),
+    product: id,
+  })
+  .meta({ id: 'AnnotationType' });
+export type AnnotationType = z.infer<typeof annotationType>;
+
+export const annotationTypeCreate = z.object({
+  name: z.string().trim().min(1).max(200),
+  product: id,
+  vector_type: vectorType.default(VectorType.box),
+  node_count: z.number().int().min(0).max(10_000).default(0),
+  enable_concealed: z.boolean().default(true),
+  enable_blurred: z.boolean().default(true),
+  color_code: z
+    .string()
+    .regex(/^#[0-9A-Fa-f]{6}$/, 'Enter a colour like #CC4444.')
+    .default('#CC4444'),
+  multi_frame: z.boolean().default(false),
+  default_width: z.number().int().positive().max(100_000).default(50),
+  default_height: z.number().int().positive().max(100_000).default(50),
+  sort_order: z.number().int().min(-1_000_000).max(1_000_000).default(0),
+  closed: z.boolean().default(false),
+  area_hit_test: z.boolean().default(true),
+  active: z.boolean().default(true),
+});
+export type AnnotationTypeCreate = z.infer<typeof annotationTypeCreate>;
+
+export const productUpdate = updateSchemas(productCreate);
+export const annotationTypeUpdate = updateSchemas(annotationTypeCreate);

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { id } from './common.js';
+
+export const team = z
+  .object({
+    id,
+    name: z.string(),
+    members: z.array(id),
+    image_sets: z.array(id),
+    product_set: z.array(id),
+    memberships: z.array(id),
+  })
+  .meta({ id: 'Team' });
+export type Team = z.infer<typeof team>;
+
+export const teamWrite = z.object({ name: z.string().trim().min(1).max(200) });
+
+export const teamMembership = z
+  .object({ id, is_admin: z.boolean(), team: id, user: id })
+  .meta({ id: 'TeamMembership' });
+export type TeamMembership = z.infer<typeof teamMembership>;
+
+export const teamMembershipCreate = z.object({ team: id, user: id, is_admin: z.boolean().default(false) });
+export const teamMembershipUpdate = z.object({ is_admin: z.boolean() });

@@ -1,0 +1,5 @@
+export * from './api/common.js';
+export * from './api/users.js';
+export * from './api/teams.js';
+export * from './api/image-sets.js';
+export * from './api/products.js';

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { AnnotationTypeCreate } from '@tessera/shared';
+import { AnnotationTypesRepo } from '../../server/src/annotation-types/annotation-types.repo.js';
+import { hashPassword } from '../../server/src/auth/passwords.js';
+import type { Database } from '../../server/src/db/database.js';
+import { ImageSetsRepo } from '../../server/src/image-sets/image-sets.repo.js';
+import { MembershipsRepo } from '../../server/src/memberships/memberships.repo.js';
+import { ProductsRepo } from '../../server/src/products/products.repo.js';
+import { TeamsRepo } from '../../server/src/teams/teams.repo.js';
+import { UsersRepo } from '../../server/src/users/users.repo.js';
+import type { Credentials } from './http.js';
+
+export interface TestUser extends Credentials {
+  readonly id: number;
+}
+
+const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+// One hash for every factory user: argon2 is deliberately slow and tests make many users.
+const sharedPassword = 'correct horse battery';
+let sharedHash: Promise<string> | undefined;
+
+/** Writes real rows through the repositories, as the services would. */
+export class Factories {
+  constructor(private readonly db: Database) {}
+
+  async user(o: { superuser?: boolean; username?: string } = {}): Promise<TestUser> {
+    sharedHash ??= hashPassword(sharedPassword);
+    const username = o.username ?? unique('user');
+    const id = await new UsersRepo(this.db).insert({
+      username,
+      email: `${username}@example.org`,
+      passwordHash: await sharedHash,
+      isSuperuser: o.superuser ?? false,
+      isStaff: o.superuser ?? false,
+      isActive: true,
+    });
+    return { id, username, password: sharedPassword };
+  }
+
+  /** A team with the given admins and (non-admin) members. */
+  async team(o: { admins?: TestUser[]; members?: TestUser[]; name?: string } = {}): Promise<number> {
+    const id = await new TeamsRepo(this.db).insert(o.name ?? unique('team'));
+    const memberships = new MembershipsRepo(this.db);
+    for (const u of o.admins ?? []) await memberships.insert(id, u.id, true);
+    for (const u of o.members ?? []) await memberships.insert(id, u.id, false);
+    return id;
+  }
+
+  async imageSet(
+    team: number,
+    creator: TestUser,
+    o: { public?: boolean; name?: string } = {},
+  ): Promise<number> {
+    return new ImageSetsRepo(this.db).insert(
+      {
+        name: o.name ?? unique('set'),
+        team,
+        location: '',
+        description: '',
+        public: o.public ?? false,
+        main_annotation_type: null,
+        collaboration_type: 0,
+        priority: 0,
+      },
+      creator.id,
+    );
+  }
+
+  async product(team: number, creator: TestUser, imageSets: number[] = []): Promise<number> {
+    const repo = new ProductsRepo(this.db);
+    const id = await repo.insert({ name: unique('product'), description: '', team }, creator.id);
+    await repo.replaceImageSets(id, imageSets);
+    return id;
+  }
+
+  async annotationType(product: number, o: Partial<AnnotationTypeCreate> = {}): Promise<number> {
+    return new AnnotationTypesRepo(this.db).insert({
+      name: unique('type'),
+      vector_type: 1,
+      node_count: 0,
+      enable_concealed: true,
+      enable_blurred: true,
+      color_code: '#CC4444',
+      multi_frame: false,
+      default_width: 50,
+      default_height: 50,
+      sort_order: 0,
+      closed: false,
+      area_hit_test: true,
+      active: true,
+      ...o,
+      product,
+    });
+  }
+}

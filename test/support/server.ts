@@ -1,0 +1,38 @@
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig, type Config } from '../../server/src/config/config.js';
+import { createApp } from '../../server/src/http/app.js';
+import { createLogger } from '../../server/src/logging/logger.js';
+import { listen, type RunningServer } from '../../server/src/runtime/http-server.js';
+import { useTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestServer extends TestDatabase {
+  readonly baseUrl: string;
+  readonly config: Config;
+}
+
+/** A real Tessera HTTP server on a free port with this file's own database. */
+export function useTestServer(env: Record<string, string> = {}): TestServer {
+  const database = useTestDatabase();
+  let running: RunningServer | undefined;
+  const config = loadConfig({ TESSERA_LOG_LEVEL: 'silent', TESSERA_MAX_PAGE_SIZE: '1000', ...env });
+  beforeAll(async () => {
+    const logger = createLogger('silent');
+    running = await listen(createApp({ config, db: database.db, logger }), '127.0.0.1', 0, logger);
+  });
+  afterAll(async () => {
+    await running?.close(1000);
+  });
+  return {
+    get db() {
+      return database.db;
+    },
+    get url() {
+      return database.url;
+    },
+    get baseUrl() {
+      if (!running) throw new Error('useTestServer(): the server runs only inside tests');
+      return `http://127.0.0.1:${running.port}`;
+    },
+    config,
+  };
+}
