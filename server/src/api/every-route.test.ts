@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.js';
+import { apiEndpoints, createServices } from '../http/app.js';
+import { Factories } from '../../../test/support/factories.js';
+import { ApiClient } from '../../../test/support/http.js';
+import { useTestServer } from '../../../test/support/server.js';
+import type { Database } from '../db/database.js';
+
+const server = useTestServer();
+
+// The registry that mounts the routes is the list checked here, so a new route cannot skip these checks.
+const endpoints = apiEndpoints(createServices({} as Database, loadConfig({})), loadConfig({}));
+const concretePath = (path: string) => path.replace(/:[a-z_]+/g, '1');
+
+describe('every API route', () => {
+  it.each(
+    endpoints.filter((e) => e.auth !== 'optional').map((e) => [e.method.toUpperCase(), e.path] as const),
+  )('%s %s answers 401 without credentials', async (method, path) => {
+    const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+    const res = await new ApiClient(server.baseUrl).request(method, concretePath(path), body);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'not_authenticated' });
+  });
+
+  it.each(
+    endpoints.filter((e) => e.body !== undefined).map((e) => [e.method.toUpperCase(), e.path] as const),
+  )('%s %s answers 400 (or 404 for a missing id) to malformed JSON', async (method, path) => {
+    const admin = await new Factories(server.db).user({ superuser: true });
+    const res = await new ApiClient(server.baseUrl, admin).request(method, concretePath(path), undefined, {
+      rawBody: '{"name": "x",',
+    });
+    expect(res.status).toBe(400);
+    expect((res.body as { detail: string }).detail).toMatch(/^JSON parse error/);
+  });
+
+  it.each(
+    endpoints.filter((e) => e.body !== undefined).map((e) => [e.method.toUpperCase(), e.path] as const),
+  )('%s %s answers 400 with field errors to wrong types', async (method, path) => {
+    const admin = await new Factories(server.db).user({ superuser: true });
+    const wrong = Object.fromEntries(
+      ['name', 'username', 'password', 'team', 'user', 'product', 'is_admin', 'vector_type'].map((k) => [
+        k,
+        [{}],
+      ]),
+    );
+    const res = await new ApiClient(server.baseUrl, admin).request(method, concretePath(path), wrong);
+    // Updates of an id that does not exist may answer 404 first; everything else must name fields.
+    if (res.status === 404) return;
+    expect(res.status).toBe(400);
+    expect(Object.values(res.body as object).every((v) => Array.isArray(v))).toBe(true);
+  });
+
+  it.each(endpoints.filter((e) => e.list).map((e) => [e.path] as const))(
+    'GET %s answers 400 to an unknown value of a known filter and to a limit over the cap',
+    async (path) => {
+      const user = await new Factories(server.db).user();
+      const api = new ApiClient(server.baseUrl, user);
+      const badFilter = await api.get(`${path}?id=one`);
+      expect(badFilter.status).toBe(400);
+      expect(badFilter.body).toEqual({ id: ['Enter a whole number.'] });
+      const badLimit = await api.get(`${path}?limit=1000000`);
+      expect(badLimit.status).toBe(400);
+      expect(badLimit.body).toHaveProperty('limit');
+      const badOffset = await api.get(`${path}?offset=-1`);
+      expect(badOffset.status).toBe(400);
+    },
+  );
+
+  it('sends JSON only: another content type is a 415', async () => {
+    const admin = await new Factories(server.db).user({ superuser: true });
+    const res = await new ApiClient(server.baseUrl, admin).request('POST', '/users/teams/', undefined, {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(415);
+  });
+
+  it('answers unknown API paths and methods in DRF shape', async () => {
+    const user = await new Factories(server.db).user();
+    const api = new ApiClient(server.baseUrl, user);
+    expect((await api.get('/no/such/thing/')).body).toEqual({ detail: 'Not found.', code: 'not_found' });
+    const res = await api.request('PATCH', '/users/teams/', {});
+    expect(res.status).toBe(405);
+  });
+});

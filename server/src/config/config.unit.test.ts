@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has EXACT-like defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TESSERA_LOG_LEVEL: 'loud' });
+      expect.unreachable('loadConfig accepted a broken environment');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/PORT/);
+      expect(problems).toMatch(/DATABASE_URL/);
+      expect(problems).toMatch(/TESSERA_LOG_LEVEL/);
+    }
+  });
+
+  it('wants the admin name and password together', () => {
+    expect(() => loadConfig({ TESSERA_ADMIN_USERNAME: 'root' })).toThrow(/must be set together/);
+    expect(() => loadConfig({ TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'short' })).toThrow(
+      /8/,
+    );
+  });
+});

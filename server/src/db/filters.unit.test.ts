@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors/app-error.js';
+import { parseFilters, SqlConditions, type FilterSpec } from './filters.js';
+
+const spec: FilterSpec = {
+  id: { type: 'int', lookups: ['exact', 'in'], column: 'x.id' },
+  name: { type: 'text', lookups: ['exact', 'contains'], column: 'x.name' },
+  active: { type: 'bool', lookups: ['exact'], column: 'x.active' },
+  size: { type: 'float', lookups: ['range', 'lte'], column: 'x.size' },
+  member: {
+    type: 'int',
+    lookups: ['exact'],
+    where: (c) => `EXISTS (SELECT 1 FROM m WHERE ${c('m.user_id')})`,
+  },
+};
+
+describe('parseFilters', () => {
+  it('reads django-filter lookups and ignores unknown parameters', () => {
+    const parsed = parseFilters(spec, {
+      id__in: '1,2,3',
+      name__contains: 'mit',
+      active: 'False',
+      size__range: '0.5,2',
+      limit: '10',
+      unknown: 'x',
+      name__in: 'not declared',
+    });
+    expect(parsed).toEqual([
+      { name: 'id', lookup: 'in', value: [1, 2, 3] },
+      { name: 'name', lookup: 'contains', value: 'mit' },
+      { name: 'active', lookup: 'exact', value: false },
+      { name: 'size', lookup: 'range', value: [0.5, 2] },
+    ]);
+  });
+
+  it('answers bad values with one message per parameter', () => {
+    try {
+      parseFilters(spec, { id: '1.5', active: 'maybe', size__range: '1', id__in: '1,x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).fieldErrors).toEqual({
+        id: ['Enter a whole number.'],
+        active: ['Select a valid choice. maybe is not one of the available choices.'],
+        size__range: ['Enter two values separated by a comma.'],
+        id__in: ['Enter a whole number.'],
+      });
+    }
+  });
+
+  it('refuses ids beyond 32 bits rather than letting PostgreSQL fail', () => {
+    expect(() => parseFilters(spec, { id: '99999999999' })).toThrow(AppError);
+  });
+});
+
+describe('SqlConditions', () => {
+  it('builds parameterised SQL and never inlines values', () => {
+    const q = new SqlConditions();
+    q.addFilters(spec, parseFilters(spec, { id__in: '1,2', name__contains: "o'brien", member: '7' }));
+    expect(q.where()).toBe(
+      'WHERE (x.id = ANY($1::int[])) AND (strpos(x.name, $2) > 0) AND (EXISTS (SELECT 1 FROM m WHERE m.user_id = $3))',
+    );
+    expect(q.params).toEqual([[1, 2], "o'brien", 7]);
+  });
+
+  it('forks so SELECT-only parameters stay out of the count query', () => {
+    const q = new SqlConditions();
+    q.add(`x.team = ${q.param(1)}`);
+    const rows = q.fork();
+    rows.param('only for select');
+    expect(q.params).toEqual([1]);
+    expect(rows.params).toEqual([1, 'only for select']);
+  });
+});
