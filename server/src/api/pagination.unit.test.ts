@@ -7,7 +7,9 @@ describe('pagination', () => {
     expect(parsePageRequest({}, 100)).toEqual({ limit: 50, offset: 0 });
     expect(() => parsePageRequest({ limit: '101' }, 100)).toThrow(AppError);
     expect(() => parsePageRequest({ limit: '0' }, 100)).toThrow(
-      expect.objectContaining({ fieldErrors: { limit: ['Ensure this value is greater than or equal to 1.'] } }),
+      expect.objectContaining({
+        fieldErrors: { limit: ['Ensure this value is greater than or equal to 1.'] },
+      }),
     );
     expect(() => parsePageRequest({ offset: '-3' }, 100)).toThrow(AppError);
   });

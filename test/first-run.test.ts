@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, runCli, type TesseraProcess } from './support/process.js';
+
+// The README's run command on an empty data directory: embedded PostgreSQL, first superuser, HTTP.
+describe('tessera start on an empty data directory', () => {
+  const running: TesseraProcess[] = [];
+  let dataDir = '';
+
+  afterAll(async () => {
+    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(extraEnv: Record<string, string> = {}) {
+    const env = {
+      TESSERA_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
+      TESSERA_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    };
+    const p = runCli(['start'], env);
+    running.push(p);
+    const [, url] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
+    return { p, url: url ?? '' };
+  }
+
+  it('creates the admin once, answers the API, and stops cleanly on SIGTERM', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-'));
+    const started = performance.now();
+    const first = await start();
+    const startSeconds = (performance.now() - started) / 1000;
+    const [, username, password] = /Sign in as "([^"]+)" with password: (\S+)/.exec(first.p.output()) ?? [];
+    expect(username).toBe('admin');
+    expect(startSeconds).toBeLessThan(60);
+
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    const anonymous = await fetch(`${first.url}/api/v1/users/users/`);
+    expect(anonymous.status).toBe(401);
+    const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+    const listed = await fetch(`${first.url}/api/v1/users/users/`, { headers: { authorization: basic } });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({
+      count: 1,
+      next: null,
+      previous: null,
+      results: [{ username: 'admin' }],
+    });
+    const home = await fetch(`${first.url}/`);
+    expect(await home.text()).toContain('/api/v1/docs/');
+
+    first.p.child.kill('SIGTERM');
+    expect(await first.p.exited()).toBe(0);
+
+    // A second start keeps the data and does not create (or print) another admin.
+    const second = await start();
+    expect(second.p.output()).not.toMatch(/Created the first superuser/);
+    const again = await fetch(`${second.url}/api/v1/users/users/`, { headers: { authorization: basic } });
+    expect(again.status).toBe(200);
+    second.p.child.kill('SIGTERM');
+    expect(await second.p.exited()).toBe(0);
+  });
+
+  it('refuses a broken configuration, listing every problem, with exit code 1', async () => {
+    const p = runCli(['start'], { PORT: 'x', DATABASE_URL: 'not a url', TESSERA_LOG_LEVEL: 'shout' });
+    expect(await p.exited()).toBe(1);
+    expect(p.output()).toMatch(/PORT/);
+    expect(p.output()).toMatch(/DATABASE_URL/);
+    expect(p.output()).toMatch(/TESSERA_LOG_LEVEL/);
+  });
+});
