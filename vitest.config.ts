@@ -1,12 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const sharedSource = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url));
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Three tiers: unit (pure code, no services), server (routes and repositories against a real
 // PostgreSQL, one database per test file), e2e (real processes started from the built CLI).
 export default defineConfig({
-  resolve: { alias: { '@tessera/shared': sharedSource } },
+  resolve: {
+    alias: {
+      '@tessera/shared': source('./shared/src/index.ts'),
+      '@tessera/tiler/token': source('./tiler/src/access/tile-token.ts'),
+      '@tessera/tiler': source('./tiler/src/index.ts'),
+    },
+  },
   test: {
     pool: 'forks',
     maxWorkers: 2,

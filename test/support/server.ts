@@ -5,6 +5,9 @@ import { createLogger } from '../../server/src/logging/logger.js';
 import { listen, type RunningServer } from '../../server/src/runtime/http-server.js';
 import { useTestDatabase, type TestDatabase } from './database.js';
 
+/** The secret test servers and test tilers share. */
+export const TEST_TILER_SECRET = 'test-tiler-secret-0123456789abcdef';
+
 export interface TestServer extends TestDatabase {
   readonly baseUrl: string;
   readonly config: Config;
@@ -17,7 +20,8 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
   const config = loadConfig({ TESSERA_LOG_LEVEL: 'silent', TESSERA_MAX_PAGE_SIZE: '1000', ...env });
   beforeAll(async () => {
     const logger = createLogger('silent');
-    running = await listen(createApp({ config, db: database.db, logger }), '127.0.0.1', 0, logger);
+    const { app } = createApp({ config, db: database.db, logger, tilerSecret: TEST_TILER_SECRET });
+    running = await listen(app, '127.0.0.1', 0, logger);
   });
   afterAll(async () => {
     await running?.close(1000);

@@ -23,6 +23,8 @@ export interface HandlerInput<B, V> {
 export interface Reply {
   readonly status?: number;
   readonly body?: unknown;
+  /** The handler wrote the response itself (streams relayed from the tiler, files). */
+  readonly streamed?: boolean;
 }
 
 interface EndpointBase<B> {
@@ -83,6 +85,7 @@ export function mountEndpoints(router: Router, endpoints: readonly Endpoint[]): 
         ctx,
       };
       const reply = await (ep.handler as (i: HandlerInput<unknown, Viewer | null>) => Promise<Reply>)(input);
+      if (reply.streamed) return;
       if (reply.body === undefined) {
         ctx.status = reply.status ?? 204;
         ctx.body = null;

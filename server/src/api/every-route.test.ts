@@ -5,13 +5,18 @@ import { Factories } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { Database } from '../db/database.js';
+import { createLogger } from '../logging/logger.js';
 
 const server = useTestServer();
 
 // The registry that mounts the routes is the list checked here, so a new route cannot skip these checks.
 // Building it touches no database: services only keep the handle.
 const unusedDatabase = new Database('postgres://unused@127.0.0.1:1/unused');
-const endpoints = apiEndpoints(createServices(unusedDatabase, loadConfig({})), loadConfig({}));
+const config = loadConfig({});
+const endpoints = apiEndpoints(
+  createServices(unusedDatabase, config, 'x'.repeat(32), createLogger('silent')),
+  config,
+);
 const concretePath = (path: string) => path.replace(/:[a-z_]+/g, '1');
 
 describe('every API route', () => {

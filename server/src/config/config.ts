@@ -19,6 +19,10 @@ const envSchema = z.object({
     .default(24 * 14),
   TESSERA_SECURE_COOKIES: z.stringbool().default(false),
   TESSERA_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(10_000),
+  TESSERA_TILER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TESSERA_TILER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TESSERA_MAX_UPLOAD_MB: z.coerce.number().positive().default(20_000),
+  TESSERA_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 
 export interface Config {
@@ -35,6 +39,14 @@ export interface Config {
   readonly sessionTtlHours: number;
   readonly secureCookies: boolean;
   readonly maxPageSize: number;
+  /** Where the server reaches the tiler; defaults to the tiler port on this machine. */
+  readonly tilerUrl: string;
+  /** True when TESSERA_TILER_URL names a tiler run elsewhere; otherwise `start` runs one itself. */
+  readonly tilerExternal: boolean;
+  /** Shared with the tiler to sign tile tokens; `npm start` generates one per data directory. */
+  readonly tilerSecret: string | undefined;
+  readonly maxUploadBytes: number;
+  readonly jobPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -67,5 +79,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: e.TESSERA_SESSION_TTL_HOURS,
     secureCookies: e.TESSERA_SECURE_COOKIES,
     maxPageSize: e.TESSERA_MAX_PAGE_SIZE,
+    tilerUrl: e.TESSERA_TILER_URL ?? `http://127.0.0.1:${e.TESSERA_TILER_PORT}`,
+    tilerExternal: e.TESSERA_TILER_URL !== undefined,
+    tilerSecret: e.TESSERA_TILER_SECRET,
+    maxUploadBytes: Math.round(e.TESSERA_MAX_UPLOAD_MB * 1024 * 1024),
+    jobPollMs: e.TESSERA_JOB_POLL_MS,
   });
 }

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'throttled'
   | 'method_not_allowed'
   | 'unsupported_media_type'
-  | 'payload_too_large';
+  | 'payload_too_large'
+  | 'service_unavailable';
 
 const statusByCode: Record<ErrorCode, number> = {
   invalid: 400,
@@ -22,6 +23,7 @@ const statusByCode: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   throttled: 429,
+  service_unavailable: 503,
 };
 
 /** Field name (dotted for nesting) to messages, DRF's validation error shape. */

@@ -28,6 +28,12 @@ import { ProductsService } from '../products/products.service.js';
 import { productsEndpoints } from '../products/products.routes.js';
 import { AnnotationTypesService } from '../annotation-types/annotation-types.service.js';
 import { annotationTypesEndpoints } from '../annotation-types/annotation-types.routes.js';
+import { ImageJobRunner } from '../images/job-runner.js';
+import { imagesEndpoints } from '../images/images.routes.js';
+import { ImagesService } from '../images/images.service.js';
+import { pixelsRouter } from '../images/pixels.routes.js';
+import { ImageStorage } from '../images/storage.js';
+import { TilerClient } from '../images/tiler.client.js';
 import { docsRouter } from './docs.routes.js';
 import { bodyError, errorMiddleware } from './error.middleware.js';
 import { healthRouter } from './health.routes.js';
@@ -35,6 +41,8 @@ import { requestLogMiddleware } from './request-log.middleware.js';
 
 export interface AppDeps {
   readonly config: Config;
+  /** The secret shared with the tiler (from the environment, or the data directory's own). */
+  readonly tilerSecret: string;
   readonly db: Database;
   readonly logger: Logger;
   /** Built browser client to serve at `/` (client/dist); skipped when absent. */
@@ -44,8 +52,17 @@ export interface AppDeps {
 }
 
 /** The services behind the API, one instance each per process. */
-export function createServices(db: Database, config: Config) {
+export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
+  const storage = new ImageStorage(config.dataDir);
+  const tiler = new TilerClient(config.tilerUrl, tilerSecret);
+  const imageJobs = new ImageJobRunner(db, tiler, logger, config.jobPollMs);
   return {
+    storage,
+    tiler,
+    imageJobs,
+    images: new ImagesService(db, storage, () => {
+      imageJobs.kick();
+    }),
     auth: new AuthService(new AuthRepo(db), config),
     users: new UsersService(db),
     teams: new TeamsService(db),
@@ -69,6 +86,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     services.setTags,
     services.products,
     services.annotationTypes,
+    services.images,
   ]) {
     expander.register(resource.name, resource);
   }
@@ -82,14 +100,19 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     ...setTagsEndpoints(services.setTags, listing),
     ...productsEndpoints(services.products, listing),
     ...annotationTypesEndpoints(services.annotationTypes, listing),
+    ...imagesEndpoints(services.images, listing, {
+      storage: services.storage,
+      tiler: services.tiler,
+      maxUploadBytes: config.maxUploadBytes,
+    }),
   ];
 }
 
 /** Assembles the Koa application: logging, errors, health, docs, authentication, the API, the client. */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps): { app: Koa; services: Services } {
   const { config, db, logger } = deps;
   const app = new Koa({ proxy: config.trustProxy });
-  const services = createServices(db, config);
+  const services = createServices(db, config, deps.tilerSecret, logger);
   const endpoints = apiEndpoints(services, config);
   let openApi: unknown;
   const getOpenApi = () => (openApi ??= buildOpenApi(endpoints, deps.version ?? '0.0.0'));
@@ -116,8 +139,9 @@ export function createApp(deps: AppDeps): Koa {
   mountEndpoints(api, endpoints);
   app.use(api.routes());
   app.use(api.allowedMethods());
+  app.use(pixelsRouter(services.images, services.tiler).routes());
   if (deps.clientDir !== undefined && existsSync(deps.clientDir)) {
     app.use(serve(deps.clientDir, { maxage: 3600_000, index: 'index.html' }));
   }
-  return app;
+  return { app, services };
 }

@@ -47,6 +47,15 @@ export class MembershipsRepo {
     return rows[0];
   }
 
+  /** Of the given teams, those the user administers. */
+  async adminTeams(userId: number, teamIds: readonly number[]): Promise<Set<number>> {
+    const rows = await this.db.query<{ team_id: number }>(
+      'SELECT team_id FROM team_memberships WHERE user_id = $1 AND is_admin AND team_id = ANY($2::int[])',
+      [userId, teamIds],
+    );
+    return new Set(rows.map((r) => r.team_id));
+  }
+
   async byId(id: number): Promise<MembershipRow | undefined> {
     const rows = await this.db.query<MembershipRow>(
       'SELECT id, is_admin, team_id AS team, user_id AS user FROM team_memberships WHERE id = $1',

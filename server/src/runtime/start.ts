@@ -5,6 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { listen } from './http-server.js';
+import { resolveTilerSecret } from './tiler-secret.js';
+import { startTilerProcess } from './tiler-process.js';
 
 const clientDir = fileURLToPath(new URL('../../../client/dist/', import.meta.url));
 
@@ -15,12 +17,15 @@ export interface StartOptions {
   readonly announce: (message: string) => void;
 }
 
-/** Runs Tessera's server until SIGINT/SIGTERM: database, migrations, first admin, HTTP. */
+/** Runs Tessera until SIGINT/SIGTERM: database, migrations, tiler, first admin, image jobs, HTTP. */
 export async function runServer(config: Config, logger: Logger, options: StartOptions): Promise<void> {
+  const tilerSecret = await resolveTilerSecret(config);
   const database = await openDatabase(config, logger);
+  const tiler = config.tilerExternal ? undefined : await startTilerProcess(config, tilerSecret, logger);
   let shuttingDown = false;
-  const app = createApp({
+  const { app, services } = createApp({
     config,
+    tilerSecret,
     db: database.db,
     logger,
     clientDir,
@@ -38,6 +43,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
       options.announce(`Created the first superuser "${created.username}" from TESSERA_ADMIN_USERNAME.`);
     }
   }
+  services.imageJobs.start();
   const running = await listen(app, config.host, config.port, logger);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
@@ -53,6 +59,8 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     process.once('SIGTERM', stop);
   });
   await running.close();
+  await services.imageJobs.stop();
+  await tiler?.stop();
   await database.close();
   logger.info('stopped');
 }

@@ -1,0 +1,113 @@
+import { image, slideInformation } from '@tessera/shared';
+import { crudEndpoints } from '../api/crud.js';
+import { endpoint, type Endpoint } from '../api/endpoint.js';
+import type { Listing } from '../api/listing.js';
+import { AppError } from '../errors/app-error.js';
+import type { ImagesService } from './images.service.js';
+import { readMultipart } from './multipart.js';
+import type { ImageStorage } from './storage.js';
+import type { TilerClient } from './tiler.client.js';
+
+const PATCH_LIMIT = 2048;
+
+/** `images/images/`: list, retrieve, delete, multipart upload, and the pixel extras EXACT offers. */
+export function imagesEndpoints(
+  images: ImagesService,
+  listing: Listing,
+  deps: { storage: ImageStorage; tiler: TilerClient; maxUploadBytes: number },
+): Endpoint[] {
+  return [
+    ...crudEndpoints({
+      path: '/images/images/',
+      tag: 'images',
+      noun: 'image',
+      resource: images,
+      listing,
+      output: image,
+      remove: (viewer, id) => images.remove(viewer, id),
+    }),
+    endpoint({
+      method: 'post',
+      path: '/images/images/',
+      tag: 'images',
+      summary: 'Uploads images (multipart: image_set, image_type, files under any field name)',
+      description:
+        'Answers the created images as a list; identical files already in the set are skipped and listed ' +
+        'under `skipped`. Images start in state `processing` and become `ready` or `failed` (with a reason).',
+      response: image,
+      status: 201,
+      async handler({ viewer, ctx }) {
+        const upload = await readMultipart(ctx.req, deps.storage, deps.maxUploadBytes);
+        const result = await images.upload(viewer, upload);
+        const created = await images.load(viewer, result.created);
+        return {
+          status: 201,
+          body: {
+            count: created.length,
+            next: null,
+            previous: null,
+            results: created,
+            skipped: result.skipped,
+          },
+        };
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: '/images/images/:id/thumbnail/',
+      tag: 'images',
+      summary: 'A JPEG thumbnail (longest side `size`, default 256)',
+      async handler({ viewer, params, query, ctx }) {
+        const { src } = await images.pixelSource(viewer, params.id ?? 0);
+        const size = typeof query.size === 'string' ? `?size=${encodeURIComponent(query.size)}` : '';
+        await deps.tiler.relay(
+          ctx,
+          deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }),
+          `thumbnail.jpeg${size}`,
+        );
+        return { streamed: true };
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: '/images/images/:id/slide_information/',
+      tag: 'images',
+      summary: "The pyramid's levels as EXACT reports them",
+      response: slideInformation,
+      async handler({ viewer, params, ctx }) {
+        const { src } = await images.pixelSource(viewer, params.id ?? 0);
+        await deps.tiler.relay(ctx, deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }), 'info');
+        return { streamed: true };
+      },
+    }),
+    endpoint({
+      method: 'get',
+      path: '/images/images/:id/get_patch/',
+      tag: 'images',
+      summary: `A PNG region: x, y (level-0 pixels), level, width and height (each at most ${PATCH_LIMIT})`,
+      async handler({ viewer, params, query, ctx }) {
+        const values = ['x', 'y', 'level', 'width', 'height'].map((key) => {
+          const value = query[key];
+          if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) {
+            throw AppError.invalidField(key, 'Enter a whole number that is not negative.');
+          }
+          return [key, value] as const;
+        });
+        const size = Object.fromEntries(values);
+        for (const key of ['width', 'height'] as const) {
+          const n = Number(size[key]);
+          if (n < 1 || n > PATCH_LIMIT)
+            throw AppError.invalidField(key, `Must be between 1 and ${PATCH_LIMIT}.`);
+        }
+        const { src } = await images.pixelSource(viewer, params.id ?? 0);
+        const search = new URLSearchParams(size).toString();
+        await deps.tiler.relay(
+          ctx,
+          deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }),
+          `region.png?${search}`,
+        );
+        return { streamed: true };
+      },
+    }),
+  ];
+}

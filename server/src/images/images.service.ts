@@ -1,0 +1,204 @@
+import type { Image } from '@tessera/shared';
+import { uploadFields } from '@tessera/shared';
+import { invalidPk, TeamAccess } from '../access/team-access.js';
+import type { ExpandableResource } from '../api/expansion.js';
+import type { ReadableResource } from '../api/listing.js';
+import { zodFieldErrors } from '../api/endpoint.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { Database } from '../db/database.js';
+import type { ParsedFilter } from '../db/filters.js';
+import { isPgError, SqlState } from '../db/sqlstate.js';
+import { formatTimestamp } from '../db/timestamps.js';
+import { AppError } from '../errors/app-error.js';
+import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { MembershipsRepo } from '../memberships/memberships.repo.js';
+import { ImagesRepo, imageFilters, type ImageRow } from './images.repo.js';
+import { JobsRepo } from './jobs.repo.js';
+import type { MultipartUpload } from './multipart.js';
+import { pseudonymFor } from './pseudonym.js';
+import type { ImageStorage } from './storage.js';
+
+export interface UploadResult {
+  readonly created: number[];
+  readonly skipped: { file: string; reason: string; image?: number }[];
+}
+
+/** Images: read where their set is readable; team admins upload, delete and see private details. */
+export class ImagesService implements ReadableResource, ExpandableResource {
+  readonly name = 'images';
+  readonly filters = imageFilters;
+  readonly relations = { image_set: 'image_sets' };
+
+  constructor(
+    private readonly db: Database,
+    private readonly storage: ImageStorage,
+    private readonly onQueued: () => void,
+  ) {}
+
+  async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
+    const { count, rows } = await new ImagesRepo(this.db).list(viewer, filters, page);
+    const adminOf = viewer.isSuperuser
+      ? undefined
+      : await new MembershipsRepo(this.db).adminTeams(viewer.id, [...new Set(rows.map((r) => r.team))]);
+    return { count, rows: rows.map((r) => presentImage(r, adminOf?.has(r.team) ?? true)) };
+  }
+
+  async find(viewer: Viewer, id: number): Promise<Image | undefined> {
+    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
+  }
+
+  async load(viewer: Viewer, ids: readonly number[]) {
+    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
+  }
+
+  /**
+   * Stores uploaded files in an image set and queues their inspection. Identical bytes already in the
+   * set are skipped and reported, not stored twice.
+   */
+  async upload(viewer: Viewer, upload: MultipartUpload): Promise<UploadResult> {
+    try {
+      const parsed = uploadFields.safeParse(upload.fields);
+      if (!parsed.success) throw AppError.invalid(zodFieldErrors(parsed.error));
+      if (upload.files.length === 0) throw AppError.invalidField('file', 'No file was submitted.');
+      const setId = parsed.data.image_set;
+      const sets = await new ImageSetsRepo(this.db).list(viewer, [
+        { name: 'id', lookup: 'exact', value: setId },
+      ]);
+      const set = sets.rows[0];
+      if (!set) throw invalidPk('image_set', setId);
+      await new TeamAccess(this.db).requireAdmin(viewer, set.team);
+      const result: UploadResult = { created: [], skipped: [] };
+      const now = new Date();
+      for (const file of upload.files) {
+        const duplicate = await new ImagesRepo(this.db).findByContent(setId, file.staged.sha256);
+        if (duplicate !== undefined) {
+          await this.storage.discard(file.staged);
+          result.skipped.push({
+            file: file.originalName,
+            reason: 'An identical file is already in this set.',
+            image: duplicate,
+          });
+          continue;
+        }
+        const name = pseudonymFor(file.originalName, now);
+        const storagePath = `${this.storage.newImageDir(set.path)}/${name}`;
+        await this.storage.place(file.staged, storagePath);
+        const id = await this.insertPlaced(storagePath, () =>
+          this.db.transaction(async (tx) => {
+            const imageId = await new ImagesRepo(tx).insert({
+              imageSetId: setId,
+              name,
+              filename: name,
+              originalFilename: file.originalName,
+              contentSha256: file.staged.sha256,
+              sizeBytes: file.staged.size,
+              storagePath,
+              imageType: parsed.data.image_type,
+              uploadedBy: viewer.id,
+            });
+            await new JobsRepo(tx).enqueue(imageId, 'inspect');
+            return imageId;
+          }),
+        );
+        if (id === undefined) {
+          result.skipped.push({
+            file: file.originalName,
+            reason: 'An identical file is already in this set.',
+          });
+        } else {
+          result.created.push(id);
+        }
+      }
+      if (result.created.length > 0) this.onQueued();
+      return result;
+    } finally {
+      // Whatever was not placed (refusals, duplicates handled above, errors) leaves no staged file behind.
+      await Promise.all(upload.files.map((f) => this.storage.discard(f.staged)));
+    }
+  }
+
+  /**
+   * Records a placed file; if that fails the file goes too. A concurrent upload of the same bytes
+   * loses the race on the unique index and counts as a duplicate (undefined).
+   */
+  private async insertPlaced(
+    storagePath: string,
+    insert: () => Promise<number>,
+  ): Promise<number | undefined> {
+    try {
+      return await insert();
+    } catch (error) {
+      await this.storage.removeImageDir(storagePath);
+      if (isPgError(error, SqlState.uniqueViolation, 'images_set_content_key')) return undefined;
+      throw error;
+    }
+  }
+
+  async remove(viewer: Viewer, id: number): Promise<void> {
+    const image = await this.visibleRow(viewer, id);
+    await new TeamAccess(this.db).requireAdmin(viewer, image.team);
+    await new ImagesRepo(this.db).delete(id);
+    if (image.storage_path !== null) await this.storage.removeImageDir(image.storage_path);
+  }
+
+  /** The row of a visible image (404 otherwise), for pixel access and downloads. */
+  async visibleRow(viewer: Viewer, id: number): Promise<ImageRow> {
+    const { rows } = await new ImagesRepo(this.db).list(viewer, [{ name: 'id', lookup: 'exact', value: id }]);
+    const row = rows[0];
+    if (!row) throw AppError.notFound();
+    return row;
+  }
+
+  /** The pixel source of a visible, ready image; label and macro images need a team admin. */
+  async pixelSource(viewer: Viewer, id: number, associated = false): Promise<{ row: ImageRow; src: string }> {
+    const row = await this.visibleRow(viewer, id);
+    if (associated && !(await this.isAdmin(viewer, row.team))) throw AppError.notFound();
+    if (row.state === 'processing') throw AppError.conflict('The image is still being processed.');
+    if (row.state === 'failed')
+      throw AppError.conflict(`The image failed to process: ${row.failure_reason ?? ''}`);
+    const src = row.pyramid_path ?? row.storage_path;
+    if (src === null) throw AppError.notFound();
+    return { row, src };
+  }
+
+  /** The original upload's absolute path; downloading originals is a team admin's right. */
+  async originalFile(viewer: Viewer, id: number): Promise<{ path: string; row: ImageRow }> {
+    const row = await this.visibleRow(viewer, id);
+    await new TeamAccess(this.db).requireAdmin(viewer, row.team);
+    if (row.storage_path === null) throw AppError.notFound();
+    return { path: this.storage.resolve(row.storage_path), row };
+  }
+
+  private async isAdmin(viewer: Viewer, teamId: number): Promise<boolean> {
+    if (viewer.isSuperuser) return true;
+    return (await new MembershipsRepo(this.db).adminTeams(viewer.id, [teamId])).has(teamId);
+  }
+}
+
+function presentImage(row: ImageRow, admin: boolean): Image {
+  const image: Image = {
+    id: row.id,
+    name: row.name,
+    filename: row.filename,
+    time: formatTimestamp(row.time) ?? '',
+    height: row.height,
+    width: row.width,
+    depth: row.depth,
+    frames: row.frames,
+    channels: row.channels,
+    mpp: row.mpp,
+    objectivePower: row.objective_power,
+    image_type: row.image_type,
+    image_set: row.image_set,
+    state: row.state,
+    failure_reason: row.failure_reason,
+    vendor: row.vendor,
+    size_bytes: row.size_bytes,
+  };
+  if (admin) {
+    image.original_filename = row.original_filename;
+    image.vendor_properties = row.vendor_properties;
+    image.associated_images = row.associated_images;
+  }
+  return image;
+}

@@ -1,0 +1,58 @@
+import type { Queryable } from '../db/database.js';
+
+export interface JobRow {
+  id: number;
+  image_id: number;
+  kind: 'inspect';
+  attempts: number;
+}
+
+/** The image job queue in PostgreSQL: survives restarts, shared safely by several servers. */
+export class JobsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async enqueue(imageId: number, kind: JobRow['kind']): Promise<void> {
+    await this.db.query('INSERT INTO image_jobs (image_id, kind) VALUES ($1, $2)', [imageId, kind]);
+    await this.db.query("SELECT pg_notify('tessera_image_jobs', '')");
+  }
+
+  /** Claims the oldest due job; SKIP LOCKED lets other servers claim others at the same time. */
+  async claim(): Promise<JobRow | undefined> {
+    const rows = await this.db.query<JobRow>(
+      `UPDATE image_jobs SET state = 'running', locked_at = now(), attempts = attempts + 1
+       WHERE id = (SELECT id FROM image_jobs WHERE state = 'queued' AND run_after <= now()
+                   ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1)
+       RETURNING id, image_id, kind, attempts`,
+    );
+    return rows[0];
+  }
+
+  async finish(id: number): Promise<void> {
+    await this.db.query("UPDATE image_jobs SET state = 'done', finished_at = now() WHERE id = $1", [id]);
+  }
+
+  async fail(id: number, error: string): Promise<void> {
+    await this.db.query(
+      "UPDATE image_jobs SET state = 'failed', last_error = $2, finished_at = now() WHERE id = $1",
+      [id, error],
+    );
+  }
+
+  async retryLater(id: number, error: string, delaySeconds: number): Promise<void> {
+    await this.db.query(
+      `UPDATE image_jobs SET state = 'queued', last_error = $2, locked_at = NULL,
+         run_after = now() + make_interval(secs => $3) WHERE id = $1`,
+      [id, error, delaySeconds],
+    );
+  }
+
+  /** Jobs a crashed server left running go back to the queue. */
+  async requeueStale(olderThanSeconds: number): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `UPDATE image_jobs SET state = 'queued', locked_at = NULL
+       WHERE state = 'running' AND locked_at < now() - make_interval(secs => $1) RETURNING id`,
+      [olderThanSeconds],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { AppError } from '../errors/app-error.js';
+import type { ImageStorage, StagedFile } from './storage.js';
+
+export interface UploadedFile {
+  readonly field: string;
+  readonly originalName: string;
+  readonly staged: StagedFile;
+}
+
+export interface MultipartUpload {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly files: readonly UploadedFile[];
+}
+
+const MAX_FILES = 1000;
+
+/**
+ * Reads a multipart upload (EXACT's: form fields plus files under any field name), streaming each file
+ * to staging storage. Fields may come after the files, so nothing is placed until all is read; on any
+ * failure every staged file is removed.
+ */
+export async function readMultipart(
+  req: IncomingMessage,
+  storage: ImageStorage,
+  maxFileBytes: number,
+): Promise<MultipartUpload> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw new AppError('unsupported_media_type', 'Upload images as multipart/form-data.');
+  }
+  const fields: Record<string, string> = {};
+  const files: UploadedFile[] = [];
+  const pending: Promise<void>[] = [];
+  let failure: unknown;
+  const parser = busboy({
+    headers: req.headers,
+    limits: { files: MAX_FILES, fields: 50, fieldSize: 64 * 1024, parts: MAX_FILES + 50 },
+  });
+  await new Promise<void>((resolve) => {
+    // On the first failure stop parsing but keep reading (and dropping) the body, so the client can
+    // finish sending and then read our answer instead of seeing a reset connection.
+    const fail = (error: unknown) => {
+      if (failure !== undefined) return;
+      failure = error;
+      req.unpipe(parser);
+      req.resume();
+      resolve();
+    };
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (field, stream, info) => {
+      const originalName = info.filename || 'upload';
+      pending.push(
+        storage.stage(stream, maxFileBytes).then(
+          (staged) => {
+            files.push({ field, originalName, staged });
+          },
+          (error: unknown) => {
+            stream.resume();
+            fail(error);
+          },
+        ),
+      );
+    });
+    parser.on('filesLimit', () => {
+      fail(AppError.badRequest(`At most ${MAX_FILES} files per upload.`));
+    });
+    parser.on('error', (error: Error) => {
+      fail(AppError.badRequest(`Malformed multipart body: ${error.message}`));
+    });
+    parser.on('close', resolve);
+    req.pipe(parser);
+  });
+  await Promise.all(pending);
+  if (failure !== undefined) {
+    await Promise.all(files.map((f) => storage.discard(f.staged)));
+    throw failure instanceof Error ? failure : new Error(String(failure));
+  }
+  return { fields, files };
+}

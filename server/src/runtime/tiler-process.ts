@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+
+const tilerMain = fileURLToPath(new URL('../../../tiler/dist/main.js', import.meta.url));
+
+export interface TilerProcess {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the tiler as a child process beside the server (`npm start`), restarting it if it dies, and
+ * waits until it answers /healthz. In production the tiler runs on its own (TESSERA_TILER_URL).
+ */
+export async function startTilerProcess(
+  config: Config,
+  secret: string,
+  logger: Logger,
+): Promise<TilerProcess> {
+  if (!existsSync(tilerMain)) throw new Error(`The tiler is not built (${tilerMain}): run npm run build`);
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  const launch = () => {
+    const started = spawn(process.execPath, [tilerMain], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        TESSERA_TILER_HOST: '127.0.0.1',
+        TESSERA_TILER_PORT: String(new URL(config.tilerUrl).port || 80),
+        TESSERA_DATA_DIR: config.dataDir,
+        TESSERA_TILER_SECRET: secret,
+        TESSERA_LOG_LEVEL: config.logLevel,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    started.once('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ code, signal }, 'tiler exited; restarting in 1 s');
+      setTimeout(launch, 1000);
+    });
+    child = started;
+  };
+  launch();
+  await waitForHealth(`${config.tilerUrl}/healthz`, 30_000);
+  logger.info({ url: config.tilerUrl }, 'tiler is up');
+  return {
+    stop: async () => {
+      stopping = true;
+      const current = child;
+      if (!current || current.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) =>
+        current.once('exit', () => {
+          resolve();
+        }),
+      );
+      current.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`The tiler did not answer ${url} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

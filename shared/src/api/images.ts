@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { id, timestamp } from './common.js';
+
+export const imageState = z.enum(['processing', 'ready', 'failed']);
+
+export const image = z
+  .object({
+    id,
+    name: z.string().describe('Pseudonymised public name: yyyymmdd-hhmm-XXXX.ext'),
+    filename: z.string(),
+    time: timestamp,
+    height: z.number().int(),
+    width: z.number().int(),
+    depth: z.number().int(),
+    frames: z.number().int(),
+    channels: z.number().int(),
+    mpp: z.number(),
+    objectivePower: z.number(),
+    image_type: z.number().int(),
+    image_set: id,
+    state: imageState,
+    failure_reason: z.string().nullable(),
+    vendor: z.string().nullable(),
+    size_bytes: z.number().int().nullable(),
+    original_filename: z.string().nullable().optional().describe('Team admins only.'),
+    vendor_properties: z.record(z.string(), z.string()).nullable().optional().describe('Team admins only.'),
+    associated_images: z.array(z.string()).optional().describe('Label and macro images; team admins only.'),
+  })
+  .meta({ id: 'Image' });
+export type Image = z.infer<typeof image>;
+
+export const uploadFields = z.object({
+  image_set: z.coerce.number().int().positive().max(2_147_483_647),
+  image_type: z.coerce.number().int().min(0).max(100).default(0),
+});
+
+export const slideInformation = z
+  .object({
+    level_dimensions: z.array(z.tuple([z.number(), z.number()])),
+    level_downsamples: z.array(z.number()),
+    level_tiles: z.array(z.tuple([z.number(), z.number()])),
+    levels: z.number().int(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'SlideInformation' });

@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Credentials } from './http.js';
+
+/** The real slides beside the checkout (../shared/testdata/slides). */
+export const slidesDir = fileURLToPath(new URL('../../../shared/testdata/slides/', import.meta.url));
+
+export interface UploadAnswer {
+  count: number;
+  results: { id: number; name: string; state: string; original_filename?: string | null }[];
+  skipped: { file: string; reason: string; image?: number }[];
+}
+
+/** Uploads files as EXACT-Sync does: multipart with image_set, image_type and `file_path` parts. */
+export async function uploadImages(
+  baseUrl: string,
+  who: Credentials,
+  imageSet: number | string,
+  files: { name: string; bytes: Uint8Array }[],
+): Promise<{ status: number; body: UploadAnswer & Record<string, unknown> }> {
+  const form = new FormData();
+  form.set('image_set', String(imageSet));
+  form.set('image_type', '0');
+  for (const f of files) form.append('file_path', new Blob([f.bytes]), f.name);
+  const response = await fetch(`${baseUrl}/api/v1/images/images/`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}` },
+    body: form,
+  });
+  return { status: response.status, body: (await response.json()) as UploadAnswer & Record<string, unknown> };
+}
+
+/** A real slide's bytes. */
+export function slide(name: string): Promise<Buffer> {
+  return readFile(`${slidesDir}${name}`);
+}
