@@ -43,8 +43,9 @@ export class ImageJobRunner {
     await this.loop;
   }
 
-  // A getter, so the loop re-reads the flag that stop() flips while a job or a wait is in progress.
-  private get active(): boolean {
+  // A method, not a property read: the flag flips in stop() while the loop awaits, which flow
+  // analysis cannot see.
+  private isActive(): boolean {
     return this.running;
   }
 
@@ -54,7 +55,7 @@ export class ImageJobRunner {
       return 0;
     });
     if (requeued > 0) this.logger.warn({ requeued }, 'requeued image jobs left running by a stopped server');
-    while (this.active) {
+    while (this.isActive()) {
       let job: JobRow | undefined;
       try {
         job = await new JobsRepo(this.db).claim();
@@ -62,7 +63,7 @@ export class ImageJobRunner {
       } catch (error) {
         this.logger.error({ err: error, job: job?.id }, 'image job loop failed');
       }
-      if (!job && this.active) {
+      if (!job && this.isActive()) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollMs);
           this.wake = () => {

@@ -77,7 +77,7 @@ export async function readMultipart(
   await Promise.all(pending);
   if (failure !== undefined) {
     await Promise.all(files.map((f) => storage.discard(f.staged)));
-    throw failure instanceof Error ? failure : new Error(String(failure));
+    throw failure instanceof Error ? failure : new Error('Upload failed.', { cause: failure });
   }
   return { fields, files };
 }
