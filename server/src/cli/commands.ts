@@ -8,6 +8,7 @@ import { openDatabase } from '../runtime/database.js';
 import { runServer } from '../runtime/start.js';
 import { UsersRepo } from '../users/users.repo.js';
 import { UsersService } from '../users/users.service.js';
+import { uploadFile } from './upload.js';
 
 /** `tessera start` / `tessera serve`. */
 export async function serveCommand(config: Config, logger: Logger, bootstrap: boolean): Promise<void> {
@@ -79,4 +80,29 @@ export async function tokenCreateCommand(
   } finally {
     await database.close();
   }
+}
+
+/** `tessera upload SET FILES...`: uploads through the REST API with a progress bar per file. */
+export async function uploadCommand(
+  config: Config,
+  o: { imageSet: number; files: string[]; username: string | undefined; passwordFromStdin: boolean },
+): Promise<number> {
+  let authorization: string;
+  if (config.clientToken !== undefined) {
+    authorization = `Bearer ${config.clientToken}`;
+  } else if (o.username !== undefined && o.passwordFromStdin) {
+    const password = (await text(process.stdin)).trim();
+    authorization = `Basic ${Buffer.from(`${o.username}:${password}`).toString('base64')}`;
+  } else {
+    throw new Error('Authenticate with TESSERA_TOKEN=pat_... or --user NAME --password-stdin.');
+  }
+  let failures = 0;
+  for (const file of o.files) {
+    const outcome = await uploadFile({ baseUrl: config.clientUrl, authorization }, o.imageSet, file);
+    const body = outcome.body as { results?: { id: number; name: string }[]; skipped?: { reason: string }[] };
+    if (outcome.status !== 201) failures++;
+    for (const image of body.results ?? []) console.log(`${file}\timage ${image.id}\t${image.name}`);
+    for (const skipped of body.skipped ?? []) console.log(`${file}\tskipped: ${skipped.reason}`);
+  }
+  return failures === 0 ? 0 : 1;
 }

@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
-import { migrateCommand, serveCommand, tokenCreateCommand, userCreateCommand } from './commands.js';
+import {
+  migrateCommand,
+  serveCommand,
+  tokenCreateCommand,
+  uploadCommand,
+  userCreateCommand,
+} from './commands.js';
 
 const usage = `Usage: tessera <command>
 
@@ -13,6 +19,9 @@ const usage = `Usage: tessera <command>
                                  create a user; prints a generated password unless one is piped in
   token create NAME --name LABEL [--expires-days N]
                                  create a personal access token for user NAME; prints it once
+  upload SET FILE... [--user NAME --password-stdin]
+                                 upload files into image set SET of the server at TESSERA_URL,
+                                 authenticated by TESSERA_TOKEN (or the user's password on stdin)
 
 Configuration comes from the environment (PORT, DATABASE_URL, TESSERA_DATA_DIR, ...): see README.md.`;
 
@@ -27,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       'password-stdin': { type: 'boolean', default: false },
       name: { type: 'string' },
       'expires-days': { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -62,6 +72,16 @@ async function main(argv: string[]): Promise<number> {
         expiresDays: values['expires-days'] === undefined ? 90 : Number(values['expires-days']),
       });
       return 0;
+    case 'upload': {
+      const files = positionals.slice(2);
+      if (sub === undefined || !/^\d+$/.test(sub) || files.length === 0) break;
+      return uploadCommand(config, {
+        imageSet: Number(sub),
+        files,
+        username: values.user,
+        passwordFromStdin: values['password-stdin'],
+      });
+    }
   }
   console.error(usage);
   return 2;

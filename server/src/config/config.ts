@@ -23,6 +23,9 @@ const envSchema = z.object({
   TESSERA_TILER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TESSERA_MAX_UPLOAD_MB: z.coerce.number().positive().default(20_000),
   TESSERA_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  // For the command-line client (`tessera upload`): which server, and a personal access token.
+  TESSERA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TESSERA_TOKEN: z.string().startsWith('pat_').optional(),
 });
 
 export interface Config {
@@ -47,6 +50,9 @@ export interface Config {
   readonly tilerSecret: string | undefined;
   readonly maxUploadBytes: number;
   readonly jobPollMs: number;
+  /** The server the command-line client talks to (default: this machine's PORT). */
+  readonly clientUrl: string;
+  readonly clientToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -84,5 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tilerSecret: e.TESSERA_TILER_SECRET,
     maxUploadBytes: Math.round(e.TESSERA_MAX_UPLOAD_MB * 1024 * 1024),
     jobPollMs: e.TESSERA_JOB_POLL_MS,
+    clientUrl: e.TESSERA_URL ?? `http://127.0.0.1:${e.PORT}`,
+    clientToken: e.TESSERA_TOKEN,
   });
 }

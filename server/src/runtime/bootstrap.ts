@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { UsersRepo } from '../users/users.repo.js';
 import { UsersService } from '../users/users.service.js';
+import { AppError } from '../errors/app-error.js';
 
 export interface BootstrapResult {
   /** Set when this start created the first superuser. */
@@ -18,13 +19,19 @@ export async function ensureFirstAdmin(
   const username = config.admin.username ?? 'admin';
   const generated = config.admin.password === undefined;
   const password = config.admin.password ?? randomBytes(12).toString('base64url');
-  await new UsersService(db).create('system', {
-    username,
-    password,
-    email: null,
-    is_superuser: true,
-    is_staff: true,
-    is_active: true,
-  });
+  try {
+    await new UsersService(db).create('system', {
+      username,
+      password,
+      email: null,
+      is_superuser: true,
+      is_staff: true,
+      is_active: true,
+    });
+  } catch (error) {
+    // Several servers starting at once on an empty database: one of them wins, the others go on.
+    if (error instanceof AppError && error.fieldErrors?.username) return {};
+    throw error;
+  }
   return { created: { username, password, generated } };
 }
