@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
 import { createApp } from '../../server/src/http/app.js';
@@ -17,7 +21,14 @@ export interface TestServer extends TestDatabase {
 export function useTestServer(env: Record<string, string> = {}): TestServer {
   const database = useTestDatabase();
   let running: RunningServer | undefined;
-  const config = loadConfig({ TESSERA_LOG_LEVEL: 'silent', TESSERA_MAX_PAGE_SIZE: '1000', ...env });
+  // Each server stores uploads in its own temporary data directory, removed afterwards.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-test-data-'));
+  const config = loadConfig({
+    TESSERA_LOG_LEVEL: 'silent',
+    TESSERA_MAX_PAGE_SIZE: '1000',
+    TESSERA_DATA_DIR: dataDir,
+    ...env,
+  });
   beforeAll(async () => {
     const logger = createLogger('silent');
     const { app } = createApp({ config, db: database.db, logger, tilerSecret: TEST_TILER_SECRET });
@@ -25,6 +36,7 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
   });
   afterAll(async () => {
     await running?.close(1000);
+    await rm(dataDir, { recursive: true, force: true });
   });
   return {
     get db() {

@@ -60,7 +60,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     storage,
     tiler,
     imageJobs,
-    images: new ImagesService(db, storage, () => {
+    images: new ImagesService(db, storage, config.maxUploadBytes, () => {
       imageJobs.kick();
     }),
     auth: new AuthService(new AuthRepo(db), config),

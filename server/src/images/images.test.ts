@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import yazl from 'yazl';
 import { describe, expect, it } from 'vitest';
 import type { Image, Page } from '@tessera/shared';
 import { Factories } from '../../../test/support/factories.js';
@@ -141,5 +145,85 @@ describe('pixel routes before the image is ready, and for outsiders', () => {
     expect((await api().as(member).delete(`/images/images/${id}/`)).status).toBe(403);
     expect((await api().as(admin).delete(`/images/images/${id}/`)).status).toBe(204);
     expect((await api().as(admin).get(`/images/images/${id}/`)).status).toBe(404);
+  });
+});
+
+/** Builds a zip in memory with yazl (entries: name to bytes, with an optional file mode). */
+async function zipOf(entries: { name: string; bytes: Uint8Array; mode?: number }[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const e of entries)
+    zip.addBuffer(Buffer.from(e.bytes), e.name, e.mode === undefined ? {} : { mode: e.mode });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('zip uploads', () => {
+  it('turns a zipped folder of images into one image per file, ignoring archive clutter', async () => {
+    const { admin, set } = await scene();
+    const zip = await zipOf([
+      { name: 'batch/one.svs', bytes: await slide('openslide-python-small.svs') },
+      { name: 'batch/two.tiff', bytes: await slide('openslide-python-boxes.tiff') },
+      { name: '__MACOSX/batch/._one.svs', bytes: new Uint8Array(10) },
+    ]);
+    const res = await uploadImages(server.baseUrl, admin, set, [{ name: 'batch.zip', bytes: zip }]);
+    expect(res.status).toBe(201);
+    expect(res.body.results.map((r) => r.original_filename).sort()).toEqual(['one.svs', 'two.tiff']);
+  });
+
+  it('keeps a multi-file slide (MIRAX) together as one image', async () => {
+    const { admin, set } = await scene();
+    const zip = await zipOf([
+      { name: 'case7.mrxs', bytes: new TextEncoder().encode('index') },
+      { name: 'case7/Slidedat.ini', bytes: new TextEncoder().encode('[GENERAL]') },
+      { name: 'case7/Data0000.dat', bytes: new Uint8Array(64) },
+    ]);
+    const res = await uploadImages(server.baseUrl, admin, set, [{ name: 'case7.zip', bytes: zip }]);
+    expect(res.status).toBe(201);
+    expect(res.body.results).toHaveLength(1);
+    expect(res.body.results[0]?.name).toMatch(/\.mrxs$/);
+    const rows = await server.db.query<{ storage_path: string }>(
+      'SELECT storage_path FROM images WHERE id = $1',
+      [res.body.results[0]?.id ?? 0],
+    );
+    expect(rows[0]?.storage_path).toMatch(/\/case7\.mrxs$/);
+  });
+
+  it('refuses entries that climb out, links, and archives that expand too far, storing nothing', async () => {
+    const { admin, set } = await scene();
+    const good = await zipOf([{ name: 'aa/evil.svs', bytes: await slide('openslide-python-small.svs') }]);
+    // Same length, so offsets stay valid: the entry becomes "../evil.svs" in both headers.
+    const climbing = Buffer.from(good.toString('latin1').replaceAll('aa/evil.svs', '../evil.svs'), 'latin1');
+    const traversal = await uploadImages(server.baseUrl, admin, set, [{ name: 't.zip', bytes: climbing }]);
+    expect(traversal.status).toBe(400);
+    expect(JSON.stringify(traversal.body)).toMatch(/outside the archive|invalid relative path/);
+
+    const link = await zipOf([
+      { name: 'link.svs', bytes: new TextEncoder().encode('/etc/passwd'), mode: 0o120777 },
+    ]);
+    const linked = await uploadImages(server.baseUrl, admin, set, [{ name: 'l.zip', bytes: link }]);
+    expect(linked.status).toBe(400);
+    expect(JSON.stringify(linked.body)).toMatch(/symbolic link/);
+
+    const bomb = await zipOf([{ name: 'zeros.tiff', bytes: new Uint8Array(20 * 1024 * 1024) }]);
+    const exploded = await uploadImages(server.baseUrl, admin, set, [{ name: 'b.zip', bytes: bomb }]);
+    expect(exploded.status).toBe(400);
+    expect(JSON.stringify(exploded.body)).toMatch(/expands/);
+
+    const notZip = await uploadImages(server.baseUrl, admin, set, [
+      { name: 'n.zip', bytes: new Uint8Array(100) },
+    ]);
+    expect(notZip.status).toBe(400);
+    const listed = await api().as(admin).get<Page<Image>>(`/images/images/?image_set=${set}`);
+    expect(listed.body.count).toBe(0);
+  });
+});
+
+describe('storage hygiene', () => {
+  it('leaves nothing in staging after accepted, duplicate and refused uploads', async () => {
+    const staging = path.join(server.config.dataDir, 'images', '.staging');
+    const leftovers = existsSync(staging) ? await readdir(staging) : [];
+    expect(leftovers).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ export class ImageStorage {
    * `maxBytes` the file is removed and the upload answered with 413.
    */
   async stage(stream: Readable, maxBytes: number): Promise<StagedFile> {
-    const dir = path.join(this.root, '.staging');
+    const dir = this.stagingDir;
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, randomUUID());
     const hash = createHash('sha256');
@@ -62,6 +62,22 @@ export class ImageStorage {
     const target = this.resolve(relative);
     await mkdir(path.dirname(target), { recursive: true });
     await rename(staged.file, target);
+  }
+
+  /** The folder uploads are streamed into before they are placed. */
+  get stagingDir(): string {
+    return path.join(this.root, '.staging');
+  }
+
+  /** Moves a staged folder (an expanded multi-file slide) to its final relative path. */
+  async placeDir(dir: string, relative: string): Promise<void> {
+    const target = this.resolve(relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(dir, target);
+  }
+
+  async discardDir(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
   }
 
   async discard(staged: StagedFile): Promise<void> {
