@@ -1,5 +1,6 @@
 // Type-aware linting for every workspace; formatting is prettier's job.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,7 +13,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.js', '.ci/*.js'],
+          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -28,5 +29,6 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.node },
   },
 );

@@ -1,0 +1,231 @@
+// bench/tiles: Tessera's tiler against openslide-python's deepzoom_server.py on the same slides and the
+// same tile URLs, cold (fresh processes) and warm (the same URLs again), with a bounded load from a
+// separate process. Prints the figures and records them in docs/benchmarks.md.
+//
+//   npm run build && node bench/tiles/run.js
+//
+// Needs Debian's python3-openslide, python-openslide-examples and python3-flask (as .ci/run installs).
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { recordBenchmark } from '../record.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const slidesDir = path.join(root, '../shared/testdata/slides');
+const work = path.join(os.tmpdir(), 'tessera-bench-tiles');
+const storage = path.join(work, 'data', 'images');
+const secret = 'bench-secret-bench-secret-bench-secret';
+const deepzoomServer = '/usr/share/doc/python-openslide-examples/examples/deepzoom/deepzoom_server.py';
+const CONCURRENCY = 8;
+const TILE = 254;
+
+const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-token.js'));
+const sharp = createRequire(path.join(root, 'tiler/package.json'))('sharp');
+
+/** A 20000x20000 pyramidal TIFF with texture (a flat image would make every tile trivially small). */
+async function syntheticPyramid(file) {
+  if (existsSync(file)) return;
+  const patch = 1000;
+  const noise = Buffer.alloc(patch * patch * 3);
+  let seed = 42;
+  for (let i = 0; i < noise.length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const y = Math.floor(i / 3 / patch);
+    noise[i] = (((seed >> 16) & 0x3f) + ((i / 3) % patch) / 8 + y / 8) & 0xff;
+  }
+  const texture = await sharp(noise, { raw: { width: patch, height: patch, channels: 3 } })
+    .png()
+    .toBuffer();
+  await sharp({
+    create: { width: 20_000, height: 20_000, channels: 3, background: '#f0e0f0' },
+    limitInputPixels: false,
+  })
+    .composite([{ input: texture, tile: true, blend: 'multiply' }])
+    .tiff({
+      tile: true,
+      pyramid: true,
+      tileWidth: 256,
+      tileHeight: 256,
+      compression: 'jpeg',
+      quality: 90,
+      bigtiff: true,
+    })
+    .toFile(file);
+}
+
+/** Every tile of every DeepZoom level of a width x height image (the same geometry in both servers). */
+function allTiles(width, height) {
+  const levels = Math.ceil(Math.log2(Math.max(width, height))) + 1;
+  const tiles = [];
+  for (let level = 0; level < levels; level++) {
+    const scale = 2 ** (levels - 1 - level);
+    const w = Math.ceil(width / scale);
+    const h = Math.ceil(height / scale);
+    for (let col = 0; col < Math.ceil(w / TILE); col++) {
+      for (let row = 0; row < Math.ceil(h / TILE); row++) tiles.push([level, col, row]);
+    }
+  }
+  // A fixed shuffle: viewers jump around, and neither server may profit from file order.
+  let seed = 7;
+  for (let i = tiles.length - 1; i > 0; i--) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const j = seed % (i + 1);
+    [tiles[i], tiles[j]] = [tiles[j], tiles[i]];
+  }
+  return tiles;
+}
+
+function startProcess(command, args, env) {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errorText = '';
+  child.stderr.on('data', (d) => {
+    errorText = (errorText + d.toString()).slice(-4000);
+  });
+  child.errorText = () => errorText;
+  return child;
+}
+
+async function waitFor(url, child) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not yet
+    }
+    if (child.exitCode !== null) throw new Error(`${url}: process exited\n${child.errorText()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function rssMb(pid) {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => {
+    const hwm = /VmHWM:\s+(\d+)/.exec(s);
+    return hwm ? Number(hwm[1]) / 1024 : 0;
+  });
+}
+
+async function load(urls) {
+  const file = path.join(work, `urls-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify({ urls, concurrency: CONCURRENCY }));
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url)), file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('exit', r));
+  return JSON.parse(out);
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await done;
+}
+
+async function measure(slide, port) {
+  const { width, height } = await slideSize(slide);
+  const tiles = allTiles(width, height);
+  const results = {};
+  // Tessera's tiler.
+  const tiler = startProcess(process.execPath, [path.join(root, 'tiler/dist/main.js')], {
+    TESSERA_TILER_PORT: String(port),
+    TESSERA_TILER_HOST: '127.0.0.1',
+    TESSERA_DATA_DIR: path.dirname(storage),
+    TESSERA_TILER_SECRET: secret,
+    TESSERA_LOG_LEVEL: 'error',
+  });
+  await waitFor(`http://127.0.0.1:${port}/healthz`, tiler);
+  const token = signTileToken(secret, {
+    v: 1,
+    img: 1,
+    src: path.basename(slide),
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    scope: ['tiles'],
+  });
+  const ours = tiles.map(([l, c, r]) => `http://127.0.0.1:${port}/v1/t/${token}/tiles/${l}/${c}_${r}.jpeg`);
+  results.tessera = { cold: await load(ours), warm: await load(ours), rssMb: await rssMb(tiler.pid) };
+  await stop(tiler);
+  // openslide-python's reference server (no tile cache of its own: warm means the OS page cache).
+  const reference = startProcess(
+    '/usr/bin/python3',
+    [deepzoomServer, '-l', '127.0.0.1', '-p', String(port + 1), slide],
+    {},
+  );
+  await waitFor(`http://127.0.0.1:${port + 1}/slide.dzi`, reference);
+  const theirs = tiles.map(([l, c, r]) => `http://127.0.0.1:${port + 1}/slide_files/${l}/${c}_${r}.jpeg`);
+  results.deepzoom = {
+    cold: await load(theirs),
+    warm: await load(theirs),
+    rssMb: await rssMb(reference.pid),
+  };
+  await stop(reference);
+  return { tiles: tiles.length, width, height, ...results };
+}
+
+async function slideSize(slide) {
+  const py = `import openslide,sys,json; s=openslide.OpenSlide(sys.argv[1]); print(json.dumps(s.dimensions))`;
+  const child = spawn('/usr/bin/python3', ['-c', py, slide], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('exit', r));
+  const [width, height] = JSON.parse(out);
+  return { width, height };
+}
+
+await mkdir(storage, { recursive: true });
+const slides = [];
+for (const name of ['test3-DAPI-2-387.ndpi', 'test3-TRITC-2-560.ndpi']) {
+  const target = path.join(storage, name);
+  if (!existsSync(target)) await copyFile(path.join(slidesDir, name), target);
+  slides.push(target);
+}
+const synthetic = path.join(storage, 'synthetic-20000.tiff');
+console.log('generating the 20000x20000 pyramid (once)...');
+await syntheticPyramid(synthetic);
+slides.push(synthetic);
+
+const rows = [];
+let port = 18_400;
+for (const slide of slides) {
+  console.log(`measuring ${path.basename(slide)} (${(await stat(slide)).size} bytes)...`);
+  const r = await measure(slide, (port += 10));
+  rows.push({ slide: path.basename(slide), ...r });
+  console.log(JSON.stringify(rows.at(-1)));
+}
+
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const lines = [
+  `Tiles: every tile of every DeepZoom level, shuffled, ${CONCURRENCY} keep-alive connections from a separate`,
+  'process on the same 2-core machine; cold = freshly started server, warm = the same URLs again.',
+  'deepzoom_server.py has no tile cache, so its warm run only gains the OS page cache.',
+  '',
+  '| slide | tiles | server | cold tiles/s | cold p99 ms | warm tiles/s | warm p99 ms | errors | peak RSS MB |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+];
+for (const r of rows) {
+  for (const [label, m] of [
+    ['Tessera tiler', r.tessera],
+    ['deepzoom_server.py', r.deepzoom],
+  ]) {
+    lines.push(
+      `| ${r.slide} (${r.width}x${r.height}) | ${r.tiles} | ${label} | ${fmt(m.cold.perSecond)} | ${fmt(m.cold.p99)} | ` +
+        `${fmt(m.warm.perSecond)} | ${fmt(m.warm.p99)} | ${m.cold.errors + m.warm.errors} | ${fmt(m.rssMb)} |`,
+    );
+  }
+  lines.push(
+    `| ${r.slide} | | **ratio** | **${fmt(r.tessera.cold.perSecond / r.deepzoom.cold.perSecond)}x** | | ` +
+      `**${fmt(r.tessera.warm.perSecond / r.deepzoom.warm.perSecond)}x** | | | |`,
+  );
+}
+console.log(lines.join('\n'));
+await recordBenchmark('tiles', lines.join('\n'));
