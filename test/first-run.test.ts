@@ -2,7 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ApiClient } from './support/http.js';
 import { freePort, runCli, type TesseraProcess } from './support/process.js';
+import { slide, uploadImages } from './support/upload.js';
+
+/** Polls `probe` until it returns a value (at most `ms`). */
+async function eventually<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 // The README's run command on an empty data directory: embedded PostgreSQL, first superuser, HTTP.
 describe('tessera start on an empty data directory', () => {
@@ -20,6 +33,7 @@ describe('tessera start on an empty data directory', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
+      TESSERA_TILER_PORT: String(await freePort()),
       TESSERA_LOG_LEVEL: 'warn',
       ...extraEnv,
     };
@@ -52,6 +66,33 @@ describe('tessera start on an empty data directory', () => {
     });
     const home = await fetch(`${first.url}/`);
     expect(await home.text()).toContain('/api/v1/docs/');
+
+    // Upload a real slide through the API and view it through EXACT's tile URLs (server, then tiler).
+    const admin = { username: username ?? '', password: password ?? '' };
+    const api = new ApiClient(first.url, admin);
+    const team = await api.post<{ id: number }>('/users/teams/', { name: 'Pathology' });
+    const set = await api.post<{ id: number }>('/images/image_sets/', { name: 'Demo', team: team.body.id });
+    const bytes = await slide('CMU-1-Small-Region.svs');
+    const upload = await uploadImages(first.url, admin, set.body.id, [
+      { name: 'CMU-1-Small-Region.svs', bytes },
+    ]);
+    expect(upload.status).toBe(201);
+    const id = upload.body.results[0]?.id ?? 0;
+    const ready = await eventually(async () => {
+      const image = await api.get<{ state: string; width: number; height: number }>(`/images/images/${id}/`);
+      return image.body.state === 'processing' ? undefined : image.body;
+    });
+    expect(ready).toMatchObject({ state: 'ready', width: 2220, height: 2967 });
+    const dzi = await fetch(`${first.url}/images/image/${id}/1/1/tile/`, {
+      headers: { authorization: basic },
+    });
+    expect(dzi.status).toBe(200);
+    expect(await dzi.text()).toContain('Width="2220" Height="2967"');
+    const tile = await fetch(`${first.url}/images/image/${id}/1/1/tile_files/12/4_5.jpeg`, {
+      headers: { authorization: basic },
+    });
+    expect(tile.status).toBe(200);
+    expect(tile.headers.get('content-type')).toBe('image/jpeg');
 
     first.p.child.kill('SIGTERM');
     expect(await first.p.exited()).toBe(0);

@@ -3,8 +3,9 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { createTilerServer, parseTilerConfig, type TilerServer } from '@tessera/tiler';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
-import { createApp } from '../../server/src/http/app.js';
+import { createApp, type Services } from '../../server/src/http/app.js';
 import { createLogger } from '../../server/src/logging/logger.js';
 import { listen, type RunningServer } from '../../server/src/runtime/http-server.js';
 import { useTestDatabase, type TestDatabase } from './database.js';
@@ -15,29 +16,62 @@ export const TEST_TILER_SECRET = 'test-tiler-secret-0123456789abcdef';
 export interface TestServer extends TestDatabase {
   readonly baseUrl: string;
   readonly config: Config;
+  readonly services: Services;
 }
 
-/** A real Tessera HTTP server on a free port with this file's own database. */
-export function useTestServer(env: Record<string, string> = {}): TestServer {
+export interface TestServerOptions {
+  /** Extra environment for the server's configuration. */
+  readonly env?: Record<string, string>;
+  /** Also run a real tiler (in this process, on a free port) and the image job runner. */
+  readonly tiler?: boolean;
+}
+
+/** A real Tessera HTTP server on a free port with this file's own database and data directory. */
+export function useTestServer(options: TestServerOptions = {}): TestServer {
   const database = useTestDatabase();
   let running: RunningServer | undefined;
+  let tiler: TilerServer | undefined;
+  let config: Config | undefined;
+  let services: Services | undefined;
   // Each server stores uploads in its own temporary data directory, removed afterwards.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-test-data-'));
-  const config = loadConfig({
-    TESSERA_LOG_LEVEL: 'silent',
-    TESSERA_MAX_PAGE_SIZE: '1000',
-    TESSERA_DATA_DIR: dataDir,
-    ...env,
-  });
   beforeAll(async () => {
+    const env: Record<string, string> = {
+      TESSERA_LOG_LEVEL: 'silent',
+      TESSERA_MAX_PAGE_SIZE: '1000',
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_JOB_POLL_MS: '100',
+      ...options.env,
+    };
+    if (options.tiler) {
+      const parsed = parseTilerConfig({
+        TESSERA_TILER_PORT: '0',
+        TESSERA_DATA_DIR: dataDir,
+        TESSERA_TILER_SECRET: TEST_TILER_SECRET,
+        TESSERA_LOG_LEVEL: 'silent',
+      });
+      if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+      tiler = createTilerServer(parsed.config);
+      const address = await tiler.listen();
+      env.TESSERA_TILER_URL = `http://127.0.0.1:${address.port}`;
+    }
+    config = loadConfig(env);
     const logger = createLogger('silent');
-    const { app } = createApp({ config, db: database.db, logger, tilerSecret: TEST_TILER_SECRET });
-    running = await listen(app, '127.0.0.1', 0, logger);
+    const created = createApp({ config, db: database.db, logger, tilerSecret: TEST_TILER_SECRET });
+    services = created.services;
+    if (options.tiler) services.imageJobs.start();
+    running = await listen(created.app, '127.0.0.1', 0, logger);
   });
   afterAll(async () => {
     await running?.close(1000);
+    await services?.imageJobs.stop();
+    await tiler?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTestServer(): the ${what} exists only inside tests`);
+    return value;
+  };
   return {
     get db() {
       return database.db;
@@ -46,9 +80,13 @@ export function useTestServer(env: Record<string, string> = {}): TestServer {
       return database.url;
     },
     get baseUrl() {
-      if (!running) throw new Error('useTestServer(): the server runs only inside tests');
-      return `http://127.0.0.1:${running.port}`;
+      return `http://127.0.0.1:${ready(running, 'server').port}`;
     },
-    config,
+    get config() {
+      return ready(config, 'configuration');
+    },
+    get services() {
+      return ready(services, 'services');
+    },
   };
 }

@@ -1,4 +1,5 @@
-// The tiler's pixel core: image sources, DeepZoom geometry and tile rendering.
+// The tiler package: tile tokens (imported by the server), image sources, DeepZoom geometry, tile
+// rendering and the HTTP server.
 export type {
   AssociatedImageInfo,
   ImageSource,
@@ -24,3 +25,17 @@ export {
 } from './deepzoom/geometry.js';
 export { dziXml, type DziDescription, type DziFormat } from './deepzoom/dzi.js';
 export { renderTileJpeg, renderTilePixels, type TileAddress } from './tiles/render.js';
+export {
+  TILE_TOKEN_SCOPES,
+  isSafeRelativePath,
+  signTileToken,
+  verifyTileToken,
+  type TileTokenFailure,
+  type TileTokenPayload,
+  type TileTokenResult,
+  type TileTokenScope,
+} from './access/tile-token.js';
+export { parseTilerConfig, type ConfigResult, type TilerConfig } from './config.js';
+export { createTilerServer, type TilerServer, type TilerServerOptions } from './http/server.js';
+export type { InspectResult } from './services/inspect.service.js';
+export type { ImageMetadata } from './services/metadata.js';

@@ -105,6 +105,8 @@ function hasBody(ctx: Context): boolean {
 function parseIdParams(params: Record<string, string>): Record<string, number> {
   const ids: Record<string, number> = {};
   for (const [key, value] of Object.entries(params)) {
+    // Only ids are numbers; other path parts (an associated image's name) reach the handler as text.
+    if (key !== 'id') continue;
     if (!/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) throw AppError.notFound();
     ids[key] = Number(value);
   }

@@ -82,6 +82,20 @@ export function imagesEndpoints(
     }),
     endpoint({
       method: 'get',
+      path: '/images/images/:id/associated/:name/',
+      tag: 'images',
+      summary: 'A label or macro image as JPEG (team admins only: labels often show patient data)',
+      async handler({ viewer, params, ctx }) {
+        const name = String((ctx.params as Record<string, string>).name);
+        const { row, src } = await images.pixelSource(viewer, params.id ?? 0, true);
+        if (!row.associated_images.includes(name)) throw AppError.notFound();
+        const token = deps.tiler.token({ img: row.id, src, scope: ['tiles', 'associated'] });
+        await deps.tiler.relay(ctx, token, `associated/${encodeURIComponent(name)}.jpeg`);
+        return { streamed: true };
+      },
+    }),
+    endpoint({
+      method: 'get',
       path: '/images/images/:id/get_patch/',
       tag: 'images',
       summary: `A PNG region: x, y (level-0 pixels), level, width and height (each at most ${PATCH_LIMIT})`,

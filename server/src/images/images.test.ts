@@ -10,7 +10,7 @@ import { useTestServer } from '../../../test/support/server.js';
 import { slide, uploadImages } from '../../../test/support/upload.js';
 
 // No tiler runs in this file: images stay `processing`, which is what these tests look at.
-const server = useTestServer({ TESSERA_MAX_UPLOAD_MB: '3' });
+const server = useTestServer({ env: { TESSERA_MAX_UPLOAD_MB: '3' } });
 const api = () => new ApiClient(server.baseUrl);
 const make = () => new Factories(server.db);
 

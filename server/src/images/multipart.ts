@@ -31,7 +31,8 @@ export async function readMultipart(
     throw new AppError('unsupported_media_type', 'Upload images as multipart/form-data.');
   }
   const fields: Record<string, string> = {};
-  const files: UploadedFile[] = [];
+  // Filled by arrival index: staging finishes out of order, the answer keeps the request's order.
+  const files: (UploadedFile | undefined)[] = [];
   const pending: Promise<void>[] = [];
   let failure: unknown;
   const parser = busboy({
@@ -53,10 +54,11 @@ export async function readMultipart(
     });
     parser.on('file', (field, stream, info) => {
       const originalName = info.filename || 'upload';
+      const index = pending.length;
       pending.push(
         storage.stage(stream, maxFileBytes).then(
           (staged) => {
-            files.push({ field, originalName, staged });
+            files[index] = { field, originalName, staged };
           },
           (error: unknown) => {
             stream.resume();
@@ -76,8 +78,8 @@ export async function readMultipart(
   });
   await Promise.all(pending);
   if (failure !== undefined) {
-    await Promise.all(files.map((f) => storage.discard(f.staged)));
+    await Promise.all(files.flatMap((f) => (f ? [storage.discard(f.staged)] : [])));
     throw failure instanceof Error ? failure : new Error('Upload failed.', { cause: failure });
   }
-  return { fields, files };
+  return { fields, files: files.filter((f): f is UploadedFile => f !== undefined) };
 }

@@ -14,7 +14,7 @@ export const storageRelativePath = z
   .string()
   .min(1)
   .max(1024)
-  .refine((path) => isSafeRelativePath(path), { message: 'must be a relative path inside the storage root' });
+  .refine((path) => isSafeRelativePath(path), { error: 'must be a relative path inside the storage root' });
 
 const payloadSchema = z.strictObject({
   v: z.literal(1),

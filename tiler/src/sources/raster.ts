@@ -1,5 +1,5 @@
-// The only module that imports sharp: scaling raw RGB and encoding/decoding tiles. Image sources hand
-// over raw pixels; everything that touches libvips goes through here.
+// The only module that imports sharp: scaling raw RGB, encoding/decoding tiles, and writing pyramids for
+// ordinary images. Image sources hand over raw pixels; everything that touches libvips goes through here.
 import { availableParallelism } from 'node:os';
 import sharp, { type Sharp } from 'sharp';
 import type { RgbImage } from './image-source.js';
@@ -44,8 +44,10 @@ export async function rgbToJpeg(
   height: number,
   options: JpegOptions = {},
 ): Promise<Buffer> {
+  // No Huffman optimisation, like PIL's default: it halves the encode cost of a tile (measured 3.9 -> 1.9 ms
+  // for a 256-px tile) for about 6 % more bytes, and tiles are CPU-bound, not bandwidth-bound.
   return scaled(image, width, height)
-    .jpeg({ quality: options.quality ?? 75 })
+    .jpeg({ quality: options.quality ?? 75, optimiseCoding: false })
     .toBuffer();
 }
 
@@ -57,4 +59,64 @@ export async function decodeToRgb(encoded: Buffer): Promise<RgbImage> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data };
+}
+
+/** Encodes raw RGB as PNG (lossless; for regions handed to analysis code). */
+export async function rgbToPng(image: RgbImage): Promise<Buffer> {
+  return fromRaw(image).png().toBuffer();
+}
+
+/** What sharp sees in an encoded image file, read from its header only. */
+export interface ImageFileInfo {
+  /** sharp's format name: 'jpeg', 'png', 'webp', 'tiff', 'gif', 'svg', ... */
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+  /** Pages (multi-page TIFF) or frames (animated GIF/WebP); 1 for a still image. */
+  readonly pages: number;
+}
+
+/** Reads an image file's header; null when sharp (libvips) cannot decode the file at all. */
+export async function probeImageFile(path: string): Promise<ImageFileInfo | null> {
+  try {
+    // Header only: no pixel limit applies yet, the caller decides on the dimensions.
+    const meta = await sharp(path, { limitInputPixels: false }).metadata();
+    if (meta.width <= 0 || meta.height <= 0) return null;
+    return { format: meta.format, width: meta.width, height: meta.height, pages: meta.pages ?? 1 };
+  } catch {
+    return null;
+  }
+}
+
+/** Settings for writing a pyramidal TIFF. */
+export interface PyramidOptions {
+  /** Refuse inputs with more pixels than this (libvips checks the header before decoding). */
+  readonly maxPixels: number;
+  /** Write BigTIFF (needed once the file may pass 4 GiB). */
+  readonly bigtiff: boolean;
+}
+
+/**
+ * Writes the first page of an image file as a tiled pyramidal TIFF (256-px JPEG tiles, quality 90) that
+ * OpenSlide opens as 'generic-tiff'. Alpha is flattened onto white and colour converted to 8-bit sRGB,
+ * because JPEG-in-TIFF holds neither alpha nor 16-bit samples.
+ */
+export async function writePyramidalTiff(
+  input: string,
+  output: string,
+  options: PyramidOptions,
+): Promise<void> {
+  await sharp(input, { limitInputPixels: options.maxPixels, autoOrient: true, page: 0, pages: 1 })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .tiff({
+      tile: true,
+      pyramid: true,
+      tileWidth: 256,
+      tileHeight: 256,
+      compression: 'jpeg',
+      quality: 90,
+      bigtiff: options.bigtiff,
+    })
+    .toFile(output);
 }

@@ -1,0 +1,185 @@
+// Everything served for one image under a tiles token: DZI, information, tiles, thumbnails, regions and
+// associated images. Encoded results that never change for a file (tiles, thumbnails, associated images)
+// are kept in a byte-bounded LRU, and concurrent requests for the same missing one share a single render.
+import { Lru } from '../cache/lru.js';
+import { SingleFlight } from '../cache/single-flight.js';
+import type { PooledSource, SourcePool } from '../cache/source-pool.js';
+import { bestLevelForDownsample } from '../deepzoom/geometry.js';
+import { dziXml } from '../deepzoom/dzi.js';
+import { TilerError, notFound } from '../errors/tiler-error.js';
+import { MAX_REGION_PIXELS } from '../sources/openslide.js';
+import { rgbToJpeg, rgbToPng } from '../sources/raster.js';
+import { renderTileJpeg, type TileAddress } from '../tiles/render.js';
+import { slideInformation } from './metadata.js';
+
+/** JPEG quality of served tiles and thumbnails: what EXACT's tile view uses. */
+export const TILE_QUALITY = 90;
+
+/** Largest side of a thumbnail, and of a region (EXACT's get_patch limit). */
+export const MAX_THUMBNAIL_SIZE = 2048;
+export const MAX_REGION_SIZE = 2048;
+
+/** An encoded image with the strong ETag that names its content; body null when the client has it. */
+export interface Encoded {
+  readonly body: Buffer | null;
+  readonly etag: string;
+}
+
+/** The client's If-None-Match header, when it sent one. */
+export type IfNoneMatch = string | undefined;
+
+/** A region request in EXACT's get_patch terms: x, y in level-0 pixels, width x height at `level`. */
+export interface RegionQuery {
+  readonly x: number;
+  readonly y: number;
+  readonly level: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Serves the pixels of pooled sources, with an encoded-image cache. */
+export class ImageService {
+  private readonly cache: Lru<Buffer>;
+  private readonly renders = new SingleFlight<Buffer>();
+
+  constructor(
+    private readonly pool: SourcePool,
+    cacheBytes: number,
+  ) {
+    this.cache = new Lru<Buffer>({ maxWeight: cacheBytes, weigh: (body) => body.length });
+  }
+
+  /** Bytes held by the encoded-image cache. */
+  get cachedBytes(): number {
+    return this.cache.weight;
+  }
+
+  /** The DZI descriptor (254-px JPEG tiles, 1-px overlap). */
+  dzi(src: string, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
+    return this.pool.use(src, (pooled) =>
+      this.cached(pooled, 'dzi', ifNoneMatch, () => {
+        const [width, height] = pooled.geometry.dimensions;
+        const { tileSize, overlap } = pooled.geometry;
+        return Promise.resolve(Buffer.from(dziXml({ width, height, tileSize, overlap }), 'utf8'));
+      }),
+    );
+  }
+
+  /** EXACT's slide_information, as JSON. */
+  info(src: string, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
+    return this.pool.use(src, (pooled) =>
+      this.cached(pooled, 'info', ifNoneMatch, () =>
+        Promise.resolve(
+          Buffer.from(JSON.stringify(slideInformation(pooled.source, pooled.geometry)), 'utf8'),
+        ),
+      ),
+    );
+  }
+
+  /** One DeepZoom tile as JPEG; 404 outside the pyramid. */
+  tile(src: string, address: TileAddress, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
+    return this.pool.use(src, (pooled) => {
+      const { level, col, row } = address;
+      if (!pooled.geometry.hasTile(level, col, row)) throw notFound();
+      return this.cached(pooled, `t${level}/${col}_${row}`, ifNoneMatch, () =>
+        renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY }),
+      );
+    });
+  }
+
+  /** A JPEG thumbnail whose longest side is `size` (never enlarged), like OpenSlide's get_thumbnail. */
+  thumbnail(src: string, size: number, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
+    return this.pool.use(src, (pooled) =>
+      this.cached(pooled, `thumb${size}`, ifNoneMatch, async () => {
+        const { levels } = pooled.source;
+        const [width, height] = pooled.geometry.dimensions;
+        const scale = Math.min(1, size / Math.max(width, height));
+        const target = [
+          Math.max(1, Math.round(width * scale)),
+          Math.max(1, Math.round(height * scale)),
+        ] as const;
+        const level = bestLevelForDownsample(levels, Math.max(width / target[0], height / target[1]));
+        const read = levels[level] ?? { width, height };
+        if (read.width * read.height > MAX_REGION_PIXELS) return storedThumbnail(pooled, size);
+        const region = await pooled.source.readRegion({
+          x: 0,
+          y: 0,
+          level,
+          width: read.width,
+          height: read.height,
+        });
+        return rgbToJpeg(region, target[0], target[1], { quality: TILE_QUALITY });
+      }),
+    );
+  }
+
+  /** A region as PNG (not cached: analysis code asks for each region once). */
+  region(src: string, query: RegionQuery): Promise<Encoded> {
+    return this.pool.use(src, async ({ source, identity }) => {
+      if (query.level >= source.levels.length) {
+        throw new TilerError('bad-request', `level must be below ${source.levels.length}`);
+      }
+      const region = await source.readRegion(query);
+      const { x, y, level, width, height } = query;
+      return { body: await rgbToPng(region), etag: etag(identity, `r${level}/${x},${y},${width}x${height}`) };
+    });
+  }
+
+  /** An associated image (label, macro, thumbnail) as JPEG; 404 when the file has none of that name. */
+  associated(src: string, name: string, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
+    return this.pool.use(src, (pooled) => {
+      if (!pooled.source.associatedImages.some((image) => image.name === name)) throw notFound();
+      return this.cached(pooled, `a/${name}`, ifNoneMatch, async () => {
+        const image = await pooled.source.readAssociatedImage(name);
+        return rgbToJpeg(image, image.width, image.height, { quality: TILE_QUALITY });
+      });
+    });
+  }
+
+  // Answers from the client's copy (ETag match), then from the cache, then from one shared render.
+  private async cached(
+    pooled: PooledSource,
+    name: string,
+    ifNoneMatch: IfNoneMatch,
+    render: () => Promise<Buffer>,
+  ): Promise<Encoded> {
+    const tag = etag(pooled.identity, name);
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tag)) return { body: null, etag: tag };
+    const key = `${pooled.identity}/${name}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return { body: hit, etag: tag };
+    const body = await this.renders.run(key, async () => {
+      const rendered = await render();
+      this.cache.set(key, rendered);
+      return rendered;
+    });
+    return { body, etag: tag };
+  }
+}
+
+// A huge single-level image has no level small enough to read whole: use the thumbnail the scanner stored.
+async function storedThumbnail(pooled: PooledSource, size: number): Promise<Buffer> {
+  if (!pooled.source.associatedImages.some((image) => image.name === 'thumbnail')) {
+    throw new TilerError('unprocessable', 'the image has no level small enough for a thumbnail');
+  }
+  const stored = await pooled.source.readAssociatedImage('thumbnail');
+  const fit = Math.min(1, size / Math.max(stored.width, stored.height));
+  const width = Math.max(1, Math.round(stored.width * fit));
+  const height = Math.max(1, Math.round(stored.height * fit));
+  return rgbToJpeg(stored, width, height, { quality: TILE_QUALITY });
+}
+
+// Strong: the identity hashes the file's path, size and mtime and the render version, and the name is the
+// address, so equal ETags mean equal bytes. Encoded to stay a valid header value for any associated name.
+function etag(identity: string, name: string): string {
+  return `"${identity}-${Buffer.from(name, 'utf8').toString('base64url')}"`;
+}
+
+/** Whether an If-None-Match header (a list, possibly weak, or '*') names `tag`. */
+export function etagMatches(header: string, tag: string): boolean {
+  if (header === tag || header.trim() === '*') return true;
+  return header.split(',').some((part) => {
+    const candidate = part.trim();
+    return (candidate.startsWith('W/') ? candidate.slice(2) : candidate) === tag;
+  });
+}

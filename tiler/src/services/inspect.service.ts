@@ -1,0 +1,107 @@
+// Inspect: the server hands over a freshly uploaded file and learns whether it can be served, and how.
+// Scanner formats are opened with OpenSlide and a small region is read (some files open but cannot be
+// decoded); ordinary images are converted to a pyramidal TIFF first. Every refusal carries a reason.
+import { open, stat } from 'node:fs/promises';
+import { resolveInStorage } from '../access/storage-path.js';
+import type { TileTokenPayload } from '../access/tile-token.js';
+import { TilerError, fromSlideError } from '../errors/tiler-error.js';
+import { convertToPyramid } from '../sources/convert.js';
+import { detectVendor, openSlide, type OpenSlideSource } from '../sources/openslide.js';
+import { SlideError } from '../sources/slide-error.js';
+import { describeSource, type ImageMetadata } from './metadata.js';
+
+/** What inspect answers for a servable image. */
+export interface InspectResult extends ImageMetadata {
+  /** Whether the file was converted to a pyramid at the token's `out` path (serve that path then). */
+  readonly converted: boolean;
+  /** Pages or frames in the original file (only the first is served for now). */
+  readonly frames: number;
+}
+
+/** Inspects (and if needed converts) the file a token names. */
+export async function inspectImage(
+  payload: TileTokenPayload,
+  storageRoot: string,
+  maxPixels: number,
+): Promise<InspectResult> {
+  const path = resolveInStorage(storageRoot, payload.src);
+  if (path === null) throw new TilerError('bad-request', 'the source path leaves the storage root');
+  const info = await stat(path).catch(() => null);
+  if (info === null) throw new TilerError('unprocessable', 'the file does not exist');
+  if (!info.isFile()) throw new TilerError('unprocessable', 'the path is not a regular file');
+  if (info.size === 0) throw new TilerError('unprocessable', 'the file is empty');
+
+  if (detectVendor(path) !== null) {
+    return { ...(await checkSlide(path, maxPixels)), converted: false, frames: 1 };
+  }
+  if (await isDicom(path)) {
+    throw new TilerError(
+      'unprocessable',
+      'DICOM files are not supported yet (OpenSlide 3.4.1 cannot read DICOM)',
+    );
+  }
+  if (payload.out === undefined) {
+    throw new TilerError('bad-request', 'the file needs converting but the token names no output path');
+  }
+  const out = resolveInStorage(storageRoot, payload.out);
+  if (out === null || out === path) throw new TilerError('bad-request', 'bad output path for the conversion');
+  const result = await convertToPyramid(path, out, { maxPixels });
+  if (result.status !== 'converted') throw new TilerError('unprocessable', result.reason);
+  return { ...(await checkSlide(out, maxPixels)), converted: true, frames: result.source.pages };
+}
+
+// Opens the slide, applies the pixel limit and proves the pixels decode by reading two small regions
+// (the middle of level 0 and the corner of the smallest level).
+async function checkSlide(path: string, maxPixels: number): Promise<ImageMetadata> {
+  let slide: OpenSlideSource;
+  try {
+    slide = openSlide(path);
+  } catch (err) {
+    throw err instanceof SlideError ? fromSlideError(err) : err;
+  }
+  try {
+    const meta = describeSource(slide);
+    if (slide.levels.length === 0 || meta.width <= 0 || meta.height <= 0) {
+      throw new TilerError('unprocessable', 'the image has no pixels');
+    }
+    if (meta.width * meta.height > maxPixels) {
+      throw new TilerError(
+        'unprocessable',
+        `the image is ${meta.width}x${meta.height} (${meta.width * meta.height} pixels), over the limit of ${maxPixels}`,
+      );
+    }
+    const last = slide.levels.length - 1;
+    const smallest = slide.levels[last] ?? { width: 1, height: 1 };
+    const side = 64;
+    await slide.readRegion({
+      x: Math.max(0, Math.floor(meta.width / 2) - side / 2),
+      y: Math.max(0, Math.floor(meta.height / 2) - side / 2),
+      level: 0,
+      width: Math.min(side, meta.width),
+      height: Math.min(side, meta.height),
+    });
+    await slide.readRegion({
+      x: 0,
+      y: 0,
+      level: last,
+      width: Math.min(side, smallest.width),
+      height: Math.min(side, smallest.height),
+    });
+    return meta;
+  } catch (err) {
+    throw err instanceof SlideError ? fromSlideError(err) : err;
+  } finally {
+    await slide.close();
+  }
+}
+
+// DICOM Part 10 files carry 'DICM' after a 128-byte preamble.
+async function isDicom(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(132), 0, 132, 0);
+    return bytesRead === 132 && buffer.toString('latin1', 128, 132) === 'DICM';
+  } finally {
+    await file.close();
+  }
+}

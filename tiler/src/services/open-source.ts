@@ -1,0 +1,36 @@
+// Opens a storage-relative path for the source pool: OpenSlide for everything (ordinary images were
+// converted to pyramidal TIFF at inspect time), with an identity that changes when the file does.
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { resolveInStorage } from '../access/storage-path.js';
+import type { PooledSource, SourceOpener } from '../cache/source-pool.js';
+import { DeepZoomGeometry } from '../deepzoom/geometry.js';
+import { notFound } from '../errors/tiler-error.js';
+import { openSlide } from '../sources/openslide.js';
+import { SlideError } from '../sources/slide-error.js';
+
+/** Bump when rendering changes (quality, filter), so cached tiles and ETags from before are not reused. */
+export const RENDER_VERSION = 1;
+
+/** A SourceOpener for files under `storageRoot`; a missing file is a 404. */
+export function storageSourceOpener(storageRoot: string): SourceOpener {
+  return async (src: string): Promise<PooledSource> => {
+    const path = resolveInStorage(storageRoot, src);
+    if (path === null) throw notFound();
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile() !== true) throw notFound();
+    const source = openSlide(path);
+    let geometry: DeepZoomGeometry;
+    try {
+      geometry = new DeepZoomGeometry(source);
+    } catch (err) {
+      await source.close();
+      throw new SlideError('open-failed', err instanceof Error ? err.message : String(err), path);
+    }
+    const identity = createHash('sha256')
+      .update(`${RENDER_VERSION}\0${src}\0${info.size}\0${info.mtimeMs}`)
+      .digest('base64url')
+      .slice(0, 22);
+    return { src, source, geometry, identity };
+  };
+}
