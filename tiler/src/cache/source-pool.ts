@@ -2,6 +2,7 @@
 // milliseconds and each OpenSlide handle keeps its own tile cache, so busy slides stay open and the least
 // recently used one is closed, but only after the requests using it are done. A handle that failed is dead
 // (OpenSlide keeps its first error), so it is dropped and the next request opens the file afresh.
+import type { TilePack } from '../sources/tile-pack.js';
 import type { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import type { ImageSource } from '../sources/image-source.js';
 import { SlideError } from '../sources/slide-error.js';
@@ -14,6 +15,8 @@ export interface PooledSource {
   readonly geometry: DeepZoomGeometry;
   /** Changes whenever the file does (path, size, mtime): the base of cache keys and ETags. */
   readonly identity: string;
+  /** Pre-encoded DeepZoom tiles, for images Tessera converted itself. */
+  readonly pack?: TilePack;
 }
 
 /** Opens the source stored at a storage-relative path. */
@@ -114,8 +117,8 @@ export class SourcePool {
   private closeIfIdle(entry: Entry): void {
     if (entry.leases > 0 || entry.closed) return;
     entry.closed = true;
-    const closing = entry.pooled.source
-      .close()
+    const closing = Promise.all([entry.pooled.source.close(), entry.pooled.pack?.close()])
+      .then(() => undefined)
       .catch((err: unknown) => {
         this.onCloseError(err, entry.pooled.src);
       })

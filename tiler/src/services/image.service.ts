@@ -81,9 +81,10 @@ export class ImageService {
     return this.pool.use(src, (pooled) => {
       const { level, col, row } = address;
       if (!pooled.geometry.hasTile(level, col, row)) throw notFound();
-      return this.cached(pooled, `t${level}/${col}_${row}`, ifNoneMatch, () =>
-        renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY }),
-      );
+      return this.cached(pooled, `t${level}/${col}_${row}`, ifNoneMatch, async () => {
+        const packed = await pooled.pack?.read(level, col, row);
+        return packed ?? renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY });
+      });
     });
   }
 

@@ -84,7 +84,7 @@ describe('convertToPyramid', () => {
     } finally {
       await slide.close();
     }
-    expect(await readdir(join(dir, 'out'))).toEqual(['flat.tiff']);
+    expect(await readdir(join(dir, 'out'))).toEqual(['flat.tiff', 'flat.tiff.tiles.zip']);
   });
 
   it('flattens transparency onto white', async () => {

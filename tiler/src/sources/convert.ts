@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Limiter } from './limiter.js';
-import { probeImageFile, writePyramidalTiff, type ImageFileInfo } from './raster.js';
+import { probeImageFile, writeDeepZoomPack, writePyramidalTiff, type ImageFileInfo } from './raster.js';
 
 /** sharp formats accepted for conversion. */
 export const CONVERTIBLE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif']);
@@ -27,6 +27,11 @@ export type ConvertResult =
 export interface ConvertOptions {
   /** Largest accepted image, width x height (the decompression-bomb guard). */
   readonly maxPixels: number;
+}
+
+/** Where the tile pack of a converted pyramid lives: beside it. */
+export function tilePackPath(pyramid: string): string {
+  return `${pyramid}.tiles.zip`;
 }
 
 /** Converts the first page of `input` to a pyramidal TIFF at `output` (written to a temp name, then renamed). */
@@ -55,6 +60,14 @@ export async function convertToPyramid(
     await conversions.run(() =>
       writePyramidalTiff(input, temp, { maxPixels: options.maxPixels, bigtiff: pixels > BIGTIFF_PIXELS }),
     );
+    // The tile pack goes in before the pyramid appears, so a source opened from `output` finds it.
+    const packTemp = `${output}.${randomBytes(6).toString('hex')}.tmp.zip`;
+    try {
+      await conversions.run(() => writeDeepZoomPack(input, packTemp, { maxPixels: options.maxPixels }));
+      await rename(packTemp, tilePackPath(output));
+    } finally {
+      await rm(packTemp, { force: true });
+    }
     await rename(temp, output);
     return { status: 'converted', source };
   } catch (err) {

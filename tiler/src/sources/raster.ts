@@ -120,3 +120,20 @@ export async function writePyramidalTiff(
     })
     .toFile(output);
 }
+
+/**
+ * Writes every DeepZoom tile of `input` (254-px, 1-px overlap, JPEG quality 90) into one uncompressed
+ * zip, so serving a tile later is a file read with no decoding at all.
+ */
+export async function writeDeepZoomPack(
+  input: string,
+  output: string,
+  options: { maxPixels: number },
+): Promise<void> {
+  await sharp(input, { limitInputPixels: options.maxPixels, autoOrient: true, page: 0, pages: 1 })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .jpeg({ quality: 90 })
+    .tile({ size: 254, overlap: 1, layout: 'dz', container: 'zip' })
+    .toFile(output);
+}
