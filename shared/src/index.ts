@@ -4,3 +4,7 @@ export * from './api/teams.js';
 export * from './api/image-sets.js';
 export * from './api/products.js';
 export * from './api/images.js';
+export * from './annotations/vector.js';
+export * from './annotations/schema.js';
+export * from './annotations/document.js';
+export * from './annotations/validate-update.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VectorType } from '../annotations/vector.js';
 import { id, timestamp, updateSchemas } from './common.js';
 
 export const product = z
@@ -22,19 +23,6 @@ export const productCreate = z.object({
   imagesets: z.array(id).max(1000).default([]),
 });
 export type ProductCreate = z.infer<typeof productCreate>;
-
-/** EXACT's vector types (AnnotationType.vector_type). */
-export const VectorType = {
-  box: 1,
-  point: 2,
-  line: 3,
-  multiLine: 4,
-  polygon: 5,
-  fixedSizeBox: 6,
-  global: 7,
-  segmentation: 8,
-} as const;
-export type VectorType = (typeof VectorType)[keyof typeof VectorType];
 
 export const vectorType = z.number().int().min(1).max(8);
 

@@ -1,0 +1,335 @@
+import * as Y from 'yjs';
+import { Budget, winnerOf } from './map-chain.js';
+import { annotationsOf, verificationsOf, parseVerificationKey, ROOT_NAMES, ANNOTATIONS } from './document.js';
+import {
+  annotationFields,
+  annotationId,
+  annotationProblem,
+  firstIssue,
+  plainJsonProblem,
+  verificationRecord,
+  type AnnotationField,
+  type AnnotationTypes,
+} from './schema.js';
+import {
+  decode,
+  deletionTest,
+  integrationOrder,
+  locate,
+  newItems,
+  Refusal,
+  type Content,
+  type DeleteSet,
+  type NewItem,
+  type Target,
+} from './update-structs.js';
+
+/** What a user may do in an image's document. */
+export type Role = 'viewer' | 'annotator' | 'verifier';
+
+export interface ValidateOptions {
+  /** The user who sent the update and their role for this image. */
+  sender: { userId: number; role: Role };
+  /** The annotation types allowed on this image, by id. */
+  types: AnnotationTypes;
+  /** Updates larger than this are refused (default 8 MB). */
+  maxBytes?: number;
+}
+
+export type ValidationResult = { ok: true } | { ok: false; reason: string };
+
+/** Longer runs of (deleted) entries in one struct are refused: Yjs merges at most a client's own history. */
+const MAX_ENTRY_LENGTH = 10_000;
+/** Values larger than this are refused before any schema looks at them. */
+const MAX_VALUE_BYTES = 1_000_000;
+
+/** Where an entry lives: the top-level annotations or verifications map, or one annotation's map. */
+type Container = { kind: 'annotations' } | { kind: 'verifications' } | { kind: 'annotation'; id: string };
+interface Place {
+  container: Container;
+  key: string;
+}
+
+const containerKey = (c: Container) => (c.kind === 'annotation' ? `annotation:${c.id}` : c.kind);
+
+/**
+ * Checks a client's binary Yjs update (V1) against the live document without applying it: the
+ * sender's rights, the annotation schema for every value the update writes and for every annotation
+ * it touches as it will be afterwards, and that the document can integrate it now. Never throws.
+ */
+export function validateUpdate(doc: Y.Doc, update: Uint8Array, options: ValidateOptions): ValidationResult {
+  try {
+    if (update.byteLength > (options.maxBytes ?? 8_000_000)) throw new Refusal('update too large');
+    new UpdateCheck(doc, options).run(update);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, reason: error.message };
+    return {
+      ok: false,
+      reason: `unreadable update (${error instanceof Error ? error.message : 'unknown error'})`,
+    };
+  }
+}
+
+class UpdateCheck {
+  private readonly places = new Map<NewItem, Place>();
+  /** New and deleted entries per touched key, by container then key. */
+  private readonly touched = new Map<string, { container: Container; keys: Map<string, NewItem[]> }>();
+  private readonly created = new Set<string>();
+  private readonly budget = new Budget();
+  private deletes: (id: Y.ID) => boolean = () => false;
+  private byClient = new Map<number, NewItem[]>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly options: ValidateOptions,
+  ) {}
+
+  run(update: Uint8Array): void {
+    const { structs, ds } = decode(update);
+    const byClient = newItems(this.doc, structs);
+    const order = integrationOrder(this.doc, byClient);
+    this.byClient = byClient;
+    this.deletes = deletionTest(ds);
+    for (const entry of order) this.checkNewItem(entry, this.placeOf({ kind: 'new', entry }));
+    this.checkDeletions(ds, byClient);
+    if (this.options.sender.role === 'viewer' && (order.length > 0 || this.touched.size > 0)) {
+      throw new Refusal('viewers may not change annotations');
+    }
+    this.checkOutcome();
+  }
+
+  /** Where a stored struct or a new item lands; new items take their origin's place (Item.getMissing). */
+  private placeOf(target: Target): Place {
+    if (target.kind === 'stored') return this.storedPlace(target.struct);
+    const known = this.places.get(target.entry);
+    if (known !== undefined) return known;
+    const { item } = target.entry;
+    const ref = item.origin ?? item.rightOrigin;
+    // Decoded but not integrated, a top-level parent is its name (yjs types it as a type or an ID).
+    const parentRef: unknown = item.parent;
+    let place: Place;
+    if (ref !== null) place = this.placeOf(this.locateKnown(ref));
+    else if (typeof parentRef === 'string') {
+      if (!ROOT_NAMES.includes(parentRef)) throw new Refusal(`unknown top-level entry "${parentRef}"`);
+      place = {
+        container: { kind: parentRef === ANNOTATIONS ? 'annotations' : 'verifications' },
+        key: sub(item),
+      };
+    } else if (parentRef instanceof Y.ID) {
+      const parent = this.locateKnown(parentRef);
+      const parentPlace = this.placeOf(parent);
+      const parentItem = parent.kind === 'new' ? parent.entry.item : parent.struct;
+      if (parentPlace.container.kind !== 'annotations' || !(parentItem instanceof Y.Item)) {
+        throw new Refusal('writes inside an unknown type');
+      }
+      if (!isMapContent(parentItem.content)) throw new Refusal('writes inside an unknown type');
+      if (parentItem.deleted) throw new Refusal('writes to a removed annotation');
+      place = { container: { kind: 'annotation', id: parentPlace.key }, key: sub(item) };
+    } else throw new Refusal('item without a place');
+    this.places.set(target.entry, place);
+    return place;
+  }
+
+  private locateKnown(id: Y.ID): Target {
+    return locate(this.doc, this.byClient, id);
+  }
+
+  /** The place of a struct the document has. */
+  private storedPlace(struct: Y.Item | Y.GC): Place {
+    if (!(struct instanceof Y.Item) || struct.parentSub === null)
+      throw new Refusal('refers to removed content');
+    const parent = struct.parent;
+    if (parent === annotationsOf(this.doc))
+      return { container: { kind: 'annotations' }, key: struct.parentSub };
+    if (parent === verificationsOf(this.doc))
+      return { container: { kind: 'verifications' }, key: struct.parentSub };
+    const owner = parent instanceof Y.AbstractType ? parent._item : null;
+    if (owner?.parent !== annotationsOf(this.doc) || owner.parentSub === null) {
+      throw new Refusal('refers to content outside the annotation layout');
+    }
+    if (owner.deleted) throw new Refusal('writes to a removed annotation');
+    return { container: { kind: 'annotation', id: owner.parentSub }, key: struct.parentSub };
+  }
+
+  private checkNewItem(entry: NewItem, place: Place): void {
+    const { item } = entry;
+    if (item.rightOrigin !== null) throw new Refusal('map entries have no right origin');
+    if (item.length > MAX_ENTRY_LENGTH) throw new Refusal('map entry too long');
+    if (place.container.kind === 'annotations') {
+      this.checkNewAnnotation(entry, place.key);
+      return;
+    }
+    this.checkRight(place);
+    const content = item.content;
+    if (content instanceof Y.ContentAny) {
+      if (content.arr.length !== 1) throw new Refusal('a map entry holds one value');
+      this.checkValue(place, content.arr[0]);
+    } else if (!(content instanceof Y.ContentDeleted)) {
+      throw new Refusal(`${describe(place)} must be a JSON value, not ${contentName(content)}`);
+    }
+    this.touch(place, entry);
+  }
+
+  private checkNewAnnotation(entry: NewItem, key: string): void {
+    const { item } = entry;
+    if (this.options.sender.role !== 'annotator') throw new Refusal('only annotators create annotations');
+    if (!isMapContent(item.content)) {
+      throw new Refusal(`annotation ${key} must be a Y.Map, not ${contentName(item.content)}`);
+    }
+    if (!annotationId.safeParse(key).success) throw new Refusal(`"${key}" is not a UUID`);
+    if (annotationsOf(this.doc)._map.has(key) || this.created.has(key) || item.origin !== null) {
+      throw new Refusal(`annotation ${key} exists already; annotations are never replaced`);
+    }
+    if (this.deletes(item.id)) throw new Refusal('annotations cannot be deleted; set their deleted flag');
+    this.created.add(key);
+  }
+
+  /** Refuses writes (or removals) at `place` that the sender's role does not allow. */
+  private checkRight(place: Place): void {
+    const { role, userId } = this.options.sender;
+    if (role === 'viewer') throw new Refusal('viewers may not change annotations');
+    if (place.container.kind === 'verifications') {
+      const parsed = parseVerificationKey(place.key);
+      if (parsed === null) throw new Refusal(`"${place.key}" is not a verification key`);
+      if (parsed.user !== userId) {
+        throw new Refusal(`user ${userId} may not set the verification of user ${parsed.user}`);
+      }
+      return;
+    }
+    if (role !== 'annotator') throw new Refusal('verifiers may only verify');
+    if (place.container.kind === 'annotation' && !(place.key in annotationFields)) {
+      throw new Refusal(`unknown annotation field "${place.key}"`);
+    }
+  }
+
+  /** Checks one written value on its own: plain JSON, the field's schema, the sender's name. */
+  private checkValue(place: Place, value: unknown): void {
+    const problem = plainJsonProblem(value, MAX_VALUE_BYTES, 32);
+    if (problem !== null) throw new Refusal(`${describe(place)}: ${problem}`);
+    const schema =
+      place.container.kind === 'verifications'
+        ? verificationRecord
+        : annotationFields[place.key as AnnotationField];
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new Refusal(`${describe(place)}: ${firstIssue(parsed.error)}`);
+    if (place.key === 'created' || place.key === 'edited') {
+      const by = (value as { by: number }).by;
+      if (by !== this.options.sender.userId)
+        throw new Refusal(`${describe(place)}: written in the name of user ${by}`);
+    }
+    if (
+      place.container.kind === 'annotation' &&
+      place.key === 'created' &&
+      !this.created.has(place.container.id)
+    ) {
+      throw new Refusal(`${describe(place)}: the creation stamp never changes`);
+    }
+  }
+
+  private touch(place: Place, entry: NewItem | null): void {
+    const id = containerKey(place.container);
+    let group = this.touched.get(id);
+    if (group === undefined) this.touched.set(id, (group = { container: place.container, keys: new Map() }));
+    let list = group.keys.get(place.key);
+    if (list === undefined) group.keys.set(place.key, (list = []));
+    if (entry !== null) list.push(entry);
+  }
+
+  /** Deletions: only of map values the document or the update has; never of annotations. */
+  private checkDeletions(ds: DeleteSet, byClient: Map<number, NewItem[]>): void {
+    for (const [client, ranges] of ds.clients) {
+      const state = Y.getState(this.doc.store, client);
+      const structs = this.doc.store.clients.get(client) ?? [];
+      for (const { clock, len } of ranges) {
+        const end = clock + len;
+        if (!Number.isSafeInteger(end) || len < 1) throw new Refusal('malformed deletion');
+        for (let at = clock; at < end;) {
+          if (at < state) {
+            const struct = structs[Y.findIndexSS(structs, at)];
+            if (struct === undefined) throw new Refusal('malformed deletion');
+            if (struct instanceof Y.Item && !struct.deleted) this.checkStoredDeletion(struct);
+            at = struct.id.clock + struct.length;
+          } else {
+            const entry = locate(this.doc, byClient, Y.createID(client, at));
+            at = entry.kind === 'new' ? entry.entry.clock + entry.entry.length : end;
+          }
+        }
+      }
+    }
+  }
+
+  private checkStoredDeletion(item: Y.Item): void {
+    const place = this.storedPlace(item);
+    if (place.container.kind === 'annotations') {
+      throw new Refusal('annotations cannot be deleted; set their deleted flag');
+    }
+    this.checkRight(place);
+    this.touch(place, null);
+  }
+
+  /** Every touched key ends with a live value; every touched annotation is valid afterwards. */
+  private checkOutcome(): void {
+    for (const { container, keys } of this.touched.values()) {
+      const map = this.mapOf(container);
+      const record: Record<string, unknown> = {};
+      if (map !== undefined) for (const [key, value] of map.entries()) record[key] = value;
+      for (const [key, fresh] of keys) {
+        const winner = winnerOf(map?._map.get(key), fresh, this.deletes, this.budget);
+        if (!winner.live) throw new Refusal(`${describe({ container, key })} would be removed`);
+        record[key] = winner.value;
+      }
+      if (container.kind === 'verifications') this.checkVerifiedAnnotations(keys.keys());
+      if (container.kind !== 'annotation') continue;
+      const isNew = this.created.has(container.id);
+      const writes = (key: string) =>
+        (keys.get(key) ?? []).some(({ item }) => item.content instanceof Y.ContentAny);
+      // A stamp that already lost to another client's stamp arrives as deleted content: it counts.
+      const stamped = (keys.get('edited') ?? []).length > 0;
+      if (!isNew && [...keys.keys()].some(writes) && !stamped) {
+        throw new Refusal(`annotation ${container.id}: changes must carry an edit stamp`);
+      }
+      const allowRetiredType = !isNew && !writes('type');
+      const problem = annotationProblem(record, this.options.types, { allowRetiredType });
+      if (problem !== null) throw new Refusal(`annotation ${container.id}: ${problem}`);
+    }
+    for (const id of this.created) {
+      if (!this.touched.has(`annotation:${id}`)) throw new Refusal(`annotation ${id} has no fields`);
+    }
+  }
+
+  private checkVerifiedAnnotations(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const annotation = parseVerificationKey(key)?.annotation ?? '';
+      if (!annotationsOf(this.doc).has(annotation) && !this.created.has(annotation)) {
+        throw new Refusal(`verification of unknown annotation ${annotation}`);
+      }
+    }
+  }
+
+  private mapOf(container: Container): Y.Map<unknown> | undefined {
+    if (container.kind === 'verifications') return verificationsOf(this.doc) as Y.Map<unknown>;
+    if (container.kind === 'annotations') return annotationsOf(this.doc) as Y.Map<unknown>;
+    return annotationsOf(this.doc).get(container.id);
+  }
+}
+
+function sub(item: Y.Item): string {
+  if (item.parentSub === null) throw new Refusal('list insertions are not part of the annotation layout');
+  return item.parentSub;
+}
+
+function isMapContent(content: Content): boolean {
+  return content instanceof Y.ContentType && content.type.constructor === Y.Map;
+}
+
+function contentName(content: Content): string {
+  if (content instanceof Y.ContentType) return content.type.constructor.name.replace(/^Y/, 'Y.');
+  return content.constructor.name;
+}
+
+function describe({ container, key }: Place): string {
+  if (container.kind === 'annotation') return `field ${key} of annotation ${container.id}`;
+  if (container.kind === 'verifications') return `verification ${key}`;
+  return `annotation ${key}`;
+}
