@@ -13,15 +13,12 @@ const GOOD = [
   ['openslide-python-boxes.tiff', 'generic-tiff', 300, 250, 4, []],
   ['openslide-python-small.svs', 'aperio', 16, 16, 1, ['thumbnail']],
 ] as const;
-const BROKEN = [
-  'openslide-python-unreadable.svs',
-  'openslide-python-unopenable.tiff',
-  'openslide-python-boxes_0.dcm',
-];
+const BROKEN = ['openslide-python-unreadable.svs', 'openslide-python-unopenable.tiff'];
+const DICOM = ['openslide-python-boxes_0.dcm', 'openslide-python-boxes_1.dcm', 'highdicom-sm_image.dcm'];
 
 let t: TestTiler;
 beforeAll(async () => {
-  t = await startTestTiler([...GOOD.map(([file]) => file), ...BROKEN]);
+  t = await startTestTiler([...GOOD.map(([file]) => file), ...BROKEN, ...DICOM]);
   // Ordinary images, generated: a 3000x2000 gradient PNG and a JPEG.
   const [w, h] = [3000, 2000];
   const rgb = Buffer.alloc(w * h * 3);
@@ -95,6 +92,36 @@ describe('POST /v1/inspect', () => {
     expect(json).toMatchObject({ vendor: 'generic-tiff', width: 1200, height: 800, converted: true });
   });
 
+  it.each([
+    // A JPEG-baseline 64x64 frame cut to its 16x16 total matrix, an uncompressed thumbnail, and 25
+    // tiled frames of 10x10 (highdicom).
+    ['openslide-python-boxes_0.dcm', 16, 16],
+    ['openslide-python-boxes_1.dcm', 16, 16],
+    ['highdicom-sm_image.dcm', 50, 50],
+  ])('assembles the frames of %s into a %ix%i pyramid and serves it', async (file, width, height) => {
+    const out = `set/${file}.tiff`;
+    const { status, json } = await inspect(`set/${file}`, { out });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ vendor: 'dicom', width, height, converted: true, frames: 1 });
+    const tile = await fetch(`${t.url}/v1/t/${t.token(out, ['tiles'])}/tiles/0/0_0.jpeg`);
+    expect(tile.status).toBe(200);
+    const full = await fetch(
+      `${t.url}/v1/t/${t.token(out, ['tiles'])}/region.png?x=0&y=0&level=0&width=${width}&height=${height}`,
+    );
+    const pixels = await decodeToRgb(Buffer.from(await full.arrayBuffer()));
+    // The boxes fixtures are not blank: some pixel differs from the white canvas.
+    expect(pixels.data.some((v) => v < 200)).toBe(true);
+  });
+
+  it('refuses a damaged DICOM file with a reason', async () => {
+    const bytes = Buffer.alloc(400);
+    bytes.write('DICM', 128, 'latin1');
+    await writeFile(join(t.storageRoot, 'set', 'damaged.dcm'), bytes);
+    const { status, json } = await inspect('set/damaged.dcm', { out: 'set/damaged.dcm.tiff' });
+    expect(status).toBe(422);
+    expect(json).toEqual({ error: expect.stringMatching(/DICOM/) as unknown });
+  });
+
   it('refuses an ordinary image without an output path', async () => {
     const { status, json } = await inspect('set/photo.jpg');
     expect(status).toBe(400);
@@ -104,7 +131,6 @@ describe('POST /v1/inspect', () => {
   it.each([
     ['openslide-python-unreadable.svs', /cannot be read: .*Bogus marker length/],
     ['openslide-python-unopenable.tiff', /cannot be read: .*Unsupported TIFF compression: 52479/],
-    ['openslide-python-boxes_0.dcm', /DICOM files are not supported yet/],
     ['missing.svs', /does not exist/],
   ])('answers 422 with a reason for %s, and keeps serving', async (file, reason) => {
     const { status, json } = await inspect(`set/${file}`, { out: `set/${file}.tiff` });

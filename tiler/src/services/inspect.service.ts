@@ -1,11 +1,14 @@
 // Inspect: the server hands over a freshly uploaded file and learns whether it can be served, and how.
 // Scanner formats are opened with OpenSlide and a small region is read (some files open but cannot be
 // decoded); ordinary images are converted to a pyramidal TIFF first. Every refusal carries a reason.
-import { open, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
 import type { TileTokenPayload } from '../access/tile-token.js';
 import { TilerError, fromSlideError } from '../errors/tiler-error.js';
 import { convertToPyramid } from '../sources/convert.js';
+import { DicomError, readDicom, type DicomImage } from '../sources/dicom.js';
+import { assemblePieces } from '../sources/raster.js';
 import { detectVendor, openSlide, type OpenSlideSource } from '../sources/openslide.js';
 import { SlideError } from '../sources/slide-error.js';
 import { describeSource, type ImageMetadata } from './metadata.js';
@@ -34,17 +37,12 @@ export async function inspectImage(
   if (detectVendor(path) !== null) {
     return { ...(await checkSlide(path, maxPixels)), converted: false, frames: 1 };
   }
-  if (await isDicom(path)) {
-    throw new TilerError(
-      'unprocessable',
-      'DICOM files are not supported yet (OpenSlide 3.4.1 cannot read DICOM)',
-    );
-  }
   if (payload.out === undefined) {
     throw new TilerError('bad-request', 'the file needs converting but the token names no output path');
   }
   const out = resolveInStorage(storageRoot, payload.out);
   if (out === null || out === path) throw new TilerError('bad-request', 'bad output path for the conversion');
+  if (await isDicom(path)) return inspectDicom(path, info.size, out, maxPixels);
   const result = await convertToPyramid(path, out, { maxPixels });
   if (result.status !== 'converted') throw new TilerError('unprocessable', result.reason);
   return { ...(await checkSlide(out, maxPixels)), converted: true, frames: result.source.pages };
@@ -94,6 +92,56 @@ async function checkSlide(path: string, maxPixels: number): Promise<ImageMetadat
     await slide.close();
   }
 }
+
+// DICOM: the frames are assembled into one flat image, which is converted like any ordinary image.
+async function inspectDicom(
+  path: string,
+  size: number,
+  out: string,
+  maxPixels: number,
+): Promise<InspectResult> {
+  if (size > MAX_DICOM_BYTES) {
+    throw new TilerError('unprocessable', `DICOM files over ${MAX_DICOM_BYTES} bytes are not supported yet`);
+  }
+  let image: DicomImage;
+  try {
+    image = readDicom(await readFile(path), maxPixels);
+  } catch (err) {
+    if (err instanceof DicomError) throw new TilerError('unprocessable', err.message);
+    throw err;
+  }
+  const flat = `${out}.${randomBytes(6).toString('hex')}.dicom.tiff`;
+  try {
+    await assemblePieces(
+      image.width,
+      image.height,
+      image.frames.map((f) => ({ ...f, ...(f.kind === 'raw' ? { rawChannels: image.channels } : {}) })),
+      flat,
+      maxPixels,
+    ).catch((err: unknown) => {
+      throw new TilerError(
+        'unprocessable',
+        `the DICOM frames cannot be decoded: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    const result = await convertToPyramid(flat, out, { maxPixels });
+    if (result.status !== 'converted') throw new TilerError('unprocessable', result.reason);
+  } finally {
+    await rm(flat, { force: true });
+  }
+  const metadata = await checkSlide(out, maxPixels);
+  return {
+    ...metadata,
+    vendor: 'dicom',
+    mppX: image.mppX ?? metadata.mppX,
+    mppY: image.mppY ?? metadata.mppY,
+    converted: true,
+    frames: image.frameCount,
+  };
+}
+
+/** DICOM files are read whole by the parser: a bound on memory until frames are streamed. */
+const MAX_DICOM_BYTES = 1024 * 1024 * 1024;
 
 // DICOM Part 10 files carry 'DICM' after a 128-byte preamble.
 async function isDicom(path: string): Promise<boolean> {

@@ -137,3 +137,48 @@ export async function writeDeepZoomPack(
     .tile({ size: 254, overlap: 1, layout: 'dz', container: 'zip' })
     .toFile(output);
 }
+
+/** One piece of an image to assemble: encoded (JPEG/PNG) or raw 8-bit samples, placed at left/top. */
+export interface ImagePiece {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+  readonly data: Buffer;
+  /** Set for raw samples; absent for encoded bytes the decoder reads itself. */
+  readonly rawChannels?: 1 | 3;
+}
+
+/**
+ * Assembles pieces (DICOM frames) on a white canvas into one flat TIFF, cropping pieces that run over the
+ * right or bottom edge (the last tiles of a tiled image are full-size), for the converter to read.
+ */
+export async function assemblePieces(
+  width: number,
+  height: number,
+  pieces: readonly ImagePiece[],
+  output: string,
+  maxPixels: number,
+): Promise<void> {
+  const overlays = await Promise.all(
+    pieces.map(async (piece) => {
+      const options = piece.rawChannels
+        ? { raw: { width: piece.width, height: piece.height, channels: piece.rawChannels } }
+        : { limitInputPixels: maxPixels };
+      let input = sharp(piece.data, options).toColourspace('srgb');
+      const visibleWidth = Math.min(piece.width, width - piece.left);
+      const visibleHeight = Math.min(piece.height, height - piece.top);
+      if (visibleWidth < piece.width || visibleHeight < piece.height) {
+        input = input.extract({ left: 0, top: 0, width: visibleWidth, height: visibleHeight });
+      }
+      return { input: await input.png().toBuffer(), left: piece.left, top: piece.top };
+    }),
+  );
+  await sharp({
+    create: { width, height, channels: 3, background: '#ffffff' },
+    limitInputPixels: maxPixels,
+  })
+    .composite(overlays)
+    .tiff({ compression: 'lzw' })
+    .toFile(output);
+}
