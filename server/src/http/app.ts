@@ -30,6 +30,7 @@ import { AnnotationTypesService } from '../annotation-types/annotation-types.ser
 import { annotationTypesEndpoints } from '../annotation-types/annotation-types.routes.js';
 import { ImageJobRunner } from '../images/job-runner.js';
 import { imagesEndpoints } from '../images/images.routes.js';
+import { FrameDescriptionsService } from '../images/frame-descriptions.service.js';
 import { ImagesService } from '../images/images.service.js';
 import { pixelsRouter } from '../images/pixels.routes.js';
 import { ImageStorage } from '../images/storage.js';
@@ -60,6 +61,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     storage,
     tiler,
     imageJobs,
+    frameDescriptions: new FrameDescriptionsService(db),
     images: new ImagesService(db, storage, config.maxUploadBytes, () => {
       imageJobs.kick();
     }),
@@ -87,6 +89,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     services.products,
     services.annotationTypes,
     services.images,
+    services.frameDescriptions,
   ]) {
     expander.register(resource.name, resource);
   }
@@ -104,6 +107,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
       storage: services.storage,
       tiler: services.tiler,
       maxUploadBytes: config.maxUploadBytes,
+      frameDescriptions: services.frameDescriptions,
     }),
   ];
 }

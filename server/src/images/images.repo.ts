@@ -43,6 +43,7 @@ export interface ImageRow {
   associated_images: string[];
   vendor_properties: Record<string, string> | null;
   content_sha256: Buffer | null;
+  frame_descriptions: number[];
 }
 
 export interface NewImage {
@@ -69,12 +70,15 @@ export interface InspectedImage {
   associatedImages: string[];
   vendorProperties: Record<string, string>;
   pyramidPath: string | null;
+  /** One label per frame for multi-frame images (video times, page numbers); empty otherwise. */
+  frameDescriptions: readonly string[];
 }
 
 const columns = `i.id, i.image_set_id AS image_set, s.team_id AS team, i.name, i.filename, i.time, i.width, i.height,
   i.depth, i.frames, i.channels, i.mpp, i.objective_power, i.image_type, i.state, i.failure_reason,
   i.original_filename, i.size_bytes, i.storage_path, i.pyramid_path, i.vendor, i.associated_images,
-  i.vendor_properties, i.content_sha256`;
+  i.vendor_properties, i.content_sha256,
+  ARRAY(SELECT f.id FROM frame_descriptions f WHERE f.image_id = i.id ORDER BY f.frame_id) AS frame_descriptions`;
 
 /** Images: visible exactly where their image set is. */
 export class ImagesRepo {
@@ -151,6 +155,14 @@ export class ImagesRepo {
         m.pyramidPath,
       ],
     );
+    await this.db.query('DELETE FROM frame_descriptions WHERE image_id = $1', [id]);
+    if (m.frameDescriptions.length > 0) {
+      await this.db.query(
+        `INSERT INTO frame_descriptions (image_id, frame_id, description)
+         SELECT $1, ordinality, description FROM unnest($2::text[]) WITH ORDINALITY AS d(description, ordinality)`,
+        [id, m.frameDescriptions],
+      );
+    }
   }
 
   async markFailed(id: number, reason: string): Promise<void> {

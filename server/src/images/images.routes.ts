@@ -1,8 +1,9 @@
-import { image, slideInformation } from '@tessera/shared';
+import { frameDescription, image, slideInformation } from '@tessera/shared';
 import { crudEndpoints } from '../api/crud.js';
-import { endpoint, type Endpoint } from '../api/endpoint.js';
+import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
 import type { Listing } from '../api/listing.js';
 import { AppError } from '../errors/app-error.js';
+import type { FrameDescriptionsService } from './frame-descriptions.service.js';
 import type { ImagesService } from './images.service.js';
 import { readMultipart } from './multipart.js';
 import type { ImageStorage } from './storage.js';
@@ -10,13 +11,36 @@ import type { TilerClient } from './tiler.client.js';
 
 const PATCH_LIMIT = 2048;
 
+/** The `frame` query parameter (1-based, default 1) of the pixel extras. */
+function frameOf(query: RawQuery): number {
+  const value = query.frame;
+  if (value === undefined) return 1;
+  if (typeof value !== 'string' || !/^\d{1,7}$/.test(value) || Number(value) < 1) {
+    throw AppError.invalidField('frame', 'Enter a frame number from 1.');
+  }
+  return Number(value);
+}
+
 /** `images/images/`: list, retrieve, delete, multipart upload, and the pixel extras EXACT offers. */
 export function imagesEndpoints(
   images: ImagesService,
   listing: Listing,
-  deps: { storage: ImageStorage; tiler: TilerClient; maxUploadBytes: number },
+  deps: {
+    storage: ImageStorage;
+    tiler: TilerClient;
+    maxUploadBytes: number;
+    frameDescriptions: FrameDescriptionsService;
+  },
 ): Endpoint[] {
   return [
+    ...crudEndpoints({
+      path: '/images/frame_descriptions/',
+      tag: 'images',
+      noun: 'frame description',
+      resource: deps.frameDescriptions,
+      listing,
+      output: frameDescription,
+    }),
     ...crudEndpoints({
       path: '/images/images/',
       tag: 'images',
@@ -58,7 +82,7 @@ export function imagesEndpoints(
       tag: 'images',
       summary: 'A JPEG thumbnail (longest side `size`, default 256)',
       async handler({ viewer, params, query, ctx }) {
-        const { src } = await images.pixelSource(viewer, params.id ?? 0);
+        const { src } = await images.pixelSource(viewer, params.id ?? 0, { frame: frameOf(query) });
         const size = typeof query.size === 'string' ? `?size=${encodeURIComponent(query.size)}` : '';
         await deps.tiler.relay(
           ctx,
@@ -87,7 +111,7 @@ export function imagesEndpoints(
       summary: 'A label or macro image as JPEG (team admins only: labels often show patient data)',
       async handler({ viewer, params, ctx }) {
         const name = String((ctx.params as Record<string, string>).name);
-        const { row, src } = await images.pixelSource(viewer, params.id ?? 0, true);
+        const { row, src } = await images.pixelSource(viewer, params.id ?? 0, { associated: true });
         if (!row.associated_images.includes(name)) throw AppError.notFound();
         const token = deps.tiler.token({ img: row.id, src, scope: ['tiles', 'associated'] });
         await deps.tiler.relay(ctx, token, `associated/${encodeURIComponent(name)}.jpeg`);
@@ -113,7 +137,7 @@ export function imagesEndpoints(
           if (n < 1 || n > PATCH_LIMIT)
             throw AppError.invalidField(key, `Must be between 1 and ${PATCH_LIMIT}.`);
         }
-        const { src } = await images.pixelSource(viewer, params.id ?? 0);
+        const { src } = await images.pixelSource(viewer, params.id ?? 0, { frame: frameOf(query) });
         const search = new URLSearchParams(size).toString();
         await deps.tiler.relay(
           ctx,

@@ -16,6 +16,7 @@ import { MembershipsRepo } from '../memberships/memberships.repo.js';
 import { ImagesRepo, imageFilters, type ImageRow } from './images.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import type { MultipartUpload } from './multipart.js';
+import { framePath } from '@tessera/tiler/token';
 import { pseudonymFor } from './pseudonym.js';
 import type { ImageStorage, StagedFile } from './storage.js';
 import { expandZip } from './zip.js';
@@ -39,7 +40,7 @@ export interface UploadResult {
 export class ImagesService implements ReadableResource, ExpandableResource {
   readonly name = 'images';
   readonly filters = imageFilters;
-  readonly relations = { image_set: 'image_sets' };
+  readonly relations = { image_set: 'image_sets', FrameDescriptions: 'frame_descriptions' };
 
   constructor(
     private readonly db: Database,
@@ -202,16 +203,24 @@ export class ImagesService implements ReadableResource, ExpandableResource {
     return row;
   }
 
-  /** The pixel source of a visible, ready image; label and macro images need a team admin. */
-  async pixelSource(viewer: Viewer, id: number, associated = false): Promise<{ row: ImageRow; src: string }> {
+  /**
+   * The pixel source of one frame (1-based) of a visible, ready image; label and macro images need a
+   * team admin. A frame the image does not have is a 404.
+   */
+  async pixelSource(
+    viewer: Viewer,
+    id: number,
+    options: { associated?: boolean; frame?: number } = {},
+  ): Promise<{ row: ImageRow; src: string }> {
+    const { associated = false, frame = 1 } = options;
     const row = await this.visibleRow(viewer, id);
     if (associated && !(await this.isAdmin(viewer, row.team))) throw AppError.notFound();
     if (row.state === 'processing') throw AppError.conflict('The image is still being processed.');
     if (row.state === 'failed')
       throw AppError.conflict(`The image failed to process: ${row.failure_reason ?? ''}`);
-    const src = row.pyramid_path ?? row.storage_path;
-    if (src === null) throw AppError.notFound();
-    return { row, src };
+    const pyramid = row.pyramid_path ?? row.storage_path;
+    if (pyramid === null || frame < 1 || frame > row.frames) throw AppError.notFound();
+    return { row, src: framePath(pyramid, frame) };
   }
 
   /** The original upload's absolute path; downloading originals is a team admin's right. */
@@ -243,6 +252,8 @@ function presentImage(row: ImageRow, admin: boolean): Image {
     objectivePower: row.objective_power,
     image_type: row.image_type,
     image_set: row.image_set,
+    FrameDescriptions: row.frame_descriptions,
+    defaultFrame: 1,
     state: row.state,
     failure_reason: row.failure_reason,
     vendor: row.vendor,

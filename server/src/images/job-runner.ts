@@ -90,19 +90,22 @@ export class ImageJobRunner {
       const outcome = await this.tiler.inspect(image.id, image.storage_path, out);
       if (outcome.ok) {
         const r = outcome.result;
-        await images.markReady(image.id, {
-          width: r.width,
-          height: r.height,
-          frames: r.frames,
-          channels: 3,
-          mpp: r.mppX ?? 0,
-          objectivePower: r.objectivePower ?? 0,
-          vendor: r.vendor,
-          levels: r.levels,
-          associatedImages: [...r.associatedImages],
-          vendorProperties: { ...r.properties },
-          pyramidPath: r.converted ? out : null,
-        });
+        await this.db.transaction((tx) =>
+          new ImagesRepo(tx).markReady(image.id, {
+            width: r.width,
+            height: r.height,
+            frames: r.frames,
+            channels: 3,
+            mpp: r.mppX ?? 0,
+            objectivePower: r.objectivePower ?? 0,
+            vendor: r.vendor,
+            levels: r.levels,
+            associatedImages: [...r.associatedImages],
+            vendorProperties: { ...r.properties },
+            pyramidPath: r.converted ? out : null,
+            frameDescriptions: r.frameDescriptions,
+          }),
+        );
         log.info({ vendor: r.vendor, width: r.width, height: r.height }, 'image ready');
       } else {
         await images.markFailed(image.id, outcome.reason);

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '@tessera/shared';
@@ -143,5 +147,67 @@ describe('the image pipeline with a real tiler', () => {
     const asAdmin = await fetch(label, { headers: basic(admin) });
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.headers.get('content-type')).toBe('image/jpeg');
+  });
+});
+
+describe('frames', () => {
+  it('takes a video apart into frames with their times, each viewable through EXACT URLs', async () => {
+    const { admin, member, set } = await scene();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-video-'));
+    const file = path.join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=320x240:rate=4',
+      '-pix_fmt',
+      'yuv420p',
+      file,
+    ]);
+    const res = await uploadImages(server.baseUrl, admin, set, [
+      { name: 'clip.mp4', bytes: await readFile(file) },
+    ]);
+    await rm(dir, { recursive: true, force: true });
+    const image = await settled(admin, res.body.results[0]?.id ?? 0);
+    expect(image).toMatchObject({
+      state: 'ready',
+      vendor: 'video',
+      width: 320,
+      height: 240,
+      frames: 4,
+      defaultFrame: 1,
+    });
+    expect(image.FrameDescriptions).toHaveLength(4);
+    const api = new ApiClient(server.baseUrl, member);
+    const frames = await api.get<{ results: { frame_id: number; description: string; image: number }[] }>(
+      `/images/frame_descriptions/?image=${image.id}`,
+    );
+    expect(frames.body.results.map((f) => [f.frame_id, f.description])).toEqual([
+      [1, '00:00:00.000'],
+      [2, '00:00:00.250'],
+      [3, '00:00:00.500'],
+      [4, '00:00:00.750'],
+    ]);
+    const frame3 = await fetch(`${server.baseUrl}/images/image/${image.id}/1/3/tile_files/9/0_0.jpeg`, {
+      headers: basic(member),
+    });
+    expect(frame3.status).toBe(200);
+    const frame1 = await fetch(`${server.baseUrl}/images/image/${image.id}/1/1/tile_files/9/0_0.jpeg`, {
+      headers: basic(member),
+    });
+    // Different frames of the test pattern are different pictures.
+    expect(Buffer.from(await frame3.arrayBuffer()).equals(Buffer.from(await frame1.arrayBuffer()))).toBe(
+      false,
+    );
+    const missing = await fetch(`${server.baseUrl}/images/image/${image.id}/1/5/tile/`, {
+      headers: basic(member),
+    });
+    expect(missing.status).toBe(404);
+    const thumb = await fetch(`${server.baseUrl}/api/v1/images/images/${image.id}/thumbnail/?frame=2`, {
+      headers: basic(member),
+    });
+    expect(thumb.status).toBe(200);
   });
 });

@@ -26,12 +26,12 @@ function intParam(value: string | undefined): number {
 export function pixelsRouter(images: ImagesService, tiler: TilerClient): Router {
   const router = new Router();
 
-  // Frames other than the first arrive with video and multi-page images (not yet supported): 404.
+  // Frames count from 1 (videos and multi-page images have several); z-stacks are not supported yet.
   const source = async (ctx: Context) => {
     const params = ctx.params as Record<string, string | undefined>;
     const id = intParam(params.id);
-    if (intParam(params.frame) > 1) throw AppError.notFound();
-    const { src } = await images.pixelSource(viewerOf(ctx), id);
+    const frame = intParam(params.frame);
+    const { src } = await images.pixelSource(viewerOf(ctx), id, { frame });
     return tiler.token({ img: id, src, scope: ['tiles'] });
   };
 

@@ -16,6 +16,7 @@ export interface InspectResult {
   readonly properties: Readonly<Record<string, string>>;
   readonly converted: boolean;
   readonly frames: number;
+  readonly frameDescriptions: readonly string[];
 }
 
 export type InspectOutcome = { ok: true; result: InspectResult } | { ok: false; reason: string };

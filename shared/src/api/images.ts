@@ -18,6 +18,8 @@ export const image = z
     objectivePower: z.number(),
     image_type: z.number().int(),
     image_set: id,
+    FrameDescriptions: z.array(id).describe('EXACT: the frame descriptions of a multi-frame image'),
+    defaultFrame: z.number().int().min(1),
     state: imageState,
     failure_reason: z.string().nullable(),
     vendor: z.string().nullable(),
@@ -28,6 +30,11 @@ export const image = z
   })
   .meta({ id: 'Image' });
 export type Image = z.infer<typeof image>;
+
+export const frameDescription = z
+  .object({ id, frame_id: z.number().int().min(1), description: z.string(), image: id })
+  .meta({ id: 'FrameDescription' });
+export type FrameDescription = z.infer<typeof frameDescription>;
 
 export const uploadFields = z.object({
   image_set: z.coerce.number().int().positive().max(2_147_483_647),

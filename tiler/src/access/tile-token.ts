@@ -80,3 +80,5 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 function mac(secret: string, body: string): Buffer {
   return createHmac('sha256', secret).update(body).digest();
 }
+
+export { framePath, tilePackPath } from './layout.js';

@@ -1,7 +1,9 @@
 // POST /v1/inspect over real HTTP: real slides, broken fixtures, and ordinary images that get converted.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framePath } from '../sources/convert.js';
 import { decodeToRgb, rgbToJpeg, rgbToPng } from '../sources/raster.js';
 import { postJson, startTestTiler, type TestTiler } from './server.test-helpers.js';
 
@@ -176,5 +178,51 @@ describe('POST /v1/inspect', () => {
     const notJson = await fetch(`${t.url}/v1/inspect`, { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     expect((await fetch(`${t.url}/v1/inspect`)).status).toBe(405);
+  });
+});
+
+describe('POST /v1/inspect with frames', () => {
+  it('turns a video into one pyramid per frame with times, each served as frame n', async () => {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=200x100:rate=4',
+      '-pix_fmt',
+      'yuv420p',
+      join(t.storageRoot, 'set', 'clip.avi'),
+    ]);
+    const out = 'set/clip.avi.tiff';
+    const { status, json } = await inspect('set/clip.avi', { out });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ vendor: 'video', width: 200, height: 100, converted: true, frames: 4 });
+    expect((json as { frameDescriptions: string[] }).frameDescriptions).toEqual([
+      '00:00:00.000',
+      '00:00:00.250',
+      '00:00:00.500',
+      '00:00:00.750',
+    ]);
+    const third = await fetch(`${t.url}/v1/t/${t.token(framePath(out, 3), ['tiles'])}/tiles/0/0_0.jpeg`);
+    expect(third.status).toBe(200);
+  });
+
+  it('turns the pages of an animated GIF into frames', async () => {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=64x48:rate=3',
+      join(t.storageRoot, 'set', 'anim.gif'),
+    ]);
+    const out = 'set/anim.gif.tiff';
+    const { status, json } = await inspect('set/anim.gif', { out });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ frames: 3, frameDescriptions: ['page 1', 'page 2', 'page 3'] });
+    const last = await fetch(`${t.url}/v1/t/${t.token(framePath(out, 3), ['tiles'])}/dzi`);
+    expect(await last.text()).toContain('Width="64" Height="48"');
   });
 });

@@ -6,7 +6,8 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
 import type { TileTokenPayload } from '../access/tile-token.js';
 import { TilerError, fromSlideError } from '../errors/tiler-error.js';
-import { convertToPyramid } from '../sources/convert.js';
+import { convertToPyramid, framePath } from '../sources/convert.js';
+import { extractFrames, formatFrameTime, isVideoFile, probeVideo, VideoError } from '../sources/video.js';
 import { DicomError, readDicom, type DicomImage } from '../sources/dicom.js';
 import { assemblePieces } from '../sources/raster.js';
 import { detectVendor, openSlide, type OpenSlideSource } from '../sources/openslide.js';
@@ -17,9 +18,14 @@ import { describeSource, type ImageMetadata } from './metadata.js';
 export interface InspectResult extends ImageMetadata {
   /** Whether the file was converted to a pyramid at the token's `out` path (serve that path then). */
   readonly converted: boolean;
-  /** Pages or frames in the original file (only the first is served for now). */
+  /** Frames (video frames, pages of a multi-page file), each a pyramid at framePath(out, n). */
   readonly frames: number;
+  /** One line per frame for a frame slider: a video frame's time, a page's number. */
+  readonly frameDescriptions: readonly string[];
 }
+
+/** Most frames taken from one file; longer videos are sampled evenly. */
+export const MAX_FRAMES = 1000;
 
 /** Inspects (and if needed converts) the file a token names. */
 export async function inspectImage(
@@ -35,7 +41,7 @@ export async function inspectImage(
   if (info.size === 0) throw new TilerError('unprocessable', 'the file is empty');
 
   if (detectVendor(path) !== null) {
-    return { ...(await checkSlide(path, maxPixels)), converted: false, frames: 1 };
+    return { ...(await checkSlide(path, maxPixels)), converted: false, frames: 1, frameDescriptions: [] };
   }
   if (payload.out === undefined) {
     throw new TilerError('bad-request', 'the file needs converting but the token names no output path');
@@ -43,9 +49,22 @@ export async function inspectImage(
   const out = resolveInStorage(storageRoot, payload.out);
   if (out === null || out === path) throw new TilerError('bad-request', 'bad output path for the conversion');
   if (await isDicom(path)) return inspectDicom(path, info.size, out, maxPixels);
+  if (isVideoFile(path)) return inspectVideo(path, out, maxPixels);
   const result = await convertToPyramid(path, out, { maxPixels });
   if (result.status !== 'converted') throw new TilerError('unprocessable', result.reason);
-  return { ...(await checkSlide(out, maxPixels)), converted: true, frames: result.source.pages };
+  // Further pages of a multi-page file (TIFF stacks, animated GIF/WebP) become frames 2, 3, ...
+  const pages = Math.min(result.source.pages, MAX_FRAMES);
+  for (let page = 2; page <= pages; page++) {
+    const converted = await convertToPyramid(path, framePath(out, page), { maxPixels, page: page - 1 });
+    if (converted.status !== 'converted')
+      throw new TilerError('unprocessable', `page ${page}: ${converted.reason}`);
+  }
+  return {
+    ...(await checkSlide(out, maxPixels)),
+    converted: true,
+    frames: pages,
+    frameDescriptions: pages > 1 ? Array.from({ length: pages }, (_, i) => `page ${i + 1}`) : [],
+  };
 }
 
 // Opens the slide, applies the pixel limit and proves the pixels decode by reading two small regions
@@ -136,8 +155,43 @@ async function inspectDicom(
     mppX: image.mppX ?? metadata.mppX,
     mppY: image.mppY ?? metadata.mppY,
     converted: true,
-    frames: image.frameCount,
+    frames: 1,
+    frameDescriptions: [],
   };
+}
+
+// Video: the frames are taken out with ffmpeg and each converted to a pyramid (frame 1 at `out`).
+async function inspectVideo(path: string, out: string, maxPixels: number): Promise<InspectResult> {
+  const scratch = `${out}.${randomBytes(6).toString('hex')}.frames`;
+  try {
+    const info = await probeVideo(path);
+    if (info.width * info.height > maxPixels) {
+      throw new TilerError(
+        'unprocessable',
+        `video frames of ${info.width}x${info.height} are over the pixel limit`,
+      );
+    }
+    const { files, times } = await extractFrames(path, scratch, info, MAX_FRAMES);
+    for (const [index, file] of files.entries()) {
+      const converted = await convertToPyramid(file, framePath(out, index + 1), { maxPixels });
+      if (converted.status !== 'converted') {
+        throw new TilerError('unprocessable', `frame ${index + 1}: ${converted.reason}`);
+      }
+    }
+    const metadata = await checkSlide(out, maxPixels);
+    return {
+      ...metadata,
+      vendor: 'video',
+      converted: true,
+      frames: files.length,
+      frameDescriptions: times.map(formatFrameTime),
+    };
+  } catch (err) {
+    if (err instanceof VideoError) throw new TilerError('unprocessable', err.message);
+    throw err;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** DICOM files are read whole by the parser: a bound on memory until frames are streamed. */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { framePath, tilePackPath } from '../access/layout.js';
 import { Limiter } from './limiter.js';
 import { probeImageFile, writeDeepZoomPack, writePyramidalTiff, type ImageFileInfo } from './raster.js';
 
@@ -27,11 +28,8 @@ export type ConvertResult =
 export interface ConvertOptions {
   /** Largest accepted image, width x height (the decompression-bomb guard). */
   readonly maxPixels: number;
-}
-
-/** Where the tile pack of a converted pyramid lives: beside it. */
-export function tilePackPath(pyramid: string): string {
-  return `${pyramid}.tiles.zip`;
+  /** The page of a multi-page file to convert (0-based; default the first). */
+  readonly page?: number;
 }
 
 /** Converts the first page of `input` to a pyramidal TIFF at `output` (written to a temp name, then renamed). */
@@ -58,12 +56,18 @@ export async function convertToPyramid(
   try {
     await mkdir(dirname(output), { recursive: true });
     await conversions.run(() =>
-      writePyramidalTiff(input, temp, { maxPixels: options.maxPixels, bigtiff: pixels > BIGTIFF_PIXELS }),
+      writePyramidalTiff(input, temp, {
+        maxPixels: options.maxPixels,
+        bigtiff: pixels > BIGTIFF_PIXELS,
+        page: options.page ?? 0,
+      }),
     );
     // The tile pack goes in before the pyramid appears, so a source opened from `output` finds it.
     const packTemp = `${output}.${randomBytes(6).toString('hex')}.tmp.zip`;
     try {
-      await conversions.run(() => writeDeepZoomPack(input, packTemp, { maxPixels: options.maxPixels }));
+      await conversions.run(() =>
+        writeDeepZoomPack(input, packTemp, { maxPixels: options.maxPixels, page: options.page ?? 0 }),
+      );
       await rename(packTemp, tilePackPath(output));
     } finally {
       await rm(packTemp, { force: true });
@@ -76,3 +80,5 @@ export async function convertToPyramid(
     return { status: 'failed', reason: `the image could not be converted: ${message ?? 'unknown error'}` };
   }
 }
+
+export { framePath, tilePackPath };

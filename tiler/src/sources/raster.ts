@@ -94,6 +94,8 @@ export interface PyramidOptions {
   readonly maxPixels: number;
   /** Write BigTIFF (needed once the file may pass 4 GiB). */
   readonly bigtiff: boolean;
+  /** The page of a multi-page file to write (0-based; default the first). */
+  readonly page?: number;
 }
 
 /**
@@ -106,7 +108,12 @@ export async function writePyramidalTiff(
   output: string,
   options: PyramidOptions,
 ): Promise<void> {
-  await sharp(input, { limitInputPixels: options.maxPixels, autoOrient: true, page: 0, pages: 1 })
+  await sharp(input, {
+    limitInputPixels: options.maxPixels,
+    autoOrient: true,
+    page: options.page ?? 0,
+    pages: 1,
+  })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .tiff({
@@ -128,9 +135,14 @@ export async function writePyramidalTiff(
 export async function writeDeepZoomPack(
   input: string,
   output: string,
-  options: { maxPixels: number },
+  options: { maxPixels: number; page?: number },
 ): Promise<void> {
-  await sharp(input, { limitInputPixels: options.maxPixels, autoOrient: true, page: 0, pages: 1 })
+  await sharp(input, {
+    limitInputPixels: options.maxPixels,
+    autoOrient: true,
+    page: options.page ?? 0,
+    pages: 1,
+  })
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .jpeg({ quality: 90 })

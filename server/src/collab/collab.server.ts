@@ -1,0 +1,89 @@
+import type http from 'node:http';
+import { Hocuspocus } from '@hocuspocus/server';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+import { AllowedTypes } from './allowed-types.js';
+import { AuthExtension } from './auth.extension.js';
+import { DocumentStore } from './document-store.js';
+import { DocumentsRepo } from './documents.repo.js';
+import { PersistenceExtension } from './persistence.extension.js';
+import { UpdateLog } from './update-log.js';
+import { ValidationExtension } from './validation.extension.js';
+import { collabUpgrades } from './websocket.js';
+
+/** The path of the collaboration WebSocket endpoint. */
+export const COLLAB_PATH = '/collab';
+
+export interface CollabDeps {
+  readonly db: Database;
+  readonly auth: AuthService;
+  readonly logger: Logger;
+  /** Compact a document after this many logged updates (default 500). */
+  readonly compactEvery?: number;
+}
+
+/** The live annotation documents of one server process. */
+export interface Collaboration {
+  readonly hocuspocus: Hocuspocus;
+  readonly store: DocumentStore;
+  readonly log: UpdateLog;
+  /** Closes every connection, compacts and unloads the documents, and detaches from the server. */
+  close(): Promise<void>;
+}
+
+/** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
+export function createHocuspocus(deps: CollabDeps): Omit<Collaboration, 'close'> {
+  const repo = new DocumentsRepo(deps.db);
+  const log = new UpdateLog((updates) => repo.appendUpdates(updates));
+  const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
+  const validation = new ValidationExtension(
+    new AllowedTypes((setId) => repo.allowedTypes(setId)),
+    deps.logger,
+  );
+  const hocuspocus = new Hocuspocus({
+    quiet: true,
+    extensions: [
+      new AuthExtension(deps.auth, repo, deps.logger),
+      validation,
+      new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
+    ],
+  });
+  return { hocuspocus, store, log };
+}
+
+/**
+ * Serves the live annotation documents on `httpServer`'s WebSocket upgrades at `/collab` (other
+ * upgrade paths are left alone). Call `close()` before closing the HTTP server: open WebSockets
+ * would otherwise keep it from closing.
+ */
+export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): Collaboration {
+  const created = createHocuspocus(deps);
+  const { wss, onUpgrade } = collabUpgrades(created.hocuspocus, COLLAB_PATH, deps.logger);
+  httpServer.on('upgrade', onUpgrade);
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    httpServer.off('upgrade', onUpgrade);
+    created.hocuspocus.closeConnections();
+    await waitForUnload(created.hocuspocus, 5_000);
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => {
+      wss.close(() => {
+        resolve();
+      });
+    });
+    await created.log.flush();
+  };
+  return {
+    ...created,
+    close: () => (closing ??= close()),
+  };
+}
+
+/** Waits until Hocuspocus has unloaded (and so compacted) every document, or `ms` have passed. */
+async function waitForUnload(hocuspocus: Hocuspocus, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,230 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { useTestDatabase } from '../../../test/support/database.js';
+import { Factories, type TestUser } from '../../../test/support/factories.js';
+import { AuthRepo } from '../auth/auth.repo.js';
+import { AuthService } from '../auth/auth.service.js';
+import { SESSION_COOKIE } from '../auth/authenticate.middleware.js';
+import type { Database } from '../db/database.js';
+import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../images/images.repo.js';
+import { createLogger } from '../logging/logger.js';
+import { attachCollaboration, COLLAB_PATH, type Collaboration } from './collab.server.js';
+
+/** A real HTTP server on a free port with the collaboration endpoint, over this file's database. */
+export interface CollabHarness {
+  readonly db: Database;
+  readonly auth: AuthService;
+  readonly factories: Factories;
+  readonly url: string;
+  readonly collab: Collaboration;
+  /** Closes the server and starts a fresh one (new Hocuspocus, same database). */
+  restart(options?: { compactEvery?: number }): Promise<void>;
+  /** A provider for `name`, authenticated by a session cookie or a personal access token. */
+  connect(name: string, as: { cookie?: string; token?: string }): Client;
+}
+
+/** One connected client: its document, provider and what the server told it. */
+export interface Client {
+  readonly doc: Y.Doc;
+  readonly provider: HocuspocusProvider;
+  readonly socket: HocuspocusProviderWebsocket;
+  /** Reasons of `close` messages and authentication failures, in order. */
+  readonly refusals: string[];
+  readonly authenticated: () => boolean;
+  destroy(): void;
+}
+
+export function useCollabServer(options: { compactEvery?: number } = {}): CollabHarness {
+  const database = useTestDatabase();
+  const logger = createLogger('silent');
+  let server: http.Server | undefined;
+  let collab: Collaboration | undefined;
+  let auth: AuthService | undefined;
+  let port = 0;
+  const clients: Client[] = [];
+
+  const start = async (compactEvery = options.compactEvery) => {
+    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
+    server = http.createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    collab = attachCollaboration(server, { db: database.db, auth, logger, compactEvery });
+    const s = server;
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    port = (s.address() as AddressInfo).port;
+  };
+  const stop = async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await collab?.close();
+    const s = server;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        s.close(() => {
+          resolve();
+        });
+      });
+    }
+  };
+  beforeAll(() => start());
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.destroy();
+  });
+  afterAll(() => stop());
+
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useCollabServer(): only inside tests');
+    return value;
+  };
+  return {
+    get db() {
+      return database.db;
+    },
+    get auth() {
+      return ready(auth);
+    },
+    get factories() {
+      return new Factories(database.db);
+    },
+    get url() {
+      return `ws://127.0.0.1:${port}${COLLAB_PATH}`;
+    },
+    get collab() {
+      return ready(collab);
+    },
+    async restart(o = {}) {
+      await stop();
+      await start(o.compactEvery ?? options.compactEvery);
+    },
+    connect(name, as) {
+      const client = openClient(`ws://127.0.0.1:${port}${COLLAB_PATH}`, name, as);
+      clients.push(client);
+      return client;
+    },
+  };
+}
+
+function openClient(url: string, name: string, as: { cookie?: string; token?: string }): Client {
+  const headers = as.cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${as.cookie}` };
+  // The browser sends its cookies with the upgrade request; ws needs them as a header.
+  class CookieWebSocket extends WebSocket {
+    constructor(address: string) {
+      super(address, { headers });
+    }
+  }
+  const doc = new Y.Doc();
+  const refusals: string[] = [];
+  let authenticated = false;
+  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: CookieWebSocket });
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: doc,
+    token: as.token ?? 'session',
+    onAuthenticated: () => {
+      authenticated = true;
+    },
+    onAuthenticationFailed: ({ reason }) => refusals.push(reason),
+    onClose: ({ event }) => {
+      if (event.reason !== '') refusals.push(event.reason);
+    },
+  });
+  provider.attach();
+  return {
+    doc,
+    provider,
+    socket,
+    refusals,
+    authenticated: () => authenticated,
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+}
+
+/** Polls `condition` until it holds; throws with `what` after `ms`. */
+export async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Polls an asynchronous `condition` (a database query) until it holds. */
+export async function eventually(condition: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits until the server has acknowledged every change the client sent. */
+export function saved(client: Client, ms?: number): Promise<void> {
+  return waitFor(
+    () => client.provider.isSynced && client.provider.unsyncedChanges === 0,
+    'the server to acknowledge every change',
+    ms,
+  );
+}
+
+/** A team with an admin, a member and an image set (blind when asked) holding one image and two types. */
+export async function makeFixture(h: CollabHarness, o: { blind?: boolean; public?: boolean } = {}) {
+  const f = h.factories;
+  const [admin, member, other, outsider] = [await f.user(), await f.user(), await f.user(), await f.user()];
+  const team = await f.team({ admins: [admin], members: [member, other] });
+  const imageSet = await f.imageSet(team, admin, { public: o.public ?? false });
+  if (o.blind === true) await new ImageSetsRepo(h.db).update(imageSet, { collaboration_type: 1 });
+  const product = await f.product(team, admin, [imageSet]);
+  const boxType = await f.annotationType(product, { vector_type: 1 });
+  const otherBoxType = await f.annotationType(product, { vector_type: 1 });
+  const polygonType = await f.annotationType(product, { vector_type: 5 });
+  const image = await new ImagesRepo(h.db).insert({
+    imageSetId: imageSet,
+    name: 'slide.svs',
+    filename: 'slide.svs',
+    originalFilename: 'slide.svs',
+    contentSha256: Buffer.alloc(32, imageSet),
+    sizeBytes: 1,
+    storagePath: `imageset_${imageSet}/slide.svs`,
+    imageType: 0,
+    uploadedBy: admin.id,
+  });
+  return {
+    admin,
+    member,
+    other,
+    outsider,
+    team,
+    imageSet,
+    product,
+    boxType,
+    otherBoxType,
+    polygonType,
+    image,
+  };
+}
+
+/** A browser session for `user` (the cookie's value). */
+export async function sessionOf(h: CollabHarness, user: TestUser): Promise<string> {
+  const session = await h.auth.login(user.username, user.password, { ip: '127.0.0.1', userAgent: null });
+  return session.sessionToken;
+}
+
+/** A personal access token of `user`. */
+export async function tokenOf(h: CollabHarness, user: TestUser): Promise<string> {
+  const viewer = {
+    id: user.id,
+    username: user.username,
+    isSuperuser: false,
+    isStaff: false,
+    via: 'session' as const,
+  };
+  return (await h.auth.createToken(viewer, { name: 'collab test', expires_in_days: null })).token;
+}

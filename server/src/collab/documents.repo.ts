@@ -1,0 +1,115 @@
+import type { AnnotationTypes } from '@tessera/shared';
+import type { Database, Queryable } from '../db/database.js';
+
+/** The image behind a document and the asking user's place in its team. */
+export interface ImageAccessRow {
+  image_id: number;
+  image_set_id: number;
+  team_id: number;
+  public: boolean;
+  /** 0 collaborative, 1 competitive (blind), 2 second opinion. */
+  collaboration_type: number;
+  /** null: not a member of the set's team. */
+  is_admin: boolean | null;
+}
+
+/** One update to append to a document's log. */
+export interface NewUpdate {
+  readonly document: string;
+  readonly update: Uint8Array;
+  readonly userId: number | null;
+}
+
+export interface StoredState {
+  state: Buffer;
+  last_update_id: number;
+}
+
+export interface LoggedUpdate {
+  id: number;
+  update: Buffer;
+}
+
+/** All SQL of the live annotation documents: access lookups, the update log, compacted states. */
+export class DocumentsRepo {
+  constructor(private readonly db: Database) {}
+
+  /** The image, its set and the user's membership in the set's team; undefined if no such image. */
+  async imageAccess(imageId: number, userId: number): Promise<ImageAccessRow | undefined> {
+    const rows = await this.db.query<ImageAccessRow>(
+      `SELECT i.id AS image_id, s.id AS image_set_id, s.team_id, s.public, s.collaboration_type, m.is_admin
+       FROM images i
+       JOIN image_sets s ON s.id = i.image_set_id
+       LEFT JOIN team_memberships m ON m.team_id = s.team_id AND m.user_id = $2
+       WHERE i.id = $1`,
+      [imageId, userId],
+    );
+    return rows[0];
+  }
+
+  /** The active annotation types of the products attached to an image set. */
+  async allowedTypes(imageSetId: number): Promise<AnnotationTypes> {
+    const rows = await this.db.query<{ id: number; vector_type: number; node_count: number }>(
+      `SELECT DISTINCT t.id, t.vector_type, t.node_count
+       FROM annotation_types t
+       JOIN product_image_sets p ON p.product_id = t.product_id
+       WHERE p.image_set_id = $1 AND t.active`,
+      [imageSetId],
+    );
+    return new Map(rows.map((r) => [r.id, { vectorType: r.vector_type, nodeCount: r.node_count }]));
+  }
+
+  /** Appends updates in one statement; returns their ids in the order given. */
+  async appendUpdates(updates: readonly NewUpdate[]): Promise<number[]> {
+    if (updates.length === 0) return [];
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO annotation_document_updates (document, update, user_id)
+       SELECT u.document, u.update, u.user_id
+       FROM unnest($1::text[], $2::bytea[], $3::integer[]) WITH ORDINALITY AS u (document, update, user_id, ord)
+       ORDER BY u.ord
+       RETURNING id`,
+      [
+        updates.map((u) => u.document),
+        updates.map((u) => Buffer.from(u.update)),
+        updates.map((u) => u.userId),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async state(document: string): Promise<StoredState | undefined> {
+    const rows = await this.db.query<StoredState>(
+      'SELECT state, last_update_id FROM annotation_document_states WHERE document = $1',
+      [document],
+    );
+    return rows[0];
+  }
+
+  /** The log rows of a document after `afterId`, oldest first. */
+  async updatesAfter(document: string, afterId: number): Promise<LoggedUpdate[]> {
+    return this.db.query<LoggedUpdate>(
+      'SELECT id, update FROM annotation_document_updates WHERE document = $1 AND id > $2 ORDER BY id',
+      [document, afterId],
+    );
+  }
+
+  /** Stores a compacted state covering the log up to `lastUpdateId` and deletes those rows, atomically. */
+  async saveCompaction(document: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
+    await this.db.transaction(async (tx: Queryable) => {
+      const saved = await tx.query(
+        `INSERT INTO annotation_document_states (document, state, last_update_id, updated_at)
+         VALUES ($1, $2, $3, now())
+         ON CONFLICT (document) DO UPDATE
+           SET state = excluded.state, last_update_id = excluded.last_update_id, updated_at = now()
+           WHERE annotation_document_states.last_update_id <= excluded.last_update_id
+         RETURNING document`,
+        [document, Buffer.from(state), lastUpdateId],
+      );
+      if (saved.length === 0) return;
+      await tx.query('DELETE FROM annotation_document_updates WHERE document = $1 AND id <= $2', [
+        document,
+        lastUpdateId,
+      ]);
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import type { NewUpdate } from './documents.repo.js';
+
+/** Writes a batch of updates in one statement and returns their ids in order. */
+export type AppendBatch = (updates: readonly NewUpdate[]) => Promise<number[]>;
+
+interface Waiting {
+  readonly update: NewUpdate;
+  readonly resolve: (id: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The most updates one INSERT carries; more wait for the next batch. */
+const MAX_BATCH = 500;
+
+/**
+ * Group commit for the update log: appends made while a batch is being written (or within the same
+ * tick) are collected and written together in one multi-row INSERT. One batch is in flight at a
+ * time, so log ids grow in commit order: compaction relies on that (see document-store.ts).
+ */
+export class UpdateLog {
+  private queue: Waiting[] = [];
+  private draining: Promise<void> | null = null;
+  private batches = 0;
+
+  constructor(private readonly write: AppendBatch) {}
+
+  /** Appends one update; resolves with its log id once the batch holding it has committed. */
+  append(update: NewUpdate): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ update, resolve, reject });
+      this.draining ??= this.drainSoon();
+    });
+  }
+
+  /** How many INSERT statements have been written (for measurements and tests). */
+  get batchCount(): number {
+    return this.batches;
+  }
+
+  /** Resolves when every append made so far has been written (or failed). */
+  async flush(): Promise<void> {
+    while (this.draining !== null) await this.draining;
+  }
+
+  private async drainSoon(): Promise<void> {
+    // Let the appends of this tick join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        this.batches++;
+        try {
+          const ids = await this.write(batch.map((w) => w.update));
+          if (ids.length !== batch.length) throw new Error('update log: id count does not match batch');
+          batch.forEach((w, i) => {
+            w.resolve(ids[i] ?? 0);
+          });
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+}
