@@ -148,6 +148,12 @@ async function load(urls) {
   return JSON.parse(out);
 }
 
+/** Warm runs repeat a short URL list so each measures at least a few thousand requests. */
+function repeat(urls) {
+  const times = Math.max(1, Math.ceil(4000 / urls.length));
+  return Array.from({ length: times }, () => urls).flat();
+}
+
 async function stop(child) {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.on('exit', r));
@@ -177,7 +183,7 @@ async function measure(slide, upload, port) {
     scope: ['tiles'],
   });
   const ours = tiles.map(([l, c, r]) => `http://127.0.0.1:${port}/v1/t/${token}/tiles/${l}/${c}_${r}.jpeg`);
-  results.tessera = { cold: await load(ours), warm: await load(ours), rssMb: await rssMb(tiler.pid) };
+  results.tessera = { cold: await load(ours), warm: await load(repeat(ours)), rssMb: await rssMb(tiler.pid) };
   await stop(tiler);
   // openslide-python's reference server (no tile cache of its own: warm means the OS page cache).
   const reference = startProcess(

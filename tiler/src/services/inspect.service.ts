@@ -6,7 +6,11 @@ import { open, readFile, rm, stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
 import type { TileTokenPayload } from '../access/tile-token.js';
 import { TilerError, fromSlideError } from '../errors/tiler-error.js';
-import { convertToPyramid, framePath } from '../sources/convert.js';
+import { existsSync } from 'node:fs';
+import { DeepZoomGeometry } from '../deepzoom/geometry.js';
+import { convertToPyramid, framePath, tilePackPath } from '../sources/convert.js';
+import { tileCount, writeTilePack } from '../tiles/pack-writer.js';
+import { TILE_QUALITY } from './image.service.js';
 import { extractFrames, formatFrameTime, isVideoFile, probeVideo, VideoError } from '../sources/video.js';
 import { DicomError, readDicom, type DicomImage } from '../sources/dicom.js';
 import { assemblePieces } from '../sources/raster.js';
@@ -41,7 +45,9 @@ export async function inspectImage(
   if (info.size === 0) throw new TilerError('unprocessable', 'the file is empty');
 
   if (detectVendor(path) !== null) {
-    return { ...(await checkSlide(path, maxPixels)), converted: false, frames: 1, frameDescriptions: [] };
+    const metadata = await checkSlide(path, maxPixels);
+    await packScannerSlide(path);
+    return { ...metadata, converted: false, frames: 1, frameDescriptions: [] };
   }
   if (payload.out === undefined) {
     throw new TilerError('bad-request', 'the file needs converting but the token names no output path');
@@ -111,6 +117,28 @@ async function checkSlide(path: string, maxPixels: number): Promise<ImageMetadat
     await slide.close();
   }
 }
+
+/**
+ * Scanner slides up to PACK_MAX_TILES tiles get a tile pack at ingest: every tile rendered once now, so
+ * no viewer waits for decoding later. Larger slides render on demand (and then from the tile cache).
+ */
+async function packScannerSlide(path: string): Promise<void> {
+  const pack = tilePackPath(path);
+  if (existsSync(pack)) return;
+  const slide = openSlide(path);
+  try {
+    const geometry = new DeepZoomGeometry(slide);
+    if (tileCount(geometry) > PACK_MAX_TILES) return;
+    await writeTilePack(slide, geometry, pack, TILE_QUALITY);
+  } catch (err) {
+    throw err instanceof SlideError ? fromSlideError(err) : err;
+  } finally {
+    await slide.close();
+  }
+}
+
+/** Largest scanner slide (in DeepZoom tiles) whose tiles are all rendered at ingest. */
+export const PACK_MAX_TILES = 20_000;
 
 // DICOM: the frames are assembled into one flat image, which is converted like any ordinary image.
 async function inspectDicom(
