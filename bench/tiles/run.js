@@ -195,7 +195,7 @@ async function measure(slide, upload, port) {
   const theirs = tiles.map(([l, c, r]) => `http://127.0.0.1:${port + 1}/slide_files/${l}/${c}_${r}.jpeg`);
   results.deepzoom = {
     cold: await load(theirs),
-    warm: await load(theirs),
+    warm: await load(repeat(theirs)),
     rssMb: await rssMb(reference.pid),
   };
   await stop(reference);
