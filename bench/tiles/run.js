@@ -154,6 +154,50 @@ function repeat(urls) {
   return Array.from({ length: times }, () => urls).flat();
 }
 
+/**
+ * The warm load with wrk (a C client: a Node client would cap the figure below what a fast server does),
+ * cycling through the URLs for a fixed time; falls back to the Node loader where wrk is missing.
+ */
+async function warmLoad(urls, seconds = 8) {
+  if (!existsSync('/usr/bin/wrk')) return load(repeat(urls));
+  const list = path.join(work, `paths-${Date.now()}.txt`);
+  await writeFile(list, urls.map((u) => new URL(u).pathname).join('\n'));
+  const script = path.join(work, 'cycle.lua');
+  await writeFile(
+    script,
+    `local paths = {}\nfor line in io.lines("${list}") do paths[#paths + 1] = line end\nlocal i = 0\n` +
+      'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n',
+  );
+  const origin = new URL(urls[0]).origin;
+  const child = spawn(
+    '/usr/bin/wrk',
+    ['-t1', `-c${CONCURRENCY}`, `-d${seconds}s`, '--latency', '-s', script, origin],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('exit', r));
+  const ms = (label) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return 0;
+    const factor = { us: 0.001, ms: 1, s: 1000 }[m[2]];
+    return Number(m[1]) * factor;
+  };
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  return {
+    count: Math.round(rate * seconds),
+    errors: non2xx,
+    seconds,
+    perSecond: rate,
+    p50: ms('50'),
+    p90: ms('90'),
+    p99: ms('99'),
+  };
+}
+
 async function stop(child) {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.on('exit', r));
@@ -183,7 +227,7 @@ async function measure(slide, upload, port) {
     scope: ['tiles'],
   });
   const ours = tiles.map(([l, c, r]) => `http://127.0.0.1:${port}/v1/t/${token}/tiles/${l}/${c}_${r}.jpeg`);
-  results.tessera = { cold: await load(ours), warm: await load(repeat(ours)), rssMb: await rssMb(tiler.pid) };
+  results.tessera = { cold: await load(ours), warm: await warmLoad(ours), rssMb: await rssMb(tiler.pid) };
   await stop(tiler);
   // openslide-python's reference server (no tile cache of its own: warm means the OS page cache).
   const reference = startProcess(
@@ -195,7 +239,7 @@ async function measure(slide, upload, port) {
   const theirs = tiles.map(([l, c, r]) => `http://127.0.0.1:${port + 1}/slide_files/${l}/${c}_${r}.jpeg`);
   results.deepzoom = {
     cold: await load(theirs),
-    warm: await load(repeat(theirs)),
+    warm: await warmLoad(theirs),
     rssMb: await rssMb(reference.pid),
   };
   await stop(reference);
@@ -237,7 +281,8 @@ for (const { reference, upload } of slides) {
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const lines = [
   `Tiles: every tile of every DeepZoom level, shuffled, ${CONCURRENCY} keep-alive connections from a separate`,
-  'process on the same 2-core machine; cold = freshly started server, warm = the same URLs again.',
+  'process on the same 2-core machine. Cold = a freshly started server, every URL once (Node client);',
+  'warm = the same URLs again, cycled for 8 s by wrk (-t1, a C client, so the client is not the limit).',
   'deepzoom_server.py has no tile cache, so its warm run only gains the OS page cache.',
   'Tessera serves what its ingest made of the upload: scanner files as they are (OpenSlide), the generated',
   'image uploaded as a plain JPEG and converted once (pyramid and tile pack); deepzoom_server.py reads the',
