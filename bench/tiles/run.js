@@ -227,6 +227,8 @@ async function measure(slide, upload, port) {
     scope: ['tiles'],
   });
   const ours = tiles.map(([l, c, r]) => `http://127.0.0.1:${port}/v1/t/${token}/tiles/${l}/${c}_${r}.jpeg`);
+  // A viewer asks for the DZI before any tile; so does the bench, for both servers.
+  await (await fetch(`http://127.0.0.1:${port}/v1/t/${token}/dzi`)).text();
   results.tessera = { cold: await load(ours), warm: await warmLoad(ours), rssMb: await rssMb(tiler.pid) };
   await stop(tiler);
   // openslide-python's reference server (no tile cache of its own: warm means the OS page cache).
@@ -237,6 +239,7 @@ async function measure(slide, upload, port) {
   );
   await waitFor(`http://127.0.0.1:${port + 1}/slide.dzi`, reference);
   const theirs = tiles.map(([l, c, r]) => `http://127.0.0.1:${port + 1}/slide_files/${l}/${c}_${r}.jpeg`);
+  await (await fetch(`http://127.0.0.1:${port + 1}/slide.dzi`)).text();
   results.deepzoom = {
     cold: await load(theirs),
     warm: await warmLoad(theirs),
@@ -283,6 +286,7 @@ const lines = [
   `Tiles: every tile of every DeepZoom level, shuffled, ${CONCURRENCY} keep-alive connections from a separate`,
   'process on the same 2-core machine. Cold = a freshly started server, every URL once (Node client);',
   'warm = the same URLs again, cycled for 8 s by wrk (-t1, a C client, so the client is not the limit).',
+  'Before the tiles, each server is asked for the DZI once, as a viewer does.',
   'deepzoom_server.py has no tile cache, so its warm run only gains the OS page cache.',
   'Tessera serves what its ingest made of the upload: scanner files as they are (OpenSlide), the generated',
   'image uploaded as a plain JPEG and converted once (pyramid and tile pack); deepzoom_server.py reads the',
