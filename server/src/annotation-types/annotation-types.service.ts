@@ -1,7 +1,6 @@
 import type { AnnotationType, AnnotationTypeCreate } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -11,23 +10,17 @@ import { ProductsRepo } from '../products/products.repo.js';
 import { AnnotationTypesRepo, annotationTypeFilters } from './annotation-types.repo.js';
 
 /** Annotation types live in products; the product's team admins define them. */
-export class AnnotationTypesService implements ReadableResource, ExpandableResource {
+export class AnnotationTypesService extends ResourceService<AnnotationType> {
   readonly name = 'annotation_types';
   readonly filters = annotationTypeFilters;
   readonly relations = { product: 'products' };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     return new AnnotationTypesRepo(this.db).list(viewer, filters, page);
-  }
-
-  async find(viewer: Viewer, id: number): Promise<AnnotationType | undefined> {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(viewer: Viewer, input: AnnotationTypeCreate): Promise<number> {

@@ -1,8 +1,7 @@
 import type { ImageSet, ImageSetCreate } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
 import { AnnotationTypesRepo } from '../annotation-types/annotation-types.repo.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -14,7 +13,7 @@ import { SetTagsRepo } from '../set-tags/set-tags.repo.js';
 import { ImageSetsRepo, imageSetFilters } from './image-sets.repo.js';
 
 /** Image sets: team members read them (everyone signed in, if public); team admins manage them. */
-export class ImageSetsService implements ReadableResource, ExpandableResource {
+export class ImageSetsService extends ResourceService<ImageSet> {
   readonly name = 'image_sets';
   readonly filters = imageSetFilters;
   readonly relations = {
@@ -25,7 +24,9 @@ export class ImageSetsService implements ReadableResource, ExpandableResource {
     main_annotation_type: 'annotation_types',
   };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const result = await new ImageSetsRepo(this.db).list(viewer, filters, page);
@@ -33,14 +34,6 @@ export class ImageSetsService implements ReadableResource, ExpandableResource {
       count: result.count,
       rows: result.rows.map((r): ImageSet => ({ ...r, time: formatTimestamp(r.time) ?? '' })),
     };
-  }
-
-  async find(viewer: Viewer, id: number) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(viewer: Viewer, input: ImageSetCreate): Promise<number> {

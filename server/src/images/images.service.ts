@@ -2,9 +2,8 @@ import path from 'node:path';
 import type { Image } from '@tessera/shared';
 import { uploadFields } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
 import { zodFieldErrors } from '../api/endpoint.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -37,7 +36,7 @@ export interface UploadResult {
 }
 
 /** Images: read where their set is readable; team admins upload, delete and see private details. */
-export class ImagesService implements ReadableResource, ExpandableResource {
+export class ImagesService extends ResourceService<Image> {
   readonly name = 'images';
   readonly filters = imageFilters;
   readonly relations = { image_set: 'image_sets', FrameDescriptions: 'frame_descriptions' };
@@ -47,7 +46,9 @@ export class ImagesService implements ReadableResource, ExpandableResource {
     private readonly storage: ImageStorage,
     private readonly maxUploadBytes: number,
     private readonly onQueued: () => void,
-  ) {}
+  ) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const { count, rows } = await new ImagesRepo(this.db).list(viewer, filters, page);
@@ -55,14 +56,6 @@ export class ImagesService implements ReadableResource, ExpandableResource {
       ? undefined
       : await new MembershipsRepo(this.db).adminTeams(viewer.id, [...new Set(rows.map((r) => r.team))]);
     return { count, rows: rows.map((r) => presentImage(r, adminOf?.has(r.team) ?? true)) };
-  }
-
-  async find(viewer: Viewer, id: number): Promise<Image | undefined> {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   /**

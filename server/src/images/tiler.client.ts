@@ -1,24 +1,10 @@
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
+import type { InspectResult } from '@tessera/tiler';
 import { signTileToken, type TileTokenPayload } from '@tessera/tiler/token';
 import { AppError } from '../errors/app-error.js';
 
-/** What the tiler reports about an image it opened (and converted, for ordinary images). */
-export interface InspectResult {
-  readonly vendor: string;
-  readonly width: number;
-  readonly height: number;
-  readonly levels: readonly { width: number; height: number; downsample: number }[];
-  readonly mppX: number | null;
-  readonly mppY: number | null;
-  readonly objectivePower: number | null;
-  readonly associatedImages: readonly string[];
-  readonly properties: Readonly<Record<string, string>>;
-  readonly converted: boolean;
-  readonly frames: number;
-  readonly frameDescriptions: readonly string[];
-}
-
+/** What the tiler reports about an image it opened (and converted), or why it could not. */
 export type InspectOutcome = { ok: true; result: InspectResult } | { ok: false; reason: string };
 
 const TOKEN_SECONDS = 3600;

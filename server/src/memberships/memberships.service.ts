@@ -1,7 +1,6 @@
 import type { TeamMembership } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -11,24 +10,18 @@ import { UsersRepo } from '../users/users.repo.js';
 import { MembershipsRepo, membershipFilters } from './memberships.repo.js';
 
 /** Who belongs to which team: team admins manage it; members may leave. A team keeps one admin. */
-export class MembershipsService implements ReadableResource, ExpandableResource {
+export class MembershipsService extends ResourceService<TeamMembership> {
   readonly name = 'team_memberships';
   readonly filters = membershipFilters;
   readonly relations = { team: 'teams', user: 'users' };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const result = await new MembershipsRepo(this.db).list(viewer, filters, page);
     return { count: result.count, rows: result.rows.map((r): TeamMembership => ({ ...r })) };
-  }
-
-  async find(viewer: Viewer, id: number) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(viewer: Viewer, input: { team: number; user: number; is_admin: boolean }): Promise<number> {

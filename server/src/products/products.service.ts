@@ -1,7 +1,6 @@
 import type { Product, ProductCreate } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -12,7 +11,7 @@ import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { ProductsRepo, productFilters } from './products.repo.js';
 
 /** Products (annotation schemes): readable where their team or one of their sets is; admins manage. */
-export class ProductsService implements ReadableResource, ExpandableResource {
+export class ProductsService extends ResourceService<Product> {
   readonly name = 'products';
   readonly filters = productFilters;
   readonly relations = {
@@ -22,7 +21,9 @@ export class ProductsService implements ReadableResource, ExpandableResource {
     annotationtype_set: 'annotation_types',
   };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const result = await new ProductsRepo(this.db).list(viewer, filters, page);
@@ -30,14 +31,6 @@ export class ProductsService implements ReadableResource, ExpandableResource {
       count: result.count,
       rows: result.rows.map((r): Product => ({ ...r, time: formatTimestamp(r.time) ?? '' })),
     };
-  }
-
-  async find(viewer: Viewer, id: number) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(viewer: Viewer, input: ProductCreate): Promise<number> {

@@ -1,6 +1,5 @@
 import type { SetTag } from '@tessera/shared';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -9,24 +8,18 @@ import { uniqueField } from '../errors/pg-errors.js';
 import { SetTagsRepo, setTagFilters } from './set-tags.repo.js';
 
 /** Set tags are one vocabulary for everyone: anyone may add a tag; superusers rename or delete. */
-export class SetTagsService implements ReadableResource, ExpandableResource {
+export class SetTagsService extends ResourceService<SetTag> {
   readonly name = 'set_tags';
   readonly filters = setTagFilters;
   readonly relations = { imagesets: 'image_sets' };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const result = await new SetTagsRepo(this.db).list(viewer, filters, page);
     return { count: result.count, rows: result.rows.map((r): SetTag => ({ ...r })) };
-  }
-
-  async find(viewer: Viewer, id: number) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(_viewer: Viewer, input: { name: string }): Promise<number> {

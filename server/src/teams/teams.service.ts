@@ -1,7 +1,6 @@
 import type { Team } from '@tessera/shared';
 import { TeamAccess } from '../access/team-access.js';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -11,7 +10,7 @@ import { MembershipsRepo } from '../memberships/memberships.repo.js';
 import { TeamsRepo, teamFilters } from './teams.repo.js';
 
 /** Teams: anyone may found one (and administers it); admins rename and delete it. */
-export class TeamsService implements ReadableResource, ExpandableResource {
+export class TeamsService extends ResourceService<Team> {
   readonly name = 'teams';
   readonly filters = teamFilters;
   readonly relations = {
@@ -21,19 +20,13 @@ export class TeamsService implements ReadableResource, ExpandableResource {
     memberships: 'team_memberships',
   };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const result = await new TeamsRepo(this.db).list(viewer, filters, page);
     return { count: result.count, rows: result.rows.map((r): Team => ({ ...r })) };
-  }
-
-  async find(viewer: Viewer, id: number) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   async create(viewer: Viewer, input: { name: string }): Promise<number> {

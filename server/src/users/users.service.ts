@@ -1,8 +1,7 @@
 import type { User, UserCreate, UserUpdate } from '@tessera/shared';
-import type { ExpandableResource } from '../api/expansion.js';
-import type { ReadableResource } from '../api/listing.js';
 import { AuthRepo } from '../auth/auth.repo.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
@@ -12,25 +11,18 @@ import { AppError } from '../errors/app-error.js';
 import { UsersRepo, userFilters, type UserRow } from './users.repo.js';
 
 /** Accounts: every signed-in user may read the directory; superusers manage it; users edit themselves. */
-export class UsersService implements ReadableResource, ExpandableResource {
+export class UsersService extends ResourceService<User> {
   readonly name = 'users';
   readonly filters = userFilters;
   readonly relations = { team_set: 'teams' };
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    super();
+  }
 
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const { count, rows } = await new UsersRepo(this.db).list(viewer, filters, page);
     return { count, rows: rows.map((r) => presentUser(viewer, r)) };
-  }
-
-  async find(viewer: Viewer, id: number): Promise<User | undefined> {
-    const { rows } = await this.list(viewer, [{ name: 'id', lookup: 'exact', value: id }]);
-    return rows[0];
-  }
-
-  async load(viewer: Viewer, ids: readonly number[]) {
-    return (await this.list(viewer, [{ name: 'id', lookup: 'in', value: ids }])).rows;
   }
 
   /** The user as presented to the viewer (throws 404 if missing). */

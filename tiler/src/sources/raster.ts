@@ -98,6 +98,18 @@ export interface PyramidOptions {
   readonly page?: number;
 }
 
+// One page of an upload, upright, alpha flattened onto white and 8-bit sRGB: what every conversion reads.
+function conversionInput(input: string, options: { maxPixels: number; page?: number }): Sharp {
+  return sharp(input, {
+    limitInputPixels: options.maxPixels,
+    autoOrient: true,
+    page: options.page ?? 0,
+    pages: 1,
+  })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb');
+}
+
 /**
  * Writes the first page of an image file as a tiled pyramidal TIFF (256-px JPEG tiles, quality 90) that
  * OpenSlide opens as 'generic-tiff'. Alpha is flattened onto white and colour converted to 8-bit sRGB,
@@ -108,14 +120,7 @@ export async function writePyramidalTiff(
   output: string,
   options: PyramidOptions,
 ): Promise<void> {
-  await sharp(input, {
-    limitInputPixels: options.maxPixels,
-    autoOrient: true,
-    page: options.page ?? 0,
-    pages: 1,
-  })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
+  await conversionInput(input, options)
     .tiff({
       tile: true,
       pyramid: true,
@@ -137,14 +142,7 @@ export async function writeDeepZoomPack(
   output: string,
   options: { maxPixels: number; page?: number },
 ): Promise<void> {
-  await sharp(input, {
-    limitInputPixels: options.maxPixels,
-    autoOrient: true,
-    page: options.page ?? 0,
-    pages: 1,
-  })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
+  await conversionInput(input, options)
     .jpeg({ quality: 90 })
     .tile({ size: 254, overlap: 1, layout: 'dz', container: 'zip' })
     .toFile(output);
