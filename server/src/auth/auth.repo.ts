@@ -96,6 +96,16 @@ export class AuthRepo {
     return rows[0]?.n ?? 0;
   }
 
+  /** Forgets failure counts whose window ended long ago. */
+  async deleteStaleThrottles(olderThanSeconds: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM login_throttle WHERE window_start < now() - make_interval(secs => $1) RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [olderThanSeconds],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async findToken(prefix: string): Promise<TokenRow | undefined> {
     const rows = await this.db.query<TokenRow>(
       `SELECT ${userColumns}, t.id AS token_id, t.secret_hash,

@@ -4,6 +4,7 @@ import { createApp } from '../http/app.js';
 import type { Logger } from '../logging/logger.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import { openDatabase } from './database.js';
+import { startHousekeeping } from './housekeeping.js';
 import { listen } from './http-server.js';
 import { resolveTilerSecret } from './tiler-secret.js';
 import { startTilerProcess } from './tiler-process.js';
@@ -44,6 +45,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     }
   }
   services.imageJobs.start();
+  const stopHousekeeping = startHousekeeping(database.db, logger);
   const running = await listen(app, config.host, config.port, logger);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
@@ -58,6 +60,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  stopHousekeeping();
   await running.close();
   await services.imageJobs.stop();
   await tiler?.stop();
