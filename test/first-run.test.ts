@@ -2,6 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { annotationsOf, createAnnotation } from '@tessera/shared';
+import { openLiveDocument } from './support/collab-client.js';
 import { ApiClient } from './support/http.js';
 import { freePort, runCli, type TesseraProcess } from './support/process.js';
 import { slide, uploadImages } from './support/upload.js';
@@ -93,6 +96,36 @@ describe('tessera start on an empty data directory', () => {
     });
     expect(tile.status).toBe(200);
     expect(tile.headers.get('content-type')).toBe('image/jpeg');
+
+    // Annotate it live: one provider writes, a second one (a fresh connection) sees the saved work.
+    const product = await api.post<{ id: number }>('/administration/products/', {
+      name: 'Cells',
+      team: team.body.id,
+      imagesets: [set.body.id],
+    });
+    const type = await api.post<{ id: number }>('/annotations/annotation_types/', {
+      name: 'Mitotic figure',
+      product: product.body.id,
+      vector_type: 1,
+    });
+    const token = await api.post<{ token: string }>('/users/tokens/', { name: 'e2e' });
+    const writer = await openLiveDocument(first.url, `image.${id}`, token.body.token);
+    const annotation = randomUUID();
+    createAnnotation(
+      writer.doc,
+      { id: annotation, type: type.body.id, vector: { x1: 10, y1: 10, x2: 60, y2: 50 } },
+      { userId: 1 },
+    );
+    await writer.saved();
+    writer.close();
+    const reader = await openLiveDocument(first.url, `image.${id}`, token.body.token);
+    expect(annotationsOf(reader.doc).get(annotation)?.get('vector')).toEqual({
+      x1: 10,
+      y1: 10,
+      x2: 60,
+      y2: 50,
+    });
+    reader.close();
 
     first.p.child.kill('SIGTERM');
     expect(await first.p.exited()).toBe(0);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createTilerServer, parseTilerConfig, type TilerServer } from '@tessera/tiler';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
+import { attachCollaboration, type Collaboration } from '../../server/src/collab/collab.server.js';
 import { createApp, type Services } from '../../server/src/http/app.js';
 import { createLogger } from '../../server/src/logging/logger.js';
 import { listen, type RunningServer } from '../../server/src/runtime/http-server.js';
@@ -17,6 +18,8 @@ export interface TestServer extends TestDatabase {
   readonly baseUrl: string;
   readonly config: Config;
   readonly services: Services;
+  /** The live-document endpoint at ws://.../collab. */
+  readonly collab: Collaboration;
 }
 
 export interface TestServerOptions {
@@ -33,6 +36,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
   let tiler: TilerServer | undefined;
   let config: Config | undefined;
   let services: Services | undefined;
+  let collab: Collaboration | undefined;
   // Each server stores uploads in its own temporary data directory, removed afterwards.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-test-data-'));
   beforeAll(async () => {
@@ -61,8 +65,10 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     services = created.services;
     if (options.tiler) services.imageJobs.start();
     running = await listen(created.app, '127.0.0.1', 0, logger);
+    collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
   });
   afterAll(async () => {
+    await collab?.close();
     await running?.close(1000);
     await services?.imageJobs.stop();
     await tiler?.close();
@@ -87,6 +93,9 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     },
     get services() {
       return ready(services, 'services');
+    },
+    get collab() {
+      return ready(collab, 'collaboration endpoint');
     },
   };
 }

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { Hocuspocus } from '@hocuspocus/server';
+import type * as Y from 'yjs';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
@@ -28,12 +29,17 @@ export interface Collaboration {
   readonly hocuspocus: Hocuspocus;
   readonly store: DocumentStore;
   readonly log: UpdateLog;
+  /**
+   * Changes a document on the server (REST, imports, jobs) and resolves once the change is in the
+   * log. The caller validates first: server-side changes do not pass `beforeSync`.
+   */
+  write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
   /** Closes every connection, compacts and unloads the documents, and detaches from the server. */
   close(): Promise<void>;
 }
 
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
-export function createHocuspocus(deps: CollabDeps): Omit<Collaboration, 'close'> {
+export function createHocuspocus(deps: CollabDeps): Omit<Collaboration, 'close' | 'write'> {
   const repo = new DocumentsRepo(deps.db);
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
@@ -76,8 +82,26 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
   };
   return {
     ...created,
+    write: (name, change, userId) => writeDocument(created, name, change, userId),
     close: () => (closing ??= close()),
   };
+}
+
+async function writeDocument(
+  collab: Pick<Collaboration, 'hocuspocus' | 'store'>,
+  name: string,
+  change: (doc: Y.Doc) => void,
+  userId: number | null,
+): Promise<void> {
+  const direct = await collab.hocuspocus.openDirectConnection(name, { userId });
+  try {
+    await direct.transact(change);
+    // The onChange hook that starts the append runs after the transaction; let it start.
+    await new Promise((resolve) => setImmediate(resolve));
+    await collab.store.settled(name);
+  } finally {
+    await direct.disconnect();
+  }
 }
 
 /** Waits until Hocuspocus has unloaded (and so compacted) every document, or `ms` have passed. */

@@ -18,6 +18,8 @@ import { attachCollaboration, COLLAB_PATH, type Collaboration } from './collab.s
 /** A real HTTP server on a free port with the collaboration endpoint, over this file's database. */
 export interface CollabHarness {
   readonly db: Database;
+  /** The connection string of this file's database (for other processes). */
+  readonly databaseUrl: string;
   readonly auth: AuthService;
   readonly factories: Factories;
   readonly url: string;
@@ -25,7 +27,14 @@ export interface CollabHarness {
   /** Closes the server and starts a fresh one (new Hocuspocus, same database). */
   restart(options?: { compactEvery?: number }): Promise<void>;
   /** A provider for `name`, authenticated by a session cookie or a personal access token. */
-  connect(name: string, as: { cookie?: string; token?: string }): Client;
+  connect(name: string, as: Credentials, url?: string): Client;
+}
+
+/** How a test client authenticates: a session cookie (sent from `origin` if given) or a token. */
+export interface Credentials {
+  readonly cookie?: string;
+  readonly token?: string;
+  readonly origin?: string;
 }
 
 /** One connected client: its document, provider and what the server told it. */
@@ -84,6 +93,9 @@ export function useCollabServer(options: { compactEvery?: number } = {}): Collab
     get db() {
       return database.db;
     },
+    get databaseUrl() {
+      return database.url;
+    },
     get auth() {
       return ready(auth);
     },
@@ -100,16 +112,18 @@ export function useCollabServer(options: { compactEvery?: number } = {}): Collab
       await stop();
       await start(o.compactEvery ?? options.compactEvery);
     },
-    connect(name, as) {
-      const client = openClient(`ws://127.0.0.1:${port}${COLLAB_PATH}`, name, as);
+    connect(name, as, url = `ws://127.0.0.1:${port}${COLLAB_PATH}`) {
+      const client = openClient(url, name, as);
       clients.push(client);
       return client;
     },
   };
 }
 
-function openClient(url: string, name: string, as: { cookie?: string; token?: string }): Client {
-  const headers = as.cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${as.cookie}` };
+function openClient(url: string, name: string, as: Credentials): Client {
+  const headers: Record<string, string> = {};
+  if (as.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${as.cookie}`;
+  if (as.origin !== undefined) headers.origin = as.origin;
   // The browser sends its cookies with the upgrade request; ws needs them as a header.
   class CookieWebSocket extends WebSocket {
     constructor(address: string) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { annotationsOf, createAnnotation, listAnnotations, readRecord, updateFields } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
+import { DocumentsRepo } from './documents.repo.js';
 import { makeFixture, saved, sessionOf, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
 
 const h = useCollabServer();
@@ -34,6 +35,31 @@ describe('live annotation documents', () => {
     expect(readRecord(a.doc, id)).toMatchObject({ type: fx.otherBoxType, vector: { x1: 10 } });
   });
 
+  it('[V1] concurrent writes of the same field are both accepted and converge', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const a = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
+    const b = h.connect(name, { cookie: await sessionOf(h, fx.member) });
+    await Promise.all([saved(a), saved(b)]);
+    const id = createAnnotation(
+      a.doc,
+      { id: randomUUID(), type: fx.boxType, vector: { x1: 1, y1: 2, x2: 3, y2: 4 } },
+      { userId: fx.admin.id },
+    );
+    await waitFor(() => annotationsOf(b.doc).has(id), 'b to see the annotation');
+    for (let round = 0; round < 5; round++) {
+      updateFields(a.doc, id, { description: `a${round}` }, { userId: fx.admin.id });
+      updateFields(b.doc, id, { description: `b${round}` }, { userId: fx.member.id });
+      await Promise.all([saved(a), saved(b)]);
+    }
+    await waitFor(
+      () => readRecord(a.doc, id)?.description === readRecord(b.doc, id)?.description,
+      'the same description on both sides',
+    );
+    expect([a, b].flatMap((c) => c.refusals)).toEqual([]);
+    expect(readRecord(a.doc, id)?.description).toMatch(/^[ab]4$/);
+  });
+
   it('[A4] a non-member of a public set reads but cannot write', async () => {
     const fx = await makeFixture(h, { public: true });
     const name = `image.${fx.image}`;
@@ -49,10 +75,13 @@ describe('live annotation documents', () => {
     await waitFor(() => annotationsOf(viewer.doc).has(id), 'the viewer to load the annotation');
     expect(viewer.provider.authorizedScope).toBe('readonly');
 
+    const logged = (await new DocumentsRepo(h.db).updatesAfter(name, 0)).length;
     updateFields(viewer.doc, id, { description: 'vandalised' }, { userId: fx.outsider.id });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(viewer.provider.unsyncedChanges).toBeGreaterThan(0);
     expect(readRecord(writer.doc, id)?.description).toBe('');
+    // [V3] nothing of a read-only connection is logged.
+    expect(await new DocumentsRepo(h.db).updatesAfter(name, 0)).toHaveLength(logged);
   });
 
   it('[A1] an outsider of a private set, an unknown image and a bad name are refused', async () => {
@@ -68,15 +97,24 @@ describe('live annotation documents', () => {
     expect([outsider, unknown, garbage].some((c) => c.authenticated())).toBe(false);
   });
 
-  it('refuses connections without valid credentials', async () => {
+  it('refuses missing or invalid credentials and cookies sent from another site', async () => {
     const fx = await makeFixture(h);
     const none = h.connect(`image.${fx.image}`, {});
     const badToken = h.connect(`image.${fx.image}`, { token: 'pat_nope.nope' });
     const badCookie = h.connect(`image.${fx.image}`, { cookie: 'not-a-session' });
+    const crossSite = h.connect(`image.${fx.image}`, {
+      cookie: await sessionOf(h, fx.member),
+      origin: 'https://evil.example',
+    });
+    const sameSite = h.connect(`image.${fx.image}`, {
+      cookie: await sessionOf(h, fx.member),
+      origin: h.url.replace('ws://', 'http://').replace('/collab', ''),
+    });
     await waitFor(
-      () => [none, badToken, badCookie].every((c) => c.refusals.includes('unauthorized')),
-      'three refusals',
+      () => [none, badToken, badCookie, crossSite].every((c) => c.refusals.includes('unauthorized')),
+      'four refusals',
     );
+    await saved(sameSite);
   });
 
   it('[A2][A3] blind sets: users open only their own copy, team admins open all', async () => {

@@ -15,6 +15,8 @@ interface Tracked {
   compaction: Promise<void>;
   /** A compaction is waiting to start: asking again joins it. */
   queued: boolean;
+  /** Appends of server-side changes (applied first, logged after) still being written. */
+  readonly logging: Set<Promise<void>>;
 }
 
 export interface DocumentStoreOptions {
@@ -54,6 +56,7 @@ export class DocumentStore {
       sinceCompaction: rows.length,
       compaction: Promise.resolve(),
       queued: false,
+      logging: new Set(),
     });
     return rows.length;
   }
@@ -67,6 +70,33 @@ export class DocumentStore {
       tracked.sinceCompaction++;
     }
     return id;
+  }
+
+  /**
+   * Logs a change made on the server (a direct connection), which Hocuspocus has applied already:
+   * such changes never pass `beforeSync`. `settled` tells when it is durable.
+   */
+  logApplied(name: string, update: Uint8Array, userId: number | null): void {
+    const tracked = this.tracked.get(name);
+    const written = this.log.append({ document: name, update, userId }).then((id) => {
+      if (tracked) {
+        tracked.sinceCompaction++;
+        tracked.appliedId = Math.max(tracked.appliedId, id);
+      }
+    });
+    if (!tracked) return;
+    tracked.logging.add(written);
+    written
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, document: name }, 'logging a server-side change failed');
+      })
+      .finally(() => tracked.logging.delete(written));
+  }
+
+  /** Resolves once every server-side change of the document is in the log; rejects if one failed. */
+  async settled(name: string): Promise<void> {
+    const tracked = this.tracked.get(name);
+    if (tracked) await Promise.all([...tracked.logging]);
   }
 
   /** Marks logged updates as applied to the in-memory document. */

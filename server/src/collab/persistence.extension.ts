@@ -5,8 +5,11 @@ import type {
   beforeUnloadDocumentPayload,
   Connection,
   Extension,
+  onChangePayload,
   onLoadDocumentPayload,
+  onStoreDocumentPayload,
 } from '@hocuspocus/server';
+import { isTransactionOrigin } from '@hocuspocus/server';
 import { contextOf } from './collab.context.js';
 import type { DocumentStore } from './document-store.js';
 import { addsNothing } from './update-content.js';
@@ -57,6 +60,20 @@ export class PersistenceExtension implements Extension {
     if (this.store.wantsCompaction(data.documentName))
       void this.store.compact(data.documentName, data.document);
     return Promise.resolve();
+  }
+
+  /** P5: changes made on the server (direct connections) are logged too, right after they apply. */
+  async onChange(data: onChangePayload): Promise<void> {
+    const origin = data.transactionOrigin;
+    if (isTransactionOrigin(origin) && origin.source === 'connection') return;
+    const userId = (data.context as { userId?: unknown } | undefined)?.userId;
+    this.store.logApplied(data.documentName, data.update, typeof userId === 'number' ? userId : null);
+    return Promise.resolve();
+  }
+
+  /** Hocuspocus's store (debounced, and on disconnect): only waits for server-side changes to be logged. */
+  async onStoreDocument(data: onStoreDocumentPayload): Promise<void> {
+    await this.store.settled(data.documentName);
   }
 
   async beforeUnloadDocument(data: beforeUnloadDocumentPayload): Promise<void> {

@@ -47,6 +47,32 @@ describe('durability of live updates', () => {
     expect([...annotationsOf(await fromLog(name)).keys()].sort()).toEqual([...ids].sort());
   });
 
+  it('[V1][P1] offline work arrives in sync step 2: checked, logged and merged', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const online = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
+    const offline = h.connect(name, { cookie: await sessionOf(h, fx.member) });
+    await Promise.all([saved(online), saved(offline)]);
+    const disconnected = new Promise<void>((resolve) => {
+      const done = () => {
+        offline.socket.off('disconnect', done);
+        resolve();
+      };
+      offline.socket.on('disconnect', done);
+    });
+    offline.socket.disconnect();
+    await disconnected;
+    const away = addBoxes(offline, fx, fx.member.id, 3);
+    const here = addBoxes(online, fx, fx.admin.id, 2);
+    await saved(online);
+    await offline.socket.connect();
+    await saved(offline);
+    const all = [...away, ...here].sort();
+    await waitFor(() => annotationsOf(online.doc).size === 5, 'the offline work to arrive');
+    expect([...annotationsOf(offline.doc).keys()].sort()).toEqual(all);
+    expect([...annotationsOf(await fromLog(name)).keys()].sort()).toEqual(all);
+  });
+
   it('[P2] concurrent appends share INSERTs (group commit)', async () => {
     const fx = await makeFixture(h);
     const name = `image.${fx.image}`;
@@ -102,6 +128,24 @@ describe('durability of live updates', () => {
     await waitFor(() => again.refusals.some((r) => r.includes('not allowed')), 'the type refusal');
     expect(await repo.updatesAfter(name, 0)).toHaveLength(logged);
     expect(annotationsOf(peer.doc).has(unknownType)).toBe(false);
+  });
+
+  it('[P5] server-side writes are logged before write() resolves and reach open clients', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const client = h.connect(name, { cookie: await sessionOf(h, fx.member) });
+    await saved(client);
+    const id = randomUUID();
+    const vector = { x1: 5, y1: 5, x2: 9, y2: 9 };
+    await h.collab.write(
+      name,
+      (doc) => createAnnotation(doc, { id, type: fx.boxType, vector }, { userId: fx.admin.id }),
+      fx.admin.id,
+    );
+    const rows = await new DocumentsRepo(h.db).updatesAfter(name, 0);
+    expect(rows).toHaveLength(1);
+    expect(annotationsOf(await fromLog(name)).has(id)).toBe(true);
+    await waitFor(() => annotationsOf(client.doc).has(id), 'the client to see the server-side write');
   });
 
   it('[P3] a second instance loads the log of a document that was never compacted', async () => {

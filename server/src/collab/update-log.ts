@@ -9,8 +9,9 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
-/** The most updates one INSERT carries; more wait for the next batch. */
+/** The most updates, and about the most bytes, one INSERT carries; more wait for the next batch. */
 const MAX_BATCH = 500;
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 /**
  * Group commit for the update log: appends made while a batch is being written (or within the same
@@ -47,7 +48,7 @@ export class UpdateLog {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
+        const batch = this.queue.splice(0, batchLength(this.queue));
         this.batches++;
         try {
           const ids = await this.write(batch.map((w) => w.update));
@@ -63,4 +64,16 @@ export class UpdateLog {
       this.draining = null;
     }
   }
+}
+
+/** How many queued updates the next batch takes: at least one, within both limits. */
+function batchLength(queue: readonly Waiting[]): number {
+  let bytes = 0;
+  let count = 0;
+  for (const waiting of queue) {
+    bytes += waiting.update.update.byteLength;
+    if (count >= MAX_BATCH || (count > 0 && bytes > MAX_BATCH_BYTES)) break;
+    count++;
+  }
+  return count;
 }

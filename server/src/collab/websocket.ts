@@ -8,13 +8,17 @@ import type { Logger } from '../logging/logger.js';
 const MAX_PAYLOAD = 16 * 1024 * 1024;
 
 /**
- * Hands WebSocket upgrades on `path` to Hocuspocus (through `ws`); other paths are left to other
- * listeners. Returns the `upgrade` listener and the socket server to close.
+ * Hands WebSocket upgrades on `path` to Hocuspocus (through `ws`). The server has no other WebSocket
+ * endpoint, so an upgrade anywhere else is answered 404 rather than left hanging. Returns the `upgrade`
+ * listener and the socket server to close.
  */
 export function collabUpgrades(hocuspocus: Hocuspocus, path: string, logger: Logger) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return;
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       serve(hocuspocus, ws, request, logger);
     });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
+import { attachCollaboration } from '../collab/collab.server.js';
 import { createApp } from '../http/app.js';
 import type { Logger } from '../logging/logger.js';
 import { ensureFirstAdmin } from './bootstrap.js';
@@ -18,7 +19,7 @@ export interface StartOptions {
   readonly announce: (message: string) => void;
 }
 
-/** Runs Tessera until SIGINT/SIGTERM: database, migrations, tiler, first admin, image jobs, HTTP. */
+/** Runs Tessera until SIGINT/SIGTERM: database, migrations, tiler, first admin, image jobs, HTTP, live documents. */
 export async function runServer(config: Config, logger: Logger, options: StartOptions): Promise<void> {
   const tilerSecret = await resolveTilerSecret(config);
   const database = await openDatabase(config, logger);
@@ -47,6 +48,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   services.imageJobs.start();
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const running = await listen(app, config.host, config.port, logger);
+  const collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
 
@@ -61,6 +63,8 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     process.once('SIGTERM', stop);
   });
   stopHousekeeping();
+  // Open WebSockets would keep the listener from closing: documents are compacted and unloaded first.
+  await collab.close();
   await running.close();
   await services.imageJobs.stop();
   await tiler?.stop();

@@ -1,0 +1,57 @@
+import { createAnnotation } from '@tessera/shared';
+// vitest aliases only the package root of @tessera/shared, so the test factories come by path.
+import { box, alice } from '../../../shared/src/annotations/factories.js';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logging/logger.js';
+import { DocumentStore } from './document-store.js';
+import type { DocumentsRepo } from './documents.repo.js';
+import type { UpdateLog } from './update-log.js';
+
+function setup() {
+  const compactions: { upTo: number; state: Uint8Array }[] = [];
+  const repo = {
+    state: () => Promise.resolve(undefined),
+    updatesAfter: () => Promise.resolve([]),
+    saveCompaction: (_name: string, state: Uint8Array, upTo: number) => {
+      compactions.push({ upTo, state });
+      return Promise.resolve();
+    },
+  } as unknown as DocumentsRepo;
+  let next = 10;
+  const log = { append: () => Promise.resolve(next++) } as unknown as UpdateLog;
+  const store = new DocumentStore(repo, log, createLogger('silent'), { compactEvery: 2 });
+  return { store, compactions };
+}
+
+describe('DocumentStore compaction range', () => {
+  it('[P4] never covers an update that is logged but not yet applied', async () => {
+    const { store, compactions } = setup();
+    const doc = new Y.Doc();
+    await store.load('image.1', doc);
+    const a = await store.append('image.1', new Uint8Array(), 1); // 10: logged, not applied yet
+    const b = await store.append('image.1', new Uint8Array(), 1); // 11
+    store.applied('image.1', [b]);
+    expect(store.wantsCompaction('image.1')).toBe(true);
+    await store.compact('image.1', doc);
+    expect(compactions.at(-1)?.upTo).toBe(a - 1);
+    store.applied('image.1', [a]);
+    await store.append('image.1', new Uint8Array(), 1); // 12, in flight again
+    await store.compact('image.1', doc);
+    expect(compactions.at(-1)?.upTo).toBe(b);
+  });
+
+  it('writes the state of the document as it is, and skips when nothing was logged', async () => {
+    const { store, compactions } = setup();
+    const doc = new Y.Doc();
+    await store.load('image.2', doc);
+    await store.compact('image.2', doc);
+    expect(compactions).toHaveLength(0);
+    createAnnotation(doc, box({ type: 1 }), alice);
+    store.applied('image.2', [await store.append('image.2', Y.encodeStateAsUpdate(doc), 1)]);
+    await store.compact('image.2', doc);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, compactions[0]?.state ?? new Uint8Array());
+    expect(copy.getMap('annotations').size).toBe(1);
+  });
+});
