@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
 import { DocumentStore } from './document-store.js';
+import { AccessSweeper } from './access-sweep.js';
 import { DocumentsRepo } from './documents.repo.js';
 import { PersistenceExtension } from './persistence.extension.js';
 import { UpdateLog } from './update-log.js';
@@ -22,6 +23,8 @@ export interface CollabDeps {
   readonly logger: Logger;
   /** Compact a document after this many logged updates (default 500). */
   readonly compactEvery?: number;
+  /** How often open connections' access is checked again (default 15 s). */
+  readonly accessSweepMs?: number;
 }
 
 /** The live annotation documents of one server process. */
@@ -34,12 +37,16 @@ export interface Collaboration {
    * log. The caller validates first: server-side changes do not pass `beforeSync`.
    */
   write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
+  /** Checks every open connection's access now (after a membership or visibility change). */
+  recheckAccess(): Promise<void>;
   /** Closes every connection, compacts and unloads the documents, and detaches from the server. */
   close(): Promise<void>;
 }
 
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
-export function createHocuspocus(deps: CollabDeps): Omit<Collaboration, 'close' | 'write'> {
+export function createHocuspocus(
+  deps: CollabDeps,
+): Pick<Collaboration, 'hocuspocus' | 'store' | 'log'> & { repo: DocumentsRepo } {
   const repo = new DocumentsRepo(deps.db);
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
@@ -55,7 +62,7 @@ export function createHocuspocus(deps: CollabDeps): Omit<Collaboration, 'close' 
       new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
     ],
   });
-  return { hocuspocus, store, log };
+  return { hocuspocus, store, log, repo };
 }
 
 /**
@@ -67,8 +74,11 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
   const created = createHocuspocus(deps);
   const { wss, onUpgrade } = collabUpgrades(created.hocuspocus, COLLAB_PATH, deps.logger);
   httpServer.on('upgrade', onUpgrade);
+  const sweeper = new AccessSweeper(created.hocuspocus, created.repo, deps.logger);
+  sweeper.start(deps.accessSweepMs);
   let closing: Promise<void> | undefined;
   const close = async () => {
+    sweeper.stop();
     httpServer.off('upgrade', onUpgrade);
     created.hocuspocus.closeConnections();
     await waitForUnload(created.hocuspocus, 5_000);
@@ -81,8 +91,11 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     await created.log.flush();
   };
   return {
-    ...created,
+    hocuspocus: created.hocuspocus,
+    store: created.store,
+    log: created.log,
     write: (name, change, userId) => writeDocument(created, name, change, userId),
+    recheckAccess: () => sweeper.sweep(),
     close: () => (closing ??= close()),
   };
 }

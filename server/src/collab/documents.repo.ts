@@ -47,6 +47,15 @@ export class DocumentsRepo {
     return rows[0];
   }
 
+  /** Whether a user is still active, and still a superuser (access is checked again while connected). */
+  async account(userId: number): Promise<{ is_active: boolean; is_superuser: boolean } | undefined> {
+    const rows = await this.db.query<{ is_active: boolean; is_superuser: boolean }>(
+      'SELECT is_active, is_superuser FROM users WHERE id = $1',
+      [userId],
+    );
+    return rows[0];
+  }
+
   /** The active annotation types of the products attached to an image set. */
   async allowedTypes(imageSetId: number): Promise<AnnotationTypes> {
     const rows = await this.db.query<{ id: number; vector_type: number; node_count: number }>(
