@@ -47,7 +47,7 @@ describe('durability of live updates', () => {
     expect([...annotationsOf(await fromLog(name)).keys()].sort()).toEqual([...ids].sort());
   });
 
-  it('[V1][P1] offline work arrives in sync step 2: checked, logged and merged', async () => {
+  it('[M6][V1][P1] offline work arrives in sync step 2: checked, logged and merged', async () => {
     const fx = await makeFixture(h);
     const name = `image.${fx.image}`;
     const online = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
@@ -91,7 +91,7 @@ describe('durability of live updates', () => {
     expect(batches).toBeLessThan(90);
   });
 
-  it('[V1] a malformed update is refused and not stored; the client keeps its valid work after a reload', async () => {
+  it('[M6][V1] a malformed update is refused and not stored; the client keeps its valid work after a reload', async () => {
     const fx = await makeFixture(h);
     const name = `image.${fx.image}`;
     const cookie = await sessionOf(h, fx.member);
