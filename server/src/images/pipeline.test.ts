@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Image } from '@tessera/shared';
 import { Factories } from '../../../test/support/factories.js';
+import { makeTestClip } from '../../../test/support/media.js';
 import { ApiClient, type Credentials } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { slide, uploadImages } from '../../../test/support/upload.js';
@@ -155,17 +155,7 @@ describe('frames', () => {
     const { admin, member, set } = await scene();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-video-'));
     const file = path.join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=320x240:rate=4',
-      '-pix_fmt',
-      'yuv420p',
-      file,
-    ]);
+    makeTestClip(file, { seconds: 1, width: 320, height: 240, fps: 4 });
     const res = await uploadImages(server.baseUrl, admin, set, [
       { name: 'clip.mp4', bytes: await readFile(file) },
     ]);

@@ -1,8 +1,8 @@
 // POST /v1/inspect over real HTTP: real slides, broken fixtures, and ordinary images that get converted.
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestClip } from '../../../test/support/media.js';
 import { framePath } from '../sources/convert.js';
 import { decodeToRgb, rgbToJpeg, rgbToPng } from '../sources/raster.js';
 import { postJson, startTestTiler, type TestTiler } from './server.test-helpers.js';
@@ -183,17 +183,7 @@ describe('POST /v1/inspect', () => {
 
 describe('POST /v1/inspect with frames', () => {
   it('turns a video into one pyramid per frame with times, each served as frame n', async () => {
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=200x100:rate=4',
-      '-pix_fmt',
-      'yuv420p',
-      join(t.storageRoot, 'set', 'clip.avi'),
-    ]);
+    makeTestClip(join(t.storageRoot, 'set', 'clip.avi'), { seconds: 1, width: 200, height: 100, fps: 4 });
     const out = 'set/clip.avi.tiff';
     const { status, json } = await inspect('set/clip.avi', { out });
     expect(status).toBe(200);
@@ -209,15 +199,7 @@ describe('POST /v1/inspect with frames', () => {
   });
 
   it('turns the pages of an animated GIF into frames', async () => {
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=64x48:rate=3',
-      join(t.storageRoot, 'set', 'anim.gif'),
-    ]);
+    makeTestClip(join(t.storageRoot, 'set', 'anim.gif'), { seconds: 1, width: 64, height: 48, fps: 3 });
     const out = 'set/anim.gif.tiff';
     const { status, json } = await inspect('set/anim.gif', { out });
     expect(status).toBe(200);

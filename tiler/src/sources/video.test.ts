@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestClip } from '../../../test/support/media.js';
 import { extractFrames, formatFrameTime, isVideoFile, probeVideo, VideoError } from './video.js';
 
 let dir = '';
@@ -11,17 +12,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-video-'));
   video = path.join(dir, 'clip.mp4');
   // A synthetic clip: 2 s of ffmpeg's test pattern at 5 frames per second, 160x120.
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=duration=2:size=160x120:rate=5',
-    '-pix_fmt',
-    'yuv420p',
-    video,
-  ]);
+  makeTestClip(video, { seconds: 2, width: 160, height: 120, fps: 5 });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
