@@ -8,6 +8,8 @@ import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
 import { DocumentStore } from './document-store.js';
 import { AccessSweeper } from './access-sweep.js';
+import { ProjectionExtension } from './projection.extension.js';
+import { ProjectionRepo } from './projection.repo.js';
 import { DocumentsRepo } from './documents.repo.js';
 import { PersistenceExtension } from './persistence.extension.js';
 import { UpdateLog } from './update-log.js';
@@ -32,9 +34,11 @@ export interface Collaboration {
   readonly hocuspocus: Hocuspocus;
   readonly store: DocumentStore;
   readonly log: UpdateLog;
+  /** The SQL projection of the loaded documents (rule R1). */
+  readonly projection: ProjectionExtension;
   /**
    * Changes a document on the server (REST, imports, jobs) and resolves once the change is in the
-   * log. The caller validates first: server-side changes do not pass `beforeSync`.
+   * log and in the projection. The caller validates first: server-side changes do not pass `beforeSync`.
    */
   write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
   /** Checks every open connection's access now (after a membership or visibility change). */
@@ -46,7 +50,7 @@ export interface Collaboration {
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
 export function createHocuspocus(
   deps: CollabDeps,
-): Pick<Collaboration, 'hocuspocus' | 'store' | 'log'> & { repo: DocumentsRepo } {
+): Pick<Collaboration, 'hocuspocus' | 'store' | 'log' | 'projection'> & { repo: DocumentsRepo } {
   const repo = new DocumentsRepo(deps.db);
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
@@ -54,15 +58,17 @@ export function createHocuspocus(
     new AllowedTypes((setId) => repo.allowedTypes(setId)),
     deps.logger,
   );
+  const projection = new ProjectionExtension(new ProjectionRepo(deps.db), repo, deps.logger);
   const hocuspocus = new Hocuspocus({
     quiet: true,
     extensions: [
       new AuthExtension(deps.auth, repo, deps.logger),
       validation,
       new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
+      projection,
     ],
   });
-  return { hocuspocus, store, log, repo };
+  return { hocuspocus, store, log, repo, projection };
 }
 
 /**
@@ -94,6 +100,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     hocuspocus: created.hocuspocus,
     store: created.store,
     log: created.log,
+    projection: created.projection,
     write: (name, change, userId) => writeDocument(created, name, change, userId),
     recheckAccess: () => sweeper.sweep(),
     close: () => (closing ??= close()),
@@ -101,7 +108,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
 }
 
 async function writeDocument(
-  collab: Pick<Collaboration, 'hocuspocus' | 'store'>,
+  collab: Pick<Collaboration, 'hocuspocus' | 'store' | 'projection'>,
   name: string,
   change: (doc: Y.Doc) => void,
   userId: number | null,
@@ -112,6 +119,7 @@ async function writeDocument(
     // The onChange hook that starts the append runs after the transaction; let it start.
     await new Promise((resolve) => setImmediate(resolve));
     await collab.store.settled(name);
+    await collab.projection.settled(name);
   } finally {
     await direct.disconnect();
   }

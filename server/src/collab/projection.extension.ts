@@ -1,0 +1,128 @@
+import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Extension } from '@hocuspocus/server';
+import { annotationsOf, boundingBox, readRecord, vectorFrame, type AnnotationRecord } from '@tessera/shared';
+import type * as Y from 'yjs';
+import type { Logger } from '../logging/logger.js';
+import { parseDocumentName } from './document-names.js';
+import type { DocumentsRepo } from './documents.repo.js';
+import type { ProjectedAnnotation, ProjectionRepo } from './projection.repo.js';
+
+const UPSERT_SLICE = 2000;
+
+interface Tracked {
+  readonly image: { imageId: number; imageSetId: number };
+  readonly pending: Set<string>;
+  flushing: Promise<void>;
+}
+
+/**
+ * The SQL projection (README rule R1): every annotation of a loaded document as a row of `annotations`,
+ * rewritten right after each applied change, whoever made it (clients, REST, imports). A document is
+ * projected whole when it loads, so rows can never lag behind a document that changed elsewhere.
+ */
+export class ProjectionExtension implements Extension {
+  readonly extensionName = 'tessera-projection';
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly repo: ProjectionRepo,
+    private readonly documents: DocumentsRepo,
+    private readonly logger: Logger,
+  ) {}
+
+  async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
+    const name = parseDocumentName(data.documentName);
+    const image = name && (await this.documents.imageAccess(name.imageId, 0));
+    if (!image) return;
+    const doc: Y.Doc = data.document;
+    const ids = [...annotationsOf(doc).keys()];
+    const tracked: Tracked = {
+      image: { imageId: image.image_id, imageSetId: image.image_set_id },
+      pending: new Set(ids),
+      flushing: Promise.resolve(),
+    };
+    this.tracked.set(data.documentName, tracked);
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      const changed = changedAnnotations(doc, transaction);
+      if (changed.length === 0) return;
+      for (const id of changed) tracked.pending.add(id);
+      this.schedule(data.documentName, doc, tracked);
+    });
+    this.schedule(data.documentName, doc, tracked);
+    await tracked.flushing;
+    await this.repo.deleteOthers(data.documentName, ids);
+  }
+
+  async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {
+    const tracked = this.tracked.get(data.documentName);
+    this.tracked.delete(data.documentName);
+    await tracked?.flushing;
+  }
+
+  /** Resolves once every change applied so far to the document is in the projection. */
+  async settled(documentName: string): Promise<void> {
+    await this.tracked.get(documentName)?.flushing;
+  }
+
+  // Flushes run one after another per document; each takes whatever changed until it starts.
+  private schedule(documentName: string, doc: Y.Doc, tracked: Tracked): void {
+    tracked.flushing = tracked.flushing.then(async () => {
+      if (tracked.pending.size === 0) return;
+      const ids = [...tracked.pending];
+      tracked.pending.clear();
+      try {
+        // Bounded statements: a document loading with 100,000 annotations is written in slices.
+        for (let start = 0; start < ids.length; start += UPSERT_SLICE) {
+          const slice = ids.slice(start, start + UPSERT_SLICE);
+          await this.repo.upsert(
+            documentName,
+            tracked.image,
+            slice.flatMap((id) => project(doc, id)),
+          );
+        }
+      } catch (error) {
+        this.logger.error({ err: error, document: documentName }, 'projection: could not write annotations');
+      }
+    });
+  }
+}
+
+/** The ids of annotations a transaction created or changed. */
+function changedAnnotations(doc: Y.Doc, transaction: Y.Transaction): string[] {
+  // Compared as plain objects: the root map and the changed types are the same Yjs instances.
+  const root: object = annotationsOf(doc);
+  const ids = new Set<string>();
+  for (const [type, keys] of transaction.changed) {
+    if ((type as object) === root) {
+      for (const key of keys) if (key !== null) ids.add(key);
+    } else if (
+      (type._item?.parent as object | undefined) === root &&
+      typeof type._item?.parentSub === 'string'
+    ) {
+      ids.add(type._item.parentSub);
+    }
+  }
+  return [...ids];
+}
+
+function project(doc: Y.Doc, id: string): ProjectedAnnotation[] {
+  const record = readRecord(doc, id) as AnnotationRecord | null;
+  if (record === null) return [];
+  return [
+    {
+      uuid: id,
+      type: record.type,
+      vector: record.vector,
+      frame: vectorFrame(record.vector),
+      box: boundingBox(record.vector),
+      deleted: record.deleted,
+      description: record.description,
+      meta: record.meta ?? null,
+      creator: record.created.by,
+      createdAt: record.created.at,
+      generated: record.created.generated,
+      score: record.created.score,
+      editor: record.edited.by,
+      editedAt: record.edited.at,
+    },
+  ];
+}

@@ -1,0 +1,86 @@
+import type { Queryable } from '../db/database.js';
+
+/** One annotation as the projection stores it. */
+export interface ProjectedAnnotation {
+  readonly uuid: string;
+  readonly type: number;
+  readonly vector: Record<string, number> | null;
+  readonly frame: number | null;
+  readonly box: { xMin: number; yMin: number; xMax: number; yMax: number } | null;
+  readonly deleted: boolean;
+  readonly description: string;
+  readonly meta: unknown;
+  readonly creator: number;
+  readonly createdAt: number;
+  readonly generated: boolean;
+  readonly score: number | null;
+  readonly editor: number;
+  readonly editedAt: number;
+}
+
+/** Writes of the annotation projection (all its SQL); reads live in the annotations module. */
+export class ProjectionRepo {
+  constructor(private readonly db: Queryable) {}
+
+  /** Inserts or rewrites these annotations of one document, in one statement. */
+  async upsert(
+    document: string,
+    image: { imageId: number; imageSetId: number },
+    rows: readonly ProjectedAnnotation[],
+  ) {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO annotations (unique_identifier, document, image_id, image_set_id, annotation_type_id, vector, frame,
+         x_min, y_min, x_max, y_max, deleted, description, meta_data, user_id, time, last_editor_id, last_edit_time,
+         generated, score)
+       SELECT r.uuid, $1, $2, $3, r.type, r.vector, r.frame, r.x_min, r.y_min, r.x_max, r.y_max, r.deleted,
+         r.description, r.meta, u.id, to_timestamp(r.created_at / 1000.0), e.id, to_timestamp(r.edited_at / 1000.0),
+         r.generated, r.score
+       FROM jsonb_to_recordset($4::jsonb) AS r(uuid uuid, type int, vector jsonb, frame int, x_min float8, y_min float8,
+         x_max float8, y_max float8, deleted bool, description text, meta jsonb, creator int, created_at float8,
+         editor int, edited_at float8, generated bool, score float8)
+       LEFT JOIN users u ON u.id = r.creator
+       LEFT JOIN users e ON e.id = r.editor
+       ON CONFLICT (document, unique_identifier) DO UPDATE SET
+         annotation_type_id = EXCLUDED.annotation_type_id, vector = EXCLUDED.vector, frame = EXCLUDED.frame,
+         x_min = EXCLUDED.x_min, y_min = EXCLUDED.y_min, x_max = EXCLUDED.x_max, y_max = EXCLUDED.y_max,
+         deleted = EXCLUDED.deleted, description = EXCLUDED.description, meta_data = EXCLUDED.meta_data,
+         last_editor_id = EXCLUDED.last_editor_id, last_edit_time = EXCLUDED.last_edit_time,
+         generated = EXCLUDED.generated, score = EXCLUDED.score`,
+      [
+        document,
+        image.imageId,
+        image.imageSetId,
+        JSON.stringify(
+          rows.map((r) => ({
+            uuid: r.uuid,
+            type: r.type,
+            vector: r.vector,
+            frame: r.frame,
+            x_min: r.box?.xMin ?? null,
+            y_min: r.box?.yMin ?? null,
+            x_max: r.box?.xMax ?? null,
+            y_max: r.box?.yMax ?? null,
+            deleted: r.deleted,
+            description: r.description,
+            meta: r.meta,
+            creator: r.creator,
+            created_at: r.createdAt,
+            editor: r.editor,
+            edited_at: r.editedAt,
+            generated: r.generated,
+            score: r.score,
+          })),
+        ),
+      ],
+    );
+  }
+
+  /** Removes rows of a document whose annotations are no longer in it (a rebuild after a restore). */
+  async deleteOthers(document: string, keep: readonly string[]): Promise<void> {
+    await this.db.query(
+      'DELETE FROM annotations WHERE document = $1 AND NOT (unique_identifier = ANY($2::uuid[]))',
+      [document, keep],
+    );
+  }
+}
