@@ -66,6 +66,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     if (options.tiler) services.imageJobs.start();
     running = await listen(created.app, '127.0.0.1', 0, logger);
     collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
+    services.liveDocuments.attach(collab);
   });
   afterAll(async () => {
     await collab?.close();

@@ -38,7 +38,8 @@ interface EndpointBase<B> {
   /** Documented response schema (the list wrapper is added for `list` endpoints). */
   readonly response?: z.ZodType;
   readonly status?: number;
-  readonly list?: { readonly filters: FilterSpec };
+  /** Takes a resource's filters; `paginated: false` for answers that are not pages (counts). */
+  readonly list?: { readonly filters: FilterSpec; readonly paginated?: boolean };
   readonly flex?: boolean;
 }
 

@@ -40,7 +40,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       schema: { type: 'integer' },
     }));
     if (ep.list) {
-      parameters.push(...pagingParameters);
+      if (ep.list.paginated !== false) parameters.push(...pagingParameters);
       for (const [name, field] of Object.entries(ep.list.filters)) {
         for (const lookup of field.lookups) {
           parameters.push({

@@ -12,6 +12,8 @@ export interface FilterField {
   readonly column?: string;
   /** For relations: SQL that embeds the comparison, e.g. `EXISTS (... AND ${compare('m.user_id')})`. */
   readonly where?: (compare: (expr: string) => string) => string;
+  /** The plain parameter compares this way instead of by equality (a viewport bound: `gte`, `lte`). */
+  readonly compareAs?: 'gte' | 'lte';
   readonly description?: string;
 }
 
@@ -141,7 +143,8 @@ export class SqlConditions {
     for (const f of filters) {
       const field = spec[f.name];
       if (!field) continue;
-      const compare = (expr: string): string => this.comparison(expr, field.type, f.lookup, f.value);
+      const lookup = f.lookup === 'exact' && field.compareAs ? field.compareAs : f.lookup;
+      const compare = (expr: string): string => this.comparison(expr, field.type, lookup, f.value);
       this.add(field.where ? field.where(compare) : compare(field.column ?? f.name));
     }
     return this;

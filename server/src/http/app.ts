@@ -28,6 +28,9 @@ import { ProductsService } from '../products/products.service.js';
 import { productsEndpoints } from '../products/products.routes.js';
 import { AnnotationTypesService } from '../annotation-types/annotation-types.service.js';
 import { annotationTypesEndpoints } from '../annotation-types/annotation-types.routes.js';
+import { AnnotationsService } from '../annotations/annotations.service.js';
+import { annotationsEndpoints } from '../annotations/annotations.routes.js';
+import { LiveDocumentsPort } from '../collab/live-documents.js';
 import { ImageJobRunner } from '../images/job-runner.js';
 import { imagesEndpoints } from '../images/images.routes.js';
 import { FrameDescriptionsService } from '../images/frame-descriptions.service.js';
@@ -57,7 +60,10 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const storage = new ImageStorage(config.dataDir);
   const tiler = new TilerClient(config.tilerUrl, tilerSecret);
   const imageJobs = new ImageJobRunner(db, tiler, logger, config.jobPollMs);
+  const liveDocuments = new LiveDocumentsPort();
   return {
+    liveDocuments,
+    annotations: new AnnotationsService(db, liveDocuments),
     storage,
     tiler,
     imageJobs,
@@ -90,6 +96,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     services.annotationTypes,
     services.images,
     services.frameDescriptions,
+    services.annotations,
   ]) {
     expander.register(resource.name, resource);
   }
@@ -109,6 +116,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
       maxUploadBytes: config.maxUploadBytes,
       frameDescriptions: services.frameDescriptions,
     }),
+    ...annotationsEndpoints(services.annotations, listing),
   ];
 }
 

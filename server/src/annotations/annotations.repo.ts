@@ -1,0 +1,95 @@
+import type { Queryable } from '../db/database.js';
+import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
+import { listPage } from '../db/list-query.js';
+import { imageSetVisible } from '../image-sets/image-sets.repo.js';
+import type { ListViewer } from '../users/users.repo.js';
+
+/** EXACT's annotation filters; the vector bounds form a real viewport query on the bounding boxes. */
+export const annotationFilters: FilterSpec = {
+  id: { type: 'int', lookups: ['exact', 'in'], column: 'a.id' },
+  time: { type: 'timestamp', lookups: ['exact', 'lte', 'gte', 'range'], column: 'a.time' },
+  last_edit_time: {
+    type: 'timestamp',
+    lookups: ['exact', 'lte', 'gte', 'range'],
+    column: 'a.last_edit_time',
+  },
+  unique_identifier: {
+    type: 'text',
+    lookups: ['exact', 'contains', 'in'],
+    column: 'a.unique_identifier::text',
+  },
+  description: { type: 'text', lookups: ['exact', 'contains'], column: 'a.description' },
+  deleted: { type: 'bool', lookups: ['exact'], column: 'a.deleted' },
+  image: { type: 'int', lookups: ['exact', 'in'], column: 'a.image_id' },
+  image__image_set: { type: 'int', lookups: ['exact', 'in'], column: 'a.image_set_id' },
+  user: { type: 'int', lookups: ['exact', 'in'], column: 'a.user_id' },
+  annotation_type: { type: 'int', lookups: ['exact', 'in'], column: 'a.annotation_type_id' },
+  vector_type: {
+    type: 'int',
+    lookups: ['exact', 'in'],
+    where: (c) =>
+      `EXISTS (SELECT 1 FROM annotation_types t WHERE t.id = a.annotation_type_id AND ${c('t.vector_type')})`,
+  },
+  // The viewport: annotations whose bounding box reaches into [x_min, x_max] x [y_min, y_max].
+  vector_x_min: { type: 'float', lookups: ['exact'], column: 'a.x_max', compareAs: 'gte' },
+  vector_x_max: { type: 'float', lookups: ['exact'], column: 'a.x_min', compareAs: 'lte' },
+  vector_y_min: { type: 'float', lookups: ['exact'], column: 'a.y_max', compareAs: 'gte' },
+  vector_y_max: { type: 'float', lookups: ['exact'], column: 'a.y_min', compareAs: 'lte' },
+};
+
+export interface AnnotationRow {
+  id: number;
+  unique_identifier: string;
+  document: string;
+  image_id: number;
+  image_set_id: number;
+  annotation_type_id: number;
+  vector: Record<string, number> | null;
+  deleted: boolean;
+  description: string;
+  meta_data: unknown;
+  user_id: number | null;
+  time: string;
+  last_editor_id: number | null;
+  last_edit_time: string;
+  generated: boolean;
+  score: number | null;
+}
+
+/**
+ * Reads of the annotation projection. Visible: annotations of visible image sets; in blind sets only
+ * one's own copy's annotations, unless one administers the team.
+ */
+export class AnnotationsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
+    const q = new SqlConditions();
+    q.add(imageSetVisible(q, viewer, 's'));
+    if (!viewer.isSuperuser) {
+      const own = q.param(`.user.${viewer.id}`);
+      q.add(`s.collaboration_type <> 1 OR a.document = 'image.' || a.image_id || ${own}::text
+        OR EXISTS (SELECT 1 FROM team_memberships ma WHERE ma.team_id = s.team_id AND ma.user_id = ${q.param(viewer.id)}
+          AND ma.is_admin)`);
+    }
+    q.addFilters(annotationFilters, filters);
+    return listPage<AnnotationRow>(this.db, {
+      select:
+        () => `a.id, a.unique_identifier, a.document, a.image_id, a.image_set_id, a.annotation_type_id, a.vector,
+        a.deleted, a.description, a.meta_data, a.user_id, a.time, a.last_editor_id, a.last_edit_time, a.generated, a.score`,
+      from: 'annotations a JOIN image_sets s ON s.id = a.image_set_id',
+      conditions: q,
+      orderBy: 'a.id',
+      page,
+    });
+  }
+
+  /** The projected row of one annotation of a document, whoever asks (after a write). */
+  async byDocument(document: string, uuid: string): Promise<number | undefined> {
+    const rows = await this.db.query<{ id: number }>(
+      'SELECT id FROM annotations WHERE document = $1 AND unique_identifier = $2',
+      [document, uuid],
+    );
+    return rows[0]?.id;
+  }
+}

@@ -1,0 +1,21 @@
+import type * as Y from 'yjs';
+import { AppError } from '../errors/app-error.js';
+import type { Collaboration } from './collab.server.js';
+
+/**
+ * The REST layer's handle on the live documents. The documents attach to the HTTP server after it
+ * listens, while the services are made before; this port connects the two once both exist.
+ */
+export class LiveDocumentsPort {
+  private collab: Collaboration | undefined;
+
+  attach(collab: Collaboration): void {
+    this.collab = collab;
+  }
+
+  /** Changes a document like a client would (validated by the caller) and waits for log and projection. */
+  write(name: string, change: (doc: Y.Doc) => void, userId: number): Promise<void> {
+    if (!this.collab) throw new AppError('service_unavailable', 'The live documents are not running.');
+    return this.collab.write(name, change, userId);
+  }
+}
