@@ -31,5 +31,9 @@ describe('tessera CLI against an external database', () => {
 
     const usage = runCli(['token', 'create'], env);
     expect(await usage.exited()).toBe(2);
+
+    const rebuild = runCli(['projection', 'rebuild'], env);
+    expect(await rebuild.exited()).toBe(0);
+    expect(rebuild.output()).toContain('Rebuilt 0 annotations of 0 documents.');
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 import { AuthRepo } from '../auth/auth.repo.js';
 import { AuthService } from '../auth/auth.service.js';
+import { rebuildProjection } from '../collab/projection-rebuild.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { openDatabase } from '../runtime/database.js';
@@ -77,6 +78,27 @@ export async function tokenCreateCommand(
     };
     const created = await auth.createToken(viewer, { name: o.name, expires_in_days: o.expiresDays });
     console.log(created.token);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `tessera projection rebuild [DOCUMENT...]`: rewrites the annotation rows from the documents. */
+export async function projectionRebuildCommand(
+  config: Config,
+  logger: Logger,
+  documents: string[],
+): Promise<void> {
+  const database = await openDatabase(config, logger);
+  try {
+    const result = await rebuildProjection(
+      database.db,
+      documents.length > 0 ? documents : undefined,
+      (name, n) => {
+        console.log(`${name}\t${n} annotations`);
+      },
+    );
+    console.log(`Rebuilt ${result.annotations} annotations of ${result.documents} documents.`);
   } finally {
     await database.close();
   }

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import {
   migrateCommand,
+  projectionRebuildCommand,
   serveCommand,
   tokenCreateCommand,
   uploadCommand,
@@ -19,6 +20,9 @@ const usage = `Usage: tessera <command>
                                  create a user; prints a generated password unless one is piped in
   token create NAME --name LABEL [--expires-days N]
                                  create a personal access token for user NAME; prints it once
+  projection rebuild [DOCUMENT...]
+                                 rewrite the SQL rows of annotations from the live documents (all, or
+                                 the named ones, e.g. image.12)
   upload SET FILE... [--user NAME --password-stdin]
                                  upload files into image set SET of the server at TESSERA_URL,
                                  authenticated by TESSERA_TOKEN (or the user's password on stdin)
@@ -71,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
         name: values.name,
         expiresDays: values['expires-days'] === undefined ? 90 : Number(values['expires-days']),
       });
+      return 0;
+    case 'projection':
+      if (sub !== 'rebuild') break;
+      await projectionRebuildCommand(config, logger, positionals.slice(2));
       return 0;
     case 'upload': {
       const files = positionals.slice(2);

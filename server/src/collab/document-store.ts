@@ -31,6 +31,25 @@ export interface DocumentStoreOptions {
  * range ends before the oldest update that is logged but not yet applied, so a row is only deleted
  * once its effect is in the state written. Documents are meant to live on one server at a time.
  */
+/**
+ * Reads a document from PostgreSQL into `doc`: its compacted state, then the log rows after it. Answers
+ * how many log rows it applied and the id of the last one.
+ */
+export async function readDocument(
+  repo: DocumentsRepo,
+  name: string,
+  doc: Y.Doc,
+): Promise<{ logged: number; lastId: number }> {
+  const state = await repo.state(name);
+  const after = state?.last_update_id ?? 0;
+  const rows = await repo.updatesAfter(name, after);
+  Y.transact(doc, () => {
+    if (state !== undefined) Y.applyUpdate(doc, state.state);
+    for (const row of rows) Y.applyUpdate(doc, row.update);
+  });
+  return { logged: rows.length, lastId: rows.at(-1)?.id ?? after };
+}
+
 export class DocumentStore {
   private readonly tracked = new Map<string, Tracked>();
 
@@ -43,22 +62,16 @@ export class DocumentStore {
 
   /** Applies the stored state and the newer log rows to `doc`; returns how many log rows it read. */
   async load(name: string, doc: Y.Doc): Promise<number> {
-    const state = await this.repo.state(name);
-    const after = state?.last_update_id ?? 0;
-    const rows = await this.repo.updatesAfter(name, after);
-    Y.transact(doc, () => {
-      if (state !== undefined) Y.applyUpdate(doc, state.state);
-      for (const row of rows) Y.applyUpdate(doc, row.update);
-    });
+    const { logged, lastId } = await readDocument(this.repo, name, doc);
     this.tracked.set(name, {
-      appliedId: rows.at(-1)?.id ?? after,
+      appliedId: lastId,
       inFlight: new Set(),
-      sinceCompaction: rows.length,
+      sinceCompaction: logged,
       compaction: Promise.resolve(),
       queued: false,
       logging: new Set(),
     });
-    return rows.length;
+    return logged;
   }
 
   /** Makes an update durable; the caller must apply it to the document next and then call `applied`. */

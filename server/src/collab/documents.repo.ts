@@ -86,6 +86,15 @@ export class DocumentsRepo {
     return rows.map((r) => r.id);
   }
 
+  /** Every document that has a compacted state or logged updates. */
+  async documentNames(): Promise<string[]> {
+    const rows = await this.db.query<{ document: string }>(
+      `SELECT document FROM annotation_document_states
+       UNION SELECT DISTINCT document FROM annotation_document_updates ORDER BY 1`,
+    );
+    return rows.map((r) => r.document);
+  }
+
   async state(document: string): Promise<StoredState | undefined> {
     const rows = await this.db.query<StoredState>(
       'SELECT state, last_update_id FROM annotation_document_states WHERE document = $1',

@@ -71,18 +71,29 @@ export class ProjectionExtension implements Extension {
       tracked.pending.clear();
       try {
         // Bounded statements: a document loading with 100,000 annotations is written in slices.
-        for (let start = 0; start < ids.length; start += UPSERT_SLICE) {
-          const slice = ids.slice(start, start + UPSERT_SLICE);
-          await this.repo.upsert(
-            documentName,
-            tracked.image,
-            slice.flatMap((id) => project(doc, id)),
-          );
-        }
+        await projectAll(this.repo, documentName, tracked.image, doc, ids);
       } catch (error) {
         this.logger.error({ err: error, document: documentName }, 'projection: could not write annotations');
       }
     });
+  }
+}
+
+/** Writes the rows of these annotations of a document, a bounded slice per statement. */
+export async function projectAll(
+  repo: ProjectionRepo,
+  documentName: string,
+  image: { imageId: number; imageSetId: number },
+  doc: Y.Doc,
+  ids: readonly string[],
+): Promise<void> {
+  for (let start = 0; start < ids.length; start += UPSERT_SLICE) {
+    const slice = ids.slice(start, start + UPSERT_SLICE);
+    await repo.upsert(
+      documentName,
+      image,
+      slice.flatMap((id) => project(doc, id)),
+    );
   }
 }
 
@@ -104,7 +115,8 @@ function changedAnnotations(doc: Y.Doc, transaction: Y.Transaction): string[] {
   return [...ids];
 }
 
-function project(doc: Y.Doc, id: string): ProjectedAnnotation[] {
+/** The projected row of one annotation of a document (none if the document has no such annotation). */
+export function project(doc: Y.Doc, id: string): ProjectedAnnotation[] {
   const record = readRecord(doc, id) as AnnotationRecord | null;
   if (record === null) return [];
   return [

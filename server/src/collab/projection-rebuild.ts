@@ -1,0 +1,38 @@
+import { annotationsOf } from '@tessera/shared';
+import * as Y from 'yjs';
+import type { Database } from '../db/database.js';
+import { readDocument } from './document-store.js';
+import { parseDocumentName } from './document-names.js';
+import { DocumentsRepo } from './documents.repo.js';
+import { projectAll } from './projection.extension.js';
+import { ProjectionRepo } from './projection.repo.js';
+
+/**
+ * Rebuilds the annotation projection from the documents in PostgreSQL (state plus log), for every
+ * document or the named ones: what `tessera projection rebuild` runs. Rows of annotations a document
+ * no longer holds are removed.
+ */
+export async function rebuildProjection(
+  db: Database,
+  only?: readonly string[],
+  progress: (document: string, annotations: number) => void = () => undefined,
+): Promise<{ documents: number; annotations: number }> {
+  const repo = new DocumentsRepo(db);
+  const projection = new ProjectionRepo(db);
+  const names = only ?? (await repo.documentNames());
+  let annotations = 0;
+  for (const name of names) {
+    const parsed = parseDocumentName(name);
+    const image = parsed && (await repo.imageAccess(parsed.imageId, 0));
+    if (!image) continue;
+    const doc = new Y.Doc();
+    await readDocument(repo, name, doc);
+    const ids = [...annotationsOf(doc).keys()];
+    await projectAll(projection, name, { imageId: image.image_id, imageSetId: image.image_set_id }, doc, ids);
+    await projection.deleteOthers(name, ids);
+    annotations += ids.length;
+    progress(name, ids.length);
+    doc.destroy();
+  }
+  return { documents: names.length, annotations };
+}
