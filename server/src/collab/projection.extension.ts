@@ -35,9 +35,13 @@ export class ProjectionExtension implements Extension {
     if (!image) return;
     const doc: Y.Doc = data.document;
     const ids = [...annotationsOf(doc).keys()];
+    // Re-projecting 100,000 rows on every load is wasted work when the rows already match: same count
+    // and same latest edit. Otherwise (a crash between log and projection, a lost table) all is rewritten.
+    const current = await this.repo.summary(data.documentName);
+    const upToDate = current.count === ids.length && current.lastEdit === latestEdit(doc);
     const tracked: Tracked = {
       image: { imageId: image.image_id, imageSetId: image.image_set_id },
-      pending: new Set(ids),
+      pending: new Set(upToDate ? [] : ids),
       flushing: Promise.resolve(),
     };
     this.tracked.set(data.documentName, tracked);
@@ -47,6 +51,7 @@ export class ProjectionExtension implements Extension {
       for (const id of changed) tracked.pending.add(id);
       this.schedule(data.documentName, doc, tracked);
     });
+    if (upToDate) return;
     this.schedule(data.documentName, doc, tracked);
     await tracked.flushing;
     await this.repo.deleteOthers(data.documentName, ids);
@@ -95,6 +100,16 @@ export async function projectAll(
       slice.flatMap((id) => project(doc, id)),
     );
   }
+}
+
+/** The latest `edited.at` of a document's annotations (0 when it has none). */
+function latestEdit(doc: Y.Doc): number {
+  let latest = 0;
+  for (const map of annotationsOf(doc).values()) {
+    const edited = map.get('edited') as { at?: number } | undefined;
+    if (typeof edited?.at === 'number' && edited.at > latest) latest = edited.at;
+  }
+  return latest;
 }
 
 /** The ids of annotations a transaction created or changed. */

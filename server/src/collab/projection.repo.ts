@@ -76,6 +76,16 @@ export class ProjectionRepo {
     );
   }
 
+  /** How many rows a document has and its latest edit (ms), to tell whether a load must re-project. */
+  async summary(document: string): Promise<{ count: number; lastEdit: number }> {
+    const rows = await this.db.query<{ count: number; last_edit: number | null }>(
+      `SELECT count(*) AS count, (extract(epoch FROM max(last_edit_time)) * 1000)::float8 AS last_edit
+       FROM annotations WHERE document = $1`,
+      [document],
+    );
+    return { count: rows[0]?.count ?? 0, lastEdit: Math.round(rows[0]?.last_edit ?? 0) };
+  }
+
   /** Removes rows of a document whose annotations are no longer in it (a rebuild after a restore). */
   async deleteOthers(document: string, keep: readonly string[]): Promise<void> {
     await this.db.query(
