@@ -238,7 +238,9 @@ async function restList(baseUrl, fx) {
   const started = performance.now();
   let total = 0;
   let next = `${baseUrl}/api/v1/annotations/annotations/?image=${fx.image}&limit=1000`;
+  const pages = [];
   while (next) {
+    const pageStarted = performance.now();
     const res = await fetch(next, {
       headers: {
         authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
@@ -247,9 +249,10 @@ async function restList(baseUrl, fx) {
     const page = await res.json();
     total += page.results.length;
     next = page.next;
+    pages.push(performance.now() - pageStarted);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { total, seconds, perSecond: total / seconds };
+  return { total, seconds, perSecond: total / seconds, firstPageMs: pages[0], lastPageMs: pages.at(-1) };
 }
 
 await admin(`CREATE DATABASE ${database}`);
