@@ -84,12 +84,12 @@ export class AnnotationsRepo {
     });
   }
 
-  /** The projected row of one annotation of a document, whoever asks (after a write). */
-  async byDocument(document: string, uuid: string): Promise<number | undefined> {
-    const rows = await this.db.query<{ id: number }>(
-      'SELECT id FROM annotations WHERE document = $1 AND unique_identifier = $2',
-      [document, uuid],
+  /** The projected ids of annotations of a document, by unique identifier, whoever asks (after a write). */
+  async idsByDocument(document: string, uuids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ id: number; unique_identifier: string }>(
+      'SELECT id, unique_identifier FROM annotations WHERE document = $1 AND unique_identifier = ANY($2::uuid[])',
+      [document, uuids],
     );
-    return rows[0]?.id;
+    return new Map(rows.map((r) => [r.unique_identifier, r.id]));
   }
 }

@@ -61,14 +61,21 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
         const items = many
           ? validateBody(restAnnotationWrite.array().max(MAX_BULK), raw)
           : [validateBody(restAnnotationWrite, raw)];
+        const results = await annotations.saveMany(viewer, items);
+        const objects = new Map(
+          (
+            await annotations.load(
+              viewer,
+              results.map((r) => r.id),
+            )
+          ).map((o) => [o.id, o]),
+        );
         const saved = [];
-        let anyCreated = false;
-        for (const item of items) {
-          const result = await annotations.save(viewer, item);
-          anyCreated ||= result.created;
-          const object = await annotations.find(viewer, result.id);
+        for (const result of results) {
+          const object = objects.get(result.id);
           if (object) saved.push(await listing.shape(annotations.name, viewer, object, query));
         }
+        const anyCreated = results.some((r) => r.created);
         return { status: anyCreated ? 201 : 200, body: many ? saved : saved[0] };
       },
     }),

@@ -8,6 +8,7 @@ import {
   type FieldChanges,
 } from '@tessera/shared';
 import { randomUUID } from 'node:crypto';
+import type * as Y from 'yjs';
 import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { grantFor } from '../collab/document-access.js';
@@ -47,62 +48,51 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
     return { count, rows: rows.map(presentAnnotation) };
   }
 
-  /** Creates an annotation, or updates the one with the same unique_identifier on that image (upsert). */
-  async save(viewer: Viewer, input: RestAnnotationWrite): Promise<{ id: number; created: boolean }> {
-    const target = await this.writable(viewer, input.image);
-    const uuid = input.unique_identifier ?? randomUUID();
-    let created = false;
-    await this.documents.write(
-      target.document,
-      (doc) => {
-        const existing = readRecord(doc, uuid) as AnnotationRecord | null;
-        const at = { created: millis(input.time), edited: millis(input.last_edit_time ?? input.time) };
-        const record: AnnotationRecord = existing
-          ? {
-              ...existing,
-              type: input.annotation_type,
-              vector: input.vector,
-              deleted: input.deleted,
-              description: input.description,
-              meta: input.meta_data ?? existing.meta,
-              edited: { by: viewer.id, at: at.edited },
-            }
-          : {
-              type: input.annotation_type,
-              vector: input.vector,
-              deleted: input.deleted,
-              description: input.description,
-              meta: input.meta_data ?? null,
-              created: { by: viewer.id, at: at.created, generated: input.generated, score: input.score },
-              edited: { by: viewer.id, at: at.edited },
-            };
-        check(record, target.types);
-        if (existing) {
-          updateFields(doc, uuid, fieldsOf(record), { userId: viewer.id, now: at.edited });
-        } else {
-          createAnnotation(
-            doc,
-            {
-              id: uuid,
-              type: record.type,
-              vector: record.vector,
-              description: record.description,
-              meta: record.meta,
-              generated: input.generated,
-              score: input.score,
-            },
-            { userId: viewer.id, now: at.created },
-          );
-          if (record.deleted)
-            updateFields(doc, uuid, { deleted: true }, { userId: viewer.id, now: at.edited });
-          created = true;
-        }
-      },
-      viewer.id,
-    );
-    const id = await new AnnotationsRepo(this.db).byDocument(target.document, uuid);
-    if (id === undefined) throw new Error(`annotation ${uuid} is not in the projection after its write`);
-    return { id, created };
+  /**
+   * Creates annotations, or updates those whose unique_identifier the image's document has (upsert).
+   * One document write per image: all of an image's items are checked first, then applied in one
+   * transaction, so a list is taken whole or refused whole (the error names the item by its index).
+   */
+  async saveMany(
+    viewer: Viewer,
+    inputs: readonly RestAnnotationWrite[],
+  ): Promise<{ id: number; created: boolean }[]> {
+    const results = new Array<{ id: number; created: boolean }>(inputs.length);
+    const byImage = new Map<number, number[]>();
+    inputs.forEach((input, index) => {
+      byImage.set(input.image, [...(byImage.get(input.image) ?? []), index]);
+    });
+    for (const [imageId, indexes] of byImage) {
+      const target = await this.writable(viewer, imageId);
+      const items = indexes.map((index) => {
+        const input = inputs[index] as RestAnnotationWrite;
+        return { index, input, uuid: input.unique_identifier ?? randomUUID(), created: false };
+      });
+      await this.documents.write(
+        target.document,
+        (doc) => {
+          const planned = items.map((item) => {
+            const existing = readRecord(doc, item.uuid) as AnnotationRecord | null;
+            const record = recordFor(item.input, existing, viewer.id);
+            check(record, target.types, undefined, inputs.length > 1 ? item.index : undefined);
+            return { item, existing, record };
+          });
+          for (const { item, existing, record } of planned) apply(doc, item, existing, record, viewer.id);
+        },
+        viewer.id,
+      );
+      const ids = await new AnnotationsRepo(this.db).idsByDocument(
+        target.document,
+        items.map((i) => i.uuid),
+      );
+      for (const item of items) {
+        const id = ids.get(item.uuid);
+        if (id === undefined)
+          throw new Error(`annotation ${item.uuid} is not in the projection after its write`);
+        results[item.index] = { id, created: item.created };
+      }
+    }
+    return results;
   }
 
   /** Changes some fields of an annotation (PATCH, PUT); deleting is `deleted: true`. */
@@ -160,17 +150,74 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
   }
 }
 
+interface PlannedItem {
+  readonly uuid: string;
+  readonly input: RestAnnotationWrite;
+  created: boolean;
+}
+
+/** The stored record an EXACT write makes: a new annotation, or the existing one with these fields. */
+function recordFor(
+  input: RestAnnotationWrite,
+  existing: AnnotationRecord | null,
+  userId: number,
+): AnnotationRecord {
+  const at = { created: millis(input.time), edited: millis(input.last_edit_time ?? input.time) };
+  const fields = {
+    type: input.annotation_type,
+    vector: input.vector,
+    deleted: input.deleted,
+    description: input.description,
+    edited: { by: userId, at: at.edited },
+  };
+  if (existing) return { ...existing, ...fields, meta: input.meta_data ?? existing.meta };
+  return {
+    ...fields,
+    meta: input.meta_data ?? null,
+    created: { by: userId, at: at.created, generated: input.generated, score: input.score },
+  };
+}
+
+function apply(
+  doc: Y.Doc,
+  item: PlannedItem,
+  existing: AnnotationRecord | null,
+  record: AnnotationRecord,
+  userId: number,
+): void {
+  if (existing) {
+    updateFields(doc, item.uuid, fieldsOf(record), { userId, now: record.edited.at });
+    return;
+  }
+  createAnnotation(
+    doc,
+    {
+      id: item.uuid,
+      type: record.type,
+      vector: record.vector,
+      description: record.description,
+      meta: record.meta,
+      generated: record.created.generated,
+      score: record.created.score,
+    },
+    { userId, now: record.created.at },
+  );
+  if (record.deleted) updateFields(doc, item.uuid, { deleted: true }, { userId, now: record.edited.at });
+  item.created = true;
+}
+
 function check(
   record: AnnotationRecord,
   types: Awaited<ReturnType<DocumentsRepo['allowedTypes']>>,
   previousType?: number,
+  index?: number,
 ) {
   const problem = annotationProblem(record, types, { allowRetiredType: previousType === record.type });
   if (problem === null) return;
   const [field, ...rest] = problem.split(': ');
   const name =
     field === 'type' ? 'annotation_type' : field === 'meta' ? 'meta_data' : (field ?? 'non_field_errors');
-  throw AppError.invalidField(name, rest.join(': ') || problem);
+  throw AppError.invalidField(index === undefined ? name : `${index}.${name}`, rest.join(': ') || problem);
 }
 
 function fieldsOf(record: AnnotationRecord): FieldChanges {

@@ -104,6 +104,34 @@ describe('annotations/annotations/ through the live document', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('takes a list of 500 whole, or refuses it whole naming the item', async () => {
+    const s = await scene();
+    const items = Array.from({ length: 500 }, (_, i) => ({
+      annotation_type: s.box,
+      image: s.image,
+      vector: { x1: i, y1: i, x2: i + 5, y2: i + 5 },
+    }));
+    const bad = await s
+      .api(s.admin)
+      .post('/annotations/annotations/', [
+        ...items.slice(0, 3),
+        { annotation_type: s.polygon, image: s.image, vector: { x1: 1, y1: 1, x2: 2, y2: 2 } },
+      ]);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toHaveProperty(['3.vector']);
+    expect(
+      (await s.api(s.admin).get<Page<RestAnnotation>>(`/annotations/annotations/?image=${s.image}`)).body
+        .count,
+    ).toBe(0);
+    const ok = await s.api(s.admin).post<RestAnnotation[]>('/annotations/annotations/', items);
+    expect(ok.status).toBe(201);
+    expect(ok.body.map((a) => a.vector?.x1)).toEqual(items.map((i) => i.vector.x1));
+    const listed = await s
+      .api(s.admin)
+      .get<Page<RestAnnotation>>(`/annotations/annotations/?image=${s.image}`);
+    expect(listed.body.count).toBe(500);
+  });
+
   it('refuses what the document would refuse: a wrong vector, a foreign type, readers and outsiders', async () => {
     const s = await scene({ public: true });
     const body = { annotation_type: s.polygon, image: s.image, vector: { x1: 1, y1: 1, x2: 2, y2: 2 } };
