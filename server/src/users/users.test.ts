@@ -111,9 +111,16 @@ describe('users/users/', () => {
     const team = await make().team({ admins: [leaver], members: [colleague] });
     const product = await make().product(team, leaver);
     const plain = await make().user();
+    const token = await api().as(leaver).post<{ token: string }>('/users/tokens/', { name: 'script' });
     expect((await api().as(plain).delete(`/users/users/${leaver.id}/`)).status).toBe(403);
     expect((await api().as(admin).delete(`/users/users/${leaver.id}/`)).status).toBe(204);
     expect((await api().as(leaver).get('/auth/session/')).status).toBe(401);
+    expect((await api().as({ token: token.body.token }).get('/auth/session/')).status).toBe(401);
+    const tokens = await server.db.query<{ revoked: boolean }>(
+      'SELECT revoked_at IS NOT NULL AS revoked FROM personal_access_tokens WHERE user_id = $1',
+      [leaver.id],
+    );
+    expect(tokens).toEqual([{ revoked: true }]);
     const seen = await api().as(admin).get<User>(`/users/users/${leaver.id}/`);
     expect(seen.body).toMatchObject({ username: `deleted-user-${leaver.id}`, is_active: false, email: null });
     const products = await api()

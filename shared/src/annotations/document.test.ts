@@ -11,13 +11,7 @@ import {
   setVerification,
   updateFields,
 } from './document.js';
-import { alice, bob, box, clientOf, serverDoc, types } from './factories.js';
-
-/** Exchanges all missing changes between two documents. */
-function sync(a: Y.Doc, b: Y.Doc): void {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-}
+import { alice, bob, box, clientOf, serverDoc, types, exchange } from './factories.js';
 
 describe('annotation documents', () => {
   it('creates and reads an annotation with stamps filled in', () => {
@@ -89,9 +83,9 @@ describe('annotation documents', () => {
     updateFields(relabeler, id, { type: 4, vector: { x1: 1, y1: 1, x2: 2, y2: 2, x3: 3, y3: 1 } }, bob);
     const other = clientOf(server);
     updateFields(other, id, { description: 'checked' }, bob);
-    sync(mover, relabeler);
-    sync(relabeler, other);
-    sync(mover, other);
+    exchange(mover, relabeler);
+    exchange(relabeler, other);
+    exchange(mover, other);
     const states = [mover, relabeler, other].map((doc) => annotationsOf(doc).get(id)?.toJSON());
     expect(states[0]).toEqual(states[1]);
     expect(states[1]).toEqual(states[2]);
@@ -107,7 +101,7 @@ describe('annotation documents', () => {
     const moved = { x1: 100, y1: 100, x2: 150, y2: 160 };
     updateFields(a, id, { vector: moved }, alice);
     updateFields(b, id, { type: 5 }, bob);
-    sync(a, b);
+    exchange(a, b);
     for (const doc of [a, b]) {
       const annotation = annotationsOf(doc).get(id);
       expect(annotation?.get('vector')).toEqual(moved);

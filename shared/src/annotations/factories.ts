@@ -108,3 +108,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, 
 export function itemContent(content: object): Y.Item['content'] {
   return content as Y.Item['content'];
 }
+
+/** Two replicas exchange everything they are missing, both ways (a sync, or a reconnect after offline work). */
+export function exchange(a: Y.Doc, b: Y.Doc): void {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+}

@@ -1,6 +1,6 @@
 // The merge rules of docs/SPEC-collab.md (M1-M5), on documents that edit apart and then exchange their
 // changes, as clients do when they reconnect after working offline.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import {
   annotationsOf,
@@ -12,13 +12,7 @@ import {
   setVerification,
   updateFields,
 } from './document.js';
-import { alice, bob, box, clientOf, serverDoc } from './factories.js';
-
-/** Two replicas exchange everything they are missing (a reconnect). */
-function reconnect(a: Y.Doc, b: Y.Doc): void {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
-}
+import { alice, bob, box, clientOf, serverDoc, exchange } from './factories.js';
 
 function twoOfflineClients() {
   const { doc: server, ids } = serverDoc(1);
@@ -30,7 +24,7 @@ describe('merging concurrent and offline edits', () => {
     const { id, a, b } = twoOfflineClients();
     updateFields(a, id, { vector: { x1: 5, y1: 5, x2: 25, y2: 30 } }, alice);
     updateFields(b, id, { type: 2, description: 'atypical' }, bob);
-    reconnect(a, b);
+    exchange(a, b);
     for (const doc of [a, b]) {
       expect(readRecord(doc, id)).toMatchObject({
         vector: { x1: 5, y1: 5, x2: 25, y2: 30 },
@@ -46,7 +40,7 @@ describe('merging concurrent and offline edits', () => {
     const fromB = { x1: 50, y1: 50, x2: 90, y2: 90 };
     updateFields(a, id, { vector: fromA }, alice);
     updateFields(b, id, { vector: fromB }, bob);
-    reconnect(a, b);
+    exchange(a, b);
     const [left, right] = [readRecord(a, id), readRecord(b, id)];
     expect(left).toEqual(right);
     const winner = (left?.vector as { x1: number }).x1 === 1 ? alice : bob;
@@ -58,7 +52,7 @@ describe('merging concurrent and offline edits', () => {
     const { id, a, b } = twoOfflineClients();
     updateFields(a, id, { description: 'written offline first' }, { userId: 1, now: 1_000 });
     updateFields(b, id, { description: 'written online later' }, { userId: 2, now: 9_000_000_000_000 });
-    reconnect(a, b);
+    exchange(a, b);
     expect(readRecord(a, id)?.description).toBe(readRecord(b, id)?.description);
   });
 
@@ -66,7 +60,7 @@ describe('merging concurrent and offline edits', () => {
     const { id, a, b } = twoOfflineClients();
     markDeleted(a, id, alice);
     updateFields(b, id, { vector: { x1: 70, y1: 70, x2: 80, y2: 80 } }, bob);
-    reconnect(a, b);
+    exchange(a, b);
     for (const doc of [a, b]) {
       expect(annotationsOf(doc).has(id)).toBe(true);
       expect(readRecord(doc, id)).toMatchObject({
@@ -76,7 +70,7 @@ describe('merging concurrent and offline edits', () => {
       expect(listAnnotations(doc)).toHaveLength(0);
     }
     updateFields(a, id, { deleted: false }, alice);
-    reconnect(a, b);
+    exchange(a, b);
     expect(listAnnotations(b).map((x) => x.vector)).toEqual([{ x1: 70, y1: 70, x2: 80, y2: 80 }]);
   });
 
@@ -84,7 +78,7 @@ describe('merging concurrent and offline edits', () => {
     const { a, b } = twoOfflineClients();
     const fromA = [createAnnotation(a, box(), alice), createAnnotation(a, box(), alice)];
     const fromB = [createAnnotation(b, box(), bob)];
-    reconnect(a, b);
+    exchange(a, b);
     const ids = (doc: Y.Doc) => [...annotationsOf(doc).keys()].sort();
     expect(ids(a)).toEqual(ids(b));
     expect(ids(a)).toEqual(expect.arrayContaining([...fromA, ...fromB]));
@@ -95,7 +89,7 @@ describe('merging concurrent and offline edits', () => {
     const { id, a, b } = twoOfflineClients();
     setVerification(a, id, true, alice);
     setVerification(b, id, false, bob);
-    reconnect(a, b);
+    exchange(a, b);
     for (const doc of [a, b]) {
       const byUser = Object.fromEntries(readVerifications(doc, id).map((v) => [v.user, v.verified]));
       expect(byUser).toEqual({ [alice.userId]: true, [bob.userId]: false });
