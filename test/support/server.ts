@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createTilerServer, parseTilerConfig, type TilerServer } from '@tessera/tiler';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
@@ -27,7 +28,12 @@ export interface TestServerOptions {
   readonly env?: Record<string, string>;
   /** Also run a real tiler (in this process, on a free port) and the image job runner. */
   readonly tiler?: boolean;
+  /** Serve the built browser client (client/dist, made by `npm run build`) at `/`. */
+  readonly client?: boolean;
 }
+
+/** The browser client as `npm run build` leaves it. */
+export const BUILT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist/', import.meta.url));
 
 /** A real Tessera HTTP server on a free port with this file's own database and data directory. */
 export function useTestServer(options: TestServerOptions = {}): TestServer {
@@ -61,7 +67,13 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     }
     config = loadConfig(env);
     const logger = createLogger('silent');
-    const created = createApp({ config, db: database.db, logger, tilerSecret: TEST_TILER_SECRET });
+    const created = createApp({
+      config,
+      db: database.db,
+      logger,
+      tilerSecret: TEST_TILER_SECRET,
+      ...(options.client ? { clientDir: BUILT_CLIENT_DIR } : {}),
+    });
     services = created.services;
     if (options.tiler) services.imageJobs.start();
     running = await listen(created.app, '127.0.0.1', 0, logger);

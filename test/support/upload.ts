@@ -21,7 +21,7 @@ export async function uploadImages(
   const form = new FormData();
   form.set('image_set', String(imageSet));
   form.set('image_type', '0');
-  for (const f of files) form.append('file_path', new Blob([f.bytes]), f.name);
+  for (const f of files) form.append('file_path', new Blob([Buffer.from(f.bytes)]), f.name);
   const response = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}` },
