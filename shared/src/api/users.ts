@@ -54,6 +54,7 @@ export const login = z.object({
 export const sessionInfo = z
   .object({ user, csrf_token: z.string().describe('Send as X-CSRF-Token on unsafe requests.') })
   .meta({ id: 'Session' });
+export type SessionInfo = z.infer<typeof sessionInfo>;
 
 export const accessToken = z
   .object({
