@@ -23,7 +23,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'tiler/src/**/*.test.ts', 'server/src/**/*.unit.test.ts'],
+          include: [
+            'shared/src/**/*.test.ts',
+            'tiler/src/**/*.test.ts',
+            'server/src/**/*.unit.test.ts',
+            'client/src/**/*.test.ts',
+          ],
         },
       },
       {
