@@ -4,6 +4,7 @@ import { AnnotationTypesRepo } from '../../server/src/annotation-types/annotatio
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import type { Database } from '../../server/src/db/database.js';
 import { ImageSetsRepo } from '../../server/src/image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../../server/src/images/images.repo.js';
 import { MembershipsRepo } from '../../server/src/memberships/memberships.repo.js';
 import { ProductsRepo } from '../../server/src/products/products.repo.js';
 import { TeamsRepo } from '../../server/src/teams/teams.repo.js';
@@ -91,6 +92,21 @@ export class Factories {
       active: true,
       ...o,
       product,
+    });
+  }
+
+  /** An image row (state processing, no file): enough for annotation documents and their REST. */
+  async image(imageSet: number, uploader: TestUser, name = 'x.svs'): Promise<number> {
+    return new ImagesRepo(this.db).insert({
+      imageSetId: imageSet,
+      name,
+      filename: name,
+      originalFilename: name,
+      contentSha256: randomBytes(32),
+      sizeBytes: 1,
+      storagePath: `imageset_${imageSet}/${unique('image')}/${name}`,
+      imageType: 0,
+      uploadedBy: uploader.id,
     });
   }
 }

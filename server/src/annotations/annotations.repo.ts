@@ -24,6 +24,12 @@ export const annotationFilters: FilterSpec = {
   image__image_set: { type: 'int', lookups: ['exact', 'in'], column: 'a.image_set_id' },
   user: { type: 'int', lookups: ['exact', 'in'], column: 'a.user_id' },
   annotation_type: { type: 'int', lookups: ['exact', 'in'], column: 'a.annotation_type_id' },
+  verified_by: {
+    type: 'int',
+    lookups: ['exact', 'in'],
+    where: (c) =>
+      `EXISTS (SELECT 1 FROM annotation_verifications v WHERE v.annotation_id = a.id AND v.verified AND ${c('v.user_id')})`,
+  },
   vector_type: {
     type: 'int',
     lookups: ['exact', 'in'],
@@ -57,6 +63,20 @@ export interface AnnotationRow {
 }
 
 /**
+ * Who sees an annotation `a` (joined with its image set `s`): annotations of visible image sets; in
+ * blind sets only one's own copy's annotations, unless one administers the team. Shared with the
+ * verifications, which are seen exactly where their annotation is.
+ */
+export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): void {
+  q.add(imageSetVisible(q, viewer, 's'));
+  if (viewer.isSuperuser) return;
+  const own = q.param(`.user.${viewer.id}`);
+  q.add(`s.collaboration_type <> 1 OR a.document = 'image.' || a.image_id || ${own}::text
+    OR EXISTS (SELECT 1 FROM team_memberships ma WHERE ma.team_id = s.team_id AND ma.user_id = ${q.param(viewer.id)}
+      AND ma.is_admin)`);
+}
+
+/**
  * Reads of the annotation projection. Visible: annotations of visible image sets; in blind sets only
  * one's own copy's annotations, unless one administers the team.
  */
@@ -65,13 +85,7 @@ export class AnnotationsRepo {
 
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const q = new SqlConditions();
-    q.add(imageSetVisible(q, viewer, 's'));
-    if (!viewer.isSuperuser) {
-      const own = q.param(`.user.${viewer.id}`);
-      q.add(`s.collaboration_type <> 1 OR a.document = 'image.' || a.image_id || ${own}::text
-        OR EXISTS (SELECT 1 FROM team_memberships ma WHERE ma.team_id = s.team_id AND ma.user_id = ${q.param(viewer.id)}
-          AND ma.is_admin)`);
-    }
+    addAnnotationVisibility(q, viewer);
     q.addFilters(annotationFilters, filters);
     return listPage<AnnotationRow>(this.db, {
       select:

@@ -3,7 +3,10 @@ import {
   annotationProblem,
   createAnnotation,
   readRecord,
+  setVerification,
   updateFields,
+  verificationKey,
+  verificationsOf,
   type AnnotationRecord,
   type FieldChanges,
 } from '@tessera/shared';
@@ -119,6 +122,36 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
       },
       viewer.id,
     );
+  }
+
+  /**
+   * Sets the viewer's own verification of an annotation, in its live document (the validator would
+   * refuse anyone else's). Readers of a set may not verify. Answers whether the viewer had none before.
+   */
+  async verify(
+    viewer: Viewer,
+    annotationId: number,
+    verified: boolean,
+    time?: string,
+  ): Promise<{ created: boolean }> {
+    const { rows } = await new AnnotationsRepo(this.db).list(viewer, [
+      { name: 'id', lookup: 'exact', value: annotationId },
+    ]);
+    const row = rows[0];
+    if (!row)
+      throw AppError.invalidField('annotation', `Invalid pk "${annotationId}" - object does not exist.`);
+    await this.writable(viewer, row.image_id, row.document);
+    let created = false;
+    await this.documents.write(
+      row.document,
+      (doc) => {
+        if (!readRecord(doc, row.unique_identifier)) throw AppError.notFound();
+        created = !verificationsOf(doc).has(verificationKey(row.unique_identifier, viewer.id));
+        setVerification(doc, row.unique_identifier, verified, { userId: viewer.id, now: millis(time) });
+      },
+      viewer.id,
+    );
+    return { created };
   }
 
   /** Soft-deletes annotations (they stay in the document, flagged, as everywhere in Tessera). */

@@ -5,7 +5,6 @@ import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { Factories } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { ImagesRepo } from '../images/images.repo.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 
 const server = useTestServer();
@@ -22,17 +21,7 @@ async function scene(o: { blind?: boolean; public?: boolean } = {}) {
   const product = await make().product(team, admin, [set]);
   const box = await make().annotationType(product, { vector_type: 1 });
   const polygon = await make().annotationType(product, { vector_type: 5 });
-  const image = await new ImagesRepo(server.db).insert({
-    imageSetId: set,
-    name: 'x.svs',
-    filename: 'x.svs',
-    originalFilename: 'x.svs',
-    contentSha256: Buffer.from(randomUUID()),
-    sizeBytes: 1,
-    storagePath: `imageset_${set}/x.svs`,
-    imageType: 0,
-    uploadedBy: admin.id,
-  });
+  const image = await make().image(set, admin);
   const api = (u: { username: string; password: string }) => new ApiClient(server.baseUrl, u);
   return { admin, member, other, outsider, set, box, polygon, image, api };
 }

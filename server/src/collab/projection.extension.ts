@@ -1,16 +1,27 @@
 import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Extension } from '@hocuspocus/server';
-import { annotationsOf, boundingBox, readRecord, vectorFrame, type AnnotationRecord } from '@tessera/shared';
+import {
+  annotationsOf,
+  boundingBox,
+  parseVerificationKey,
+  readRecord,
+  vectorFrame,
+  verificationsOf,
+  type AnnotationRecord,
+  type VerificationRecord,
+} from '@tessera/shared';
 import type * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import { parseDocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
-import type { ProjectedAnnotation, ProjectionRepo } from './projection.repo.js';
+import type { ProjectedAnnotation, ProjectedVerification, ProjectionRepo } from './projection.repo.js';
 
 const UPSERT_SLICE = 2000;
 
 interface Tracked {
   readonly image: { imageId: number; imageSetId: number };
   readonly pending: Set<string>;
+  /** Annotations whose verifications changed. */
+  readonly pendingVerifications: Set<string>;
   flushing: Promise<void>;
 }
 
@@ -42,13 +53,16 @@ export class ProjectionExtension implements Extension {
     const tracked: Tracked = {
       image: { imageId: image.image_id, imageSetId: image.image_set_id },
       pending: new Set(upToDate ? [] : ids),
+      pendingVerifications: new Set(upToDate ? [] : ids),
       flushing: Promise.resolve(),
     };
     this.tracked.set(data.documentName, tracked);
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       const changed = changedAnnotations(doc, transaction);
-      if (changed.length === 0) return;
+      const verified = changedVerifications(doc, transaction);
+      if (changed.length === 0 && verified.length === 0) return;
       for (const id of changed) tracked.pending.add(id);
+      for (const id of verified) tracked.pendingVerifications.add(id);
       this.schedule(data.documentName, doc, tracked);
     });
     if (upToDate) return;
@@ -71,12 +85,14 @@ export class ProjectionExtension implements Extension {
   // Flushes run one after another per document; each takes whatever changed until it starts.
   private schedule(documentName: string, doc: Y.Doc, tracked: Tracked): void {
     tracked.flushing = tracked.flushing.then(async () => {
-      if (tracked.pending.size === 0) return;
+      if (tracked.pending.size === 0 && tracked.pendingVerifications.size === 0) return;
       const ids = [...tracked.pending];
+      const verified = [...tracked.pendingVerifications];
       tracked.pending.clear();
+      tracked.pendingVerifications.clear();
       try {
         // Bounded statements: a document loading with 100,000 annotations is written in slices.
-        await projectAll(this.repo, documentName, tracked.image, doc, ids);
+        await projectAll(this.repo, documentName, tracked.image, doc, ids, verified);
       } catch (error) {
         this.logger.error({ err: error, document: documentName }, 'projection: could not write annotations');
       }
@@ -84,13 +100,18 @@ export class ProjectionExtension implements Extension {
   }
 }
 
-/** Writes the rows of these annotations of a document, a bounded slice per statement. */
+/**
+ * Writes the rows of these annotations of a document, and the verification rows of `verified` (by
+ * default the same annotations), a bounded slice per statement. Annotations first: a verification row
+ * points at its annotation's row.
+ */
 export async function projectAll(
   repo: ProjectionRepo,
   documentName: string,
   image: { imageId: number; imageSetId: number },
   doc: Y.Doc,
   ids: readonly string[],
+  verified: readonly string[] = ids,
 ): Promise<void> {
   for (let start = 0; start < ids.length; start += UPSERT_SLICE) {
     const slice = ids.slice(start, start + UPSERT_SLICE);
@@ -100,6 +121,48 @@ export async function projectAll(
       slice.flatMap((id) => project(doc, id)),
     );
   }
+  if (verified.length === 0) return;
+  const byAnnotation = verificationsByAnnotation(doc, new Set(verified));
+  for (let start = 0; start < verified.length; start += UPSERT_SLICE) {
+    const slice = verified.slice(start, start + UPSERT_SLICE);
+    await repo.replaceVerifications(
+      documentName,
+      slice,
+      slice.flatMap((id) => byAnnotation.get(id) ?? []),
+    );
+  }
+}
+
+/** The verifications of the wanted annotations, read in one pass over the document's map. */
+function verificationsByAnnotation(
+  doc: Y.Doc,
+  wanted: ReadonlySet<string>,
+): Map<string, ProjectedVerification[]> {
+  const found = new Map<string, ProjectedVerification[]>();
+  for (const [key, value] of verificationsOf(doc).entries()) {
+    const parsed = parseVerificationKey(key);
+    if (parsed === null || !wanted.has(parsed.annotation)) continue;
+    const record = value as Partial<VerificationRecord>;
+    if (typeof record.verified !== 'boolean' || typeof record.at !== 'number') continue;
+    const list = found.get(parsed.annotation) ?? [];
+    list.push({ uuid: parsed.annotation, user: parsed.user, verified: record.verified, at: record.at });
+    found.set(parsed.annotation, list);
+  }
+  return found;
+}
+
+/** The annotations whose verifications a transaction set. */
+function changedVerifications(doc: Y.Doc, transaction: Y.Transaction): string[] {
+  const root: object = verificationsOf(doc);
+  const ids = new Set<string>();
+  for (const [type, keys] of transaction.changed) {
+    if ((type as object) !== root) continue;
+    for (const key of keys) {
+      const parsed = key === null ? null : parseVerificationKey(key);
+      if (parsed !== null) ids.add(parsed.annotation);
+    }
+  }
+  return [...ids];
 }
 
 /** The latest `edited.at` of a document's annotations (0 when it has none). */

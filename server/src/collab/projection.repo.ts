@@ -18,6 +18,14 @@ export interface ProjectedAnnotation {
   readonly editedAt: number;
 }
 
+/** One user's verification of one annotation, as the projection stores it. */
+export interface ProjectedVerification {
+  readonly uuid: string;
+  readonly user: number;
+  readonly verified: boolean;
+  readonly at: number;
+}
+
 /** Writes of the annotation projection (all its SQL); reads live in the annotations module. */
 export class ProjectionRepo {
   constructor(private readonly db: Queryable) {}
@@ -91,6 +99,40 @@ export class ProjectionRepo {
     await this.db.query(
       'DELETE FROM annotations WHERE document = $1 AND NOT (unique_identifier = ANY($2::uuid[]))',
       [document, keep],
+    );
+  }
+
+  /**
+   * Makes the verification rows of these annotations of a document exactly `rows`: upserts what is
+   * there, removes what is not (verifications of users deleted meanwhile are skipped). One statement.
+   */
+  async replaceVerifications(
+    document: string,
+    uuids: readonly string[],
+    rows: readonly ProjectedVerification[],
+  ): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.db.query(
+      `WITH target AS (
+         SELECT id, unique_identifier FROM annotations WHERE document = $1 AND unique_identifier = ANY($2::uuid[])
+       ), incoming AS (
+         SELECT t.id AS annotation_id, u.id AS user_id, r.verified, to_timestamp(r.at / 1000.0) AS time
+         FROM jsonb_to_recordset($3::jsonb) AS r(uuid uuid, user_id int, verified bool, at float8)
+         JOIN target t ON t.unique_identifier = r.uuid
+         JOIN users u ON u.id = r.user_id
+       ), removed AS (
+         DELETE FROM annotation_verifications v USING target t
+         WHERE v.annotation_id = t.id
+           AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.annotation_id = v.annotation_id AND i.user_id = v.user_id)
+       )
+       INSERT INTO annotation_verifications (annotation_id, user_id, verified, time)
+       SELECT annotation_id, user_id, verified, time FROM incoming
+       ON CONFLICT (annotation_id, user_id) DO UPDATE SET verified = EXCLUDED.verified, time = EXCLUDED.time`,
+      [
+        document,
+        uuids,
+        JSON.stringify(rows.map((r) => ({ uuid: r.uuid, user_id: r.user, verified: r.verified, at: r.at }))),
+      ],
     );
   }
 }

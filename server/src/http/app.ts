@@ -30,6 +30,8 @@ import { AnnotationTypesService } from '../annotation-types/annotation-types.ser
 import { annotationTypesEndpoints } from '../annotation-types/annotation-types.routes.js';
 import { AnnotationsService } from '../annotations/annotations.service.js';
 import { annotationsEndpoints } from '../annotations/annotations.routes.js';
+import { VerificationsService } from '../verifications/verifications.service.js';
+import { verificationsEndpoints } from '../verifications/verifications.routes.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
 import { ImageJobRunner } from '../images/job-runner.js';
 import { imagesEndpoints } from '../images/images.routes.js';
@@ -61,9 +63,11 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const tiler = new TilerClient(config.tilerUrl, tilerSecret);
   const imageJobs = new ImageJobRunner(db, tiler, logger, config.jobPollMs);
   const liveDocuments = new LiveDocumentsPort();
+  const annotations = new AnnotationsService(db, liveDocuments);
   return {
     liveDocuments,
-    annotations: new AnnotationsService(db, liveDocuments),
+    annotations,
+    verifications: new VerificationsService(db, annotations),
     storage,
     tiler,
     imageJobs,
@@ -97,6 +101,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     services.images,
     services.frameDescriptions,
     services.annotations,
+    services.verifications,
   ]) {
     expander.register(resource.name, resource);
   }
@@ -117,6 +122,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
       frameDescriptions: services.frameDescriptions,
     }),
     ...annotationsEndpoints(services.annotations, listing),
+    ...verificationsEndpoints(services.verifications, listing),
   ];
 }
 

@@ -53,3 +53,24 @@ export const restAnnotationChange = z.object({
   last_edit_time: requestTime.optional(),
 });
 export type RestAnnotationChange = z.infer<typeof restAnnotationChange>;
+
+/** EXACT's verification: one user's verdict on one annotation. */
+export const restVerification = z
+  .object({ id, annotation: id, user: id, time: timestamp, verified: z.boolean() })
+  .meta({ id: 'Verification' });
+export type RestVerification = z.infer<typeof restVerification>;
+
+/** Verifying an annotation: always as the caller; a second verification by the same user replaces it. */
+export const restVerificationWrite = z.object({
+  annotation: id,
+  verified: z.boolean().default(true),
+  user: id.optional().describe('If sent, it must be the caller: one verifies only for oneself.'),
+  time: requestTime.optional().describe('Override (offline sync).'),
+});
+export type RestVerificationWrite = z.infer<typeof restVerificationWrite>;
+
+export const restVerificationChange = z.object({
+  verified: z.boolean().optional(),
+  time: requestTime.optional(),
+});
+export type RestVerificationChange = z.infer<typeof restVerificationChange>;
