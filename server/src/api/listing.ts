@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.js';
 import type { RawQuery } from './endpoint.js';
 import type { Expander } from './expansion.js';
 import { parseFlexRequest, selectFields, type JsonObject } from './flex-fields.js';
+import { cursorScope, PageCursors } from './page-cursor.js';
 import { pageLinks, parsePageRequest, type PageRequest } from './pagination.js';
 
 /** A resource's read side as the list and retrieve routes need it. */
@@ -22,6 +23,8 @@ export interface ReadableResource {
 
 /** Pagination, filters, expand/fields/omit: the same for every list route. */
 export class Listing {
+  private readonly cursors = new PageCursors();
+
   constructor(
     private readonly expander: Expander,
     private readonly maxPageSize: number,
@@ -33,14 +36,22 @@ export class Listing {
     query: RawQuery,
     url: URL,
   ): Promise<Page<JsonObject>> {
-    const page = parsePageRequest(query, this.maxPageSize);
+    const requested = parsePageRequest(query, this.maxPageSize);
     const filters = parseFilters(resource.filters, query);
     const flex = parseFlexRequest(query);
+    const scope = cursorScope(viewer.id, resource.name, url);
+    const cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
+    const page = { ...requested, ...this.cursors.read(cursor, scope, requested.offset) };
     const { count, rows } = await resource.list(viewer, filters, page);
+    const lastId = rows.at(-1)?.id;
+    const nextCursor =
+      typeof lastId === 'number'
+        ? (offset: number) => this.cursors.sign(scope, offset, { after: lastId, knownCount: count })
+        : undefined;
     await this.expander.expand(viewer, resource.name, rows, flex.expand);
     return {
       count,
-      ...pageLinks(url, page, count),
+      ...pageLinks(url, requested, count, nextCursor),
       results: rows.map((r) => selectFields(r, flex.fields, flex.omit)),
     };
   }

@@ -7,11 +7,20 @@ export interface ListQuery {
   /** FROM clause including its alias, e.g. `users u`. */
   readonly from: string;
   readonly conditions: SqlConditions;
+  /**
+   * An order by one `alias.id` column (unique, ascending) makes the list keyset-pageable: a page that
+   * knows the previous page's last id reads after it (an index range) instead of skipping `offset` rows.
+   */
   readonly orderBy: string;
-  readonly page?: { readonly limit: number; readonly offset: number };
+  readonly page?: {
+    readonly limit: number;
+    readonly offset: number;
+    readonly after?: number;
+    readonly knownCount?: number;
+  };
 }
 
-/** Runs one page of a filtered list and its total count. */
+/** Runs one page of a filtered list and its total count (unless the page already knows it). */
 // The row type is the caller's promise about its SELECT list, as with Queryable.query.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function listPage<Row extends object>(
@@ -21,15 +30,20 @@ export async function listPage<Row extends object>(
   const where = q.conditions.where();
   const rowsConditions = q.conditions.fork();
   const select = q.select(rowsConditions);
-  const paging = q.page ? ` LIMIT ${q.page.limit} OFFSET ${q.page.offset}` : '';
+  const after = /^\w+\.id$/.test(q.orderBy) ? q.page?.after : undefined;
+  if (after !== undefined) rowsConditions.add(`${q.orderBy} > ${rowsConditions.param(after)}`);
+  const paging = q.page
+    ? ` LIMIT ${q.page.limit}${after === undefined ? ` OFFSET ${q.page.offset}` : ''}`
+    : '';
+  const knownCount = after === undefined ? undefined : q.page?.knownCount;
   const [rows, counted] = await Promise.all([
     db.query<Row>(
-      `SELECT ${select} FROM ${q.from} ${where} ORDER BY ${q.orderBy}${paging}`,
+      `SELECT ${select} FROM ${q.from} ${rowsConditions.where()} ORDER BY ${q.orderBy}${paging}`,
       rowsConditions.params,
     ),
-    q.page
+    q.page && knownCount === undefined
       ? db.query<{ n: number }>(`SELECT count(*) AS n FROM ${q.from} ${where}`, q.conditions.params)
       : undefined,
   ]);
-  return { count: counted ? (counted[0]?.n ?? 0) : rows.length, rows };
+  return { count: knownCount ?? (counted ? (counted[0]?.n ?? 0) : rows.length), rows };
 }

@@ -32,8 +32,7 @@ export class VerificationsRepo {
     q.addFilters(verificationFilters, filters);
     return listPage<VerificationRow>(this.db, {
       select: () => 'v.id, v.annotation_id, v.user_id, v.time, v.verified',
-      from: `annotation_verifications v JOIN annotations a ON a.id = v.annotation_id
-        JOIN image_sets s ON s.id = a.image_set_id`,
+      from: 'annotation_verifications v JOIN annotations a ON a.id = v.annotation_id',
       conditions: q,
       orderBy: 'v.id',
       page,
