@@ -8,4 +8,5 @@ export * from './annotations/vector.js';
 export * from './annotations/schema.js';
 export * from './annotations/document.js';
 export * from './annotations/validate-update.js';
+export * from './annotations/presence.js';
 export * from './api/annotations.js';

@@ -8,6 +8,7 @@ import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
 import { DocumentStore } from './document-store.js';
 import { AccessSweeper } from './access-sweep.js';
+import { PresenceExtension } from './presence.extension.js';
 import { ProjectionExtension } from './projection.extension.js';
 import { ProjectionRepo } from './projection.repo.js';
 import { DocumentsRepo } from './documents.repo.js';
@@ -66,6 +67,7 @@ export function createHocuspocus(
       validation,
       new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
       projection,
+      new PresenceExtension(),
     ],
   });
   return { hocuspocus, store, log, repo, projection };

@@ -1,3 +1,5 @@
+import * as encoding from 'lib0/encoding';
+import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import { makeFixture, saved, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
 
@@ -23,21 +25,75 @@ describe('presence', () => {
     reader.provider.setAwarenessField('user', { id: fx.outsider.id, name: 'reader', color: '#aa3366' });
     const others = (states: Map<number, Presence>) => [...states.values()].map((s) => s.user?.name).sort();
     await waitFor(
-      () => others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes('member'),
+      () => others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
       'the reader to see the member',
     );
     const seen = [...(reader.provider.awareness?.getStates().values() ?? [])].find(
-      (s) => (s as Presence).user?.name === 'member',
+      (s) => (s as Presence).user?.name === fx.member.username,
     ) as Presence;
     expect(seen).toMatchObject({ cursor: { x: 120, y: 340 }, viewport: { width: 2000, height: 1500 } });
     await waitFor(
-      () => others(a.provider.awareness?.getStates() as Map<number, Presence>).includes('reader'),
+      () => others(a.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.outsider.username),
       'the member to see the reader',
     );
     a.destroy();
     await waitFor(
-      () => !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes('member'),
+      () => !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
       'the member to leave',
     );
+  });
+
+  it('relays presence as the authenticated user, drops malformed fields and oversized states (A7)', async () => {
+    const fx = await makeFixture(h, { public: true });
+    const name = `image.${fx.image}`;
+    const liar = h.connect(name, { token: await tokenOf(h, fx.member) });
+    const reader = h.connect(name, { token: await tokenOf(h, fx.outsider) });
+    await Promise.all([saved(liar), saved(reader)]);
+    const liarId = liar.provider.awareness?.clientID ?? -1;
+    const seenByReader = () => reader.provider.awareness?.getStates().get(liarId) as Presence | undefined;
+    liar.provider.setAwarenessField('blob', 'x'.repeat(5000));
+    liar.provider.setAwarenessField('blob', 'small');
+    liar.provider.setAwarenessField('user', { id: fx.admin.id, name: 'the admin', color: '#123456' });
+    liar.provider.setAwarenessField('cursor', { x: 'left', y: 3 });
+    liar.provider.setAwarenessField('viewport', { x: 1, y: 2, width: 30, height: 40 });
+    await waitFor(() => seenByReader()?.viewport !== undefined, 'the reader to see the viewport');
+    const seen = seenByReader() as Presence & { blob?: string };
+    expect(seen.user).toEqual({ id: fx.member.id, name: fx.member.username, color: '#123456' });
+    expect(seen.cursor).toBeUndefined();
+    expect(seen.blob).toBe('small');
+  });
+
+  it("refuses states for another connection's awareness client id (A7)", async () => {
+    const fx = await makeFixture(h, { public: true });
+    const name = `image.${fx.image}`;
+    const victim = h.connect(name, { token: await tokenOf(h, fx.member) });
+    const attacker = h.connect(name, { token: await tokenOf(h, fx.admin) });
+    const reader = h.connect(name, { token: await tokenOf(h, fx.outsider) });
+    await Promise.all([saved(victim), saved(attacker), saved(reader)]);
+    victim.provider.setAwarenessField('cursor', { x: 1, y: 1 });
+    const victimId = victim.provider.awareness?.clientID ?? -1;
+    const state = (c: typeof reader) =>
+      c.provider.awareness?.getStates().get(victimId) as Presence | undefined;
+    await waitFor(
+      () => state(attacker)?.cursor?.x === 1 && state(reader)?.cursor?.x === 1,
+      'the cursor to arrive',
+    );
+    // A hand-made awareness update for the victim's client id with a newer clock.
+    const forged = encoding.createEncoder();
+    encoding.writeVarUint(forged, 1);
+    encoding.writeVarUint(forged, victimId);
+    encoding.writeVarUint(forged, 1000);
+    encoding.writeVarString(forged, JSON.stringify({ cursor: { x: 999, y: 999 } }));
+    const attackerAwareness = attacker.provider.awareness;
+    if (!attackerAwareness) throw new Error('no awareness');
+    applyAwarenessUpdate(attackerAwareness, encoding.toUint8Array(forged), 'forged');
+    // The attacker's own later field arrives; the forged state never does.
+    attacker.provider.setAwarenessField('cursor', { x: 5, y: 5 });
+    const attackerId = attackerAwareness.clientID;
+    await waitFor(
+      () => (reader.provider.awareness?.getStates().get(attackerId) as Presence | undefined)?.cursor?.x === 5,
+      "the attacker's own cursor",
+    );
+    expect(state(reader)?.cursor).toEqual({ x: 1, y: 1 });
   });
 });
