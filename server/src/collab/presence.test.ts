@@ -25,7 +25,8 @@ describe('presence', () => {
     reader.provider.setAwarenessField('user', { id: fx.outsider.id, name: 'reader', color: '#aa3366' });
     const others = (states: Map<number, Presence>) => [...states.values()].map((s) => s.user?.name).sort();
     await waitFor(
-      () => others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
+      () =>
+        others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
       'the reader to see the member',
     );
     const seen = [...(reader.provider.awareness?.getStates().values() ?? [])].find(
@@ -38,7 +39,8 @@ describe('presence', () => {
     );
     a.destroy();
     await waitFor(
-      () => !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
+      () =>
+        !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
       'the member to leave',
     );
   });
