@@ -144,40 +144,65 @@ async function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-/** Edit-to-remote: one writer changes a description; the time until each other client sees it. */
+/**
+ * Edit-to-remote: one writer changes a description; the time until each of the 19 other clients sees
+ * it. The readers live in worker threads (clock: timeOrigin + now, shared by all threads), so one
+ * thread applying 19 copies of each update in turn does not add its queue to the figure.
+ */
 async function latency(baseUrl, fx) {
   const name = `image.${fx.image}`;
-  const clients = [];
-  for (let i = 0; i < CLIENTS; i++) clients.push(await connect(baseUrl, name, fx.token));
-  const [writer, ...readers] = clients;
+  const writer = await connect(baseUrl, name, fx.token);
   const id = shared.createAnnotation(
     writer.doc,
     { id: randomUUID(), type: fx.type, vector: { x1: 1, y1: 1, x2: 9, y2: 9 } },
     { userId: fx.userId },
   );
   await saved(writer);
+  const THREADS = 4;
+  const perThread = [5, 5, 5, 4];
+  const seen = new Map();
+  const readers = CLIENTS - 1;
+  let waiting; // { round, resolve } of the round being measured
+  const record = (m) => {
+    seen.set(m.round, [...(seen.get(m.round) ?? []), m.at]);
+    if (waiting?.round === m.round && seen.get(m.round).length === readers) waiting.resolve();
+  };
+  const workers = perThread.slice(0, THREADS).map(
+    (clients) =>
+      new Worker(new URL('./readers.js', import.meta.url), {
+        workerData: { baseUrl, name, token: fx.token, clients },
+      }),
+  );
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          w.on('message', (m) => {
+            if (m === 'ready') resolve();
+            else if (typeof m === 'object') record(m);
+          });
+          w.once('error', reject);
+        }),
+    ),
+  );
   await new Promise((r) => setTimeout(r, 200));
   const samples = [];
   for (let round = 0; round < 200; round++) {
-    const text = `round ${round}`;
-    const seen = readers.map(
-      (reader) =>
-        new Promise((resolve) => {
-          const map = shared.annotationsOf(reader.doc);
-          const check = () => {
-            if (map.get(id)?.get('description') === text) {
-              map.unobserveDeep(check);
-              resolve(performance.now());
-            }
-          };
-          map.observeDeep(check);
-        }),
-    );
-    const sent = performance.now();
-    shared.updateFields(writer.doc, id, { description: text }, { userId: fx.userId });
-    for (const at of await Promise.all(seen)) samples.push(at - sent);
+    const all = new Promise((resolve) => (waiting = { round, resolve }));
+    const sent = performance.timeOrigin + performance.now();
+    shared.updateFields(writer.doc, id, { description: `round ${round}` }, { userId: fx.userId });
+    await all;
+    for (const at of seen.get(round)) samples.push(at - sent);
   }
-  clients.forEach(close);
+  await Promise.all(
+    workers.map(async (w) => {
+      const closed = new Promise((resolve) => w.on('message', (m) => m === 'closed' && resolve()));
+      w.postMessage('close');
+      await closed;
+      await w.terminate();
+    }),
+  );
+  close(writer);
   return { samples: samples.length, p50: pct(samples, 0.5), p99: pct(samples, 0.99) };
 }
 
