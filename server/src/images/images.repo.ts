@@ -16,6 +16,34 @@ export const imageFilters: FilterSpec = {
   image_type: { type: 'int', lookups: ['exact', 'in'], column: 'i.image_type' },
   image_set: { type: 'int', lookups: ['exact', 'in'], column: 'i.image_set_id' },
   state: { type: 'text', lookups: ['exact', 'in'], column: 'i.state' },
+  // EXACT's annotation filters on images: a live (not deleted) annotation of that type, and bounds on
+  // the number of live annotations (an index-only count on annotations (image_id, deleted)).
+  annotation_type: {
+    type: 'int',
+    lookups: ['exact', 'in'],
+    where: (c) =>
+      `EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted AND ${c('a.annotation_type_id')})`,
+  },
+  num_annotations_min: {
+    type: 'int',
+    lookups: ['exact'],
+    compareAs: 'gte',
+    where: (c) => c('(SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted)'),
+  },
+  num_annotations_max: {
+    type: 'int',
+    lookups: ['exact'],
+    compareAs: 'lte',
+    where: (c) => c('(SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted)'),
+  },
+  // Images with at least one live annotation that someone verified.
+  verified: {
+    type: 'bool',
+    lookups: ['exact'],
+    where: (c) =>
+      c(`EXISTS (SELECT 1 FROM annotations a JOIN annotation_verifications v ON v.annotation_id = a.id
+        WHERE a.image_id = i.id AND NOT a.deleted AND v.verified)`),
+  },
 };
 
 export interface ImageRow {
