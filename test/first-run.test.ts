@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { annotationsOf, createAnnotation } from '@tessera/shared';
+import { annotationsOf, createAnnotation, type Image, type ImageSet, type Page } from '@tessera/shared';
 import { openLiveDocument } from './support/collab-client.js';
+import { cytologyFields } from '../server/src/datasets/cytology-fields/dataset.js';
 import { ApiClient } from './support/http.js';
 import { freePort, runCli, type TesseraProcess } from './support/process.js';
 import { slide, uploadImages } from './support/upload.js';
@@ -49,11 +50,13 @@ describe('tessera start on an empty data directory', () => {
   it('creates the admin once, answers the API, and stops cleanly on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-'));
     const started = performance.now();
-    const first = await start();
+    // The demo team has its own test below; here the opt-out is checked.
+    const first = await start({ TESSERA_DEMO_DATA: 'false' });
     const startSeconds = (performance.now() - started) / 1000;
     const [, username, password] = /Sign in as "([^"]+)" with password: (\S+)/.exec(first.p.output()) ?? [];
     expect(username).toBe('admin');
     expect(startSeconds).toBeLessThan(60);
+    expect(first.p.output()).not.toMatch(/demo/i);
 
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const anonymous = await fetch(`${first.url}/api/v1/users/users/`);
@@ -68,7 +71,8 @@ describe('tessera start on an empty data directory', () => {
       results: [{ username: 'admin' }],
     });
     const home = await fetch(`${first.url}/`);
-    expect(await home.text()).toContain('/api/v1/docs/');
+    // The browser app's page (it links the API docs once its script runs).
+    expect(await home.text()).toContain('<title>Tessera</title>');
 
     // Upload a real slide through the API and view it through EXACT's tile URLs (server, then tiler).
     const admin = { username: username ?? '', password: password ?? '' };
@@ -146,4 +150,120 @@ describe('tessera start on an empty data directory', () => {
     expect(p.output()).toMatch(/DATABASE_URL/);
     expect(p.output()).toMatch(/TESSERA_LOG_LEVEL/);
   });
+});
+
+// The README's run command on an empty data directory, with the demo data on (the default).
+describe('tessera start fills a demo team on the first run', () => {
+  const running: TesseraProcess[] = [];
+  let dataDir = '';
+
+  afterAll(async () => {
+    for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function start() {
+    const env = {
+      TESSERA_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
+      TESSERA_TILER_PORT: String(await freePort()),
+      TESSERA_LOG_LEVEL: 'warn',
+      TESSERA_JOB_POLL_MS: '200',
+    };
+    const p = runCli(['start'], env);
+    running.push(p);
+    const [, url] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
+    return { p, url: url ?? '' };
+  }
+
+  it('leaves the printed admin able to list demo sets whose images are ready and annotated', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-demo-'));
+    const started = performance.now();
+    const first = await start();
+    const urlSeconds = (performance.now() - started) / 1000;
+    const [, username, password] = /Sign in as "([^"]+)" with password: (\S+)/.exec(first.p.output()) ?? [];
+    const api = new ApiClient(first.url, { username: username ?? '', password: password ?? '' });
+    await first.p.waitFor(/Demo data ready in [\d.]+ s: team "Demo" with 5 image sets/, 240_000);
+    const demoSeconds = (performance.now() - started) / 1000;
+
+    const sets = await api.get<Page<ImageSet>>('/images/image_sets/?limit=100');
+    expect(sets.status).toBe(200);
+    expect(sets.body.results.map((s) => s.name).sort()).toEqual([
+      'CMU-1 small region (real H&E scan)',
+      'Synthetic cell video',
+      'Synthetic cytology fields',
+      'Synthetic cytology slide',
+      'Synthetic time-lapse series',
+    ]);
+    const slideSet = sets.body.results.find((s) => s.name === 'Synthetic cytology slide');
+    const deadline = Date.now() + 240_000;
+    let images: Image[];
+    for (;;) {
+      images = (await api.get<Page<Image>>('/images/images/?limit=100')).body.results;
+      if (images.every((i) => i.state !== 'processing') || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const readySeconds = (performance.now() - started) / 1000;
+    expect(images.filter((i) => i.state !== 'ready')).toEqual([]);
+    expect(images).toHaveLength(12);
+    const slide = images.find((i) => i.image_set === slideSet?.id);
+    expect(slide).toMatchObject({ width: 16_384, height: 8192, vendor: 'generic-tiff' });
+    const annotations = await api.get<Page<unknown>>(
+      `/annotations/annotations/?image=${slide?.id ?? 0}&limit=1`,
+    );
+    expect(annotations.body.count).toBe(3000);
+    const tile = await fetch(`${first.url}/images/image/${slide?.id ?? 0}/1/1/tile_files/14/10_5.jpeg`, {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`,
+      },
+    });
+    expect(tile.status).toBe(200);
+    console.log(
+      `first run: URL after ${urlSeconds.toFixed(1)} s, demo data written after ${demoSeconds.toFixed(1)} s, ` +
+        `every demo image ready after ${readySeconds.toFixed(1)} s`,
+    );
+
+    // The command line sets up more data sets in the demo team through the running server.
+    const token = await api.post<{ token: string }>('/users/tokens/', { name: 'cli' });
+    const cliEnv = { TESSERA_URL: first.url, TESSERA_TOKEN: token.body.token, TESSERA_LOG_LEVEL: 'warn' };
+    const list = runCli(['dataset', 'list'], cliEnv);
+    expect(await list.exited()).toBe(0);
+    expect(list.output()).toMatch(/^cytology-slide\tSynthetic cytology slide .*\tavailable$/m);
+    const add = runCli(['dataset', 'add', 'cell-series', '--seed', '3'], cliEnv);
+    expect(await add.exited()).toBe(0);
+    expect(add.output()).toMatch(
+      /Set up cell-series \(seed 3\) in team \d+: image set \d+ with 1 images and 160 annotations/,
+    );
+    const unknown = runCli(['dataset', 'add', 'no-such-set'], cliEnv);
+    expect(await unknown.exited()).toBe(1);
+    expect(unknown.output()).toMatch(/answered 404/);
+    const noTeam = runCli(['dataset', 'add', 'cell-series', '--team', 'Nobody'], cliEnv);
+    expect(await noTeam.exited()).toBe(1);
+    expect(noTeam.output()).toContain('No team named "Nobody"');
+
+    // A labelled folder the user points at becomes an image set (zipped and posted by the CLI).
+    const folder = path.join(dataDir, 'my-cells');
+    const fields = await cytologyFields.create(await mkdir(folder).then(() => folder), 5);
+    const lines = fields.annotations
+      .filter((a) => a.image === 0)
+      .map((a) => `field-01.png|${a.label}|${JSON.stringify(a.vector)}||${a.uuid}`);
+    await writeFile(path.join(folder, 'labels.txt'), lines.join('\n'));
+    const imported = runCli(['dataset', 'import', folder, '--team', 'Demo'], cliEnv);
+    expect(await imported.exited()).toBe(0);
+    expect(imported.output()).toMatch(/Imported my-cells: image set \d+ with 8 images and 40 annotations\./);
+    const missing = runCli(['dataset', 'import', path.join(dataDir, 'nothing-here')], cliEnv);
+    expect(await missing.exited()).toBe(1);
+    expect(missing.output()).toContain('does not exist');
+
+    first.p.child.kill('SIGTERM');
+    expect(await first.p.exited()).toBe(0);
+
+    // A second start keeps the demo and does not make another.
+    const second = await start();
+    second.p.child.kill('SIGTERM');
+    expect(await second.p.exited()).toBe(0);
+    expect(second.p.output()).not.toMatch(/demo/i);
+  }, 420_000);
 });

@@ -10,3 +10,6 @@ export * from './annotations/document.js';
 export * from './annotations/validate-update.js';
 export * from './annotations/presence.js';
 export * from './api/annotations.js';
+export * from './api/versions.js';
+export * from './api/interchange.js';
+export * from './api/datasets.js';

@@ -10,6 +10,8 @@ import { runServer } from '../runtime/start.js';
 import { UsersRepo } from '../users/users.repo.js';
 import { UsersService } from '../users/users.service.js';
 import { uploadFile } from './upload.js';
+import { datasetAddCommand, datasetImportCommand, datasetListCommand } from '../datasets/datasets.cli.js';
+import { createVersion, exportVersion, importFile, listVersions } from '../versions/versions.cli.js';
 
 /** `tessera start` / `tessera serve`. */
 export async function serveCommand(config: Config, logger: Logger, bootstrap: boolean): Promise<void> {
@@ -109,15 +111,7 @@ export async function uploadCommand(
   config: Config,
   o: { imageSet: number; files: string[]; username: string | undefined; passwordFromStdin: boolean },
 ): Promise<number> {
-  let authorization: string;
-  if (config.clientToken !== undefined) {
-    authorization = `Bearer ${config.clientToken}`;
-  } else if (o.username !== undefined && o.passwordFromStdin) {
-    const password = (await text(process.stdin)).trim();
-    authorization = `Basic ${Buffer.from(`${o.username}:${password}`).toString('base64')}`;
-  } else {
-    throw new Error('Authenticate with TESSERA_TOKEN=pat_... or --user NAME --password-stdin.');
-  }
+  const authorization = await clientAuthorization(config, o);
   let failures = 0;
   for (const file of o.files) {
     const outcome = await uploadFile({ baseUrl: config.clientUrl, authorization }, o.imageSet, file);
@@ -127,4 +121,113 @@ export async function uploadCommand(
     for (const skipped of body.skipped ?? []) console.log(`${file}\tskipped: ${skipped.reason}`);
   }
   return failures === 0 ? 0 : 1;
+}
+
+/** How the command-line client authenticates: TESSERA_TOKEN, or a user's password read from stdin. */
+async function clientAuthorization(
+  config: Config,
+  o: { username: string | undefined; passwordFromStdin: boolean },
+): Promise<string> {
+  if (config.clientToken !== undefined) return `Bearer ${config.clientToken}`;
+  if (o.username !== undefined && o.passwordFromStdin) {
+    const password = (await text(process.stdin)).trim();
+    return `Basic ${Buffer.from(`${o.username}:${password}`).toString('base64')}`;
+  }
+  throw new Error('Authenticate with TESSERA_TOKEN=pat_... or --user NAME --password-stdin.');
+}
+
+/** `tessera dataset list|add|import` against the server at TESSERA_URL. */
+export async function datasetCommand(
+  config: Config,
+  o: {
+    sub: 'list' | 'add' | 'import';
+    /** The data set (add) or the folder or zip (import). */
+    name: string | undefined;
+    /** The image set's name (import). */
+    title: string | undefined;
+    team: string | undefined;
+    seed: string | undefined;
+    username: string | undefined;
+    passwordFromStdin: boolean;
+  },
+): Promise<void> {
+  const target = { baseUrl: config.clientUrl, authorization: await clientAuthorization(config, o) };
+  if (o.sub === 'list') await datasetListCommand(target);
+  else if (o.sub === 'add')
+    await datasetAddCommand(target, { name: o.name ?? '', team: o.team, seed: o.seed });
+  else await datasetImportCommand(target, { path: o.name ?? '', team: o.team, name: o.title });
+}
+
+/** `tessera version create|list|export` against TESSERA_URL. */
+export async function versionCommand(
+  config: Config,
+  o: {
+    sub: string;
+    arg: string | undefined;
+    name: string | undefined;
+    description: string | undefined;
+    format: string | undefined;
+    out: string | undefined;
+    username: string | undefined;
+    passwordFromStdin: boolean;
+  },
+): Promise<number> {
+  const target = { baseUrl: config.clientUrl, authorization: await clientAuthorization(config, o) };
+  const ids = (value: string | undefined) =>
+    value !== undefined && /^\d+(,\d+)*$/.test(value) ? value.split(',').map(Number) : undefined;
+  if (o.sub === 'create') {
+    const sets = ids(o.arg);
+    if (!sets || o.name === undefined)
+      throw new Error('Usage: tessera version create SET[,SET...] --name NAME');
+    const created = await createVersion(target, {
+      imageSets: sets,
+      name: o.name,
+      ...(o.description === undefined ? {} : { description: o.description }),
+    });
+    console.log(`version ${created.id}\t${created.name}\t${created.images.length} images`);
+    return 0;
+  }
+  if (o.sub === 'list') {
+    const set = ids(o.arg)?.[0];
+    for (const v of await listVersions(target, set)) {
+      console.log(`${v.id}\t${v.time}\t${v.automatic ? 'automatic' : 'manual'}\t${v.name}`);
+    }
+    return 0;
+  }
+  const version = ids(o.arg)?.[0];
+  if (o.sub !== 'export' || version === undefined)
+    throw new Error('Usage: tessera version create|list|export');
+  const format = o.format ?? 'coco';
+  await exportVersion(target, {
+    version,
+    format,
+    out: o.out ?? `version_${version}.${format === 'coco' ? 'json' : format}`,
+  });
+  return 0;
+}
+
+/** `tessera import SET FILE --format coco|geojson|exact [--generated] [--image ID]` against TESSERA_URL. */
+export async function importCommand(
+  config: Config,
+  o: {
+    imageSet: number;
+    file: string;
+    format: string | undefined;
+    generated: boolean;
+    image: string | undefined;
+    username: string | undefined;
+    passwordFromStdin: boolean;
+  },
+): Promise<number> {
+  const target = { baseUrl: config.clientUrl, authorization: await clientAuthorization(config, o) };
+  const report = await importFile(target, {
+    imageSet: o.imageSet,
+    file: o.file,
+    format: o.format ?? 'coco',
+    generated: o.generated,
+    ...(o.image === undefined ? {} : { image: Number(o.image) }),
+  });
+  console.log(`imported ${report.imported}, updated ${report.updated}, skipped ${report.skipped.length}`);
+  for (const skipped of report.skipped) console.log(`skipped ${skipped.item}: ${skipped.reason}`);
+  return 0;
 }

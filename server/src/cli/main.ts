@@ -3,12 +3,15 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import {
+  datasetCommand,
+  importCommand,
   migrateCommand,
   projectionRebuildCommand,
   serveCommand,
   tokenCreateCommand,
   uploadCommand,
   userCreateCommand,
+  versionCommand,
 } from './commands.js';
 
 const usage = `Usage: tessera <command>
@@ -26,6 +29,19 @@ const usage = `Usage: tessera <command>
   upload SET FILE... [--user NAME --password-stdin]
                                  upload files into image set SET of the server at TESSERA_URL,
                                  authenticated by TESSERA_TOKEN (or the user's password on stdin)
+  version create SET[,SET...] --name NAME [--description TEXT]
+                                 freeze image sets as a dataset version (server at TESSERA_URL)
+  version list [SET]             the versions you may see (of one image set)
+  version export ID [--format coco|geojson|csv] [--out FILE]
+                                 stream a version's export to a file, with progress
+  import SET FILE --format coco|geojson|exact [--generated] [--image ID]
+                                 import annotations into image set SET (COCO, QuPath GeoJSON, label lines)
+  dataset list                   the predefined data sets of the server at TESSERA_URL (TESSERA_TOKEN)
+  dataset add NAME [--team T] [--seed N]
+                                 set data set NAME up in team T (id or name; default the demo team)
+  dataset import PATH [--team T] [--name N]
+                                 a folder or zip of images and COCO/GeoJSON/EXACT label files becomes
+                                 a new image set in team T
 
 Configuration comes from the environment (PORT, DATABASE_URL, TESSERA_DATA_DIR, ...): see README.md.`;
 
@@ -41,6 +57,13 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       'expires-days': { type: 'string' },
       user: { type: 'string' },
+      team: { type: 'string' },
+      seed: { type: 'string' },
+      description: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      generated: { type: 'boolean', default: false },
+      image: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,6 +112,44 @@ async function main(argv: string[]): Promise<number> {
         username: values.user,
         passwordFromStdin: values['password-stdin'],
       });
+    }
+    case 'version':
+      if (sub === undefined) break;
+      return versionCommand(config, {
+        sub,
+        arg,
+        name: values.name,
+        description: values.description,
+        format: values.format,
+        out: values.out,
+        username: values.user,
+        passwordFromStdin: values['password-stdin'],
+      });
+    case 'import': {
+      const file = positionals[2];
+      if (sub === undefined || !/^\d+$/.test(sub) || file === undefined) break;
+      return importCommand(config, {
+        imageSet: Number(sub),
+        file,
+        format: values.format,
+        generated: values.generated,
+        image: values.image,
+        username: values.user,
+        passwordFromStdin: values['password-stdin'],
+      });
+    }
+    case 'dataset': {
+      if (sub !== 'list' && !((sub === 'add' || sub === 'import') && arg !== undefined)) break;
+      await datasetCommand(config, {
+        sub,
+        name: arg,
+        title: values.name,
+        team: values.team,
+        seed: values.seed,
+        username: values.user,
+        passwordFromStdin: values['password-stdin'],
+      });
+      return 0;
     }
   }
   console.error(usage);

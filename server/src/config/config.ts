@@ -23,6 +23,12 @@ const envSchema = z.object({
   TESSERA_TILER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TESSERA_MAX_UPLOAD_MB: z.coerce.number().positive().default(20_000),
   TESSERA_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  // Dataset versions: automatic versions of changed image sets every N minutes (0: off), newest K kept.
+  TESSERA_SNAPSHOT_INTERVAL_MINUTES: z.coerce.number().min(0).max(525_600).default(60),
+  TESSERA_SNAPSHOT_KEEP: z.coerce.number().int().min(1).max(100_000).default(48),
+  // `start` on an empty database also makes a demo team with data sets; by default only with the
+  // embedded database (a newcomer's `npm start`), not on a deployment's own PostgreSQL.
+  TESSERA_DEMO_DATA: z.stringbool().optional(),
   // For the command-line client (`tessera upload`): which server, and a personal access token.
   TESSERA_URL: z.url({ protocol: /^https?$/ }).optional(),
   TESSERA_TOKEN: z.string().startsWith('pat_').optional(),
@@ -50,6 +56,10 @@ export interface Config {
   readonly tilerSecret: string | undefined;
   readonly maxUploadBytes: number;
   readonly jobPollMs: number;
+  /** Automatic versions of changed image sets: how often (0: never) and how many are kept per set. */
+  readonly snapshots: { readonly intervalMs: number; readonly keep: number };
+  /** Whether the first start fills a demo team (TESSERA_DEMO_DATA; default: with the embedded database). */
+  readonly demoData: boolean;
   /** The server the command-line client talks to (default: this machine's PORT). */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
@@ -90,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tilerSecret: e.TESSERA_TILER_SECRET,
     maxUploadBytes: Math.round(e.TESSERA_MAX_UPLOAD_MB * 1024 * 1024),
     jobPollMs: e.TESSERA_JOB_POLL_MS,
+    snapshots: Object.freeze({
+      intervalMs: Math.round(e.TESSERA_SNAPSHOT_INTERVAL_MINUTES * 60_000),
+      keep: e.TESSERA_SNAPSHOT_KEEP,
+    }),
+    demoData: e.TESSERA_DEMO_DATA ?? e.DATABASE_URL === undefined,
     clientUrl: e.TESSERA_URL ?? `http://127.0.0.1:${e.PORT}`,
     clientToken: e.TESSERA_TOKEN,
   });

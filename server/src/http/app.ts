@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
@@ -33,6 +34,8 @@ import { annotationsEndpoints } from '../annotations/annotations.routes.js';
 import { VerificationsService } from '../verifications/verifications.service.js';
 import { verificationsEndpoints } from '../verifications/verifications.routes.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
+import { datasetsEndpoints } from '../datasets/datasets.routes.js';
 import { ImageJobRunner } from '../images/job-runner.js';
 import { imagesEndpoints } from '../images/images.routes.js';
 import { FrameDescriptionsService } from '../images/frame-descriptions.service.js';
@@ -40,6 +43,17 @@ import { ImagesService } from '../images/images.service.js';
 import { pixelsRouter } from '../images/pixels.routes.js';
 import { ImageStorage } from '../images/storage.js';
 import { TilerClient } from '../images/tiler.client.js';
+import { AnnotationVersionsService } from '../versions/annotation-versions.js';
+import { VersionsService } from '../versions/versions.service.js';
+import { versionsEndpoints } from '../versions/versions.routes.js';
+import { ExportService } from '../interchange/export.service.js';
+import { ImportService } from '../interchange/import.service.js';
+import { interchangeEndpoints } from '../interchange/interchange.routes.js';
+import { ExportFormatsService } from '../interchange/export-formats.service.js';
+import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
+import { ArtifactsService } from '../versions/artifacts.service.js';
+import { SplitsService } from '../versions/splits.service.js';
+import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { docsRouter } from './docs.routes.js';
 import { bodyError, errorMiddleware } from './error.middleware.js';
 import { healthRouter } from './health.routes.js';
@@ -64,7 +78,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const imageJobs = new ImageJobRunner(db, tiler, logger, config.jobPollMs);
   const liveDocuments = new LiveDocumentsPort();
   const annotations = new AnnotationsService(db, liveDocuments);
-  return {
+  const services = {
     liveDocuments,
     annotations,
     verifications: new VerificationsService(db, annotations),
@@ -84,6 +98,20 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     products: new ProductsService(db),
     annotationTypes: new AnnotationTypesService(db),
   };
+  const versions = new VersionsService(db);
+  const exportFormats = new ExportFormatsService(db);
+  const versionServices = {
+    exportFormats,
+    versions,
+    annotationVersions: new AnnotationVersionsService(db),
+    exports: new ExportService(db, versions, exportFormats, logger),
+    imports: new ImportService(db, liveDocuments),
+    splits: new SplitsService(db, versions),
+    artifacts: new ArtifactsService(db, versions, storage, config.dataDir, config.maxUploadBytes),
+  };
+  // Data sets are set up through the other services, with the caller's rights.
+  const datasets = new DatasetsService({ ...services, db, maxUploadBytes: config.maxUploadBytes, logger });
+  return { ...services, ...versionServices, datasets };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -102,6 +130,9 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
     services.frameDescriptions,
     services.annotations,
     services.verifications,
+    services.versions,
+    services.annotationVersions,
+    services.exportFormats,
   ]) {
     expander.register(resource.name, resource);
   }
@@ -122,7 +153,18 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
       frameDescriptions: services.frameDescriptions,
     }),
     ...annotationsEndpoints(services.annotations, listing),
+    ...versionsEndpoints(services.versions, services.annotationVersions, listing, {
+      db: services.versions.db,
+      documents: services.liveDocuments,
+    }),
+    ...splitsAndArtifactsEndpoints(services.splits, services.artifacts),
+    ...exportFormatsEndpoints(services.exportFormats, listing),
+    ...interchangeEndpoints(services.exports, services.imports, services.splits),
     ...verificationsEndpoints(services.verifications, listing),
+    ...datasetsEndpoints(services.datasets, {
+      storage: services.storage,
+      maxUploadBytes: config.maxUploadBytes,
+    }),
   ];
 }
 
@@ -159,7 +201,42 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
   app.use(api.allowedMethods());
   app.use(pixelsRouter(services.images, services.tiler).routes());
   if (deps.clientDir !== undefined && existsSync(deps.clientDir)) {
-    app.use(serve(deps.clientDir, { maxage: 3600_000, index: 'index.html' }));
+    const indexFile = path.resolve(deps.clientDir, 'index.html');
+    app.use(
+      serve(deps.clientDir, {
+        maxage: 3600_000,
+        index: 'index.html',
+        // index.html names the hashed assets of one build: a cached copy would outlive them.
+        setHeaders: (res, file) => {
+          if (file === indexFile) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
+    app.use(spaFallback(indexFile));
   }
   return { app, services };
+}
+
+/** Paths the browser app never owns: a miss there stays the server's 404. */
+const SERVER_PATHS = /^\/(?:api(?:\/|$)|collab(?:\/|$)|images\/image\/|healthz$|readyz$)/;
+
+/**
+ * The browser app's addresses (/sets/3, /images/7, /account) are routes inside index.html: a page load
+ * of one that matched no file gets index.html. Only GET/HEAD asking for HTML, so a missing script or
+ * image still answers 404 instead of a page that would confuse its caller.
+ */
+function spaFallback(indexFile: string): Koa.Middleware {
+  return async (ctx, next) => {
+    const isPageLoad =
+      (ctx.method === 'GET' || ctx.method === 'HEAD') &&
+      ctx.get('accept').includes('text/html') &&
+      !SERVER_PATHS.test(ctx.path);
+    if (!isPageLoad) {
+      await next();
+      return;
+    }
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = createReadStream(indexFile);
+  };
 }

@@ -7,7 +7,12 @@ import { AppError } from '../errors/app-error.js';
 
 export interface BootstrapResult {
   /** Set when this start created the first superuser. */
-  readonly created?: { readonly username: string; readonly password: string; readonly generated: boolean };
+  readonly created?: {
+    readonly id: number;
+    readonly username: string;
+    readonly password: string;
+    readonly generated: boolean;
+  };
 }
 
 /** Creates the first superuser once, when no user exists: from the environment, or with a random password. */
@@ -19,8 +24,9 @@ export async function ensureFirstAdmin(
   const username = config.admin.username ?? 'admin';
   const generated = config.admin.password === undefined;
   const password = config.admin.password ?? randomBytes(12).toString('base64url');
+  let id: number;
   try {
-    await new UsersService(db).create('system', {
+    id = await new UsersService(db).create('system', {
       username,
       password,
       email: null,
@@ -33,5 +39,5 @@ export async function ensureFirstAdmin(
     if (error instanceof AppError && error.fieldErrors?.username) return {};
     throw error;
   }
-  return { created: { username, password, generated } };
+  return { created: { id, username, password, generated } };
 }

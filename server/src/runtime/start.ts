@@ -3,9 +3,11 @@ import type { Config } from '../config/config.js';
 import { attachCollaboration } from '../collab/collab.server.js';
 import { createApp } from '../http/app.js';
 import type { Logger } from '../logging/logger.js';
+import { startDemo } from '../datasets/demo.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import { openDatabase } from './database.js';
 import { startHousekeeping } from './housekeeping.js';
+import { startSnapshotter } from '../versions/snapshotter.js';
 import { listen } from './http-server.js';
 import { resolveTilerSecret } from './tiler-secret.js';
 import { startTilerProcess } from './tiler-process.js';
@@ -34,8 +36,10 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     isShuttingDown: () => shuttingDown,
     version: '0.1.0',
   });
+  let firstAdmin: { id: number; username: string } | undefined;
   if (options.bootstrap) {
     const { created } = await ensureFirstAdmin(database.db, config);
+    firstAdmin = created;
     if (created?.generated) {
       options.announce(
         `Created the first superuser. Sign in as "${created.username}" with password: ${created.password}\n` +
@@ -47,11 +51,17 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   }
   services.imageJobs.start();
   const stopHousekeeping = startHousekeeping(database.db, logger);
+  const stopSnapshots = startSnapshotter(database.db, services.versions, logger, config.snapshots);
   const running = await listen(app, config.host, config.port, logger);
   const collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
   services.liveDocuments.attach(collab);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
+  // The demo fills in after the URL is printed: the first page is usable while images process.
+  const demo =
+    firstAdmin && config.demoData
+      ? startDemo(services, firstAdmin, logger, options.announce, () => shuttingDown)
+      : Promise.resolve();
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -64,6 +74,8 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     process.once('SIGTERM', stop);
   });
   stopHousekeeping();
+  stopSnapshots();
+  await demo;
   // Open WebSockets would keep the listener from closing: documents are compacted and unloaded first.
   await collab.close();
   await running.close();

@@ -1,0 +1,26 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The real slides that ship with the project's test data, beside the checkout
+ * (`../shared/testdata/slides`); the same relative path holds from `src/` and `dist/`. They are read
+ * from there at setup and never copied into the repository.
+ */
+export const TESTDATA_SLIDES = fileURLToPath(new URL('../../../../shared/testdata/slides/', import.meta.url));
+
+/** The path of a bundled slide. */
+export function bundledSlide(file: string): string {
+  return path.join(TESTDATA_SLIDES, file);
+}
+
+/** Null when every named slide is readable, else why not (for the catalogue's "unavailable"). */
+export async function missingSlides(files: readonly string[]): Promise<string | null> {
+  const missing: string[] = [];
+  for (const file of files) {
+    await access(bundledSlide(file), constants.R_OK).catch(() => missing.push(file));
+  }
+  if (missing.length === 0) return null;
+  return `The project's test slides are not on this machine: ${missing.join(', ')} not found in ${TESTDATA_SLIDES}.`;
+}

@@ -1,0 +1,143 @@
+import type { Database, Queryable, SqlValue } from '../db/database.js';
+import type { ExportContext, ExportImage, ExportRow, ExportType } from './export-model.js';
+
+/** What an export reads: a version's frozen rows, or the live projection of one image set. */
+export type ExportSource = { readonly version: number } | { readonly imageSet: number };
+
+export interface ExportFilters {
+  readonly types?: readonly number[];
+  readonly images?: readonly number[];
+  readonly includeDeleted: boolean;
+  /** Only annotations at least this many users verified (0: all). */
+  readonly minVerifications: number;
+  /** Also read creator, editor, times and meta data (EXACT's templates). */
+  readonly extended?: boolean;
+  /** Rows come image by image (EXACT's image aggregation). */
+  readonly byImage?: boolean;
+}
+
+/** Rows fetched per round trip: big enough to amortise it, small enough to keep memory flat. */
+const BATCH = 5000;
+
+const ROW_COLUMNS = `r.id::float8 AS id, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
+  r.description, r.generated, r.score`;
+
+const EXTENDED_COLUMNS = 'r.user_id, r.time, r.last_editor_id, r.last_edit_time, r.meta_data';
+
+/** What a text template says of the exported set(s) and their team. */
+export interface SourceDescription {
+  name: string;
+  description: string;
+  location: string;
+  team: string;
+}
+
+/** The SQL of exports: the images and types an export names, and its rows through a cursor. */
+export class ExportRepo {
+  constructor(private readonly db: Database) {}
+
+  /** The images (with sizes as the source knows them) and the annotation types of a source. */
+  async context(source: ExportSource, filters: ExportFilters): Promise<ExportContext> {
+    const images =
+      'version' in source
+        ? await this.db.query<ExportImage>(
+            `SELECT image_id AS id, name, width, height FROM set_version_images
+             WHERE version_id = $1 AND ($2::int[] IS NULL OR image_id = ANY($2)) ORDER BY image_id`,
+            [source.version, filters.images ?? null],
+          )
+        : await this.db.query<ExportImage>(
+            `SELECT id, name, width, height FROM images
+             WHERE image_set_id = $1 AND ($2::int[] IS NULL OR id = ANY($2)) ORDER BY id`,
+            [source.imageSet, filters.images ?? null],
+          );
+    const sets =
+      'version' in source
+        ? `(SELECT image_set_id FROM set_version_image_sets WHERE version_id = $1)`
+        : `(SELECT $1::int)`;
+    const types = await this.db.query<ExportType>(
+      `SELECT t.id, t.name, t.vector_type, t.color_code FROM annotation_types t
+       WHERE t.product_id IN (SELECT product_id FROM product_image_sets WHERE image_set_id IN ${sets})
+         AND ($2::int[] IS NULL OR t.id = ANY($2))
+       ORDER BY t.sort_order, t.id`,
+      ['version' in source ? source.version : source.imageSet, filters.types ?? null],
+    );
+    return {
+      images: new Map(images.map((i) => [i.id, i])),
+      types: new Map(types.map((t) => [t.id, t])),
+    };
+  }
+
+  /** User names by id. */
+  async usernames(ids: readonly number[]): Promise<Map<number, string>> {
+    const rows = await this.db.query<{ id: number; username: string }>(
+      'SELECT id, username FROM users WHERE id = ANY($1::int[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
+
+  /** The set's (or the version's sets') name, description, location and team name. */
+  async describe(source: ExportSource): Promise<SourceDescription> {
+    const rows = await this.db.query<SourceDescription>(
+      'version' in source
+        ? `SELECT string_agg(vs.name, ', ' ORDER BY vs.image_set_id) AS name, max(v.description) AS description,
+             '' AS location, max(t.name) AS team
+           FROM set_versions v JOIN set_version_image_sets vs ON vs.version_id = v.id JOIN teams t ON t.id = v.team_id
+           WHERE v.id = $1`
+        : `SELECT s.name, s.description, s.location, t.name AS team
+           FROM image_sets s JOIN teams t ON t.id = s.team_id WHERE s.id = $1`,
+      ['version' in source ? source.version : source.imageSet],
+    );
+    return rows[0] ?? { name: '', description: '', location: '', team: '' };
+  }
+
+  /**
+   * Reads the source's rows through a server-side cursor, a batch at a time; `onBatch` answers false
+   * to stop early (the client went away). Memory stays flat whatever the number of annotations.
+   */
+  async each(
+    source: ExportSource,
+    filters: ExportFilters,
+    onBatch: (rows: readonly ExportRow[]) => Promise<boolean>,
+  ): Promise<void> {
+    const params: SqlValue[] = ['version' in source ? source.version : source.imageSet];
+    const from =
+      'version' in source
+        ? `version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = $1
+           WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)`
+        : `annotations r WHERE r.image_set_id = $1`;
+    const conditions: string[] = [];
+    if (!filters.includeDeleted) conditions.push('NOT r.deleted');
+    if (filters.types) {
+      params.push(filters.types);
+      conditions.push(`r.annotation_type_id = ANY($${params.length}::int[])`);
+    }
+    if (filters.minVerifications > 0) {
+      params.push(filters.minVerifications);
+      conditions.push(
+        'version' in source
+          ? `r.verified_count >= $${params.length}`
+          : `(SELECT count(*) FROM annotation_verifications v WHERE v.annotation_id = r.id AND v.verified) >= $${params.length}`,
+      );
+    }
+    if (filters.images) {
+      params.push(filters.images);
+      conditions.push(`r.image_id = ANY($${params.length}::int[])`);
+    }
+    const extended = filters.extended === true ? `, ${EXTENDED_COLUMNS}` : '';
+    const order = filters.byImage === true ? ' ORDER BY r.image_id, r.id' : '';
+    const sql = `SELECT ${ROW_COLUMNS}${extended} FROM ${from} ${conditions.map((c) => `AND ${c}`).join(' ')}${order}`;
+    await this.db.withConnection(async (conn: Queryable) => {
+      await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await conn.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
+        for (;;) {
+          const rows = await conn.query<ExportRow>(`FETCH ${BATCH} FROM export_rows`);
+          if (rows.length === 0 || !(await onBatch(rows))) break;
+        }
+      } finally {
+        await conn.query('ROLLBACK');
+      }
+    });
+  }
+}

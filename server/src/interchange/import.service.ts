@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type * as Y from 'yjs';
+import {
+  annotationProblem,
+  createAnnotation,
+  readRecord,
+  updateFields,
+  type AnnotationRecord,
+  type AnnotationTypes,
+  type ImportReport,
+} from '@tessera/shared';
+import type { Viewer } from '../auth/viewer.js';
+import { BLIND } from '../collab/document-access.js';
+import { formatDocumentName } from '../collab/document-names.js';
+import type { LiveDocumentsPort } from '../collab/live-documents.js';
+import type { Database } from '../db/database.js';
+import { AppError } from '../errors/app-error.js';
+import { vectorFor } from './geometry.js';
+import type { ImportItem, ParsedImport } from './import-model.js';
+import { InterchangeRepo, type ImportType } from './interchange.repo.js';
+
+export interface ImportOptions {
+  /** Mark every imported annotation as an algorithm's proposal (for expert review). */
+  readonly generated?: boolean;
+  /** The image for items that name none (GeoJSON from QuPath describes one image). */
+  readonly imageId?: number;
+}
+
+/** One annotation ready to write, after its image, type and vector were resolved and checked. */
+interface Planned {
+  readonly item: ImportItem;
+  readonly uuid: string;
+  readonly record: AnnotationRecord;
+}
+
+/**
+ * Applies parsed import files to an image set through the one write path (the live documents), so
+ * open clients see the import at once. Items whose image or type the set lacks, or whose shape does
+ * not fit the type, are skipped and reported; each image's items are written in one document
+ * transaction (one undoable step). Used by the REST import and by folder imports alike.
+ */
+export class ImportService {
+  constructor(
+    private readonly db: Database,
+    private readonly documents: LiveDocumentsPort,
+  ) {}
+
+  async importInto(
+    viewer: Viewer,
+    imageSetId: number,
+    parsed: ParsedImport,
+    options: ImportOptions = {},
+  ): Promise<ImportReport> {
+    const repo = new InterchangeRepo(this.db);
+    const target = await repo.target(imageSetId, viewer.id);
+    const member = viewer.isSuperuser || (target !== undefined && target.isAdmin !== null);
+    if (!target || (!member && !target.public)) throw AppError.notFound();
+    if (!member) throw AppError.forbidden('You may read this image set but not annotate it.');
+    const types = new Map((await repo.types(imageSetId)).map((t) => [t.name, t]));
+    const images = new Map<string, number>();
+    for (const image of await repo.images(imageSetId)) {
+      images.set(image.filename, image.id);
+      images.set(image.name, image.id);
+    }
+    if (options.imageId !== undefined && ![...images.values()].includes(options.imageId)) {
+      throw AppError.invalidField('image', `Image ${options.imageId} is not in image set ${imageSetId}.`);
+    }
+    const rules: AnnotationTypes = new Map(
+      [...types.values()].map((t) => [t.id, { vectorType: t.vector_type, nodeCount: t.node_count }]),
+    );
+    const report: ImportReport = { imported: 0, updated: 0, skipped: [], images: [] };
+    const byImage = new Map<number, Planned[]>();
+    const now = Date.now();
+    for (const item of parsed.items) {
+      const imageId = item.imageName === null ? options.imageId : images.get(item.imageName);
+      if (imageId === undefined) {
+        const reason =
+          item.imageName === null
+            ? 'names no image; give the image to import into'
+            : `image "${item.imageName}" is not in this image set`;
+        report.skipped.push({ item: item.where, reason });
+        continue;
+      }
+      const planned = plan(item, types.get(item.typeName), rules, viewer.id, now, options.generated ?? false);
+      if (typeof planned === 'string') report.skipped.push({ item: item.where, reason: planned });
+      else byImage.set(imageId, [...(byImage.get(imageId) ?? []), planned]);
+    }
+    for (const [imageId, items] of byImage) {
+      const name = formatDocumentName({
+        imageId,
+        userId: target.collaborationType === BLIND ? viewer.id : null,
+      });
+      await this.documents.write(
+        name,
+        (doc) => {
+          for (const p of items) {
+            if (apply(doc, p, viewer.id, now)) report.updated++;
+            else report.imported++;
+          }
+        },
+        viewer.id,
+      );
+      report.images.push(imageId);
+    }
+    return report;
+  }
+}
+
+/** The record an item makes, or why it is skipped. */
+function plan(
+  item: ImportItem,
+  type: ImportType | undefined,
+  rules: AnnotationTypes,
+  userId: number,
+  now: number,
+  generated: boolean,
+): Planned | string {
+  if (!type) return `annotation type "${item.typeName}" is not used in this image set`;
+  const vector = item.shape === null ? null : vectorFor(type.vector_type, item.shape);
+  if (typeof vector === 'string') return vector;
+  const record: AnnotationRecord = {
+    type: type.id,
+    vector,
+    deleted: item.deleted ?? false,
+    description: item.description ?? '',
+    meta: null,
+    created: {
+      by: userId,
+      at: now,
+      generated: generated || (item.generated ?? false),
+      score: item.score ?? null,
+    },
+    edited: { by: userId, at: now },
+  };
+  const problem = annotationProblem(record, rules);
+  if (problem !== null) return problem;
+  return { item, uuid: item.uniqueIdentifier ?? randomUUID(), record };
+}
+
+/** Writes one planned annotation; answers whether it updated an existing one. */
+function apply(doc: Y.Doc, p: Planned, userId: number, now: number): boolean {
+  const existing = readRecord(doc, p.uuid);
+  const { record } = p;
+  if (existing) {
+    updateFields(
+      doc,
+      p.uuid,
+      { type: record.type, vector: record.vector, deleted: record.deleted, description: record.description },
+      { userId, now },
+    );
+    return true;
+  }
+  createAnnotation(
+    doc,
+    {
+      id: p.uuid,
+      type: record.type,
+      vector: record.vector,
+      description: record.description,
+      generated: record.created.generated,
+      score: record.created.score,
+    },
+    { userId, now },
+  );
+  if (record.deleted) updateFields(doc, p.uuid, { deleted: true }, { userId, now });
+  return false;
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
+
+/*
+ * The document state of a version, as layers of Yjs updates (README.md "Storage"). A version's
+ * document is the application of its layers in order: the first is a whole state, each later one
+ * holds only what was added since the capture before. Layers are content-addressed, so a document
+ * that did not change reuses its previous layers and costs nothing, and one that changed stores its
+ * delta only. Pure: the caller reads the stored document and writes the new blobs.
+ */
+
+/** After this many layers the next change stores a whole state again, so loads stay short. */
+export const MAX_LAYERS = 16;
+
+/** What PostgreSQL holds of a live document: its compacted state and the log rows after it. */
+export interface StoredDocument {
+  readonly state: { readonly state: Uint8Array; readonly last_update_id: number } | undefined;
+  readonly log: readonly { readonly id: number; readonly update: Uint8Array }[];
+}
+
+/** A document as an earlier version captured it. */
+export interface DocumentCapture {
+  /** SHA-256 of each layer's uncompressed bytes, in application order. */
+  readonly layers: readonly Buffer[];
+  readonly stateVector: Uint8Array;
+  /** The compacted state's last log id and the last log row read (where storage stood). */
+  readonly stateLastId: number;
+  readonly lastLogId: number;
+}
+
+/** A capture and the layers it added (to be stored unless stored already). */
+export interface NewCapture extends DocumentCapture {
+  readonly added: readonly { readonly hash: Buffer; readonly update: Uint8Array }[];
+}
+
+/** The SHA-256 that names a layer. */
+export function layerHash(update: Uint8Array): Buffer {
+  return createHash('sha256').update(update).digest();
+}
+
+/** Captures a stored document, reusing what `prior` (its latest earlier capture) holds already. */
+export function captureDocument(stored: StoredDocument, prior: DocumentCapture | undefined): NewCapture {
+  const stateLastId = stored.state?.last_update_id ?? 0;
+  const lastLogId = stored.log.at(-1)?.id ?? stateLastId;
+  const ids = { stateLastId, lastLogId };
+  const usable = prior !== undefined && prior.layers.length < MAX_LAYERS ? prior : undefined;
+  if (usable && usable.stateLastId === stateLastId && usable.lastLogId <= lastLogId) {
+    // Not compacted since: what is new is exactly the log rows after the ones read then.
+    const fresh = stored.log.filter((row) => row.id > usable.lastLogId).map((row) => row.update);
+    if (fresh.length === 0) return { ...usable, ...ids, added: [] };
+    return extend(usable, fresh.length === 1 ? (fresh[0] as Uint8Array) : Y.mergeUpdates(fresh), ids);
+  }
+  const parts = [...(stored.state ? [stored.state.state] : []), ...stored.log.map((row) => row.update)];
+  if (parts.length === 0) {
+    return { layers: [], stateVector: Y.encodeStateVector(new Map()), ...ids, added: [] };
+  }
+  const whole = parts.length === 1 ? (parts[0] as Uint8Array) : Y.mergeUpdates(parts);
+  if (usable) return extend(usable, Y.diffUpdate(whole, usable.stateVector), ids);
+  const hash = layerHash(whole);
+  return {
+    layers: [hash],
+    stateVector: Y.encodeStateVectorFromUpdate(whole),
+    ...ids,
+    added: [{ hash, update: whole }],
+  };
+}
+
+/** `prior` plus one delta layer, or `prior` itself when the delta adds no struct. */
+function extend(
+  prior: DocumentCapture,
+  delta: Uint8Array,
+  ids: { stateLastId: number; lastLogId: number },
+): NewCapture {
+  const before = Y.decodeStateVector(prior.stateVector);
+  const after = new Map(before);
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(delta))) {
+    after.set(client, Math.max(clock, after.get(client) ?? 0));
+  }
+  // In Tessera's layout every change writes a new value (deletions included), so an unchanged state
+  // vector means an unchanged document.
+  if ([...after].every(([client, clock]) => before.get(client) === clock)) {
+    return { ...prior, ...ids, added: [] };
+  }
+  const hash = layerHash(delta);
+  return {
+    layers: [...prior.layers, hash],
+    stateVector: Y.encodeStateVector(after),
+    ...ids,
+    added: [{ hash, update: delta }],
+  };
+}
+
+/** Builds the document a capture describes from its layers' bytes (in layer order). */
+export function buildDocument(layers: readonly Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  Y.transact(doc, () => {
+    for (const layer of layers) Y.applyUpdate(doc, layer);
+  });
+  return doc;
+}

@@ -1,0 +1,154 @@
+import type { Queryable, SqlValue } from '../db/database.js';
+import { contentHash, liveRows } from './versions.repo.js';
+
+/** One side of a diff: a version, or the live projection of the version's image sets. */
+export type DiffSide = { readonly version: number } | { readonly nowOfVersion: number };
+
+export interface DiffCountRow {
+  image_id: number;
+  annotation_type_id: number;
+  change: 'added' | 'removed' | 'changed';
+  n: number;
+}
+
+export interface DiffDetailRow {
+  image_id: number;
+  unique_identifier: string;
+  annotation_type_id: number;
+  change: 'added' | 'removed' | 'changed';
+  geometry: boolean;
+  label: boolean;
+  deleted: boolean;
+  description: boolean;
+  meta_data: boolean;
+  verification: boolean;
+}
+
+const COLUMNS = `r.document, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
+  r.description, r.meta_data, r.verifications`;
+
+/** Frozen rows valid in version `$n` (optionally only some of its documents). */
+function versionRows(param: string, extra = ''): string {
+  return `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+    JOIN set_version_documents d ON d.document = r.document AND d.version_id = ${param}
+    WHERE r.valid_from <= ${param} AND (r.valid_to IS NULL OR r.valid_to > ${param}) ${extra}`;
+}
+
+/** The documents each side captured, split into those both hold and those only one holds. */
+export interface DiffDocuments {
+  readonly both: readonly string[];
+  readonly onlyOlder: readonly string[];
+  readonly onlyNewer: readonly string[];
+}
+
+/**
+ * The rows only one side holds, as `a` (older side) and `b`. Between two versions the temporal ranges
+ * find them through the indexes without touching unchanged rows; against now every row is compared.
+ */
+function sidesSql(
+  from: DiffSide,
+  to: DiffSide,
+  documents: DiffDocuments,
+): { sql: string; params: SqlValue[] } {
+  if ('version' in from && 'version' in to) {
+    // Documents both versions captured: only rows whose range ends (a) or starts (b) between them.
+    const changed = (range: string) => `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+      WHERE r.document = ANY($3::text[]) AND ${range}`;
+    const whole = (
+      param: string,
+      docs: string,
+    ) => `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+      WHERE r.document = ANY(${docs}::text[]) AND r.valid_from <= ${param} AND (r.valid_to IS NULL OR r.valid_to > ${param})`;
+    return {
+      sql: `a AS (${changed('r.valid_from <= $1 AND r.valid_to > $1 AND r.valid_to <= $2')}
+                  UNION ALL ${whole('$1', '$4')}),
+            b AS (${changed('r.valid_from > $1 AND r.valid_from <= $2 AND (r.valid_to IS NULL OR r.valid_to > $2)')}
+                  UNION ALL ${whole('$2', '$5')})`,
+      params: [
+        from.version,
+        to.version,
+        [...documents.both],
+        [...documents.onlyOlder],
+        [...documents.onlyNewer],
+      ],
+    };
+  }
+  const version = 'version' in from ? from.version : 'version' in to ? to.version : to.nowOfVersion;
+  const live = `SELECT ${COLUMNS}, ${contentHash('r')} AS h FROM (${liveRows(
+    'a.image_set_id IN (SELECT image_set_id FROM set_version_image_sets WHERE version_id = $1)',
+  )}) r`;
+  const frozen = versionRows('$1');
+  return {
+    sql: 'version' in from ? `a AS (${frozen}), b AS (${live})` : `a AS (${live}), b AS (${frozen})`,
+    params: [version],
+  };
+}
+
+/** Every annotation that differs between the sides, with the fields that changed. */
+function pairsSql(
+  from: DiffSide,
+  to: DiffSide,
+  documents: DiffDocuments,
+): { sql: string; params: SqlValue[] } {
+  const sides = sidesSql(from, to, documents);
+  return {
+    sql: `WITH ${sides.sql},
+      pairs AS (
+        SELECT coalesce(b.image_id, a.image_id) AS image_id,
+          coalesce(b.unique_identifier, a.unique_identifier) AS unique_identifier,
+          coalesce(b.annotation_type_id, a.annotation_type_id) AS annotation_type_id,
+          CASE WHEN a.h IS NULL THEN 'added' WHEN b.h IS NULL THEN 'removed' ELSE 'changed' END AS change,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.vector IS DISTINCT FROM b.vector) AS geometry,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.annotation_type_id <> b.annotation_type_id) AS label,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.deleted <> b.deleted) AS deleted,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.description <> b.description) AS description,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.meta_data IS DISTINCT FROM b.meta_data) AS meta_data,
+          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.verifications <> b.verifications) AS verification
+        FROM a FULL JOIN b ON a.document = b.document AND a.unique_identifier = b.unique_identifier
+        WHERE a.h IS DISTINCT FROM b.h)`,
+    params: sides.params,
+  };
+}
+
+/** The SQL of diffs between versions and between a version and now. */
+export class DiffRepo {
+  constructor(private readonly db: Queryable) {}
+
+  /** Which documents the two versions captured. */
+  async documents(older: number, newer: number): Promise<DiffDocuments> {
+    const rows = await this.db.query<{ document: string; older: boolean; newer: boolean }>(
+      `SELECT document, bool_or(version_id = $1) AS older, bool_or(version_id = $2) AS newer
+       FROM set_version_documents WHERE version_id IN ($1, $2) GROUP BY document`,
+      [older, newer],
+    );
+    return {
+      both: rows.filter((r) => r.older && r.newer).map((r) => r.document),
+      onlyOlder: rows.filter((r) => r.older && !r.newer).map((r) => r.document),
+      onlyNewer: rows.filter((r) => !r.older && r.newer).map((r) => r.document),
+    };
+  }
+
+  /** Counts per image, annotation type and kind of change. */
+  async counts(from: DiffSide, to: DiffSide, documents: DiffDocuments): Promise<DiffCountRow[]> {
+    const { sql, params } = pairsSql(from, to, documents);
+    return this.db.query<DiffCountRow>(
+      `${sql} SELECT image_id, annotation_type_id, change, count(*)::int AS n FROM pairs
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      params,
+    );
+  }
+
+  /** The differing annotations themselves, at most `limit`, ordered by image and id. */
+  async details(
+    from: DiffSide,
+    to: DiffSide,
+    documents: DiffDocuments,
+    limit: number,
+  ): Promise<DiffDetailRow[]> {
+    const { sql, params } = pairsSql(from, to, documents);
+    return this.db.query<DiffDetailRow>(
+      `${sql} SELECT * FROM pairs ORDER BY image_id, unique_identifier LIMIT ${Math.trunc(limit)}`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { Page, SetVersion } from '@tessera/shared';
+import { createLogger } from '../logging/logger.js';
+import { useTestServer } from '../../../test/support/server.js';
+import { snapshotChanged } from './snapshotter.js';
+import { annotate, rect, versionScene } from './versions.test-helpers.js';
+
+const server = useTestServer();
+const logger = createLogger('silent');
+
+describe('periodic versions', () => {
+  it('snapshot only changed image sets, and prune old automatic versions but never manual ones', async () => {
+    const s = await versionScene(server);
+    const quiet = await versionScene(server);
+    const api = s.api(s.member);
+    const [a] = await annotate(api, [
+      { image: s.images[0] as number, annotation_type: s.box, vector: rect(0, 0) },
+    ]);
+    await annotate(quiet.api(quiet.member), [
+      { image: quiet.images[0] as number, annotation_type: quiet.box, vector: rect(0, 0) },
+    ]);
+    const manual = await quiet.api(quiet.member).post<SetVersion>('/images/set_versions/', {
+      name: 'by hand',
+      imagesets: [quiet.set],
+    });
+    const round = () => snapshotChanged(server.db, server.services.versions, logger, 1);
+    const first = await round();
+    expect(first).toHaveLength(1);
+    expect(await round()).toEqual([]);
+    await api.patch(`/annotations/annotations/${a?.id}/`, { vector: rect(5, 5) });
+    const second = await round();
+    expect(second).toHaveLength(1);
+    const listed = await api.get<Page<SetVersion>>(`/images/set_versions/?imagesets=${s.set}`);
+    // Retention 1: the first automatic version was pruned; the quiet set's manual version stays.
+    expect(listed.body.results.map((v) => [v.id, v.automatic, v.author])).toEqual([[second[0], true, null]]);
+    expect((await quiet.api(quiet.member).get(`/images/set_versions/${manual.body.id}/`)).status).toBe(200);
+  });
+});

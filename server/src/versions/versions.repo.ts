@@ -1,0 +1,337 @@
+import type { Queryable } from '../db/database.js';
+import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
+import { listPage } from '../db/list-query.js';
+import type { ListViewer } from '../users/users.repo.js';
+import type { DocumentCapture, StoredDocument } from './capture.js';
+
+/** SQL condition: the viewer may read version `alias` (a member of its team, or a superuser). */
+export function versionVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
+  if (viewer.isSuperuser) return 'true';
+  return `EXISTS (SELECT 1 FROM team_memberships mv WHERE mv.team_id = ${alias}.team_id AND mv.user_id = ${q.param(viewer.id)})`;
+}
+
+export const versionFilters: FilterSpec = {
+  id: { type: 'int', lookups: ['exact', 'in'], column: 'v.id' },
+  name: { type: 'text', lookups: ['exact', 'contains'], column: 'v.name' },
+  team: { type: 'int', lookups: ['exact'], column: 'v.team_id' },
+  automatic: { type: 'bool', lookups: ['exact'], column: 'v.automatic' },
+  imagesets: {
+    type: 'int',
+    lookups: ['exact', 'in'],
+    where: (c) =>
+      `EXISTS (SELECT 1 FROM set_version_image_sets vs WHERE vs.version_id = v.id AND ${c('vs.image_set_id')})`,
+  },
+};
+
+export interface VersionRow {
+  id: number;
+  name: string;
+  description: string;
+  team: number;
+  author: number | null;
+  automatic: boolean;
+  time: string;
+  imagesets: number[];
+  images: number[];
+}
+
+/** An annotation as a version froze it (the fields a restore writes back). */
+export interface FrozenRow {
+  unique_identifier: string;
+  annotation_type_id: number;
+  vector: Record<string, number> | null;
+  deleted: boolean;
+  description: string;
+  meta_data: unknown;
+  generated: boolean;
+  score: number | null;
+}
+
+/** The content hash of an annotation row (live or frozen), compared to find what changed. */
+export const contentHash = (a: string) =>
+  `md5(row(${a}.annotation_type_id, ${a}.vector, ${a}.deleted, ${a}.description, ${a}.meta_data, ${a}.user_id,
+    ${a}.time, ${a}.last_editor_id, ${a}.last_edit_time, ${a}.generated, ${a}.score, ${a}.verifications)::text)::uuid`;
+
+/**
+ * The projection's annotations matching `where` (on alias a) with their verifications folded in, as
+ * a version freezes them: `verifications` {"<user>": verified} and `verified_count`.
+ */
+export const liveRows = (where: string) =>
+  `SELECT a.*, coalesce(vv.verifications, '{}'::jsonb) AS verifications, coalesce(vv.verified_count, 0) AS verified_count
+   FROM annotations a
+   LEFT JOIN (SELECT v.annotation_id, jsonb_object_agg(v.user_id::text, v.verified) AS verifications,
+       (count(*) FILTER (WHERE v.verified))::int AS verified_count
+     FROM annotation_verifications v JOIN annotations a ON a.id = v.annotation_id
+     WHERE ${where} GROUP BY v.annotation_id) vv ON vv.annotation_id = a.id
+   WHERE ${where}`;
+
+/** The projection's columns a version freezes, by the same names in both tables. */
+const FROZEN_COLUMNS = `document, image_id, unique_identifier, annotation_type_id, vector, frame, deleted, description,
+  meta_data, user_id, time, last_editor_id, last_edit_time, generated, score`;
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(',')
+    .map((c) => `${alias}.${c.trim()}`)
+    .join(', ');
+
+/** Frozen rows of `version` (alias r; the version's documents as d). */
+export const rowsOfVersion = (version: string) =>
+  `version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = ${version}
+   WHERE r.valid_from <= ${version} AND (r.valid_to IS NULL OR r.valid_to > ${version})`;
+
+/** All SQL of dataset versions: the versions, their images and documents, blobs and frozen rows. */
+export class VersionsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
+    const q = new SqlConditions();
+    q.add(versionVisible(q, viewer, 'v'));
+    q.addFilters(versionFilters, filters);
+    return listPage<VersionRow>(this.db, {
+      select: () => `v.id, v.name, v.description, v.team_id AS team, v.author_id AS author, v.automatic,
+        v.created_at AS time,
+        ARRAY(SELECT vs.image_set_id FROM set_version_image_sets vs WHERE vs.version_id = v.id ORDER BY 1) AS imagesets,
+        ARRAY(SELECT vi.image_id FROM set_version_images vi WHERE vi.version_id = v.id ORDER BY 1) AS images`,
+      from: 'set_versions v',
+      conditions: q,
+      orderBy: 'v.id',
+      page,
+    });
+  }
+
+  /**
+   * Version ids follow creation order: creations (and deletions) run one at a time. A table lock, not
+   * an advisory one: taken before any query, it makes a REPEATABLE READ transaction's snapshot start
+   * after the lock, so a creation always sees the one before it.
+   */
+  async lockCreation(): Promise<void> {
+    await this.db.query('LOCK TABLE set_versions IN EXCLUSIVE MODE');
+  }
+
+  /** The image sets with these ids and their teams (locked against deletion while versioned). */
+  async imageSets(ids: readonly number[]): Promise<{ id: number; team_id: number }[]> {
+    return this.db.query(
+      'SELECT id, team_id FROM image_sets WHERE id = ANY($1::int[]) ORDER BY id FOR SHARE',
+      [ids],
+    );
+  }
+
+  async insert(v: {
+    name: string;
+    description: string;
+    teamId: number;
+    authorId: number | null;
+    automatic: boolean;
+    imageSets: readonly number[];
+  }): Promise<number> {
+    const rows = await this.db.query<{ id: number }>(
+      `INSERT INTO set_versions (name, description, team_id, author_id, automatic) VALUES ($1, $2, $3, $4, $5)
+       RETURNING id`,
+      [v.name, v.description, v.teamId, v.authorId, v.automatic],
+    );
+    const id = rows[0]?.id ?? 0;
+    await this.db.query(
+      `INSERT INTO set_version_image_sets (version_id, image_set_id, name)
+       SELECT $1, s.id, s.name FROM image_sets s WHERE s.id = ANY($2::int[])`,
+      [id, v.imageSets],
+    );
+    await this.db.query(
+      `INSERT INTO set_version_images (version_id, image_id, image_set_id, name, width, height)
+       SELECT $1, i.id, i.image_set_id, i.name, i.width, i.height FROM images i WHERE i.image_set_id = ANY($2::int[])`,
+      [id, v.imageSets],
+    );
+    return id;
+  }
+
+  async hasArtifacts(id: number): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM set_version_artifacts WHERE version_id = $1 LIMIT 1', [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.query('DELETE FROM set_versions WHERE id = $1', [id]);
+  }
+
+  /** The annotation documents of the version's images that have any stored state. */
+  async documentsOf(versionId: number): Promise<{ document: string; image_id: number }[]> {
+    return this.db.query(
+      `SELECT n.document, vi.image_id
+       FROM (SELECT document FROM annotation_document_states
+             UNION SELECT DISTINCT document FROM annotation_document_updates) n
+       JOIN set_version_images vi
+         ON vi.version_id = $1 AND vi.image_id = split_part(n.document, '.', 2)::int
+       WHERE n.document ~ '^image\\.[0-9]{1,10}(\\.user\\.[0-9]{1,10})?$'
+       ORDER BY n.document`,
+      [versionId],
+    );
+  }
+
+  /** The transaction's snapshot, for a second connection to read the same moment. */
+  async exportSnapshot(): Promise<string> {
+    const rows = await this.db.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    return rows[0]?.id ?? '';
+  }
+
+  /** A live document as PostgreSQL stores it: compacted state and later log rows. */
+  async stored(document: string): Promise<StoredDocument> {
+    const states = await this.db.query<{ state: Buffer; last_update_id: number }>(
+      'SELECT state, last_update_id FROM annotation_document_states WHERE document = $1',
+      [document],
+    );
+    const after = states[0]?.last_update_id ?? 0;
+    const log = await this.db.query<{ id: number; update: Buffer }>(
+      'SELECT id, update FROM annotation_document_updates WHERE document = $1 AND id > $2 ORDER BY id',
+      [document, after],
+    );
+    return { state: states[0], log };
+  }
+
+  /** The latest capture of a document by an earlier version. */
+  async priorCapture(document: string): Promise<DocumentCapture | undefined> {
+    const rows = await this.db.query<{
+      layers: Buffer[];
+      state_vector: Buffer;
+      state_last_id: number;
+      last_log_id: number;
+    }>(
+      `SELECT layers, state_vector, state_last_id, last_log_id FROM set_version_documents
+       WHERE document = $1 ORDER BY version_id DESC LIMIT 1`,
+      [document],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      layers: row.layers,
+      stateVector: row.state_vector,
+      stateLastId: row.state_last_id,
+      lastLogId: row.last_log_id,
+    };
+  }
+
+  /** Stores compressed layers; those already stored (same hash) are kept as they are. */
+  async insertBlobs(blobs: readonly { hash: Buffer; data: Buffer; rawBytes: number }[]): Promise<void> {
+    if (blobs.length === 0) return;
+    await this.db.query(
+      `INSERT INTO version_blobs (hash, data, raw_bytes)
+       SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::int[]) ON CONFLICT (hash) DO NOTHING`,
+      [blobs.map((b) => b.hash), blobs.map((b) => b.data), blobs.map((b) => b.rawBytes)],
+    );
+  }
+
+  async insertDocument(
+    versionId: number,
+    document: string,
+    imageId: number,
+    capture: DocumentCapture,
+  ): Promise<void> {
+    await this.db.query(
+      `INSERT INTO set_version_documents (version_id, document, image_id, layers, state_vector, state_last_id, last_log_id)
+       VALUES ($1, $2, $3, $4::bytea[], $5, $6, $7)`,
+      [
+        versionId,
+        document,
+        imageId,
+        [...capture.layers],
+        Buffer.from(capture.stateVector),
+        capture.stateLastId,
+        capture.lastLogId,
+      ],
+    );
+  }
+
+  /**
+   * Freezes the projection's rows of the version's documents: open rows whose annotation changed (or
+   * vanished) are closed at this version, and changed or new annotations get a row valid from it. The
+   * live rows are hashed once into a temporary table, so both steps are hash joins: correlated lookups
+   * per row would cost an index probe per annotation (seconds at a million).
+   */
+  async freezeRows(versionId: number, names: readonly string[]): Promise<void> {
+    const documents = (param: string) => `(SELECT unnest(${param}::text[]))`;
+    const open = await this.db.query(
+      `SELECT 1 FROM version_annotations WHERE valid_to IS NULL AND document = ANY($1::text[]) LIMIT 1`,
+      [names],
+    );
+    if (open.length === 0) {
+      // Never frozen before (a first version): every row is new, no comparison needed.
+      await this.db.query(
+        `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, content_hash, valid_from)
+         SELECT ${prefixed('a', FROZEN_COLUMNS)}, a.verifications, a.verified_count, ${contentHash('a')}, $1
+         FROM (${liveRows(`a.document IN ${documents('$2')}`)}) a`,
+        [versionId, names],
+      );
+      return;
+    }
+    await this.db.query(
+      `CREATE TEMP TABLE freeze_live ON COMMIT DROP AS
+       SELECT a.id, a.document, a.unique_identifier, a.verifications, a.verified_count, ${contentHash('a')} AS content_hash
+       FROM (${liveRows(`a.document IN ${documents('$1')}`)}) a`,
+      [names],
+    );
+    await this.db.query('ANALYZE freeze_live');
+    await this.db.query('ANALYZE version_annotations');
+    await this.db.query(
+      `UPDATE version_annotations v SET valid_to = $1
+       FROM (SELECT o.id FROM version_annotations o
+             LEFT JOIN freeze_live l ON l.document = o.document AND l.unique_identifier = o.unique_identifier
+               AND l.content_hash = o.content_hash
+             WHERE o.valid_to IS NULL AND o.document IN ${documents('$2')} AND l.document IS NULL) gone
+       WHERE v.id = gone.id`,
+      [versionId, names],
+    );
+    await this.db.query(
+      `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, content_hash, valid_from)
+       SELECT ${prefixed('a', FROZEN_COLUMNS)}, l.verifications, l.verified_count, l.content_hash, $1
+       FROM freeze_live l JOIN annotations a ON a.id = l.id
+       LEFT JOIN version_annotations o ON o.document = l.document AND o.unique_identifier = l.unique_identifier
+         AND o.valid_to IS NULL
+       WHERE o.id IS NULL`,
+      [versionId],
+    );
+  }
+
+  /** A version's documents with their layers (for loading a document as it was). */
+  async documents(versionId: number): Promise<{ document: string; image_id: number; layers: Buffer[] }[]> {
+    return this.db.query(
+      'SELECT document, image_id, layers FROM set_version_documents WHERE version_id = $1 ORDER BY document',
+      [versionId],
+    );
+  }
+
+  /** The frozen annotations of one document of a version. */
+  async frozenRows(versionId: number, document: string): Promise<FrozenRow[]> {
+    return this.db.query<FrozenRow>(
+      `SELECT r.unique_identifier, r.annotation_type_id, r.vector, r.deleted, r.description, r.meta_data,
+         r.generated, r.score
+       FROM version_annotations r
+       WHERE r.document = $2 AND r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)`,
+      [versionId, document],
+    );
+  }
+
+  /** Compressed layers by hash. */
+  async blobs(hashes: readonly Buffer[]): Promise<Map<string, Buffer>> {
+    const rows = await this.db.query<{ hash: Buffer; data: Buffer }>(
+      'SELECT hash, data FROM version_blobs WHERE hash = ANY($1::bytea[])',
+      [hashes],
+    );
+    return new Map(rows.map((r) => [r.hash.toString('hex'), r.data]));
+  }
+
+  /** Bytes a version added: its new blobs (compressed) and its new frozen rows (as stored). */
+  async addedBytes(versionId: number): Promise<{ blobs: number; rows: number; rowCount: number }> {
+    const rows = await this.db.query<{ blobs: number; rows: number; row_count: number }>(
+      `SELECT
+         (SELECT coalesce(sum(length(b.data)), 0) FROM version_blobs b WHERE b.hash IN (
+            SELECT l.hash FROM set_version_documents d, unnest(d.layers) AS l(hash) WHERE d.version_id = $1
+            EXCEPT SELECT l.hash FROM set_version_documents d, unnest(d.layers) AS l(hash) WHERE d.version_id < $1
+         ))::float8 AS blobs,
+         (SELECT coalesce(sum(pg_column_size(r.*)), 0) FROM version_annotations r WHERE r.valid_from = $1)::float8 AS rows,
+         (SELECT count(*) FROM version_annotations r WHERE r.valid_from = $1)::int AS row_count`,
+      [versionId],
+    );
+    const row = rows[0];
+    return { blobs: row?.blobs ?? 0, rows: row?.rows ?? 0, rowCount: row?.row_count ?? 0 };
+  }
+}
