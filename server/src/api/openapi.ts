@@ -37,7 +37,8 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'integer' },
+      // Only ids are numbers (see mountEndpoints); other path parts, a data set's name, are text.
+      schema: m[1] === 'id' ? { type: 'integer' } : { type: 'string' },
     }));
     if (ep.list) {
       if (ep.list.paginated !== false) parameters.push(...pagingParameters);

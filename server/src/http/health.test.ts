@@ -19,7 +19,13 @@ describe('operations endpoints', () => {
       openapi: string;
       paths: Record<
         string,
-        Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
+            parameters?: { name: string; in: string; schema: { type: string } }[];
+          }
+        >
       >;
       components: { schemas: Record<string, unknown> };
     };
@@ -35,6 +41,15 @@ describe('operations endpoints', () => {
       doc.paths['/api/v1/users/users/']?.post?.requestBody?.content['application/json']?.schema;
     expect(createUser?.required).toEqual(expect.arrayContaining(['username', 'password']));
     expect(doc.components.schemas).toHaveProperty('ImageSet');
+    // Path ids are integers; other path parts (a data set's name) are text.
+    const pathTypes = (route: string) =>
+      Object.fromEntries(
+        (doc.paths[route]?.get?.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => [p.name, p.schema.type]),
+      );
+    expect(pathTypes('/api/v1/images/image_sets/{id}/')).toEqual({ id: 'integer' });
+    expect(pathTypes('/api/v1/datasets/datasets/{name}/')).toEqual({ name: 'string' });
     const page = await fetch(`${server.baseUrl}/api/v1/docs/`);
     expect(await page.text()).toContain('swagger-ui-bundle.js');
     expect((await fetch(`${server.baseUrl}/api/v1/docs/swagger-ui-bundle.js`)).status).toBe(200);
