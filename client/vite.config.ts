@@ -1,6 +1,24 @@
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  build: { outDir: 'dist', emptyOutDir: true },
-  server: { proxy: { '/api': 'http://localhost:8000' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // react-router marks its modules "use client" for React Server Components; a plain browser
+        // bundle has no use for the directive, and Rollup's note about dropping it is noise.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('"use client"')) return;
+        warn(warning);
+      },
+    },
+  },
+  // `vite` in client/ serves the app with live reload against a Tessera server on :8000.
+  server: {
+    proxy: {
+      '/api': 'http://localhost:8000',
+      '/images/image': 'http://localhost:8000',
+      '/collab': { target: 'ws://localhost:8000', ws: true },
+    },
+  },
 });

@@ -14,13 +14,34 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
+const unauthorizedListeners = new Set<() => void>();
 
 /** Remembers the CSRF token that sign-in or the session lookup returned. */
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
-function messageOf(status: number, body: unknown): string {
+/** The session's CSRF token, for requests made outside api() (uploads through XMLHttpRequest). */
+export function currentCsrfToken(): string {
+  return csrfToken;
+}
+
+/**
+ * Calls `listener` whenever the server answers 401 to a signed-in request: the session expired or was
+ * ended elsewhere, so the app goes back to the sign-in page. Returns the unsubscribe function.
+ */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+/** Tells the listeners that the session is gone (used by api() and by the upload). */
+export function reportUnauthorized(): void {
+  for (const listener of unauthorizedListeners) listener();
+}
+
+/** The server's message in DRF's error shapes, or a plain sentence naming the status. */
+export function messageOf(status: number, body: unknown): string {
   if (typeof body === 'object' && body !== null) {
     if ('detail' in body && typeof body.detail === 'string') return body.detail;
     const parts = Object.entries(body).map(([field, problem]) =>
@@ -29,6 +50,16 @@ function messageOf(status: number, body: unknown): string {
     if (parts.length > 0) return parts.join('; ');
   }
   return `The server answered ${status}.`;
+}
+
+/** JSON if the text is JSON; proxies and crashed servers may answer HTML or plain text. */
+export function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** Calls `/api/v1<path>`; JSON in, JSON out (undefined for 204). */
@@ -47,8 +78,12 @@ export async function api<T>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  const parsed: unknown = text === '' ? undefined : JSON.parse(text);
-  if (!response.ok) throw new ApiError(response.status, messageOf(response.status, parsed), parsed);
+  const parsed = parseJson(text);
+  if (!response.ok) {
+    // A 401 on sign-in or on the session lookup is an answer, not a lost session.
+    if (response.status === 401 && !path.startsWith('/auth/')) reportUnauthorized();
+    throw new ApiError(response.status, messageOf(response.status, parsed), parsed);
+  }
   return parsed as T;
 }
 
@@ -64,12 +99,14 @@ export async function loadSession(): Promise<SessionInfo | null> {
   }
 }
 
+/** Signs in with the session cookie; throws ApiError with the server's message on failure. */
 export async function signIn(username: string, password: string): Promise<SessionInfo> {
   const session = await api<SessionInfo>('POST', '/auth/login/', { username, password });
   setCsrfToken(session.csrf_token);
   return session;
 }
 
+/** Ends the browser session. */
 export async function signOut(): Promise<void> {
   await api('POST', '/auth/logout/');
   setCsrfToken('');

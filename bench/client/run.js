@@ -1,0 +1,310 @@
+// bench/client: the annotation workspace in headless Chromium with 100,000 annotations on one image,
+// against a real server process (with its tiler) and PostgreSQL.
+//
+//   npm run build && npm run bench:client
+//
+// Measures: time from opening /images/<id> to the annotations drawn (a fresh browser, then a reload
+// that finds the document in IndexedDB), the frame interval and the overlay's own draw time while
+// panning and zooming (zoomed out: density map; zoomed in: shapes), and the tab's JS heap.
+/* global window, requestAnimationFrame -- code inside page.evaluate() runs in the browser */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { recordBenchmark } from '../record.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shared = await import(path.join(root, 'shared/dist/index.js'));
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const database = `tessera_bench_client_${Date.now()}`;
+const ADMIN = { username: 'bench', password: 'bench-password-1' };
+const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
+const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+
+const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+};
+
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+function startServer(dataDir) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const child = spawn(process.execPath, [path.join(root, 'server/dist/cli/main.js'), 'start'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: url.toString(),
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)),
+      TESSERA_ADMIN_USERNAME: ADMIN.username,
+      TESSERA_ADMIN_PASSWORD: ADMIN.password,
+      TESSERA_LOG_LEVEL: 'error',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /running at (http:\/\/\S+)\//.exec(out);
+      if (m) resolve({ child, baseUrl: m[1] });
+    });
+    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
+  });
+}
+
+async function api(baseUrl, method, route, body) {
+  const res = await fetch(`${baseUrl}/api/v1${route}`, {
+    method,
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** A team, set, box type and one real slide (CMU-1-Small-Region, 2220 x 2967), ready. */
+async function fixture(baseUrl) {
+  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
+  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
+  const product = await api(baseUrl, 'POST', '/administration/products/', {
+    name: 'Bench',
+    team: team.id,
+    imagesets: [set.id],
+  });
+  const type = await api(baseUrl, 'POST', '/annotations/annotation_types/', {
+    name: 'Cell',
+    product: product.id,
+  });
+  const form = new FormData();
+  form.set('image_set', String(set.id));
+  const bytes = await readFile(path.join(root, '../shared/testdata/slides/CMU-1-Small-Region.svs'));
+  form.append('file', new Blob([bytes]), 'bench.svs');
+  const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
+    method: 'POST',
+    headers: { authorization: basic },
+    body: form,
+  });
+  const image = (await upload.json()).results[0];
+  for (let i = 0; ; i++) {
+    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
+    if (state === 'ready') break;
+    if (state === 'failed' || i > 600) throw new Error(`the slide did not become ready (${state})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
+  const me = await api(baseUrl, 'GET', '/auth/session/');
+  return {
+    type: type.id,
+    image: image.id,
+    width: 2220,
+    height: 2967,
+    token: token.token,
+    userId: me.user.id,
+  };
+}
+
+/** Writes COUNT small boxes in a grid over the slide through a live document, 1,000 per update. */
+async function writeAnnotations(baseUrl, fx) {
+  const doc = new Y.Doc();
+  const socket = new HocuspocusProviderWebsocket({
+    url: `${baseUrl.replace('http', 'ws')}/collab`,
+    WebSocketPolyfill: WebSocket,
+  });
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name: `image.${fx.image}`,
+    document: doc,
+    token: fx.token,
+  });
+  provider.attach();
+  await new Promise((resolve) => provider.on('synced', resolve));
+  const cols = Math.ceil(Math.sqrt((COUNT * fx.width) / fx.height));
+  const dx = fx.width / cols;
+  const dy = fx.height / Math.ceil(COUNT / cols);
+  for (let start = 0; start < COUNT; start += 1000) {
+    doc.transact(() => {
+      for (let i = start; i < Math.min(COUNT, start + 1000); i++) {
+        const x = Math.round((i % cols) * dx);
+        const y = Math.round(Math.floor(i / cols) * dy);
+        shared.createAnnotation(
+          doc,
+          { id: randomUUID(), type: fx.type, vector: { x1: x, y1: y, x2: x + 5, y2: y + 4 } },
+          { userId: fx.userId },
+        );
+      }
+    });
+    while (provider.unsyncedChanges > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  provider.destroy();
+  socket.destroy();
+}
+
+/** Opens the image and waits for the workspace's "annotations drawn" mark; ms since navigation start. */
+async function openAndTime(page, url) {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    () => {
+      const mark = performance.getEntriesByName('tessera:annotations-drawn')[0];
+      return mark ? { ms: mark.startTime, annotations: mark.detail.annotations } : null;
+    },
+    undefined,
+    { timeout: 120_000, polling: 50 },
+  );
+  return handle.jsonValue();
+}
+
+/** Pans and zooms for `frames` animation frames around an image rectangle; frame and draw times. */
+function panAndZoom(page, rect, frames) {
+  return page.evaluate(
+    async ({ rect, frames }) => {
+      const w = window.tesseraWorkspace;
+      const viewer = w.viewer.viewer;
+      w.viewer.flyTo(rect, true);
+      await new Promise((r) => setTimeout(r, 500));
+      // OpenSeadragon is bundled, not global: a Point is made from one the viewport returns.
+      const point = (x, y) => {
+        const p = viewer.viewport.getCenter();
+        p.x = x;
+        p.y = y;
+        return p;
+      };
+      const firstDraw = w.drawCount;
+      const intervals = [];
+      let last = performance.now();
+      for (let i = 0; i < frames; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        intervals.push(now - last);
+        last = now;
+        const phase = Math.floor(i / 30) % 4;
+        if (phase === 0) viewer.viewport.panBy(point(0.004, 0.002), true);
+        else if (phase === 1) viewer.viewport.zoomBy(1.02, undefined, true);
+        else if (phase === 2) viewer.viewport.panBy(point(-0.004, -0.002), true);
+        else viewer.viewport.zoomBy(1 / 1.02, undefined, true);
+      }
+      const draws = [];
+      for (let i = firstDraw; i < w.drawCount; i++) draws.push(w.drawTimes[i % w.drawTimes.length]);
+      return {
+        intervals: intervals.slice(1),
+        draws,
+        mode: w.renderer.lastFrame,
+        annotations: w.index.size,
+        sync: w.live.getState().kind,
+      };
+    },
+    { rect, frames },
+  );
+}
+
+async function heapMb(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+}
+
+await admin(`CREATE DATABASE ${database}`);
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-client-'));
+let server;
+let browser;
+try {
+  server = await startServer(dataDir);
+  const fx = await fixture(server.baseUrl);
+  const writeStart = performance.now();
+  await writeAnnotations(server.baseUrl, fx);
+  console.log(`wrote ${COUNT} annotations in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
+  // Let the server unload and compact the document, so the browser loads it as a visitor would.
+  await new Promise((r) => setTimeout(r, 10_000));
+
+  browser = await chromium.launch({
+    executablePath: process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`page ${m.type()}: ${m.text()}`);
+  });
+  const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, { data: ADMIN });
+  if (!login.ok()) throw new Error(`sign-in failed: ${login.status()}`);
+  const url = `${server.baseUrl}/images/${fx.image}`;
+  const cold = await openAndTime(page, url);
+  console.log('cold open', cold);
+  const heap = await heapMb(page);
+  const overview = await panAndZoom(page, { minX: 0, minY: 0, maxX: fx.width, maxY: fx.height }, 240);
+  const middle = await panAndZoom(page, { minX: 1000, minY: 1200, maxX: 1300, maxY: 1500 }, 240);
+  const close = await panAndZoom(page, { minX: 1100, minY: 1300, maxX: 1200, maxY: 1400 }, 240);
+  // y-indexeddb writes the loaded document into IndexedDB in the background; give it time to finish.
+  await new Promise((r) => setTimeout(r, 5000));
+  const warm = await openAndTime(page, url);
+  console.log('reload with IndexedDB', warm);
+
+  const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  const row = (name, r) =>
+    `| pan/zoom, ${name} (${r.mode.mode}, ${r.mode.shapes} shapes drawn in the last frame) | p95 < 16 ms | frame interval p50 ${f(pct(r.intervals, 0.5))} ms, p95 ${f(pct(r.intervals, 0.95))} ms; overlay draw p50 ${f(pct(r.draws, 0.5))} ms, p95 ${f(pct(r.draws, 0.95))} ms |`;
+  const lines = [
+    `Headless Chromium (Debian's, software rendering) on the same 2-core machine as the server process`,
+    `(\`tessera start\` with its tiler, PostgreSQL on this machine). One image (CMU-1-Small-Region.svs,`,
+    `2220 x 2967) with ${COUNT.toLocaleString('en')} small boxes written through a live document; 1400 x 900 window.`,
+    'Opening is measured from navigation start to the first frame with the annotations drawn (a',
+    'performance mark set by the workspace). Pan/zoom: 240 animation frames of scripted pans and zooms; the',
+    'frame interval is what the page got (vsync included, so 16.7 ms is the floor), the overlay draw is the',
+    "annotation canvas's own work per frame.",
+    '',
+    '| figure | target | measured |',
+    '| --- | --- | --- |',
+    `| open the image, fresh browser, to ${cold.annotations} annotations drawn | < 2 s | ${f(cold.ms / 1000)} s |`,
+    `| open again (document also in IndexedDB) | < 2 s | ${f(warm.ms / 1000)} s |`,
+    row('whole image', overview),
+    row('300 x 300 px region and margin', middle),
+    row('100 x 100 px region and margin', close),
+    `| JS heap of the tab after opening (after GC) | recorded | ${f(heap)} MB |`,
+    '',
+    'Reading: opening is bound by loading the Yjs document (the server loads it from PostgreSQL, then the',
+    "browser applies one 27 MB update: bench:collab's fresh Node client alone takes 12-14 s for the same",
+    'document); the reload from IndexedDB skips the network but still applies the whole state. The 2 s target',
+    'needs a lighter first paint (the projection as a compact binary, or the document split by region) and',
+    "is not met. Per frame, the annotation canvas's own work stays in single milliseconds at 100,000",
+    "annotations (viewport query, density map when zoomed out); the frame interval's tail is OpenSeadragon",
+    'drawing tiles in software on cores shared with the server and tiler.',
+  ];
+  console.log(lines.join('\n'));
+  if (process.env.BENCH_QUICK !== '1') await recordBenchmark('client', lines.join('\n'));
+} finally {
+  await browser?.close();
+  if (server) {
+    const exited = new Promise((r) => server.child.on('exit', r));
+    server.child.kill('SIGTERM');
+    await exited;
+  }
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,31 @@
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { SessionProvider } from './session';
+import { RequireSession } from './shell/RequireSession';
+import { AccountPage } from './pages/AccountPage';
+import { HomePage } from './pages/HomePage';
+import { ImageSetPage } from './pages/ImageSetPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { WorkspacePage } from './pages/WorkspacePage';
+
+/** The browser client: sign-in, then the signed-in pages behind the header. */
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<RequireSession />}>
+            <Route index element={<HomePage />} />
+            <Route path="/sets/:setId" element={<ImageSetPage />} />
+            <Route path="/sets/:setId/settings" element={<SettingsPage />} />
+            <Route path="/images/:imageId" element={<WorkspacePage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

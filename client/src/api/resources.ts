@@ -1,0 +1,129 @@
+// Typed calls for the resources the pages use. Shapes come from @tessera/shared (types only: the
+// schemas themselves stay out of the bundle).
+import type {
+  AccessToken,
+  AnnotationType,
+  AnnotationTypeCreate,
+  Image,
+  ImageSet,
+  Page,
+  Product,
+  Team,
+  TeamMembership,
+  User,
+} from '@tessera/shared';
+import { api } from './http';
+
+/** The answer to a token creation: the only time the secret is shown. */
+export type AccessTokenCreated = AccessToken & { token: string };
+
+/** A membership with its user expanded (`?expand=user`). */
+export type MembershipWithUser = Omit<TeamMembership, 'user'> & { user: User };
+
+/** Query strings from plain values; undefined values are left out. */
+export function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+// The server caps `limit` (TESSERA_MAX_PAGE_SIZE, at least 1000 in practice); lists of teams, sets,
+// products and types are small, so one page of this size is all of them.
+const ALL = 1000;
+
+export const teams = {
+  list: () => api<Page<Team>>('GET', `/users/teams/${query({ limit: ALL })}`),
+};
+
+export const imageSets = {
+  list: () => api<Page<ImageSet>>('GET', `/images/image_sets/${query({ limit: ALL })}`),
+  get: (id: number) => api<ImageSet>('GET', `/images/image_sets/${id}/`),
+  create: (input: { name: string; team: number; description?: string }) =>
+    api<ImageSet>('POST', '/images/image_sets/', input),
+  update: (
+    id: number,
+    changes: Partial<Pick<ImageSet, 'name' | 'description' | 'collaboration_type' | 'public'>>,
+  ) => api<ImageSet>('PATCH', `/images/image_sets/${id}/`, changes),
+};
+
+export const images = {
+  page: (imageSet: number, limit: number, offset: number) =>
+    api<Page<Image>>('GET', `/images/images/${query({ image_set: imageSet, limit, offset })}`),
+  byIds: (ids: readonly number[]) =>
+    api<Page<Image>>('GET', `/images/images/${query({ id__in: ids.join(','), limit: ALL })}`),
+};
+
+export const annotations = {
+  /** Live (not deleted) annotations in a whole image set (those the caller may see). */
+  countInSet: async (imageSet: number) =>
+    (
+      await api<{ count: number }>(
+        'GET',
+        `/annotations/annotations/count/${query({ image__image_set: imageSet, deleted: false })}`,
+      )
+    ).count,
+  /** Live (not deleted) annotations on one image. */
+  countOnImage: async (image: number) =>
+    (
+      await api<{ count: number }>(
+        'GET',
+        `/annotations/annotations/count/${query({ image, deleted: false })}`,
+      )
+    ).count,
+};
+
+export const products = {
+  ofImageSet: (imageSet: number) =>
+    api<Page<Product>>('GET', `/administration/products/${query({ imagesets: imageSet, limit: ALL })}`),
+  ofTeam: (team: number) =>
+    api<Page<Product>>('GET', `/administration/products/${query({ team, limit: ALL })}`),
+  create: (input: { name: string; team: number; imagesets: number[] }) =>
+    api<Product>('POST', '/administration/products/', input),
+  setImageSets: (id: number, imageSets: number[]) =>
+    api<Product>('PATCH', `/administration/products/${id}/`, { imagesets: imageSets }),
+};
+
+export const annotationTypes = {
+  ofProducts: (productIds: readonly number[]) =>
+    productIds.length === 0
+      ? Promise.resolve<Page<AnnotationType>>({ count: 0, next: null, previous: null, results: [] })
+      : api<Page<AnnotationType>>(
+          'GET',
+          `/annotations/annotation_types/${query({ product__in: productIds.join(','), limit: ALL })}`,
+        ),
+  create: (input: Partial<AnnotationTypeCreate> & { name: string; product: number }) =>
+    api<AnnotationType>('POST', '/annotations/annotation_types/', input),
+  update: (id: number, changes: Partial<AnnotationTypeCreate>) =>
+    api<AnnotationType>('PATCH', `/annotations/annotation_types/${id}/`, changes),
+};
+
+export const memberships = {
+  ofTeam: (team: number) =>
+    api<Page<MembershipWithUser>>(
+      'GET',
+      `/users/team_membership/${query({ team, expand: 'user', limit: ALL })}`,
+    ),
+  ofUser: (user: number) =>
+    api<Page<TeamMembership>>('GET', `/users/team_membership/${query({ user, limit: ALL })}`),
+  create: (input: { team: number; user: number; is_admin: boolean }) =>
+    api<TeamMembership>('POST', '/users/team_membership/', input),
+  setAdmin: (id: number, isAdmin: boolean) =>
+    api<TeamMembership>('PATCH', `/users/team_membership/${id}/`, { is_admin: isAdmin }),
+  remove: (id: number) => api('DELETE', `/users/team_membership/${id}/`),
+};
+
+export const users = {
+  /** Changes one's own password; the server then ends all of one's sessions. */
+  changePassword: (id: number, currentPassword: string, password: string) =>
+    api<User>('PATCH', `/users/users/${id}/`, { current_password: currentPassword, password }),
+  byUsername: async (username: string) =>
+    (await api<Page<User>>('GET', `/users/users/${query({ username })}`)).results[0],
+};
+
+export const tokens = {
+  list: () => api<AccessToken[]>('GET', '/users/tokens/'),
+  create: (name: string, expiresInDays: number | null) =>
+    api<AccessTokenCreated>('POST', '/users/tokens/', { name, expires_in_days: expiresInDays }),
+  revoke: (id: number) => api('DELETE', `/users/tokens/${id}/`),
+};

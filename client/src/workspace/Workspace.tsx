@@ -1,0 +1,61 @@
+// The annotation workspace of one image: loads the image, its set and templates, then the live view.
+// The shell routes /images/:imageId here (lazily: OpenSeadragon, Yjs and the schemas load only here).
+import { useEffect, useState } from 'react';
+import type { SessionInfo } from '@tessera/shared';
+import { WorkspaceView } from './components/WorkspaceView';
+import { loadWorkspace, type WorkspaceData } from './workspace-data';
+import './workspace.css';
+
+export interface WorkspaceProps {
+  imageId: number;
+  session: SessionInfo;
+}
+
+/** The workspace of one image (the shell's `/images/:imageId`). */
+export function Workspace(props: WorkspaceProps): React.JSX.Element {
+  const { imageId, session } = props;
+  const [data, setData] = useState<WorkspaceData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    setData(null);
+    setError(null);
+    loadWorkspace(imageId).then(
+      (loaded) => {
+        if (current) setData(loaded);
+      },
+      (e: unknown) => {
+        if (current) setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [imageId]);
+  if (error !== null) {
+    return (
+      <div className="workspace-message" role="alert">
+        This image cannot be opened: {error}
+      </div>
+    );
+  }
+  if (data === null) {
+    return (
+      <div className="workspace-message" role="status">
+        Loading the image…
+      </div>
+    );
+  }
+  if (data.image.state !== 'ready') {
+    return (
+      <div className="workspace-message" role="status">
+        {data.image.state === 'failed'
+          ? `This image could not be read: ${data.image.failure_reason ?? 'unknown reason'}`
+          : 'This image is still being processed.'}
+      </div>
+    );
+  }
+  return <WorkspaceView key={imageId} data={data} session={session} />;
+}
+
+export default Workspace;

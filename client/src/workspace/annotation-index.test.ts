@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { AnnotationRecord, Vector } from '@tessera/shared';
+import { AnnotationIndex } from './annotation-index';
+
+function record(vector: Vector | null, o: Partial<AnnotationRecord> = {}): AnnotationRecord {
+  return {
+    type: 1,
+    vector,
+    deleted: false,
+    description: '',
+    meta: null,
+    created: { by: 1, at: 1, generated: false, score: null },
+    edited: { by: 1, at: 1 },
+    ...o,
+  };
+}
+
+describe('AnnotationIndex', () => {
+  it('finds shapes in a rectangle, per frame, and leaves out deleted ones', () => {
+    const index = new AnnotationIndex(10_000, 5_000);
+    index.reset([
+      ['a', record({ x1: 10, y1: 10, x2: 20, y2: 20 })],
+      ['b', record({ x1: 5000, y1: 100, x2: 5010, y2: 110, frame: 2 })],
+      ['c', record({ x1: 30, y1: 30, x2: 40, y2: 40 }, { deleted: true })],
+      ['label', record(null)],
+    ]);
+    expect(index.size).toBe(3);
+    expect(index.search({ minX: 0, minY: 0, maxX: 100, maxY: 100 }, null).map((a) => a.id)).toEqual(['a']);
+    expect(index.search({ minX: 0, minY: 0, maxX: 10_000, maxY: 5_000 }, 1).map((a) => a.id)).toEqual(['a']);
+    expect(
+      index
+        .search({ minX: 0, minY: 0, maxX: 10_000, maxY: 5_000 }, 2)
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(index.imageLabels().map((a) => a.id)).toEqual(['label']);
+  });
+
+  it('follows changes: moves, deletes and restores, keeping the density counts right', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    index.reset([]);
+    index.set('a', record({ x1: 10, y1: 10, x2: 20, y2: 20 }));
+    const whole = { minX: 0, minY: 0, maxX: 1000, maxY: 1000 };
+    expect(index.estimateIn(whole)).toBe(1);
+    index.set('a', record({ x1: 900, y1: 900, x2: 910, y2: 910 }));
+    expect(index.search({ minX: 0, minY: 0, maxX: 100, maxY: 100 }, null)).toHaveLength(0);
+    expect(index.estimateIn({ minX: 800, minY: 800, maxX: 1000, maxY: 1000 })).toBe(1);
+    expect(index.estimateIn({ minX: 0, minY: 0, maxX: 100, maxY: 100 })).toBe(0);
+    const version = index.version;
+    index.set('a', record({ x1: 900, y1: 900, x2: 910, y2: 910 }, { deleted: true }));
+    expect(index.version).toBeGreaterThan(version);
+    expect(index.estimateIn(whole)).toBe(0);
+    expect(index.get('a')).toBeUndefined();
+    index.set('a', record({ x1: 1, y1: 1, x2: 2, y2: 2 }));
+    expect(index.within({ minX: 0, minY: 0, maxX: 5, maxY: 5 }, null).map((a) => a.id)).toEqual(['a']);
+    expect(index.within({ minX: 0, minY: 0, maxX: 1.5, maxY: 5 }, null)).toHaveLength(0); // only partly inside
+  });
+
+  it('answers a viewport query over 100,000 shapes in a few milliseconds', () => {
+    const index = new AnnotationIndex(100_000, 100_000);
+    const records: [string, AnnotationRecord][] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const x = (i % 316) * 316;
+      const y = Math.floor(i / 316) * 316;
+      records.push([`id${i}`, record({ x1: x, y1: y, x2: x + 40, y2: y + 40 })]);
+    }
+    index.reset(records);
+    const start = performance.now();
+    const found = index.search({ minX: 10_000, minY: 10_000, maxX: 20_000, maxY: 15_000 }, null);
+    expect(performance.now() - start).toBeLessThan(50);
+    expect(found.length).toBeGreaterThan(400);
+    expect(index.estimateIn({ minX: 0, minY: 0, maxX: 100_000, maxY: 100_000 })).toBe(100_000);
+  });
+});

@@ -1,0 +1,128 @@
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import type { Page, User } from '@tessera/shared';
+import { api } from '../../api/http';
+import { query } from '../../api/resources';
+import { filterAnnotations, countByType } from '../annotation-filter';
+import type { WorkspaceController } from '../workspace-controller';
+import { useWorkspace } from './useWorkspace';
+
+/** Rows shown at once; the rest are counted (a list of 100,000 rows helps nobody). */
+const SHOWN = 200;
+
+/** Counts per type, a filter by type and a search by label, creator and description; click flies there. */
+export function AnnotationList({ controller }: { controller: WorkspaceController }) {
+  const s = useWorkspace(controller);
+  const [type, setType] = useState<number | 'all'>('all');
+  const [search, setSearch] = useState('');
+  // At 100,000 annotations a recount costs tens of milliseconds: React may do it after the frame.
+  const version = useDeferredValue(s.version);
+  const names = useUserNames(controller, version);
+  // The index is mutable: `version` marks its changes.
+  const all = useMemo(() => [...controller.index.all()], [controller, version]);
+  const counts = useMemo(() => countByType(all), [all]);
+  const matches = useMemo(
+    () =>
+      filterAnnotations(all, {
+        type: type === 'all' ? null : type,
+        search,
+        typeName: (id) => controller.typesById.get(id)?.name ?? '',
+        userName: (id) => names.get(id) ?? '',
+      }),
+    [all, type, search, names, controller],
+  );
+  return (
+    <section className="panel annotation-list" aria-labelledby="list-heading">
+      <h2 id="list-heading">
+        Annotations <span data-testid="annotation-total">{all.length}</span>
+      </h2>
+      <ul className="type-counts" aria-label="Annotations per type">
+        {controller.data.types.map((t) => (
+          <li key={t.id} data-testid={`count-${t.id}`}>
+            <span className="swatch" style={{ background: t.color_code }} aria-hidden="true" /> {t.name}:{' '}
+            <strong>{counts.get(t.id) ?? 0}</strong>
+          </li>
+        ))}
+      </ul>
+      <label>
+        Type
+        <select
+          value={type}
+          onChange={(e) => {
+            setType(e.target.value === 'all' ? 'all' : Number(e.target.value));
+          }}
+        >
+          <option value="all">All types</option>
+          {controller.data.types.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Search
+        <input
+          type="search"
+          value={search}
+          placeholder="label, creator or description"
+          onChange={(e) => {
+            setSearch(e.target.value);
+          }}
+        />
+      </label>
+      <ol className="annotations" data-testid="annotation-rows">
+        {matches.slice(0, SHOWN).map((a) => (
+          <li key={a.id}>
+            <button
+              type="button"
+              aria-current={s.selection.has(a.id) ? 'true' : undefined}
+              onClick={() => {
+                controller.flyTo(a.id);
+              }}
+            >
+              <span
+                className="swatch"
+                style={{ background: controller.typesById.get(a.record.type)?.color_code }}
+              />
+              {controller.typesById.get(a.record.type)?.name ?? `type ${a.record.type}`}
+              <span className="by">{names.get(a.record.created.by) ?? `user ${a.record.created.by}`}</span>
+              {a.record.description ? <span className="description">{a.record.description}</span> : null}
+            </button>
+          </li>
+        ))}
+      </ol>
+      {matches.length > SHOWN ? (
+        <p className="hint">{matches.length - SHOWN} more match; narrow the search.</p>
+      ) : null}
+    </section>
+  );
+}
+
+/** User names of the annotations' creators, fetched once per new id (unknown ones stay unnamed). */
+function useUserNames(controller: WorkspaceController, version: number): ReadonlyMap<number, string> {
+  const [names, setNames] = useState<ReadonlyMap<number, string>>(
+    new Map([[controller.session.user.id, controller.session.user.username]]),
+  );
+  useEffect(() => {
+    const wanted = new Set<number>();
+    for (const a of controller.index.all())
+      if (!names.has(a.record.created.by)) wanted.add(a.record.created.by);
+    if (wanted.size === 0) return;
+    const ids = [...wanted].slice(0, 500);
+    let current = true;
+    api<Page<User>>('GET', `/users/users/${query({ id__in: ids.join(','), limit: ids.length })}`).then(
+      (page) => {
+        if (!current) return;
+        const next = new Map(names);
+        for (const id of ids) next.set(id, `user ${id}`);
+        for (const u of page.results) next.set(u.id, u.username);
+        setNames(next);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [controller, version, names]);
+  return names;
+}

@@ -1,0 +1,44 @@
+import { Link } from 'react-router';
+import type { WorkspaceData } from '../workspace-data';
+
+/** The set's images with previous and next (EXACT's image list beside the viewer). */
+export function ImageNavigation({ data }: { data: WorkspaceData }) {
+  const at = data.siblings.findIndex((i) => i.id === data.image.id);
+  const previous = at > 0 ? data.siblings[at - 1] : undefined;
+  const next = at >= 0 ? data.siblings[at + 1] : undefined;
+  return (
+    <nav className="panel" aria-label="Images of this set">
+      <h2>
+        <Link to={`/sets/${data.imageSet.id}`}>{data.imageSet.name}</Link>
+      </h2>
+      <p className="image-name" data-testid="image-name">
+        {data.image.name}
+      </p>
+      <div className="prev-next">
+        {previous ? (
+          <Link to={`/images/${previous.id}`} rel="prev">
+            ← Previous
+          </Link>
+        ) : (
+          <span aria-disabled="true">← Previous</span>
+        )}
+        {next ? (
+          <Link to={`/images/${next.id}`} rel="next">
+            Next →
+          </Link>
+        ) : (
+          <span aria-disabled="true">Next →</span>
+        )}
+      </div>
+      <ol className="image-list">
+        {data.siblings.map((i) => (
+          <li key={i.id}>
+            <Link to={`/images/${i.id}`} aria-current={i.id === data.image.id ? 'page' : undefined}>
+              {i.name}
+            </Link>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

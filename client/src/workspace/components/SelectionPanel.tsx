@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import type { WorkspaceController } from '../workspace-controller';
+import { useWorkspace } from './useWorkspace';
+
+/** The selection: how many, and for one annotation its type and description (editable). */
+export function SelectionPanel({ controller }: { controller: WorkspaceController }) {
+  const s = useWorkspace(controller);
+  const [only] = s.selection.size === 1 ? [...s.selection] : [];
+  const item = only === undefined ? undefined : controller.index.get(only);
+  const [draft, setDraft] = useState(item?.record.description ?? '');
+  useEffect(() => {
+    setDraft(item?.record.description ?? '');
+  }, [item?.record.description, only]);
+  if (s.selection.size === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="selection-heading">
+      <h2 id="selection-heading" data-testid="selection-count">
+        {s.selection.size} selected
+      </h2>
+      {s.selection.size > 1 ? (
+        <p className="hint">Press a digit or a type to relabel them all, Delete to delete.</p>
+      ) : null}
+      {item !== undefined ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            controller.setDescription(item.id, draft);
+          }}
+        >
+          <p>
+            <span
+              className="swatch"
+              style={{ background: controller.typesById.get(item.record.type)?.color_code }}
+            />{' '}
+            {controller.typesById.get(item.record.type)?.name ?? `type ${item.record.type}`}
+          </p>
+          <label>
+            Description
+            <textarea
+              value={draft}
+              maxLength={10_000}
+              disabled={s.readOnly}
+              onChange={(e) => {
+                setDraft(e.target.value);
+              }}
+            />
+          </label>
+          <button type="submit" disabled={s.readOnly || draft === item.record.description}>
+            Save description
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}

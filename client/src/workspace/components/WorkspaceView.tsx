@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SessionInfo } from '@tessera/shared';
+import { isTextEntry, keyAction } from '../keyboard';
+import { WorkspaceController } from '../workspace-controller';
+import type { WorkspaceData } from '../workspace-data';
+import { AnnotationList } from './AnnotationList';
+import { CollaboratorList } from './CollaboratorList';
+import { FilterControls } from './FilterControls';
+import { FrameSlider } from './FrameSlider';
+import { ImageNavigation } from './ImageNavigation';
+import { ScaleBar } from './ScaleBar';
+import { SelectionPanel } from './SelectionPanel';
+import { StatusBar } from './StatusBar';
+import { Toolbar } from './Toolbar';
+import { TypePicker } from './TypePicker';
+
+/** The workspace's layout around the viewer; owns the controller for its lifetime. */
+export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
+  const viewerRef = useRef<HTMLDivElement>(null);
+  const [controller, setController] = useState<WorkspaceController | null>(null);
+  useEffect(() => {
+    const element = viewerRef.current;
+    if (element === null) return;
+    const created = new WorkspaceController(props.data, props.session);
+    created.attachViewer(element);
+    setController(created);
+    // Exposed for the browser tests and the benchmark (they read what the canvas drew).
+    (window as unknown as { tesseraWorkspace?: WorkspaceController }).tesseraWorkspace = created;
+    return () => {
+      created.destroy();
+      setController(null);
+    };
+  }, [props.data, props.session]);
+  useEffect(() => {
+    if (controller === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isTextEntry(e.target)) return;
+      const action = keyAction(e, controller.interaction.drawing);
+      if (action === null) return;
+      e.preventDefault();
+      e.stopPropagation();
+      switch (action.kind) {
+        case 'digit':
+          controller.digit(action.n);
+          break;
+        case 'tool':
+          controller.setTool(action.tool);
+          break;
+        case 'delete':
+          controller.deleteSelection();
+          break;
+        case 'escape':
+          controller.escape();
+          break;
+        case 'finish':
+          controller.interaction.finish();
+          controller.viewer?.requestDraw();
+          break;
+        case 'undo-vertex':
+          controller.interaction.undoVertex();
+          controller.viewer?.requestDraw();
+          break;
+        case 'undo':
+          controller.undo();
+          break;
+        case 'redo':
+          controller.redo();
+          break;
+      }
+    };
+    // Capture phase: the viewer's own keys (w/a/s/d, r) must not also act on ours.
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [controller]);
+  return (
+    <div className="workspace">
+      <aside className="workspace-side" aria-label="Image and labels">
+        <ImageNavigation data={props.data} />
+        {controller && <TypePicker controller={controller} />}
+        {controller && <FilterControls controller={controller} />}
+      </aside>
+      <section className="workspace-center" aria-label="Image viewer">
+        {controller && <Toolbar controller={controller} />}
+        <div className="viewer" ref={viewerRef} data-testid="viewer" />
+        <div className="viewer-footer">
+          {controller && <FrameSlider controller={controller} />}
+          {controller && <ScaleBar controller={controller} />}
+        </div>
+        {controller && <StatusBar controller={controller} />}
+      </section>
+      <aside className="workspace-side" aria-label="Annotations and people">
+        {controller && <SelectionPanel controller={controller} />}
+        {controller && <CollaboratorList controller={controller} />}
+        {controller && <AnnotationList controller={controller} />}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { keyAction } from './keyboard';
+
+const key = (
+  k: string,
+  o: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {},
+) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...o,
+});
+
+describe('keyAction', () => {
+  it('maps digits, tool letters, delete, escape and undo/redo', () => {
+    expect(keyAction(key('3'), false)).toEqual({ kind: 'digit', n: 3 });
+    expect(keyAction(key('0'), false)).toBeNull();
+    expect(keyAction(key('V'), false)).toEqual({ kind: 'tool', tool: 'select' });
+    expect(keyAction(key('d'), false)).toEqual({ kind: 'tool', tool: 'draw' });
+    expect(keyAction(key('r'), false)).toEqual({ kind: 'tool', tool: 'area' });
+    expect(keyAction(key('Delete'), false)).toEqual({ kind: 'delete' });
+    expect(keyAction(key('Escape'), true)).toEqual({ kind: 'escape' });
+    expect(keyAction(key('z', { ctrlKey: true }), false)).toEqual({ kind: 'undo' });
+    expect(keyAction(key('Z', { metaKey: true, shiftKey: true }), false)).toEqual({ kind: 'redo' });
+    expect(keyAction(key('y', { ctrlKey: true }), false)).toEqual({ kind: 'redo' });
+  });
+
+  it('reads Backspace and Enter by whether a shape is being drawn', () => {
+    expect(keyAction(key('Backspace'), true)).toEqual({ kind: 'undo-vertex' });
+    expect(keyAction(key('Backspace'), false)).toEqual({ kind: 'delete' });
+    expect(keyAction(key('Enter'), true)).toEqual({ kind: 'finish' });
+    expect(keyAction(key('Enter'), false)).toBeNull();
+  });
+
+  it('leaves browser shortcuts alone', () => {
+    expect(keyAction(key('r', { ctrlKey: true }), false)).toBeNull();
+    expect(keyAction(key('1', { altKey: true }), false)).toBeNull();
+  });
+});

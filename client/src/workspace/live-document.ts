@@ -1,0 +1,191 @@
+// The image's live annotation document in this browser: a Y.Doc kept in IndexedDB (y-indexeddb, so a
+// reload keeps offline work), synced with the server over Hocuspocus with the session cookie, and the
+// sync state the status bar shows. A refused update makes the server close the document for us
+// (README of server/src/collab, V1): the doc is then discarded and loaded afresh, and this user's
+// newer work on other annotations is written again on top of it.
+import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+import { listAnnotations, type Annotation } from '@tessera/shared';
+import { LOCAL_ORIGIN } from './annotation-editor';
+import { rewriteNewerWork } from './recovery';
+
+export type SyncState =
+  | { kind: 'connecting' }
+  | { kind: 'saved' }
+  | { kind: 'saving'; pending: number }
+  | { kind: 'offline'; pending: number }
+  | { kind: 'refused'; reason: string };
+
+export interface LiveDocumentOptions {
+  /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>`. */
+  readonly name: string;
+  readonly userId: number;
+  /** ws(s)://host/collab */
+  readonly url: string;
+  /** Whether an annotation passes the schema with the set's types (before it is written again). */
+  readonly isValid: (annotation: Annotation) => boolean;
+  /** Called when a fresh Y.Doc replaces the old one (after a refusal). */
+  readonly onReplaced?: () => void;
+}
+
+/** One image's document: doc, provider, persistence, and a subscribable sync state. */
+export class LiveDocument {
+  doc = new Y.Doc();
+  provider!: HocuspocusProvider;
+  private socket!: HocuspocusProviderWebsocket;
+  private persistence!: IndexeddbPersistence;
+  private listeners = new Set<() => void>();
+  private state: SyncState = { kind: 'connecting' };
+  private connected = false;
+  private recovering = false;
+  private lastRecovery = 0;
+  /** This user's edits not yet acknowledged by the server. */
+  private pendingEdits = 0;
+  /** The first sync with the server since the document was (re)opened. */
+  synced: Promise<void> = Promise.resolve();
+  readOnly = false;
+
+  constructor(private readonly options: LiveDocumentOptions) {
+    this.open();
+    window.addEventListener('offline', this.goOffline);
+    window.addEventListener('online', this.goOnline);
+  }
+
+  /** The IndexedDB name: per user, so a shared browser never shows one user another's cache. */
+  get storageName(): string {
+    return `tessera:${this.options.name}:user.${this.options.userId}`;
+  }
+
+  getState = (): SyncState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  destroy(): void {
+    window.removeEventListener('offline', this.goOffline);
+    window.removeEventListener('online', this.goOnline);
+    this.provider.destroy();
+    this.socket.destroy();
+    void this.persistence.destroy();
+    this.listeners.clear();
+  }
+
+  /** A new socket, persistence and provider for `this.doc` (a refused client needs a new socket). */
+  private open(): void {
+    const socket = new HocuspocusProviderWebsocket({
+      url: this.options.url,
+      onStatus: ({ status }) => {
+        if (socket !== this.socket) return;
+        this.connected = status === WebSocketStatus.Connected;
+        this.refresh();
+      },
+    });
+    this.socket = socket;
+    this.persistence = new IndexeddbPersistence(this.storageName, this.doc);
+    this.pendingEdits = 0;
+    // The provider's own counter also counts sync messages; the status counts this user's edits.
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin === LOCAL_ORIGIN) this.pendingEdits++;
+    });
+    this.provider = new HocuspocusProvider({
+      websocketProvider: this.socket,
+      name: this.options.name,
+      document: this.doc,
+      // Not a personal access token: the server then authenticates the session cookie.
+      token: 'session',
+      onAuthenticated: ({ scope }) => {
+        this.readOnly = scope === 'readonly';
+        this.refresh();
+      },
+      onAuthenticationFailed: ({ reason }) => {
+        this.setState({ kind: 'refused', reason });
+      },
+      onClose: ({ event }) => {
+        if (event.reason.startsWith('invalid-update')) void this.recover(event.reason);
+      },
+      onUnsyncedChanges: ({ number }) => {
+        if (number === 0 && this.connected) this.pendingEdits = 0;
+        this.refresh();
+      },
+    });
+    const provider = this.provider;
+    this.synced = new Promise((resolve) => {
+      provider.on('synced', () => {
+        resolve();
+      });
+    });
+    provider.on('synced', () => {
+      this.refresh();
+    });
+    provider.attach();
+  }
+
+  /**
+   * After a refusal the local doc holds a change the server will never take, and later updates
+   * depend on it: drop the doc and its IndexedDB copy, load afresh, then write again this user's
+   * annotations that were newer locally (checked by the schema first). A second refusal within a
+   * minute drops the local work instead of looping.
+   */
+  private async recover(reason: string): Promise<void> {
+    if (this.recovering) return;
+    this.recovering = true;
+    const again = Date.now() - this.lastRecovery < 60_000;
+    this.lastRecovery = Date.now();
+    this.setState({ kind: 'refused', reason });
+    const local: Annotation[] = again ? [] : listAnnotations(this.doc, { includeDeleted: true });
+    this.provider.destroy();
+    this.socket.destroy();
+    await this.persistence.clearData();
+    this.doc = new Y.Doc();
+    this.open();
+    this.options.onReplaced?.();
+    await this.synced;
+    rewriteNewerWork(this.doc, local, this.options.userId, this.options.isValid);
+    this.recovering = false;
+    this.refresh();
+  }
+
+  private readonly goOffline = (): void => {
+    // The browser says the network is gone: close the socket at once rather than wait for the
+    // provider's 30 s silence check, and say "offline" now (a close handshake cannot finish offline).
+    this.socket.disconnect();
+    this.connected = false;
+    this.refresh();
+  };
+
+  private readonly goOnline = (): void => {
+    // A close handshake started offline may never have finished; without this the socket still counts
+    // as connected and connect() would do nothing.
+    if (this.socket.status === WebSocketStatus.Connected) {
+      this.socket.onClose({ event: new CloseEvent('close', { code: 1006, reason: 'offline' }) });
+    }
+    void this.socket.connect();
+  };
+
+  private refresh(): void {
+    if (this.state.kind === 'refused' && (this.recovering || !this.provider.isAuthenticated)) {
+      this.emit();
+      return;
+    }
+    const pending = this.pendingEdits;
+    const unacknowledged = this.provider.unsyncedChanges;
+    if (!this.connected) this.setState({ kind: 'offline', pending });
+    else if (!this.provider.synced) this.setState({ kind: 'connecting' });
+    else if (unacknowledged > 0 && !this.readOnly) {
+      this.setState({ kind: 'saving', pending: Math.max(pending, unacknowledged) });
+    } else this.setState({ kind: 'saved' });
+  }
+
+  private setState(next: SyncState): void {
+    const same = JSON.stringify(next) === JSON.stringify(this.state);
+    this.state = next;
+    if (!same) this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

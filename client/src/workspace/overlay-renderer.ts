@@ -1,0 +1,248 @@
+// Draws the annotations on one canvas over OpenSeadragon. Only what is in view is drawn (rbush query);
+// when more than DETAIL_LIMIT shapes would be in view, a density heat map (one drawImage of the grid)
+// stands in for them. Shapes are batched into one Path2D per type colour, so a frame costs a few
+// strokes however many shapes it has; only the selected shape gets editing handles.
+import { VectorType } from '@tessera/shared';
+import type { AnnotationIndex, IndexedAnnotation } from './annotation-index';
+import { handlesOf, isClosed, simplify, type Point, type Rect } from './geometry';
+import type { Collaborator } from './presence';
+
+/** Above this many shapes in view, the heat map is drawn instead (frame time stays bounded). */
+export const DETAIL_LIMIT = 6000;
+
+/** Image pixels to canvas CSS pixels: screen = image * scale + offset. */
+export interface ViewTransform {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+  /** Canvas size in CSS pixels. */
+  width: number;
+  height: number;
+}
+
+export interface TypeStyle {
+  color: string;
+  vectorType: number;
+}
+
+export interface Scene {
+  index: AnnotationIndex;
+  styles: ReadonlyMap<number, TypeStyle>;
+  frame: number | null;
+  selected: ReadonlySet<string>;
+  /** The one selected shape, edited with handles (its points may be a drag in progress). */
+  editing: { vectorType: number; points: Point[] } | null;
+  draft: { vectorType: number; points: Point[]; color: string } | null;
+  selectionRect: Rect | null;
+  collaborators: readonly Collaborator[];
+}
+
+/** The image rectangle a view shows. */
+export function visibleRect(view: ViewTransform): Rect {
+  return {
+    minX: -view.offsetX / view.scale,
+    minY: -view.offsetY / view.scale,
+    maxX: (view.width - view.offsetX) / view.scale,
+    maxY: (view.height - view.offsetY) / view.scale,
+  };
+}
+
+/** Draws frames of the annotation canvas; keeps the heat map image between frames. */
+export class OverlayRenderer {
+  private heat: HTMLCanvasElement | null = null;
+  private heatVersion = -1;
+  /** What the last frame drew: "detail" or "density", and how many shapes (for tests and the bench). */
+  lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0 };
+
+  /** Draws a whole frame. */
+  draw(ctx: CanvasRenderingContext2D, view: ViewTransform, scene: Scene, dpr: number): void {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    const toImage = (): void => {
+      ctx.setTransform(view.scale * dpr, 0, 0, view.scale * dpr, view.offsetX * dpr, view.offsetY * dpr);
+    };
+    toImage();
+    const rect = visibleRect(view);
+    const pixel = 1 / view.scale;
+    if (scene.index.estimateIn(rect) > DETAIL_LIMIT) {
+      this.drawDensity(ctx, scene.index);
+      this.lastFrame = { mode: 'density', shapes: 0 };
+      const selected = [...scene.selected].map((id) => scene.index.get(id)).filter((a) => a !== undefined);
+      this.drawShapes(ctx, selected, scene, pixel);
+    } else {
+      const shapes = scene.index.search(rect, scene.frame);
+      this.drawShapes(ctx, shapes, scene, pixel);
+      this.lastFrame = { mode: 'detail', shapes: shapes.length };
+    }
+    if (scene.editing !== null) drawHandles(ctx, scene.editing, pixel);
+    if (scene.draft !== null) {
+      ctx.setLineDash([6 * pixel, 4 * pixel]);
+      strokeOne(ctx, scene.draft.vectorType, scene.draft.points, scene.draft.color, 2 * pixel, pixel);
+      ctx.setLineDash([]);
+    }
+    if (scene.selectionRect !== null) {
+      const r = scene.selectionRect;
+      ctx.fillStyle = 'rgba(80, 140, 255, 0.12)';
+      ctx.fillRect(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
+      ctx.strokeStyle = '#508cff';
+      ctx.lineWidth = pixel;
+      ctx.strokeRect(r.minX, r.minY, r.maxX - r.minX, r.maxY - r.minY);
+    }
+    drawCollaborators(ctx, view, scene, dpr);
+  }
+
+  private drawShapes(
+    ctx: CanvasRenderingContext2D,
+    shapes: readonly IndexedAnnotation[],
+    scene: Scene,
+    pixel: number,
+  ): void {
+    const paths = new Map<string, Path2D>();
+    const selectedPath = new Path2D();
+    for (const shape of shapes) {
+      const style = scene.styles.get(shape.record.type);
+      const color = style?.color ?? '#888888';
+      let path = paths.get(color);
+      if (path === undefined) paths.set(color, (path = new Path2D()));
+      const vectorType = style?.vectorType ?? VectorType.polygon;
+      traceShape(path, vectorType, shape, pixel);
+      if (scene.selected.has(shape.id)) traceShape(selectedPath, vectorType, shape, pixel);
+    }
+    ctx.lineWidth = 2 * pixel;
+    for (const [color, path] of paths) {
+      ctx.strokeStyle = color;
+      ctx.stroke(path);
+    }
+    if (scene.selected.size > 0) {
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.25)';
+      ctx.fill(selectedPath);
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 3 * pixel;
+      ctx.setLineDash([5 * pixel, 3 * pixel]);
+      ctx.stroke(selectedPath);
+      ctx.setLineDash([]);
+    }
+  }
+
+  /** The density grid as one image, rebuilt only when the annotations changed. */
+  private drawDensity(ctx: CanvasRenderingContext2D, index: AnnotationIndex): void {
+    const { cols, rows, cell, counts } = index.density;
+    if (this.heat === null || this.heatVersion !== index.version) {
+      this.heat ??= document.createElement('canvas');
+      this.heat.width = cols;
+      this.heat.height = rows;
+      const heatCtx = this.heat.getContext('2d');
+      if (heatCtx === null) return;
+      const pixels = heatCtx.createImageData(cols, rows);
+      let max = 1;
+      for (const n of counts) if (n > max) max = n;
+      counts.forEach((n, i) => {
+        if (n === 0) return;
+        const t = Math.sqrt(n / max);
+        pixels.data[i * 4] = 255;
+        pixels.data[i * 4 + 1] = Math.round(200 * (1 - t));
+        pixels.data[i * 4 + 2] = 0;
+        pixels.data[i * 4 + 3] = Math.round(90 + 140 * t);
+      });
+      heatCtx.putImageData(pixels, 0, 0);
+      this.heatVersion = index.version;
+    }
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.heat, 0, 0, cols * cell, rows * cell);
+  }
+}
+
+/** Adds one shape to a path; shapes smaller than ~2 screen pixels become a dot. */
+function traceShape(path: Path2D, vectorType: number, shape: IndexedAnnotation, pixel: number): void {
+  const w = shape.maxX - shape.minX;
+  const h = shape.maxY - shape.minY;
+  if (w < 2 * pixel && h < 2 * pixel) {
+    path.rect(shape.minX - pixel, shape.minY - pixel, 2 * pixel + w, 2 * pixel + h);
+    return;
+  }
+  tracePoints(path, vectorType, shape.points, pixel);
+}
+
+function tracePoints(path: Path2D, vectorType: number, points: readonly Point[], pixel: number): void {
+  const [a, b] = points;
+  if (a === undefined) return;
+  if (vectorType === VectorType.circle && b !== undefined) {
+    path.moveTo(b.x, (a.y + b.y) / 2);
+    path.ellipse((a.x + b.x) / 2, (a.y + b.y) / 2, (b.x - a.x) / 2, (b.y - a.y) / 2, 0, 0, 2 * Math.PI);
+    return;
+  }
+  if ((vectorType === VectorType.box || vectorType === VectorType.fixedBox) && b !== undefined) {
+    path.rect(a.x, a.y, b.x - a.x, b.y - a.y);
+    return;
+  }
+  const line = simplify(points, pixel);
+  const [first, ...rest] = line;
+  if (first === undefined) return;
+  path.moveTo(first.x, first.y);
+  for (const p of rest) path.lineTo(p.x, p.y);
+  if (isClosed(vectorType)) path.closePath();
+}
+
+function strokeOne(
+  ctx: CanvasRenderingContext2D,
+  vectorType: number,
+  points: readonly Point[],
+  color: string,
+  width: number,
+  pixel: number,
+): void {
+  const path = new Path2D();
+  tracePoints(path, vectorType, points, pixel);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.stroke(path);
+}
+
+function drawHandles(
+  ctx: CanvasRenderingContext2D,
+  shape: { vectorType: number; points: Point[] },
+  pixel: number,
+) {
+  const size = 8 * pixel;
+  ctx.fillStyle = '#ffffff';
+  ctx.strokeStyle = '#1a1a1a';
+  ctx.lineWidth = pixel;
+  for (const h of handlesOf(shape.vectorType, shape.points)) {
+    ctx.fillRect(h.x - size / 2, h.y - size / 2, size, size);
+    ctx.strokeRect(h.x - size / 2, h.y - size / 2, size, size);
+  }
+}
+
+/** Other users' viewports (outlines) and cursors, each with their name in their colour. */
+function drawCollaborators(ctx: CanvasRenderingContext2D, view: ViewTransform, scene: Scene, dpr: number) {
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = '12px system-ui, sans-serif';
+  const toScreen = (x: number, y: number) => ({
+    x: x * view.scale + view.offsetX,
+    y: y * view.scale + view.offsetY,
+  });
+  for (const c of scene.collaborators) {
+    if (scene.frame !== null && c.frame !== null && c.frame !== scene.frame) continue;
+    ctx.strokeStyle = c.user.color;
+    ctx.fillStyle = c.user.color;
+    if (c.viewport !== null) {
+      const a = toScreen(c.viewport.minX, c.viewport.minY);
+      const b = toScreen(c.viewport.maxX, c.viewport.maxY);
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([4, 4]);
+      ctx.strokeRect(a.x, a.y, b.x - a.x, b.y - a.y);
+      ctx.setLineDash([]);
+      ctx.fillText(c.user.name, a.x + 4, a.y + 14);
+    }
+    if (c.cursor !== null) {
+      const p = toScreen(c.cursor.x, c.cursor.y);
+      ctx.beginPath();
+      ctx.moveTo(p.x, p.y);
+      ctx.lineTo(p.x + 4, p.y + 14);
+      ctx.lineTo(p.x + 10, p.y + 9);
+      ctx.closePath();
+      ctx.fill();
+      ctx.fillText(c.user.name, p.x + 12, p.y + 20);
+    }
+  }
+}

@@ -1,0 +1,405 @@
+// The workspace's state outside React: the live document bound to the spatial index, the editor, the
+// tools, selection, frame, filters and presence. React reads a snapshot (useSyncExternalStore); the
+// canvas is redrawn without React, so panning never re-renders components.
+import {
+  VectorType,
+  annotationProblem,
+  type AnnotationType,
+  type AnnotationTypes,
+  type SessionInfo,
+} from '@tessera/shared';
+import { AnnotationEditor } from './annotation-editor';
+import { AnnotationIndex } from './annotation-index';
+import { mirrorDocument } from './document-binding';
+import { toVector, type Point, type Rect } from './geometry';
+import { Interaction, type DrawType, type Tool } from './interaction';
+import { LiveDocument } from './live-document';
+import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
+import { collaborators, colorOf } from './presence';
+import { drawTypeOf, hitTestAt } from './tool-host';
+import { ViewerBinding, type ImageFilters } from './viewer-binding';
+import { documentName, typeRules, type WorkspaceData } from './workspace-data';
+import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
+
+export type { WorkspaceSnapshot };
+
+/** Everything one open image needs outside React; `destroy()` closes the document and the viewer. */
+export class WorkspaceController {
+  readonly live: LiveDocument;
+  readonly index: AnnotationIndex;
+  readonly interaction: Interaction;
+  readonly renderer = new OverlayRenderer();
+  readonly rules: AnnotationTypes;
+  readonly styles: ReadonlyMap<number, TypeStyle>;
+  readonly typesById: ReadonlyMap<number, AnnotationType>;
+  editor: AnnotationEditor;
+  viewer: ViewerBinding | null = null;
+  private snapshot: WorkspaceSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private unbindDoc: () => void = () => undefined;
+  private readonly presence = new Map<string, { sent: number; value: unknown; timer: number | undefined }>();
+  private notifyScheduled = false;
+  private firstDrawn = false;
+  /** The last 1,000 overlay draw times in ms (a ring; `drawCount` says how far it is filled). */
+  readonly drawTimes = new Float64Array(1000);
+  drawCount = 0;
+
+  constructor(
+    readonly data: WorkspaceData,
+    readonly session: SessionInfo,
+  ) {
+    this.rules = typeRules(data.types);
+    this.typesById = new Map(data.types.map((t) => [t.id, t]));
+    this.styles = new Map(data.types.map((t) => [t.id, { color: t.color_code, vectorType: t.vector_type }]));
+    this.index = new AnnotationIndex(data.image.width, data.image.height);
+    this.interaction = new Interaction(this.host());
+    this.snapshot = initialSnapshot(data);
+    this.live = new LiveDocument({
+      name: documentName(data.image, data.imageSet, session.user.id),
+      userId: session.user.id,
+      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
+      isValid: (a) => annotationProblem(a, this.rules) === null,
+      onReplaced: () => {
+        this.bindDocument();
+      },
+    });
+    this.editor = new AnnotationEditor(this.live.doc, session.user.id, this.rules);
+    this.bindDocument();
+    this.live.subscribe(() => {
+      this.update({ readOnly: this.live.readOnly });
+    });
+  }
+
+  getSnapshot = (): WorkspaceSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Connects the OpenSeadragon viewer in `element`. */
+  attachViewer(element: HTMLElement): void {
+    this.viewer = new ViewerBinding(element, this.data.image.id, this.snapshot.frame, {
+      press: (p, pixel, shift) => this.interaction.press(p, pixel, shift),
+      drag: (p) => this.interaction.drag(p),
+      release: (p, pixel, moved) => {
+        this.interaction.release(p, pixel, moved);
+      },
+      hover: (p) => {
+        this.interaction.move(p ?? { x: NaN, y: NaN });
+        this.publish('cursor', p === null ? null : { x: Math.round(p.x), y: Math.round(p.y) });
+        if (this.interaction.drawing) this.viewer?.requestDraw();
+      },
+      doubleClick: () => {
+        if (this.interaction.tool !== 'draw') return false;
+        this.interaction.finish();
+        return true;
+      },
+      draw: (ctx, view, dpr) => {
+        this.draw(ctx, view, dpr);
+      },
+      viewChanged: (r) => {
+        this.publish('viewport', { x: r.minX, y: r.minY, width: r.maxX - r.minX, height: r.maxY - r.minY });
+      },
+      userMoved: () => {
+        if (this.snapshot.following !== null) this.update({ following: null });
+      },
+    });
+  }
+
+  destroy(): void {
+    for (const pending of this.presence.values()) window.clearTimeout(pending.timer);
+    this.unbindDoc();
+    this.viewer?.destroy();
+    this.live.destroy();
+    this.listeners.clear();
+  }
+
+  setTool(tool: Tool): void {
+    this.interaction.setTool(tool);
+    this.update({ tool, selection: tool === 'draw' ? new Set() : this.snapshot.selection });
+    this.viewer?.requestDraw();
+  }
+
+  /** Chooses the type new shapes get (and the draw tool); image-level types toggle their label. */
+  chooseType(typeId: number): void {
+    const type = this.typesById.get(typeId);
+    if (type === undefined) return;
+    if (type.vector_type === VectorType.global) {
+      this.toggleImageLabel(typeId);
+      return;
+    }
+    this.interaction.setTool('draw');
+    this.update({ activeType: typeId, tool: 'draw', selection: new Set() });
+    this.viewer?.requestDraw();
+  }
+
+  /**
+   * EXACT's digits: the n-th type. While selecting, a selection is relabelled to it; otherwise (and
+   * always while drawing) it becomes the type new shapes get.
+   */
+  digit(n: number): void {
+    const type = this.data.types.filter((t) => t.vector_type !== VectorType.global)[n - 1];
+    if (type === undefined) return;
+    if (this.snapshot.tool !== 'draw' && this.snapshot.selection.size > 0) this.relabelSelection(type.id);
+    else this.chooseType(type.id);
+  }
+
+  relabelSelection(typeId: number): void {
+    if (!this.canEdit()) return;
+    const ids = [...this.snapshot.selection];
+    const already = ids.filter((id) => this.index.get(id)?.record.type === typeId).length;
+    const skipped = ids.length - already - this.editor.relabel(ids, typeId).length;
+    this.changed(
+      skipped > 0 ? `${skipped} annotation(s) kept their label: another shape than that type's` : null,
+    );
+  }
+
+  deleteSelection(): void {
+    if (!this.canEdit() || this.snapshot.selection.size === 0) return;
+    this.editor.remove(this.snapshot.selection);
+    this.update({ selection: new Set() });
+    this.changed(null);
+  }
+
+  setDescription(id: string, description: string): void {
+    if (!this.canEdit()) return;
+    this.editor.change(new Map([[id, { description }]]));
+    this.changed(null);
+  }
+
+  undo(): void {
+    if (this.canEdit() && this.editor.undo()) this.changed(null);
+  }
+
+  redo(): void {
+    if (this.canEdit() && this.editor.redo()) this.changed(null);
+  }
+
+  select(ids: readonly string[]): void {
+    this.update({ selection: new Set(ids) });
+    this.viewer?.requestDraw();
+  }
+
+  /** Selects an annotation and flies to it (the list's click). */
+  flyTo(id: string): void {
+    const item = this.index.get(id);
+    if (item === undefined) return;
+    if (item.frame !== null && item.frame !== this.snapshot.frame) this.setFrame(item.frame);
+    this.select([id]);
+    if (item.points.length > 0) this.viewer?.flyTo(item);
+  }
+
+  setFrame(frame: number): void {
+    const clamped = Math.max(1, Math.min(this.data.image.frames, frame));
+    if (clamped === this.snapshot.frame) return;
+    this.viewer?.showFrame(clamped);
+    this.publish('frame', clamped);
+    this.update({ frame: clamped });
+  }
+
+  setFilters(filters: ImageFilters): void {
+    this.viewer?.setFilters(filters);
+    this.update({ filters });
+  }
+
+  /** Follows a collaborator's view until the user pans or zooms by hand (null stops). */
+  follow(clientId: number | null): void {
+    this.update({ following: clientId });
+    this.applyFollow();
+  }
+
+  /** Escape: drop the shape being drawn, else the selection. */
+  escape(): void {
+    if (this.interaction.drawing) this.interaction.cancel();
+    else this.select([]);
+    this.viewer?.requestDraw();
+  }
+
+  private canEdit(): boolean {
+    if (!this.snapshot.readOnly) return true;
+    this.update({ message: 'You can view this image but not change its annotations.' });
+    return false;
+  }
+
+  private toggleImageLabel(typeId: number): void {
+    if (!this.canEdit()) return;
+    const existing = this.index.imageLabels().find((l) => l.record.type === typeId);
+    if (existing !== undefined) this.editor.remove([existing.id]);
+    else this.report(this.editor.create(typeId, null));
+    this.changed(null);
+  }
+
+  private report(result: { id: string } | { problem: string }): void {
+    // A new shape is not selected: the draw tool stays ready for the next one, as in EXACT.
+    if ('problem' in result) this.update({ message: `Not drawn: ${result.problem}` });
+    else this.update({ message: null });
+  }
+
+  private changed(message: string | null): void {
+    this.update({ message, canUndo: this.editor.history.canUndo, canRedo: this.editor.history.canRedo });
+    this.viewer?.requestDraw();
+  }
+
+  private draw(ctx: CanvasRenderingContext2D, view: ViewTransform, dpr: number): void {
+    const started = performance.now();
+    this.drawScene(ctx, view, dpr);
+    // Cheap self-measurement read by bench/client: the overlay's cost per frame, and when the image's
+    // annotations were first on screen (a performance mark, relative to the navigation start).
+    this.drawTimes[this.drawCount++ % this.drawTimes.length] = performance.now() - started;
+    if (!this.firstDrawn && this.index.size > 0) {
+      this.firstDrawn = true;
+      performance.mark('tessera:annotations-drawn', { detail: { annotations: this.index.size } });
+    }
+  }
+
+  /** The frame whose annotations show (null for single-frame images: every annotation shows). */
+  private shownFrame(): number | null {
+    return this.data.image.frames > 1 ? this.snapshot.frame : null;
+  }
+
+  private drawScene(ctx: CanvasRenderingContext2D, view: ViewTransform, dpr: number): void {
+    const editingId = this.interaction.editingId();
+    const editingPoints = this.interaction.editingPoints();
+    const editingType = editingId === null ? undefined : this.index.get(editingId)?.record.type;
+    const style = editingType === undefined ? undefined : this.styles.get(editingType);
+    this.renderer.draw(
+      ctx,
+      view,
+      {
+        index: this.index,
+        styles: this.styles,
+        frame: this.shownFrame(),
+        selected: this.snapshot.selection,
+        editing:
+          editingPoints !== null && style !== undefined && !this.snapshot.readOnly
+            ? { vectorType: style.vectorType, points: editingPoints }
+            : null,
+        draft: this.interaction.draft(),
+        selectionRect: this.interaction.selectionRect(),
+        collaborators: this.snapshot.collaborators,
+      },
+      dpr,
+    );
+  }
+
+  /** Mirrors the document into the index, now and on every change (local or remote). */
+  private bindDocument(): void {
+    this.unbindDoc();
+    const doc = this.live.doc;
+    this.editor = new AnnotationEditor(doc, this.session.user.id, this.rules);
+    const stopMirror = mirrorDocument(doc, this.index, () => {
+      this.scheduleNotify();
+    });
+    const awareness = this.live.provider.awareness;
+    const onAwareness = () => {
+      this.update({ collaborators: collaborators(awareness?.getStates() ?? new Map(), doc.clientID) });
+      this.applyFollow();
+      this.viewer?.requestDraw();
+    };
+    awareness?.on('change', onAwareness);
+    this.live.provider.setAwarenessField('user', {
+      id: this.session.user.id,
+      name: this.session.user.username,
+      color: colorOf(this.session.user.id),
+    });
+    this.live.provider.setAwarenessField('frame', this.snapshot.frame);
+    this.unbindDoc = () => {
+      stopMirror();
+      awareness?.off('change', onAwareness);
+    };
+    this.scheduleNotify();
+  }
+
+  /** Coalesces document changes into one snapshot and one redraw per animation frame. */
+  private scheduleNotify(): void {
+    this.viewer?.requestDraw();
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    requestAnimationFrame(() => {
+      this.notifyScheduled = false;
+      const live = new Set([...this.snapshot.selection].filter((id) => this.index.get(id) !== undefined));
+      this.update({ version: this.index.version, selection: live });
+    });
+  }
+
+  private applyFollow(): void {
+    const target = this.snapshot.collaborators.find((c) => c.clientId === this.snapshot.following);
+    if (target?.viewport == null) return;
+    if (target.frame !== null && target.frame !== this.snapshot.frame) this.setFrame(target.frame);
+    const v = target.viewport;
+    const item = this.viewer?.viewer.world.getItemAt(0);
+    if (item === undefined) return;
+    this.viewer?.viewer.viewport.fitBounds(
+      item.imageToViewportRectangle(v.minX, v.minY, v.maxX - v.minX, v.maxY - v.minY),
+    );
+  }
+
+  /**
+   * Publishes a presence field, each field at most every 50 ms; the latest value of a burst is sent
+   * when its 50 ms are up, so the last cursor position or view always arrives.
+   */
+  private publish(field: 'cursor' | 'viewport' | 'frame', value: unknown): void {
+    const pending = this.presence.get(field);
+    const now = performance.now();
+    if (pending?.timer !== undefined) {
+      pending.value = value;
+      return;
+    }
+    const wait = 50 - (now - (pending?.sent ?? -Infinity));
+    if (wait <= 0) {
+      this.live.provider.setAwarenessField(field, value);
+      this.presence.set(field, { sent: now, value, timer: undefined });
+      return;
+    }
+    const entry = { sent: pending?.sent ?? 0, value, timer: undefined as number | undefined };
+    entry.timer = window.setTimeout(() => {
+      entry.timer = undefined;
+      entry.sent = performance.now();
+      this.live.provider.setAwarenessField(field, entry.value);
+    }, wait);
+    this.presence.set(field, entry);
+  }
+
+  private update(changes: Partial<WorkspaceSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...changes };
+    for (const listener of this.listeners) listener();
+  }
+
+  /** What the tools see of the workspace. */
+  private host() {
+    return {
+      activeType: (): DrawType | null => {
+        const t =
+          this.snapshot.activeType === null ? undefined : this.typesById.get(this.snapshot.activeType);
+        return t === undefined ? null : drawTypeOf(t);
+      },
+      hitTest: (p: Point, tolerance: number) =>
+        hitTestAt(this.index, this.styles, p, tolerance, this.shownFrame()),
+      selection: () => this.snapshot.selection,
+      select: (ids: readonly string[]) => {
+        this.select(ids);
+      },
+      shapeOf: (id: string) => {
+        const item = this.index.get(id);
+        const style = item === undefined ? undefined : this.styles.get(item.record.type);
+        return item === undefined || style === undefined
+          ? null
+          : { vectorType: style.vectorType, points: item.points };
+      },
+      within: (rect: Rect) => this.index.within(rect, this.shownFrame()).map((a) => a.id),
+      create: (type: DrawType, points: Point[]) => {
+        if (!this.canEdit()) return;
+        this.report(this.editor.create(type.id, toVector(points, this.shownFrame())));
+        this.changed(this.snapshot.message);
+      },
+      reshape: (id: string, points: Point[]) => {
+        if (!this.canEdit()) return;
+        const frame = this.index.get(id)?.frame ?? null;
+        this.editor.change(new Map([[id, { vector: toVector(points, frame) }]]));
+        this.changed(null);
+      },
+      readOnly: () => this.snapshot.readOnly,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+// What the workspace loads over REST before it opens the live document: the image, its set, the
+// set's annotation templates (products' annotation types) and the set's images for previous/next.
+import type { AnnotationType, AnnotationTypes, Image, ImageSet } from '@tessera/shared';
+import { api } from '../api/http';
+import { annotationTypes, imageSets, images, products } from '../api/resources';
+
+export interface WorkspaceData {
+  image: Image;
+  imageSet: ImageSet;
+  /** Active types in EXACT's order: sort_order, then id. */
+  types: AnnotationType[];
+  /** The set's images (first 1,000), in id order. */
+  siblings: Image[];
+}
+
+/** Loads everything the workspace needs before the viewer opens. */
+export async function loadWorkspace(imageId: number): Promise<WorkspaceData> {
+  const image = await api<Image>('GET', `/images/images/${imageId}/`);
+  const [imageSet, productPage, siblingPage] = await Promise.all([
+    imageSets.get(image.image_set),
+    products.ofImageSet(image.image_set),
+    images.page(image.image_set, 1000, 0),
+  ]);
+  const typePage = await annotationTypes.ofProducts(productPage.results.map((p) => p.id));
+  const types = typePage.results
+    .filter((t) => t.active)
+    .sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
+  return { image, imageSet, types, siblings: siblingPage.results };
+}
+
+/** The rules shared's schema needs to check an annotation against these types. */
+export function typeRules(types: readonly AnnotationType[]): AnnotationTypes {
+  return new Map(types.map((t) => [t.id, { vectorType: t.vector_type, nodeCount: t.node_count }]));
+}
+
+/** The live document of an image: per user in blind (competitive) sets. */
+export function documentName(image: Image, imageSet: ImageSet, userId: number): string {
+  return imageSet.collaboration_type === 1 ? `image.${image.id}.user.${userId}` : `image.${image.id}`;
+}
+
+/** EXACT's DeepZoom descriptor of one frame (frames count from 1). */
+export function dziUrl(imageId: number, frame: number): string {
+  return `/images/image/${imageId}/1/${frame}/tile/`;
+}

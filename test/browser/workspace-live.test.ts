@@ -1,0 +1,198 @@
+// Live and offline work in the workspace: two Chromium contexts on one image see each other's edits and
+// cursors within a second and can follow each other's view; a context taken offline keeps editing,
+// shows its pending changes, and merges on reconnect, even after its tab was closed in between.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, useBrowser } from './support/browser.js';
+import {
+  annotationsOnServer,
+  click,
+  drag,
+  localCount,
+  openWorkspace,
+  setUpWorkspace,
+  syncState,
+  waitUntil,
+} from './workspace.fixture.js';
+import { ApiClient } from '../support/http.js';
+import { useTestServer } from '../support/server.js';
+
+const server = useTestServer({ client: true, tiler: true });
+const browser = useBrowser();
+const fx = setUpWorkspace(server);
+
+interface PresenceWindow {
+  tesseraWorkspace: {
+    getSnapshot(): { collaborators: { user: { name: string }; cursor: { x: number; y: number } | null }[] };
+    viewer: {
+      transform(): { scale: number; offsetX: number; offsetY: number; width: number; height: number };
+    };
+  };
+}
+
+/** Where another user's cursor is, as this page knows it (null if not seen). */
+function cursorOf(page: Page, name: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate(
+    (who) =>
+      (window as unknown as PresenceWindow).tesseraWorkspace
+        .getSnapshot()
+        .collaborators.find((c) => c.user.name === who)?.cursor ?? null,
+    name,
+  );
+}
+
+/** The image point at the centre of a page's view. */
+function viewCentre(page: Page): Promise<{ x: number; y: number }> {
+  return page.evaluate(() => {
+    const v = (window as unknown as PresenceWindow).tesseraWorkspace.viewer.transform();
+    return { x: (v.width / 2 - v.offsetX) / v.scale, y: (v.height / 2 - v.offsetY) / v.scale };
+  });
+}
+
+/** Milliseconds until `condition` holds (fails after `ms`). */
+async function timeUntil(condition: () => Promise<boolean>, what: string, ms: number): Promise<number> {
+  const start = Date.now();
+  await waitUntil(condition, what, ms);
+  return Date.now() - start;
+}
+
+describe('live collaboration in the browser', () => {
+  it("shows each browser the other's edits and cursor within a second, and follows a view", async () => {
+    const a = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
+    const b = await openWorkspace(await browser.newContext(), server, fx().member2, fx().image);
+    const before = await localCount(b);
+
+    await a.keyboard.press('1');
+    await click(a, { x: 300, y: 300 });
+    const editMs = await timeUntil(
+      async () => (await localCount(b)) === before + 1,
+      "B to see A's box",
+      1000,
+    );
+
+    const box = await b.locator('.annotation-canvas').boundingBox();
+    expect(box).not.toBeNull();
+    await b.mouse.move((box?.x ?? 0) + 200, (box?.y ?? 0) + 150);
+    const seenFrom = Date.now();
+    await waitUntil(
+      async () => (await cursorOf(a, fx().member2.username)) !== null,
+      "A to see B's cursor",
+      1000,
+    );
+    const cursorMs = Date.now() - seenFrom;
+    expect(editMs).toBeLessThan(1000);
+    expect(cursorMs).toBeLessThan(1000);
+    await a.mouse.move((box?.x ?? 0) + 300, (box?.y ?? 0) + 300);
+    await waitUntil(
+      async () => (await cursorOf(b, fx().member.username)) !== null,
+      "B to see A's cursor",
+      1000,
+    );
+    await saveScreenshot(b, 'workspace-live-cursor');
+
+    await b.getByRole('button', { name: `Follow ${fx().member.username}` }).click();
+    await a.evaluate(() => {
+      (
+        window as unknown as { tesseraWorkspace: { viewer: { flyTo(r: object, now: boolean): void } } }
+      ).tesseraWorkspace.viewer.flyTo({ minX: 1600, minY: 2200, maxX: 1800, maxY: 2400 }, true);
+    });
+    await waitUntil(
+      async () => {
+        const c = await viewCentre(b);
+        return Math.abs(c.x - 1700) < 60 && Math.abs(c.y - 2300) < 60;
+      },
+      "B's view to follow A's",
+      5000,
+    );
+    await a.context().close();
+    await b.context().close();
+  });
+
+  it('keeps editing offline, shows the pending changes, and merges on reconnect', async () => {
+    const a = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
+    const offline = await browser.newContext();
+    const b = await openWorkspace(offline, server, fx().member2, fx().image);
+    const start = (await annotationsOnServer(server, fx())).length;
+
+    await offline.setOffline(true);
+    await waitUntil(async () => (await syncState(b)) === 'offline', 'B to show it is offline');
+    await b.keyboard.press('1');
+    await click(b, { x: 900, y: 100 });
+    await click(b, { x: 1000, y: 100 });
+    await expect.poll(() => b.getByTestId('sync-state').textContent()).toContain('2 changes waiting');
+    await saveScreenshot(b, 'workspace-offline');
+    await a.keyboard.press('1');
+    await click(a, { x: 1100, y: 100 }); // made meanwhile online
+    await waitUntil(async () => (await annotationsOnServer(server, fx())).length === start + 1, "A's box");
+    expect(await localCount(b)).toBe(start + 2); // B does not see A's box while offline
+
+    await offline.setOffline(false);
+    await waitUntil(async () => (await syncState(b)) === 'saved', 'B to reconnect and save', 15_000);
+    await waitUntil(async () => (await annotationsOnServer(server, fx())).length === start + 3, 'the merge');
+    await waitUntil(async () => (await localCount(b)) === start + 3, "B to receive A's box");
+    await waitUntil(async () => (await localCount(a)) === start + 3, "A to receive B's boxes");
+    await a.context().close();
+    await offline.close();
+  });
+
+  it('keeps offline work in the browser when the tab is closed before it could be sent', async () => {
+    const context = await browser.newContext();
+    const page = await openWorkspace(context, server, fx().member2, fx().image);
+    const start = (await annotationsOnServer(server, fx())).length;
+    await context.setOffline(true);
+    await waitUntil(async () => (await syncState(page)) === 'offline', 'offline');
+    await page.keyboard.press('1');
+    await click(page, { x: 1200, y: 300 });
+    // y-indexeddb stores each update as it happens; give the write its moment, then close the tab.
+    await new Promise((r) => setTimeout(r, 500));
+    await page.close();
+    expect((await annotationsOnServer(server, fx())).length).toBe(start);
+
+    await context.setOffline(false);
+    const reopened = await openWorkspace(context, server, fx().member2, fx().image);
+    await waitUntil(
+      async () => (await annotationsOnServer(server, fx())).length === start + 1,
+      'the kept box on the server',
+    );
+    expect(await localCount(reopened)).toBe(start + 1);
+    await context.close();
+  });
+
+  it('reloads the document after the server refuses a change, keeping the accepted work', async () => {
+    const page = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
+    const api = new ApiClient(server.baseUrl, fx().member);
+    await page.keyboard.press('1');
+    await click(page, { x: 1300, y: 100 });
+    await waitUntil(async () => (await syncState(page)) === 'saved', 'the box to be saved');
+    const accepted = (await annotationsOnServer(server, fx())).length;
+    // The set withdraws "Fibre" while this browser still offers it: the server refuses the line.
+    const fibre = fx().types.get('Fibre') ?? 0;
+    expect((await api.patch(`/annotations/annotation_types/${fibre}/`, { active: false })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 5500)); // the server caches a set's allowed types for 5 s
+    // Every state the status bar shows, recorded in the page (the refusal may pass within a frame).
+    await page.evaluate(() => {
+      const states: string[] = [];
+      (window as unknown as { syncStates: string[] }).syncStates = states;
+      const status = document.querySelector('[data-testid="sync-state"]');
+      if (status === null) throw new Error('no status bar');
+      new MutationObserver(() => states.push(status.getAttribute('data-state') ?? '')).observe(status, {
+        attributes: true,
+      });
+    });
+    await page.keyboard.press('3');
+    await drag(page, { x: 1300, y: 300 }, { x: 1400, y: 320 });
+    const seen = () => page.evaluate(() => (window as unknown as { syncStates: string[] }).syncStates);
+    await waitUntil(async () => (await seen()).includes('refused'), 'the refusal to show', 5000);
+    await waitUntil(async () => (await syncState(page)) === 'saved', 'the document to be reloaded', 20_000);
+    await waitUntil(async () => (await localCount(page)) === accepted, 'the refused line to be gone');
+    expect((await annotationsOnServer(server, fx())).length).toBe(accepted);
+    await page.keyboard.press('1');
+    await click(page, { x: 1300, y: 500 }); // and the reloaded document takes new work
+    await waitUntil(
+      async () => (await annotationsOnServer(server, fx())).length === accepted + 1,
+      'a new box',
+    );
+    await api.patch(`/annotations/annotation_types/${fibre}/`, { active: true });
+    await page.context().close();
+  });
+});
