@@ -1,5 +1,5 @@
-// Presence through Yjs awareness (passes the server unchecked): who is on the image, where their
-// cursor is and what they look at, all in image pixel coordinates, so every screen maps them alike.
+// Presence through Yjs awareness: who is on the image, where their cursor is and what they look at, all
+// in image pixels. The server relays it checked (rule A7): the user is the authenticated one.
 import type { Rect } from './geometry';
 
 export interface PresenceUser {
