@@ -13,7 +13,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*/*.js'],
+          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*/*.js', 'client/public/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -30,5 +30,9 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['client/public/**/*.js'],
+    languageOptions: { globals: globals.serviceworker },
   },
 );

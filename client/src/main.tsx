@@ -11,3 +11,11 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// The service worker keeps the app and its last REST answers for reloads while offline (public/sw.js).
+// Only in builds: the dev server's modules are not hashed assets.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
+    console.warn('Offline reloads are unavailable: the service worker did not register.', error);
+  });
+}

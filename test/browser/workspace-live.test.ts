@@ -158,6 +158,57 @@ describe('live collaboration in the browser', () => {
     await context.close();
   });
 
+  it('reloads while offline and keeps the work: the service worker serves the app, IndexedDB the document', async () => {
+    const context = await browser.newContext();
+    const page = await openWorkspace(context, server, fx().member2, fx().image);
+    // The service worker takes control during the first visit; an online reload lets it keep the
+    // app and the REST answers the workspace opens with.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 10_000,
+    });
+    const ready = async () => {
+      await page.waitForFunction(
+        () =>
+          (
+            window as unknown as { tesseraWorkspace?: { viewer?: { transform(): unknown } } }
+          ).tesseraWorkspace?.viewer?.transform() != null,
+        undefined,
+        { timeout: 15_000 },
+      );
+    };
+    await page.reload();
+    await ready();
+    await waitUntil(async () => (await syncState(page)) === 'saved', 'the document to sync', 15_000);
+    const start = (await annotationsOnServer(server, fx())).length;
+
+    await context.setOffline(true);
+    await waitUntil(async () => (await syncState(page)) === 'offline', 'offline');
+    await page.keyboard.press('1');
+    await click(page, { x: 1300, y: 500 });
+    await waitUntil(async () => (await localCount(page)) === start + 1, 'the offline box');
+    await new Promise((r) => setTimeout(r, 500)); // y-indexeddb's write
+    await page.reload();
+    await ready();
+    await waitUntil(
+      async () => (await localCount(page)) === start + 1,
+      'the box after an offline reload',
+      15_000,
+    );
+    await page.keyboard.press('1');
+    await click(page, { x: 1300, y: 700 });
+    await waitUntil(async () => (await localCount(page)) === start + 2, 'a second offline box');
+    await saveScreenshot(page, 'workspace-offline-reload');
+    expect((await annotationsOnServer(server, fx())).length).toBe(start);
+
+    await context.setOffline(false);
+    await waitUntil(
+      async () => (await annotationsOnServer(server, fx())).length === start + 2,
+      'both offline boxes on the server',
+      20_000,
+    );
+    await context.close();
+  });
+
   it('reloads the document after the server refuses a change, keeping the accepted work', async () => {
     const page = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
     const api = new ApiClient(server.baseUrl, fx().member);

@@ -110,4 +110,6 @@ export async function signIn(username: string, password: string): Promise<Sessio
 export async function signOut(): Promise<void> {
   await api('POST', '/auth/logout/');
   setCsrfToken('');
+  // The service worker's copies of this user's REST answers go with the session (public/sw.js).
+  if ('caches' in window) for (const key of await caches.keys()) await caches.delete(key);
 }
