@@ -132,7 +132,7 @@ describe('tessera start on an empty data directory', () => {
     reader.close();
 
     first.p.child.kill('SIGTERM');
-    expect(await first.p.exited()).toBe(0);
+    expect(await first.p.exited(), first.p.output()).toBe(0);
 
     // A second start keeps the data and does not create (or print) another admin.
     const second = await start();
@@ -140,7 +140,7 @@ describe('tessera start on an empty data directory', () => {
     const again = await fetch(`${second.url}/api/v1/users/users/`, { headers: { authorization: basic } });
     expect(again.status).toBe(200);
     second.p.child.kill('SIGTERM');
-    expect(await second.p.exited()).toBe(0);
+    expect(await second.p.exited(), second.p.output()).toBe(0);
   });
 
   it('refuses a broken configuration, listing every problem, with exit code 1', async () => {
@@ -258,12 +258,12 @@ describe('tessera start fills a demo team on the first run', () => {
     expect(missing.output()).toContain('does not exist');
 
     first.p.child.kill('SIGTERM');
-    expect(await first.p.exited()).toBe(0);
+    expect(await first.p.exited(), first.p.output()).toBe(0);
 
     // A second start keeps the demo and does not make another.
     const second = await start();
     second.p.child.kill('SIGTERM');
-    expect(await second.p.exited()).toBe(0);
+    expect(await second.p.exited(), second.p.output()).toBe(0);
     expect(second.p.output()).not.toMatch(/demo/i);
   }, 420_000);
 });

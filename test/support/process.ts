@@ -45,7 +45,9 @@ export function runCli(args: string[], env: Record<string, string>): TesseraProc
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exit = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
+      // A death by signal shows in the output, which failing assertions print.
+      if (signal !== null) text += `\n[killed by ${signal}]\n`;
       resolve(code);
     }),
   );

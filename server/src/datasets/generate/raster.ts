@@ -1,11 +1,21 @@
 // The server's only user of sharp: it paints generated data sets (a stained background plus cell
 // sprites) and writes them as files that then enter the normal upload pipeline like any user's file.
 import os from 'node:os';
-import sharp, { type Sharp } from 'sharp';
+import type SharpModule from 'sharp';
+import type { Sharp } from 'sharp';
 import type { Rgb, Sprite } from './cells.js';
 import type { Random } from './prng.js';
 
-sharp.concurrency(os.availableParallelism());
+// Loaded on first use: most server starts never generate a data set, and libvips' thread pool is
+// then neither started nor torn down with the process.
+let loaded: Promise<{ default: typeof SharpModule }> | undefined;
+async function sharpModule(): Promise<{ default: typeof SharpModule }> {
+  loaded ??= import('sharp').then((module) => {
+    module.default.concurrency(os.availableParallelism());
+    return module;
+  });
+  return loaded;
+}
 
 /** A picture to paint: a mottled background of one stain colour and cells on top. */
 export interface Scene {
@@ -21,7 +31,8 @@ export interface Scene {
 // does on the fly (a bicubic enlargement of a 16k slide costs seconds more).
 const MOTTLE_STEP = 384;
 
-function painted(scene: Scene): Sharp {
+async function painted(scene: Scene): Promise<Sharp> {
+  const { default: sharp } = await sharpModule();
   const columns = Math.max(2, Math.ceil(scene.width / MOTTLE_STEP) + 1);
   const rows = Math.max(2, Math.ceil(scene.height / MOTTLE_STEP) + 1);
   const grid = Buffer.alloc(columns * rows * 3);
@@ -48,19 +59,21 @@ function painted(scene: Scene): Sharp {
  * layout OpenSlide opens directly as a generic tiled TIFF.
  */
 export async function writePyramidTiff(scene: Scene, file: string): Promise<void> {
-  await painted(scene)
+  await (
+    await painted(scene)
+  )
     .tiff({ tile: true, pyramid: true, compression: 'jpeg', quality: 85, tileWidth: 256, tileHeight: 256 })
     .toFile(file);
 }
 
 /** Writes a PNG (lossless, for small fields of view). */
 export async function writePng(scene: Scene, file: string): Promise<void> {
-  await painted(scene).png({ compressionLevel: 6 }).toFile(file);
+  await (await painted(scene)).png({ compressionLevel: 6 }).toFile(file);
 }
 
 /** The scene as packed RGB bytes (frames for a video encoder). */
 export async function renderRgb(scene: Scene): Promise<Buffer> {
-  return painted(scene).removeAlpha().raw().toBuffer();
+  return (await painted(scene)).removeAlpha().raw().toBuffer();
 }
 
 /** Writes equally sized RGB frames as one multi-page TIFF (deflate): an image series of frames. */
@@ -70,6 +83,7 @@ export async function writeMultiPageTiff(
   height: number,
   file: string,
 ): Promise<void> {
+  const { default: sharp } = await sharpModule();
   await sharp(Buffer.concat(frames), {
     raw: { width, height: height * frames.length, channels: 3, pageHeight: height },
   })
