@@ -34,13 +34,17 @@ interface FirstRunWindow {
 }
 
 /** A screenshot for failed runs (test-artifacts/) and, when asked, for the guide (docs/images/). */
-async function shoot(page: Page, name: string): Promise<void> {
+async function shoot(
+  page: Page,
+  name: string,
+  clip?: { x: number; y: number; width: number; height: number },
+) {
   await saveScreenshot(page, `first-run-${name}`);
   if (!WRITE_GUIDE) return;
   mkdirSync(GUIDE_IMAGES, { recursive: true });
   // A palette PNG: the slide's grain makes a true-colour window shot ~450 KB, too big to commit.
-  await sharp(await page.screenshot({ type: 'png' }))
-    .png({ palette: true, quality: 35, effort: 10 })
+  await sharp(await page.screenshot({ type: 'png', ...(clip ? { clip } : {}) }))
+    .png({ palette: true, quality: 30, effort: 10 })
     .toFile(path.join(GUIDE_IMAGES, `${name}.png`));
 }
 
@@ -51,10 +55,11 @@ async function terminalPicture(page: Page, output: string): Promise<void> {
     const pre = document.getElementById('terminal');
     if (pre === null) return;
     pre.textContent = `$ npm start\n${text}`;
+    pre.style.display = 'inline-block';
     Object.assign(pre.style, {
       margin: '0',
       padding: '16px',
-      minHeight: '100vh',
+      width: '1280px',
       boxSizing: 'border-box',
       background: '#1e1e1e',
       color: '#e6e6e6',
@@ -63,7 +68,8 @@ async function terminalPicture(page: Page, output: string): Promise<void> {
     });
     document.body.style.margin = '0';
   }, output);
-  await shoot(page, 'terminal');
+  const box = await page.locator('#terminal').boundingBox();
+  await shoot(page, 'terminal', box ?? undefined);
 }
 
 describe('the first run in the browser', () => {
@@ -100,8 +106,13 @@ describe('the first run in the browser', () => {
     const context = await browser.browser.newContext({ viewport: VIEWPORT });
     contexts.push(context);
     const page = await context.newPage();
-    // Only the lines meant for the person at the terminal (the log level is warn, so nothing else).
-    await terminalPicture(page, server.output());
+    // The lines meant for the person at the terminal; the JSON log lines (pino) are left out.
+    const printed = server
+      .output()
+      .split('\n')
+      .filter((line) => !line.startsWith('{'))
+      .join('\n');
+    await terminalPicture(page, printed);
 
     // The printed address sends a stranger to the sign-in page.
     await page.goto(`${url}/`);
@@ -111,6 +122,7 @@ describe('the first run in the browser', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    expect(new URL(page.url()).pathname).toBe('/login'); // a wrong password signs nobody in
     await page.getByLabel('Password').fill(password);
     await shoot(page, 'sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -133,6 +145,11 @@ describe('the first run in the browser', () => {
     // The image set page polls while the tiler opens the slide; a ready image becomes a link.
     const open = page.getByRole('link', { name: /^Open .*, 3,000 annotations$/ });
     await open.waitFor({ timeout: 240_000 });
+    // Its thumbnail, served by the tiler once the slide is open.
+    const thumbnail = page.getByRole('img', { name: /^Thumbnail of / });
+    await expect
+      .poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
     await shoot(page, 'image-set');
     await open.click();
 
@@ -144,19 +161,23 @@ describe('the first run in the browser', () => {
     );
     await waitUntil(async () => (await syncState(page)) === 'saved', 'the document to sync', 30_000);
     await expect.poll(() => page.getByTestId('annotation-total').textContent()).toBe('3000');
-    // Zoomed to a quarter of the slide's width: cells are visible one by one.
+    const lastFrame = () =>
+      page.evaluate(() => (window as FirstRunWindow).tesseraWorkspace?.renderer.lastFrame);
+    // The whole slide at first: every cell drawn as a shape (the heat map starts above 6,000).
+    await expect.poll(lastFrame).toEqual({ mode: 'detail', shapes: 3000 });
+    // Zoomed to a quarter of the slide's width: cells one by one, and only those in view are drawn.
     await page.evaluate(() =>
       (window as FirstRunWindow).tesseraWorkspace?.viewer?.flyTo(
         { minX: 4096, minY: 2048, maxX: 6144, maxY: 3328 },
         true,
       ),
     );
-    const lastFrame = () =>
-      page.evaluate(() => (window as FirstRunWindow).tesseraWorkspace?.renderer.lastFrame);
-    await expect.poll(async () => (await lastFrame())?.shapes ?? 0).toBeGreaterThan(0);
-    const drawn = await lastFrame();
-    expect(drawn?.mode).toBe('detail');
-    expect(drawn?.shapes).toBeLessThan(3000); // only what is in view
+    await expect
+      .poll(async () => {
+        const frame = await lastFrame();
+        return frame !== undefined && frame.shapes > 0 && frame.shapes < 3000;
+      })
+      .toBe(true);
     await shoot(page, 'slide-annotations');
 
     // Make one: digit 1 chooses the first class, a drag draws its box.
@@ -197,6 +218,13 @@ describe('the first run in the browser', () => {
     expect(firstType).toContain(type.body.name);
     const count = await api.get<ApiPage<unknown>>(`/annotations/annotations/?image=${image}&limit=1`);
     expect(count.body.count).toBe(3001);
+
+    // Hidden once, the welcome panel stays away in this browser.
+    await page.goto(`${url}/`);
+    await welcome.getByRole('button', { name: 'Hide' }).click();
+    await page.reload();
+    await demo.waitFor();
+    expect(await welcome.count()).toBe(0);
 
     await context.close();
     contexts.length = 0;
