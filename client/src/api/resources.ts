@@ -8,9 +8,11 @@ import type {
   ImageSet,
   Page,
   Product,
+  SetVersion,
   Team,
   TeamMembership,
   User,
+  VersionDiff,
 } from '@tessera/shared';
 import { api } from './http';
 
@@ -127,3 +129,25 @@ export const tokens = {
     api<AccessTokenCreated>('POST', '/users/tokens/', { name, expires_in_days: expiresInDays }),
   revoke: (id: number) => api('DELETE', `/users/tokens/${id}/`),
 };
+
+export const versions = {
+  ofImageSet: (imageSet: number) =>
+    api<Page<SetVersion>>('GET', `/images/set_versions/${query({ imagesets: imageSet, limit: ALL })}`),
+  create: (input: { name: string; description: string; imagesets: number[] }) =>
+    api<SetVersion>('POST', '/images/set_versions/', input),
+  /** What changed from a version to now (counts only: the per-annotation list is cut short). */
+  changesSince: (id: number) =>
+    api<VersionDiff>('GET', `/images/set_versions/${id}/diff/${query({ to: 'now' })}`),
+};
+
+/** Where a version's (or, without one, the set's current) annotations download in a format. */
+export function exportUrl(
+  target: { version: number } | { imageSet: number },
+  format: 'coco' | 'geojson' | 'csv',
+): string {
+  const path =
+    'version' in target
+      ? `/images/set_versions/${target.version}/export/`
+      : `/images/image_sets/${target.imageSet}/export/`;
+  return `/api/v1${path}${query({ format })}`;
+}

@@ -10,6 +10,7 @@ import { useLoad } from '../hooks/useLoad';
 import { useTitle } from '../hooks/useTitle';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
+import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
 /** How often the page looks again while images are still being processed. */
@@ -135,6 +136,7 @@ function ImageSetView({ setId }: { setId: number }) {
           </button>
         </nav>
       ) : null}
+      {set.data ? <VersionsSection setId={setId} /> : null}
     </div>
   );
 }

@@ -1,0 +1,123 @@
+import type { SetVersion } from '@tessera/shared';
+import { useState, type SubmitEvent } from 'react';
+import { exportUrl, versions } from '../api/resources';
+import { ErrorNotice, StatusLine } from '../components/Notice';
+import { useAction } from '../hooks/useAction';
+import { useLoad } from '../hooks/useLoad';
+import { field, formatTime } from '../format';
+
+const FORMATS = [
+  { format: 'coco', label: 'COCO' },
+  { format: 'geojson', label: 'GeoJSON' },
+  { format: 'csv', label: 'CSV' },
+] as const;
+
+/**
+ * The set's dataset versions: freeze the current annotations under a name, see what changed since each
+ * version, and download any version (or the current state) for training. Made and exported by the
+ * server (images/set_versions/); versions never change once made.
+ */
+export function VersionsSection({ setId }: { setId: number }) {
+  const list = useLoad(() => versions.ofImageSet(setId), [setId]);
+  const create = useAction();
+  const [made, setMade] = useState<string | null>(null);
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const name = field(data, 'name');
+    setMade(null);
+    void create
+      .run(() => versions.create({ name, description: field(data, 'description'), imagesets: [setId] }))
+      .then((ok) => {
+        if (!ok) return;
+        form.reset();
+        setMade(`Version "${name}" made.`);
+        list.reload();
+      });
+  };
+  const rows = list.data?.results ?? [];
+  return (
+    <section className="panel panel-wide" aria-labelledby="versions-title">
+      <h2 id="versions-title">Dataset versions</h2>
+      <p className="muted">
+        Download the annotations as they are now:{' '}
+        {FORMATS.map(({ format, label }, index) => (
+          <span key={format}>
+            {index > 0 ? ' · ' : null}
+            <a href={exportUrl({ imageSet: setId }, format)} download>
+              {label}
+            </a>
+          </span>
+        ))}
+      </p>
+      <form className="inline-form" onSubmit={submit} aria-label="Make a version">
+        <label htmlFor="version-name">Name</label>
+        <input id="version-name" name="name" required maxLength={200} placeholder="e.g. training round 1" />
+        <label htmlFor="version-description">Description</label>
+        <input id="version-description" name="description" maxLength={10000} />
+        <button type="submit" className="primary" disabled={create.busy}>
+          Make version
+        </button>
+      </form>
+      <ErrorNotice message={create.error} />
+      {made !== null ? <StatusLine>{made}</StatusLine> : null}
+      <ErrorNotice message={list.error} />
+      {rows.length === 0 ? (
+        list.loading ? null : (
+          <p className="empty">No versions yet.</p>
+        )
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Made</th>
+              <th scope="col">Changes since</th>
+              <th scope="col">Download</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((version) => (
+              <VersionRow key={version.id} version={version} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function VersionRow({ version }: { version: SetVersion }) {
+  const diff = useLoad(() => versions.changesSince(version.id), [version.id]);
+  const totals = diff.data?.totals;
+  return (
+    <tr data-version={version.id}>
+      <td>
+        <strong>{version.name}</strong>
+        {version.automatic ? <span className="badge">automatic</span> : null}
+        {version.description ? <div className="muted">{version.description}</div> : null}
+      </td>
+      <td>{formatTime(version.time)}</td>
+      <td className="version-changes">
+        {totals === undefined
+          ? (diff.error ?? '…')
+          : `${totals.added} added, ${totals.changed} changed, ${totals.removed} removed`}
+      </td>
+      <td>
+        {FORMATS.map(({ format, label }, index) => (
+          <span key={format}>
+            {index > 0 ? ' · ' : null}
+            <a
+              href={exportUrl({ version: version.id }, format)}
+              download
+              aria-label={`${label} of ${version.name}`}
+            >
+              {label}
+            </a>
+          </span>
+        ))}
+      </td>
+    </tr>
+  );
+}
