@@ -1,5 +1,6 @@
 // Dataset versions in the browser: an image set's page freezes its annotations as a version, shows
-// what changed since, and downloads a version as COCO with the annotations it had, not today's.
+// what changed since, and downloads a version as COCO with the annotations it had, not today's; the
+// workspace shows an image as a version holds it, read-only.
 import { describe, expect, it } from 'vitest';
 import type { RestAnnotation } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
@@ -7,9 +8,18 @@ import { signedIn, unlabelledControls } from './support/pages.js';
 import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
+import {
+  annotationsOnServer,
+  click,
+  localCount,
+  setUpWorkspace,
+  syncState,
+  waitUntil,
+} from './workspace.fixture.js';
 
-const server = useTestServer({ client: true });
+const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
+const fx = setUpWorkspace(server);
 
 interface Coco {
   annotations: { bbox: number[]; category_id: number }[];
@@ -67,5 +77,42 @@ describe('dataset versions on the image set page', () => {
       `${server.baseUrl}${(await section.getByRole('link', { name: 'COCO' }).first().getAttribute('href')) ?? ''}`,
     );
     expect(((await now.json()) as Coco).annotations).toHaveLength(3);
+  });
+
+  it('opens an image as a version holds it, read-only, and goes back to now', async () => {
+    const { member, set, image, types } = fx();
+    const api = new ApiClient(server.baseUrl, member);
+    const cell = types.get('Cell') ?? 0;
+    const box = (x: number) => ({
+      image,
+      annotation_type: cell,
+      vector: { x1: x, y1: 100, x2: x + 40, y2: 140 },
+    });
+    expect((await api.post('/annotations/annotations/', [box(100), box(200)])).status).toBe(201);
+    const atVersion = (await annotationsOnServer(server, fx())).length;
+    const version = await api.post<{ id: number }>('/images/set_versions/', {
+      name: 'before',
+      imagesets: [set],
+    });
+    expect(version.status).toBe(201);
+    expect((await api.post('/annotations/annotations/', box(300))).status).toBe(201);
+
+    const page = await signedIn(browser, server.baseUrl, member, `/sets/${set}`);
+    await page.getByRole('link', { name: 'View before' }).click();
+    await waitUntil(async () => (await syncState(page)) === 'version', 'the version view');
+    await waitUntil(async () => (await localCount(page)) === atVersion, 'the version’s annotations');
+    await page.getByTestId('version-note').waitFor();
+    // Drawing is refused: nothing changes, here or on the server.
+    await page.keyboard.press('1');
+    await click(page, { x: 600, y: 600 });
+    await page.getByText('View only: you cannot change annotations here.').waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await localCount(page)).toBe(atVersion);
+    expect((await annotationsOnServer(server, fx())).length).toBe(atVersion + 1);
+    await saveScreenshot(page, 'versions-view');
+
+    await page.getByRole('link', { name: 'back to now' }).click();
+    await waitUntil(async () => (await syncState(page)) === 'saved', 'the live document');
+    await waitUntil(async () => (await localCount(page)) === atVersion + 1, 'today’s annotations');
   });
 });

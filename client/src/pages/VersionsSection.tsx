@@ -1,5 +1,6 @@
 import type { SetVersion } from '@tessera/shared';
 import { useState, type SubmitEvent } from 'react';
+import { Link } from 'react-router';
 import { exportUrl, versions } from '../api/resources';
 import { ErrorNotice, StatusLine } from '../components/Notice';
 import { useAction } from '../hooks/useAction';
@@ -97,6 +98,16 @@ function VersionRow({ version }: { version: SetVersion }) {
         <strong>{version.name}</strong>
         {version.automatic ? <span className="badge">automatic</span> : null}
         {version.description ? <div className="muted">{version.description}</div> : null}
+        {version.images[0] === undefined ? null : (
+          <div>
+            <Link
+              to={`/images/${version.images[0]}?version=${version.id}`}
+              aria-label={`View ${version.name}`}
+            >
+              View as it was
+            </Link>
+          </div>
+        )}
       </td>
       <td>{formatTime(version.time)}</td>
       <td className="version-changes">

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { parseId } from '../format';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
@@ -7,10 +7,16 @@ import { NotFoundPage } from './NotFoundPage';
 // Loaded on first use: OpenSeadragon, Yjs and the annotation schemas stay out of the shell's bundle.
 const Workspace = lazy(async () => ({ default: (await import('../workspace/Workspace')).Workspace }));
 
-/** `/images/:imageId`: the annotation workspace for one image (client/src/workspace/). */
+/**
+ * `/images/:imageId`: the annotation workspace for one image (client/src/workspace/);
+ * `?version=<id>` shows the image's annotations as that dataset version holds them, read-only.
+ */
 export function WorkspacePage() {
   const session = useSession();
   const imageId = parseId(useParams().imageId);
+  const [params] = useSearchParams();
+  const versionParam = params.get('version');
+  const versionId = versionParam === null ? undefined : (parseId(versionParam) ?? undefined);
   if (imageId === null) return <NotFoundPage />;
   return (
     <div className="workspace-page">
@@ -21,7 +27,12 @@ export function WorkspacePage() {
           </p>
         }
       >
-        <Workspace key={imageId} imageId={imageId} session={session} />
+        <Workspace
+          key={`${imageId}:${versionId ?? 'live'}`}
+          imageId={imageId}
+          {...(versionId === undefined ? {} : { versionId })}
+          session={session}
+        />
       </Suspense>
     </div>
   );

@@ -8,19 +8,21 @@ import './workspace.css';
 
 export interface WorkspaceProps {
   imageId: number;
+  /** Show this dataset version's annotations of the image, read-only, instead of the live document. */
+  versionId?: number;
   session: SessionInfo;
 }
 
 /** The workspace of one image (the shell's `/images/:imageId`). */
 export function Workspace(props: WorkspaceProps): React.JSX.Element {
-  const { imageId, session } = props;
+  const { imageId, versionId, session } = props;
   const [data, setData] = useState<WorkspaceData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let current = true;
     setData(null);
     setError(null);
-    loadWorkspace(imageId).then(
+    loadWorkspace(imageId, versionId).then(
       (loaded) => {
         if (current) setData(loaded);
       },
@@ -31,7 +33,7 @@ export function Workspace(props: WorkspaceProps): React.JSX.Element {
     return () => {
       current = false;
     };
-  }, [imageId]);
+  }, [imageId, versionId]);
   if (error !== null) {
     return (
       <div className="workspace-message" role="alert">

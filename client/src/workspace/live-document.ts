@@ -15,7 +15,9 @@ export type SyncState =
   | { kind: 'saved' }
   | { kind: 'saving'; pending: number }
   | { kind: 'offline'; pending: number }
-  | { kind: 'refused'; reason: string };
+  | { kind: 'refused'; reason: string }
+  /** A dataset version shown read-only: nothing is synced. */
+  | { kind: 'version'; name: string };
 
 export interface LiveDocumentOptions {
   /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>`. */

@@ -14,6 +14,7 @@ import { mirrorDocument } from './document-binding';
 import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
+import { VersionDocument } from './version-document';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
@@ -25,7 +26,8 @@ export type { WorkspaceSnapshot };
 
 /** Everything one open image needs outside React; `destroy()` closes the document and the viewer. */
 export class WorkspaceController {
-  readonly live: LiveDocument;
+  /** The live document, or a dataset version's (read-only, unsynced) when the workspace shows one. */
+  readonly live: LiveDocument | VersionDocument;
   readonly index: AnnotationIndex;
   readonly interaction: Interaction;
   readonly renderer = new OverlayRenderer();
@@ -54,17 +56,21 @@ export class WorkspaceController {
     this.index = new AnnotationIndex(data.image.width, data.image.height);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
-    this.live = new LiveDocument({
-      name: documentName(data.image, data.imageSet, session.user.id),
-      userId: session.user.id,
-      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
-      isValid: (a) => annotationProblem(a, this.rules) === null,
-      onReplaced: () => {
-        this.bindDocument();
-      },
-    });
+    this.live =
+      data.version === undefined
+        ? new LiveDocument({
+            name: documentName(data.image, data.imageSet, session.user.id),
+            userId: session.user.id,
+            url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
+            isValid: (a) => annotationProblem(a, this.rules) === null,
+            onReplaced: () => {
+              this.bindDocument();
+            },
+          })
+        : new VersionDocument(data.version);
     this.editor = new AnnotationEditor(this.live.doc, session.user.id, this.rules);
     this.bindDocument();
+    this.update({ readOnly: this.live.readOnly });
     this.live.subscribe(() => {
       this.update({ readOnly: this.live.readOnly });
     });
@@ -291,19 +297,21 @@ export class WorkspaceController {
     const stopMirror = mirrorDocument(doc, this.index, () => {
       this.scheduleNotify();
     });
-    const awareness = this.live.provider.awareness;
+    // A version view has no provider: nobody else is on a past state.
+    const provider = this.live.provider;
+    const awareness = provider?.awareness;
     const onAwareness = () => {
       this.update({ collaborators: collaborators(awareness?.getStates() ?? new Map(), doc.clientID) });
       this.applyFollow();
       this.viewer?.requestDraw();
     };
     awareness?.on('change', onAwareness);
-    this.live.provider.setAwarenessField('user', {
+    provider?.setAwarenessField('user', {
       id: this.session.user.id,
       name: this.session.user.username,
       color: colorOf(this.session.user.id),
     });
-    this.live.provider.setAwarenessField('frame', this.snapshot.frame);
+    provider?.setAwarenessField('frame', this.snapshot.frame);
     this.unbindDoc = () => {
       stopMirror();
       awareness?.off('change', onAwareness);
@@ -348,7 +356,7 @@ export class WorkspaceController {
     }
     const wait = 50 - (now - (pending?.sent ?? -Infinity));
     if (wait <= 0) {
-      this.live.provider.setAwarenessField(field, value);
+      this.live.provider?.setAwarenessField(field, value);
       this.presence.set(field, { sent: now, value, timer: undefined });
       return;
     }
@@ -356,7 +364,7 @@ export class WorkspaceController {
     entry.timer = window.setTimeout(() => {
       entry.timer = undefined;
       entry.sent = performance.now();
-      this.live.provider.setAwarenessField(field, entry.value);
+      this.live.provider?.setAwarenessField(field, entry.value);
     }, wait);
     this.presence.set(field, entry);
   }

@@ -3,6 +3,7 @@
 import type { AnnotationType, AnnotationTypes, Image, ImageSet } from '@tessera/shared';
 import { api } from '../api/http';
 import { annotationTypes, imageSets, images, products } from '../api/resources';
+import { loadVersionView, type VersionView } from './version-document';
 
 export interface WorkspaceData {
   image: Image;
@@ -11,10 +12,12 @@ export interface WorkspaceData {
   types: AnnotationType[];
   /** The set's images (first 1,000), in id order. */
   siblings: Image[];
+  /** Set when the workspace shows a dataset version (read-only) instead of the live document. */
+  version?: VersionView;
 }
 
-/** Loads everything the workspace needs before the viewer opens. */
-export async function loadWorkspace(imageId: number): Promise<WorkspaceData> {
+/** Loads everything the workspace needs before the viewer opens (and a version's states, if asked). */
+export async function loadWorkspace(imageId: number, versionId?: number): Promise<WorkspaceData> {
   const image = await api<Image>('GET', `/images/images/${imageId}/`);
   const [imageSet, productPage, siblingPage] = await Promise.all([
     imageSets.get(image.image_set),
@@ -25,7 +28,8 @@ export async function loadWorkspace(imageId: number): Promise<WorkspaceData> {
   const types = typePage.results
     .filter((t) => t.active)
     .sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
-  return { image, imageSet, types, siblings: siblingPage.results };
+  const data = { image, imageSet, types, siblings: siblingPage.results };
+  return versionId === undefined ? data : { ...data, version: await loadVersionView(versionId, imageId) };
 }
 
 /** The rules shared's schema needs to check an annotation against these types. */

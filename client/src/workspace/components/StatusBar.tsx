@@ -18,6 +18,8 @@ export function syncText(state: SyncState): string {
         : 'Offline: changes are kept in this browser';
     case 'refused':
       return `The server refused a change (${state.reason}); reloading the annotations`;
+    case 'version':
+      return `Version "${state.name}": the annotations as they were (read-only)`;
   }
 }
 
