@@ -77,6 +77,15 @@ describe('dataset versions on the image set page', () => {
       `${server.baseUrl}${(await section.getByRole('link', { name: 'COCO' }).first().getAttribute('href')) ?? ''}`,
     );
     expect(((await now.json()) as Coco).annotations).toHaveLength(3);
+
+    // An admin restores the version: the later box is deleted as a new edit, history stays.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Restore round 1' }).click();
+    await section.getByText(/Restored "round 1": 0 brought back, 0 changed, 1 deleted\./).waitFor();
+    const live = await api.get<{ count: number }>(
+      `/annotations/annotations/count/?image=${image}&deleted=false`,
+    );
+    expect(live.body.count).toBe(2);
   });
 
   it('opens an image as a version holds it, read-only, and goes back to now', async () => {

@@ -8,6 +8,7 @@ import type {
   ImageSet,
   Page,
   Product,
+  RestoreReport,
   SetVersion,
   Team,
   TeamMembership,
@@ -136,6 +137,8 @@ export const versions = {
   create: (input: { name: string; description: string; imagesets: number[] }) =>
     api<SetVersion>('POST', '/images/set_versions/', input),
   /** What changed from a version to now (counts only: the per-annotation list is cut short). */
+  /** Makes the live state what the version holds, as new edits (team admins). */
+  restore: (id: number) => api<RestoreReport>('POST', `/images/set_versions/${id}/restore/`, {}),
   changesSince: (id: number) =>
     api<VersionDiff>('GET', `/images/set_versions/${id}/diff/${query({ to: 'now' })}`),
 };

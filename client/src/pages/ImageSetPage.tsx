@@ -136,7 +136,7 @@ function ImageSetView({ setId }: { setId: number }) {
           </button>
         </nav>
       ) : null}
-      {set.data ? <VersionsSection setId={setId} /> : null}
+      {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
     </div>
   );
 }

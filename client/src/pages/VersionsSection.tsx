@@ -1,4 +1,4 @@
-import type { SetVersion } from '@tessera/shared';
+import type { RestoreReport, SetVersion } from '@tessera/shared';
 import { useState, type SubmitEvent } from 'react';
 import { Link } from 'react-router';
 import { exportUrl, versions } from '../api/resources';
@@ -18,8 +18,27 @@ const FORMATS = [
  * version, and download any version (or the current state) for training. Made and exported by the
  * server (images/set_versions/); versions never change once made.
  */
-export function VersionsSection({ setId }: { setId: number }) {
+export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: boolean }) {
   const list = useLoad(() => versions.ofImageSet(setId), [setId]);
+  const restore = useAction();
+  const [restored, setRestored] = useState<string | null>(null);
+  const restoreVersion = (version: SetVersion) => {
+    if (!window.confirm(`Make the annotations what "${version.name}" holds? Collaborators see it at once.`))
+      return;
+    setRestored(null);
+    let report: RestoreReport | undefined;
+    void restore
+      .run(async () => {
+        report = await versions.restore(version.id);
+      })
+      .then(() => {
+        if (report === undefined) return;
+        setRestored(
+          `Restored "${version.name}": ${report.created} brought back, ${report.changed} changed, ${report.deleted} deleted.`,
+        );
+        list.reload();
+      });
+  };
   const create = useAction();
   const [made, setMade] = useState<string | null>(null);
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -63,6 +82,8 @@ export function VersionsSection({ setId }: { setId: number }) {
       </form>
       <ErrorNotice message={create.error} />
       {made !== null ? <StatusLine>{made}</StatusLine> : null}
+      <ErrorNotice message={restore.error} />
+      {restored !== null ? <StatusLine>{restored}</StatusLine> : null}
       <ErrorNotice message={list.error} />
       {rows.length === 0 ? (
         list.loading ? null : (
@@ -80,7 +101,11 @@ export function VersionsSection({ setId }: { setId: number }) {
           </thead>
           <tbody>
             {rows.map((version) => (
-              <VersionRow key={version.id} version={version} />
+              <VersionRow
+                key={version.id}
+                version={version}
+                {...(isAdmin ? { onRestore: restoreVersion } : {})}
+              />
             ))}
           </tbody>
         </table>
@@ -89,7 +114,7 @@ export function VersionsSection({ setId }: { setId: number }) {
   );
 }
 
-function VersionRow({ version }: { version: SetVersion }) {
+function VersionRow({ version, onRestore }: { version: SetVersion; onRestore?: (v: SetVersion) => void }) {
   const diff = useLoad(() => versions.changesSince(version.id), [version.id]);
   const totals = diff.data?.totals;
   return (
@@ -128,6 +153,18 @@ function VersionRow({ version }: { version: SetVersion }) {
             </a>
           </span>
         ))}
+        {onRestore === undefined ? null : (
+          <button
+            type="button"
+            className="link-button"
+            aria-label={`Restore ${version.name}`}
+            onClick={() => {
+              onRestore(version);
+            }}
+          >
+            Restore
+          </button>
+        )}
       </td>
     </tr>
   );
