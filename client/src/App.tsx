@@ -2,6 +2,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { SessionProvider } from './session';
 import { RequireSession } from './shell/RequireSession';
 import { AccountPage } from './pages/AccountPage';
+import { DatasetsPage } from './pages/DatasetsPage';
 import { HomePage } from './pages/HomePage';
 import { ImageSetPage } from './pages/ImageSetPage';
 import { LoginPage } from './pages/LoginPage';
@@ -21,6 +22,7 @@ export function App() {
             <Route path="/sets/:setId" element={<ImageSetPage />} />
             <Route path="/sets/:setId/settings" element={<SettingsPage />} />
             <Route path="/images/:imageId" element={<WorkspacePage />} />
+            <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -2,6 +2,8 @@
 // schemas themselves stay out of the bundle).
 import type {
   AccessToken,
+  Dataset,
+  DatasetInstance,
   AnnotationType,
   AnnotationTypeCreate,
   Image,
@@ -154,3 +156,10 @@ export function exportUrl(
       : `/images/image_sets/${target.imageSet}/export/`;
   return `/api/v1${path}${query({ format })}`;
 }
+
+export const datasets = {
+  list: () => api<Page<Dataset>>('GET', '/datasets/datasets/'),
+  /** Sets a data set up in a team (team admins): a new image set; its images then process. */
+  instantiate: (name: string, input: { team: number; seed: number }) =>
+    api<DatasetInstance>('POST', `/datasets/datasets/${encodeURIComponent(name)}/instantiate/`, input),
+};

@@ -18,6 +18,7 @@ export function Header() {
         <NavLink to="/" end>
           Image sets
         </NavLink>
+        <NavLink to="/datasets">Data sets</NavLink>
       </nav>
       <div className="header-user">
         <span className="who">
