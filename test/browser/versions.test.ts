@@ -72,7 +72,7 @@ describe('dataset versions on the image set page', () => {
     const download = await page.request.get(`${server.baseUrl}${href ?? ''}`);
     expect(download.status()).toBe(200);
     const coco = (await download.json()) as Coco;
-    expect(coco.annotations.map((a) => a.bbox[0]).sort((a, b) => a - b)).toEqual([10, 50]);
+    expect(coco.annotations.map((a) => a.bbox[0] ?? Number.NaN).sort((a, b) => a - b)).toEqual([10, 50]);
     const now = await page.request.get(
       `${server.baseUrl}${(await section.getByRole('link', { name: 'COCO' }).first().getAttribute('href')) ?? ''}`,
     );
