@@ -13,7 +13,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*/*.js', 'client/public/*.js'],
+          allowDefaultProject: ['*.js', 'bench/*.js', 'bench/*/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -26,13 +26,21 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Plain JavaScript (configs, benches, the service worker) is linted without type information: keep
+  // disableTypeChecked's parser options (no project service) and add the globals.
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: globals.node },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.node,
+    },
   },
   {
     files: ['client/public/**/*.js'],
-    languageOptions: { globals: globals.serviceworker },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.serviceworker,
+    },
   },
 );
