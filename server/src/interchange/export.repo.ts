@@ -16,8 +16,12 @@ export interface ExportFilters {
   readonly byImage?: boolean;
 }
 
-/** Rows fetched per round trip: big enough to amortise it, small enough to keep memory flat. */
-const BATCH = 5000;
+/**
+ * Rows fetched per round trip: enough to amortise it, few enough that a batch's parsed rows die
+ * young (two are held at a time). Measured at 1,000,000 rows: 10,000 cost 10 s of server CPU in
+ * garbage collection and parsing, 2,000 cost 6.5 s.
+ */
+const BATCH = 2000;
 
 const ROW_COLUMNS = `r.id::float8 AS id, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
   r.description, r.generated, r.score`;
@@ -103,10 +107,13 @@ export class ExportRepo {
     const params: SqlValue[] = ['version' in source ? source.version : source.imageSet];
     const from =
       'version' in source
-        ? `version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = $1
-           WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)`
-        : `annotations r WHERE r.image_set_id = $1`;
-    const conditions: string[] = [];
+        ? 'version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = $1'
+        : 'annotations r';
+    const conditions: string[] = [
+      'version' in source
+        ? 'r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)'
+        : 'r.image_set_id = $1',
+    ];
     if (!filters.includeDeleted) conditions.push('NOT r.deleted');
     if (filters.types) {
       params.push(filters.types);
@@ -126,14 +133,29 @@ export class ExportRepo {
     }
     const extended = filters.extended === true ? `, ${EXTENDED_COLUMNS}` : '';
     const order = filters.byImage === true ? ' ORDER BY r.image_id, r.id' : '';
-    const sql = `SELECT ${ROW_COLUMNS}${extended} FROM ${from} ${conditions.map((c) => `AND ${c}`).join(' ')}${order}`;
+    const sql = `SELECT ${ROW_COLUMNS}${extended} FROM ${from} WHERE ${conditions.join(' AND ')}${order}`;
     await this.db.withConnection(async (conn: Queryable) => {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await conn.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
+        const fetch = () => conn.query<ExportRow>(`FETCH ${BATCH} FROM export_rows`);
+        // One batch ahead: PostgreSQL reads and sends the next batch while this process writes the
+        // current one, so the two work at the same time rather than in turns.
+        let next = fetch();
+        // Settled later (or left unread when this rejects): never an unhandled rejection meanwhile.
+        next.catch(() => undefined);
         for (;;) {
-          const rows = await conn.query<ExportRow>(`FETCH ${BATCH} FROM export_rows`);
-          if (rows.length === 0 || !(await onBatch(rows))) break;
+          const rows = await next;
+          if (rows.length < BATCH) {
+            if (rows.length > 0) await onBatch(rows);
+            break;
+          }
+          next = fetch();
+          next.catch(() => undefined);
+          if (!(await onBatch(rows))) {
+            await next;
+            break;
+          }
         }
       } finally {
         await conn.query('ROLLBACK');

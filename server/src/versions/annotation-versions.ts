@@ -5,7 +5,7 @@ import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
 import { AppError } from '../errors/app-error.js';
-import { contentHash, liveRows, versionVisible } from './versions.repo.js';
+import { contentRow, liveRows, versionVisible } from './versions.repo.js';
 
 export const annotationVersionFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'r.id' },
@@ -51,7 +51,7 @@ export class AnnotationVersionsService extends ResourceService<AnnotationVersion
           AS annotation,
         r.unique_identifier, r.image_id AS image, r.annotation_type_id AS annotation_type, r.deleted, r.vector,
         NOT EXISTS (SELECT 1 FROM (${liveRows('a.document = r.document AND a.unique_identifier = r.unique_identifier')}) l
-          WHERE ${contentHash('l')} = r.content_hash) AS has_changes`,
+          WHERE ${contentRow('l')} IS NOT DISTINCT FROM ${contentRow('r')}) AS has_changes`,
       from: `version_annotations r
         JOIN set_version_documents d ON d.document = r.document
         JOIN set_versions v ON v.id = d.version_id`,

@@ -1,5 +1,5 @@
 import type { Queryable, SqlValue } from '../db/database.js';
-import { contentHash, liveRows } from './versions.repo.js';
+import { contentRow, liveRows } from './versions.repo.js';
 
 /** One side of a diff: a version, or the live projection of the version's image sets. */
 export type DiffSide = { readonly version: number } | { readonly nowOfVersion: number };
@@ -27,9 +27,12 @@ export interface DiffDetailRow {
 const COLUMNS = `r.document, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
   r.description, r.meta_data, r.verifications`;
 
+/** The content to compare (h) and a marker that the side holds the annotation at all (present). */
+const CONTENT = `${contentRow('r')} AS h, true AS present`;
+
 /** Frozen rows valid in version `$n` (optionally only some of its documents). */
 function versionRows(param: string, extra = ''): string {
-  return `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+  return `SELECT ${COLUMNS}, ${CONTENT} FROM version_annotations r
     JOIN set_version_documents d ON d.document = r.document AND d.version_id = ${param}
     WHERE r.valid_from <= ${param} AND (r.valid_to IS NULL OR r.valid_to > ${param}) ${extra}`;
 }
@@ -52,12 +55,9 @@ function sidesSql(
 ): { sql: string; params: SqlValue[] } {
   if ('version' in from && 'version' in to) {
     // Documents both versions captured: only rows whose range ends (a) or starts (b) between them.
-    const changed = (range: string) => `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+    const changed = (range: string) => `SELECT ${COLUMNS}, ${CONTENT} FROM version_annotations r
       WHERE r.document = ANY($3::text[]) AND ${range}`;
-    const whole = (
-      param: string,
-      docs: string,
-    ) => `SELECT ${COLUMNS}, r.content_hash AS h FROM version_annotations r
+    const whole = (param: string, docs: string) => `SELECT ${COLUMNS}, ${CONTENT} FROM version_annotations r
       WHERE r.document = ANY(${docs}::text[]) AND r.valid_from <= ${param} AND (r.valid_to IS NULL OR r.valid_to > ${param})`;
     return {
       sql: `a AS (${changed('r.valid_from <= $1 AND r.valid_to > $1 AND r.valid_to <= $2')}
@@ -74,7 +74,7 @@ function sidesSql(
     };
   }
   const version = 'version' in from ? from.version : 'version' in to ? to.version : to.nowOfVersion;
-  const live = `SELECT ${COLUMNS}, ${contentHash('r')} AS h FROM (${liveRows(
+  const live = `SELECT ${COLUMNS}, ${CONTENT} FROM (${liveRows(
     'a.image_set_id IN (SELECT image_set_id FROM set_version_image_sets WHERE version_id = $1)',
   )}) r`;
   const frozen = versionRows('$1');
@@ -97,13 +97,13 @@ function pairsSql(
         SELECT coalesce(b.image_id, a.image_id) AS image_id,
           coalesce(b.unique_identifier, a.unique_identifier) AS unique_identifier,
           coalesce(b.annotation_type_id, a.annotation_type_id) AS annotation_type_id,
-          CASE WHEN a.h IS NULL THEN 'added' WHEN b.h IS NULL THEN 'removed' ELSE 'changed' END AS change,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.vector IS DISTINCT FROM b.vector) AS geometry,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.annotation_type_id <> b.annotation_type_id) AS label,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.deleted <> b.deleted) AS deleted,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.description <> b.description) AS description,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.meta_data IS DISTINCT FROM b.meta_data) AS meta_data,
-          (a.h IS NOT NULL AND b.h IS NOT NULL AND a.verifications <> b.verifications) AS verification
+          CASE WHEN a.present IS NULL THEN 'added' WHEN b.present IS NULL THEN 'removed' ELSE 'changed' END AS change,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.vector IS DISTINCT FROM b.vector) AS geometry,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.annotation_type_id <> b.annotation_type_id) AS label,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.deleted <> b.deleted) AS deleted,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.description <> b.description) AS description,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.meta_data IS DISTINCT FROM b.meta_data) AS meta_data,
+          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.verifications <> b.verifications) AS verification
         FROM a FULL JOIN b ON a.document = b.document AND a.unique_identifier = b.unique_identifier
         WHERE a.h IS DISTINCT FROM b.h)`,
     params: sides.params,

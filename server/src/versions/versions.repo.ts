@@ -47,10 +47,13 @@ export interface FrozenRow {
   score: number | null;
 }
 
-/** The content hash of an annotation row (live or frozen), compared to find what changed. */
-export const contentHash = (a: string) =>
-  `md5(row(${a}.annotation_type_id, ${a}.vector, ${a}.deleted, ${a}.description, ${a}.meta_data, ${a}.user_id,
-    ${a}.time, ${a}.last_editor_id, ${a}.last_edit_time, ${a}.generated, ${a}.score, ${a}.verifications)::text)::uuid`;
+/**
+ * The content of an annotation row (live or frozen) as one row value, compared with IS DISTINCT FROM
+ * to find what changed: cheaper than hashing every row's text, and exact.
+ */
+export const contentRow = (a: string) =>
+  `row(${a}.annotation_type_id, ${a}.vector, ${a}.deleted, ${a}.description, ${a}.meta_data, ${a}.user_id,
+    ${a}.time, ${a}.last_editor_id, ${a}.last_edit_time, ${a}.generated, ${a}.score, ${a}.verifications)`;
 
 /**
  * The projection's annotations matching `where` (on alias a) with their verifications folded in, as
@@ -243,9 +246,9 @@ export class VersionsRepo {
 
   /**
    * Freezes the projection's rows of the version's documents: open rows whose annotation changed (or
-   * vanished) are closed at this version, and changed or new annotations get a row valid from it. The
-   * live rows are hashed once into a temporary table, so both steps are hash joins: correlated lookups
-   * per row would cost an index probe per annotation (seconds at a million).
+   * vanished) are closed at this version, and changed or new annotations get a row valid from it.
+   * One join pairs the live rows with the open frozen ones and compares their columns; only the
+   * (few) differing pairs are kept, in a temporary table, for the two writes.
    */
   async freezeRows(versionId: number, names: readonly string[]): Promise<void> {
     const documents = (param: string) => `(SELECT unnest(${param}::text[]))`;
@@ -256,37 +259,35 @@ export class VersionsRepo {
     if (open.length === 0) {
       // Never frozen before (a first version): every row is new, no comparison needed.
       await this.db.query(
-        `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, content_hash, valid_from)
-         SELECT ${prefixed('a', FROZEN_COLUMNS)}, a.verifications, a.verified_count, ${contentHash('a')}, $1
+        `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, valid_from)
+         SELECT ${prefixed('a', FROZEN_COLUMNS)}, a.verifications, a.verified_count, $1
          FROM (${liveRows(`a.document IN ${documents('$2')}`)}) a`,
         [versionId, names],
       );
       return;
     }
+    // The pairing is a hash join of a million rows on each side: with the default work_mem it
+    // spills to disk in batches (4x the time). Scoped to this transaction; creations run one at a time.
+    await this.db.query(`SET LOCAL work_mem = '256MB'`);
     await this.db.query(
-      `CREATE TEMP TABLE freeze_live ON COMMIT DROP AS
-       SELECT a.id, a.document, a.unique_identifier, a.verifications, a.verified_count, ${contentHash('a')} AS content_hash
-       FROM (${liveRows(`a.document IN ${documents('$1')}`)}) a`,
+      `CREATE TEMP TABLE freeze_changed ON COMMIT DROP AS
+       SELECT o.id AS frozen_id, l.id AS live_id, l.verifications, l.verified_count
+       FROM (${liveRows(`a.document IN ${documents('$1')}`)}) l
+       FULL JOIN (SELECT * FROM version_annotations
+                  WHERE valid_to IS NULL AND document IN ${documents('$1')}) o
+         ON o.document = l.document AND o.unique_identifier = l.unique_identifier
+       WHERE o.id IS NULL OR l.id IS NULL OR ${contentRow('l')} IS DISTINCT FROM ${contentRow('o')}`,
       [names],
     );
-    await this.db.query('ANALYZE freeze_live');
-    await this.db.query('ANALYZE version_annotations');
     await this.db.query(
-      `UPDATE version_annotations v SET valid_to = $1
-       FROM (SELECT o.id FROM version_annotations o
-             LEFT JOIN freeze_live l ON l.document = o.document AND l.unique_identifier = o.unique_identifier
-               AND l.content_hash = o.content_hash
-             WHERE o.valid_to IS NULL AND o.document IN ${documents('$2')} AND l.document IS NULL) gone
-       WHERE v.id = gone.id`,
-      [versionId, names],
+      `UPDATE version_annotations SET valid_to = $1
+       WHERE id IN (SELECT frozen_id FROM freeze_changed WHERE frozen_id IS NOT NULL)`,
+      [versionId],
     );
     await this.db.query(
-      `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, content_hash, valid_from)
-       SELECT ${prefixed('a', FROZEN_COLUMNS)}, l.verifications, l.verified_count, l.content_hash, $1
-       FROM freeze_live l JOIN annotations a ON a.id = l.id
-       LEFT JOIN version_annotations o ON o.document = l.document AND o.unique_identifier = l.unique_identifier
-         AND o.valid_to IS NULL
-       WHERE o.id IS NULL`,
+      `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, valid_from)
+       SELECT ${prefixed('a', FROZEN_COLUMNS)}, c.verifications, c.verified_count, $1
+       FROM freeze_changed c JOIN annotations a ON a.id = c.live_id`,
       [versionId],
     );
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { SetVersion, SetVersionCreate } from '@tessera/shared';
@@ -9,8 +10,9 @@ import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
-import { captureDocument, type DocumentCapture } from './capture.js';
+import { captureDocument, type DocumentCapture, type StoredDocument } from './capture.js';
 import { VersionsRepo, versionFilters, type VersionRow } from './versions.repo.js';
+import { YjsWorkers, type YjsOps } from './yjs-workers.js';
 
 const compress = promisify(gzip);
 
@@ -159,38 +161,70 @@ interface CapturedDocument {
 
 /**
  * Captures the documents as the exported snapshot shows them: unchanged ones reuse their previous
- * layers, changed ones add a delta (README.md). New layers are compressed on libuv's threads.
+ * layers, changed ones add a delta (README.md). Documents are read one after another on this
+ * connection while the ones read are decoded on worker threads (one per core) and compressed on
+ * libuv's threads, a few at a time so memory stays bounded.
  */
 async function captureDocuments(
   conn: Queryable,
   snapshot: string,
   documents: readonly { document: string; image_id: number }[],
 ): Promise<CapturedDocument[]> {
+  if (documents.length === 0) return [];
   await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const workers = new YjsWorkers(Math.min(availableParallelism(), documents.length, MAX_WORKERS));
   try {
     await conn.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
     const repo = new VersionsRepo(conn);
     const captured: CapturedDocument[] = [];
-    for (const { document, image_id } of documents) {
-      const capture = captureDocument(await repo.stored(document), await repo.priorCapture(document));
-      const blobs = await Promise.all(
-        capture.added.map(async (layer) => ({
-          hash: layer.hash,
-          data: await compress(layer.update, { level: 1 }),
-          rawBytes: layer.update.byteLength,
-        })),
+    const running = new Set<Promise<void>>();
+    // Tasks never reject (the first failure is kept and thrown below), so none goes unhandled while
+    // this loop waits on the database.
+    let failure: { error: unknown } | undefined;
+    for (const [index, { document, image_id }] of documents.entries()) {
+      if (failure) break;
+      const stored = await repo.stored(document);
+      const prior = await repo.priorCapture(document);
+      const task = captureOne(document, image_id, stored, prior, workers).then(
+        (c) => {
+          captured[index] = c;
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
       );
-      captured.push({
-        document,
-        imageId: image_id,
-        capture: { ...capture, added: [] } as DocumentCapture,
-        blobs,
-      });
+      running.add(task);
+      void task.then(() => running.delete(task));
+      if (running.size > workers.size) await Promise.race(running);
     }
+    await Promise.all(running);
+    if (failure) throw failure.error;
     return captured;
   } finally {
+    await workers.close();
     await conn.query('ROLLBACK');
   }
+}
+
+/** At most this many worker threads per version being made. */
+const MAX_WORKERS = 4;
+
+async function captureOne(
+  document: string,
+  imageId: number,
+  stored: StoredDocument,
+  prior: DocumentCapture | undefined,
+  ops: YjsOps,
+): Promise<CapturedDocument> {
+  const capture = await captureDocument(stored, prior, ops);
+  const blobs = await Promise.all(
+    capture.added.map(async (layer) => ({
+      hash: layer.hash,
+      data: await compress(layer.update, { level: 1 }),
+      rawBytes: layer.update.byteLength,
+    })),
+  );
+  return { document, imageId, capture: { ...capture, added: [] } as DocumentCapture, blobs };
 }
 
 function presentVersion(row: VersionRow): SetVersion {
