@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { ExportFormat, ExportQuery } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
+import { TeamAccess } from '../access/team-access.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
@@ -52,7 +53,10 @@ export class ExportService {
       const visible = await new ImageSetsRepo(this.db).list(viewer, [
         { name: 'id', lookup: 'exact', value: source.imageSet },
       ]);
-      if (visible.rows.length === 0) throw AppError.notFound();
+      const set = visible.rows[0];
+      if (set === undefined) throw AppError.notFound();
+      // A blind set's annotations are every reader's own copies: only team admins take them all.
+      if (set.collaboration_type === 1) await new TeamAccess(this.db).requireAdmin(viewer, set.team);
     }
     const repo = new ExportRepo(this.db);
     const base = 'version' in source ? `version_${source.version}` : `imageset_${source.imageSet}`;

@@ -7,7 +7,11 @@ import type { DocumentCapture, StoredDocument } from './capture.js';
 /** SQL condition: the viewer may read version `alias` (a member of its team, or a superuser). */
 export function versionVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
   if (viewer.isSuperuser) return 'true';
-  return `EXISTS (SELECT 1 FROM team_memberships mv WHERE mv.team_id = ${alias}.team_id AND mv.user_id = ${q.param(viewer.id)})`;
+  // Team members see the team's versions, except that a version holding a blind (competitive) set
+  // holds every reader's annotations: only team admins see it (as they alone see every copy).
+  return `EXISTS (SELECT 1 FROM team_memberships mv WHERE mv.team_id = ${alias}.team_id AND mv.user_id = ${q.param(viewer.id)}
+    AND (mv.is_admin OR NOT EXISTS (SELECT 1 FROM set_version_image_sets vb JOIN image_sets sb ON sb.id = vb.image_set_id
+      WHERE vb.version_id = ${alias}.id AND sb.collaboration_type = 1)))`;
 }
 
 export const versionFilters: FilterSpec = {
@@ -85,6 +89,15 @@ export const rowsOfVersion = (version: string) =>
 /** All SQL of dataset versions: the versions, their images and documents, blobs and frozen rows. */
 export class VersionsRepo {
   constructor(private readonly db: Queryable) {}
+
+  /** Whether any of these image sets is blind (competitive): its versions are for team admins only. */
+  async anyBlind(imageSets: readonly number[]): Promise<boolean> {
+    const rows = await this.db.query<{ blind: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM image_sets WHERE id = ANY($1::int[]) AND collaboration_type = 1) AS blind',
+      [imageSets],
+    );
+    return rows[0]?.blind ?? false;
+  }
 
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const q = new SqlConditions();

@@ -147,6 +147,9 @@ export class VersionsService extends ResourceService<SetVersion> {
       await new TeamAccess(this.db).requireMember(author, team, () =>
         AppError.forbidden('Only members of the team may make versions of its image sets.'),
       );
+      if (await new VersionsRepo(this.db).anyBlind(setIds)) {
+        await new TeamAccess(this.db).requireAdmin(author, team);
+      }
     }
     return team;
   }
