@@ -25,10 +25,10 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (reason: NodeJS.Signals | 'parent gone'): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'tiler stopping');
+    logger.info({ reason }, 'tiler stopping');
     const force = setTimeout(() => {
       tiler.server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
@@ -46,6 +46,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Started by `tessera start` with an IPC channel: it closes when the server process is gone.
+  if (process.connected) {
+    process.channel?.unref();
+    process.on('disconnect', () => {
+      stop('parent gone');
+    });
+  }
 }
 
 main().catch((err: unknown) => {

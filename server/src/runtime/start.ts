@@ -23,10 +23,29 @@ export interface StartOptions {
 
 /** Runs Tessera until SIGINT/SIGTERM: database, migrations, tiler, first admin, image jobs, HTTP, live documents. */
 export async function runServer(config: Config, logger: Logger, options: StartOptions): Promise<void> {
+  // Signals are handled from the first moment, not once the URL is printed: whoever reads the URL may
+  // signal at once, and a signal before the handler is installed kills the process (default action).
+  // A signal during start-up lets the start finish, then shuts down. The handlers stay until the
+  // process ends, so a second signal during shutdown is not fatal either.
+  let shuttingDown = false;
+  let requested: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    requested = resolve;
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.warn({ signal }, 'already shutting down');
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    requested();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const tilerSecret = await resolveTilerSecret(config);
   const database = await openDatabase(config, logger);
   const tiler = config.tilerExternal ? undefined : await startTilerProcess(config, tilerSecret, logger);
-  let shuttingDown = false;
   const { app, services } = createApp({
     config,
     tilerSecret,
@@ -63,16 +82,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
       ? startDemo(services, firstAdmin, logger, options.announce, () => shuttingDown)
       : Promise.resolve();
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      if (shuttingDown) return;
-      shuttingDown = true;
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopRequested;
   stopHousekeeping();
   stopSnapshots();
   await demo;

@@ -33,8 +33,12 @@ export async function startTilerProcess(
         TESSERA_TILER_SECRET: secret,
         TESSERA_LOG_LEVEL: config.logLevel,
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel is the tiler's lifeline: when this process dies, even by SIGKILL, the channel
+      // closes and the tiler stops instead of living on, orphaned, on its port. Unref'd, so it never
+      // keeps this process alive by itself.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    started.channel?.unref();
     started.once('exit', (code, signal) => {
       if (stopping) return;
       logger.error({ code, signal }, 'tiler exited; restarting in 1 s');
