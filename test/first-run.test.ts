@@ -7,7 +7,7 @@ import { annotationsOf, createAnnotation, type Image, type ImageSet, type Page }
 import { openLiveDocument } from './support/collab-client.js';
 import { cytologyFields } from '../server/src/datasets/cytology-fields/dataset.js';
 import { ApiClient } from './support/http.js';
-import { freePort, runCli, type TesseraProcess } from './support/process.js';
+import { runCli, startTessera, type TesseraProcess } from './support/process.js';
 import { slide, uploadImages } from './support/upload.js';
 
 /** Polls `probe` until it returns a value (at most `ms`). */
@@ -31,21 +31,7 @@ describe('tessera start on an empty data directory', () => {
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(extraEnv: Record<string, string> = {}) {
-    const env = {
-      TESSERA_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
-      TESSERA_TILER_PORT: String(await freePort()),
-      TESSERA_LOG_LEVEL: 'warn',
-      ...extraEnv,
-    };
-    const p = runCli(['start'], env);
-    running.push(p);
-    const [, url] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
-    return { p, url: url ?? '' };
-  }
+  const start = (extraEnv: Record<string, string> = {}) => startTessera(dataDir, running, extraEnv);
 
   it('creates the admin once, answers the API, and stops cleanly on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-'));
@@ -162,21 +148,7 @@ describe('tessera start fills a demo team on the first run', () => {
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start() {
-    const env = {
-      TESSERA_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
-      TESSERA_TILER_PORT: String(await freePort()),
-      TESSERA_LOG_LEVEL: 'warn',
-      TESSERA_JOB_POLL_MS: '200',
-    };
-    const p = runCli(['start'], env);
-    running.push(p);
-    const [, url] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
-    return { p, url: url ?? '' };
-  }
+  const start = () => startTessera(dataDir, running, { TESSERA_JOB_POLL_MS: '200' });
 
   it('leaves the printed admin able to list demo sets whose images are ready and annotated', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-demo-'));

@@ -7,7 +7,6 @@
 // that finds the document in IndexedDB), the frame interval and the overlay's own draw time while
 // panning and zooming (zoomed out: density map; zoomed in: shapes), and the tab's JS heap.
 /* global window, requestAnimationFrame -- code inside page.evaluate() runs in the browser */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,14 +18,13 @@ import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
+import { ADMIN, api, basicAuth, startTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_client_${Date.now()}`;
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
 const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
-const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
 
 const pct = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,43 +38,15 @@ async function admin(sql) {
   await client.end();
 }
 
+/** The server on this bench's database, with its own tiler (the page loads real tiles). */
 function startServer(dataDir) {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/cli/main.js'), 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: url.toString(),
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)),
-      TESSERA_ADMIN_USERNAME: ADMIN.username,
-      TESSERA_ADMIN_PASSWORD: ADMIN.password,
-      TESSERA_LOG_LEVEL: 'error',
-      PORT: '0',
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return startTessera({
+    databaseUrl: url.toString(),
+    dataDir,
+    env: { TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)) },
   });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)\//.exec(out);
-      if (m) resolve({ child, baseUrl: m[1] });
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-}
-
-async function api(baseUrl, method, route, body) {
-  const res = await fetch(`${baseUrl}/api/v1${route}`, {
-    method,
-    headers: { authorization: basic, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 /** A team, set, box type and one real slide (CMU-1-Small-Region, 2220 x 2967), ready. */
@@ -98,7 +68,7 @@ async function fixture(baseUrl) {
   form.append('file', new Blob([bytes]), 'bench.svs');
   const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',
-    headers: { authorization: basic },
+    headers: { authorization: basicAuth },
     body: form,
   });
   const image = (await upload.json()).results[0];

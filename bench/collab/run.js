@@ -5,7 +5,6 @@
 //
 // Measures: edit-to-remote latency with 20 clients on one image, accepted updates/s with 20 writers,
 // and a fresh client's load time and the server's memory for a 100,000-annotation document.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,12 +16,12 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
+import { api, basicAuth, startTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_${Date.now()}`;
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
 const CLIENTS = 20;
 
 const pct = (values, p) => {
@@ -35,48 +34,6 @@ async function admin(sql) {
   await client.connect();
   await client.query(sql);
   await client.end();
-}
-
-function startServer(dataDir) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/cli/main.js'), 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: url.toString(),
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_TILER_URL: 'http://127.0.0.1:9',
-      TESSERA_ADMIN_USERNAME: ADMIN.username,
-      TESSERA_ADMIN_PASSWORD: ADMIN.password,
-      TESSERA_LOG_LEVEL: 'error',
-      PORT: '0',
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)\//.exec(out);
-      if (m) resolve({ child, baseUrl: m[1] });
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-}
-
-async function api(baseUrl, method, route, body) {
-  const res = await fetch(`${baseUrl}/api/v1${route}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 async function fixture(baseUrl) {
@@ -98,7 +55,7 @@ async function fixture(baseUrl) {
   const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
+      authorization: basicAuth,
     },
     body: form,
   });
@@ -290,7 +247,7 @@ async function restList(baseUrl, fx) {
     const pageStarted = performance.now();
     const res = await fetch(next, {
       headers: {
-        authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
+        authorization: basicAuth,
       },
     });
     const page = await res.json();
@@ -300,6 +257,17 @@ async function restList(baseUrl, fx) {
   }
   const seconds = (performance.now() - started) / 1000;
   return { total, seconds, perSecond: total / seconds, firstPageMs: pages[0], lastPageMs: pages.at(-1) };
+}
+
+/** The server on this bench's database; no tiler (the bench needs none, images are not opened). */
+function startServer(dataDir) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return startTessera({
+    databaseUrl: url.toString(),
+    dataDir,
+    env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' },
+  });
 }
 
 await admin(`CREATE DATABASE ${database}`);

@@ -6,7 +6,6 @@
 // Measures: making a version; the storage a second version adds after 1% of the annotations changed
 // (through the REST API, so through the live documents, their log and compaction); a diff of the two;
 // a streamed COCO export of a version (annotations/s and the server's memory growth).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,16 +13,25 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
+import { api, basicAuth, startTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_versions_${Date.now()}`;
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
 const IMAGES = 20;
 const TOTAL = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
 const PER_IMAGE = Math.floor(TOTAL / IMAGES);
 const CHANGED = Math.round(TOTAL / 100);
+
+/** The server on this bench's database; no tiler (images are not opened). */
+function startServer(dataDir) {
+  return startTessera({
+    databaseUrl: databaseUrl(),
+    dataDir,
+    env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' },
+  });
+}
 
 async function admin(sql) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -36,45 +44,6 @@ function databaseUrl() {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
-}
-
-function startServer(dataDir) {
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/cli/main.js'), 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: databaseUrl(),
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_TILER_URL: 'http://127.0.0.1:9',
-      TESSERA_ADMIN_USERNAME: ADMIN.username,
-      TESSERA_ADMIN_PASSWORD: ADMIN.password,
-      TESSERA_LOG_LEVEL: 'error',
-      PORT: '0',
-      HOST: '127.0.0.1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)\//.exec(out);
-      if (m) resolve({ child, baseUrl: m[1] });
-    });
-    child.on('exit', () => reject(new Error(`server exited:\n${out}`)));
-  });
-}
-
-const auth = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
-
-async function api(baseUrl, method, route, body) {
-  const res = await fetch(`${baseUrl}/api/v1${route}`, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
 }
 
 async function rssMb(pid) {
@@ -198,7 +167,7 @@ async function exportCoco(baseUrl, version, pid) {
   }, 50);
   const started = performance.now();
   const res = await fetch(`${baseUrl}/api/v1/images/set_versions/${version}/export/?format=coco`, {
-    headers: { authorization: auth },
+    headers: { authorization: basicAuth },
   });
   let count = 0;
   let bytes = 0;

@@ -15,7 +15,7 @@ import type { Image, Page as ApiPage, RestAnnotation } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { click, drag, syncState, waitUntil } from './workspace.fixture.js';
 import { ApiClient } from '../support/http.js';
-import { freePort, runCli, type TesseraProcess } from '../support/process.js';
+import { startTessera, type TesseraProcess } from '../support/process.js';
 
 const GUIDE_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 const WRITE_GUIDE = process.env.TESSERA_GUIDE_SCREENSHOTS === '1';
@@ -86,17 +86,7 @@ describe('the first run in the browser', () => {
 
   it('starts, signs in with the printed credentials, shows the demo slide annotated, takes a new box', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-first-run-browser-'));
-    const server = runCli(['start'], {
-      TESSERA_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
-      TESSERA_TILER_PORT: String(await freePort()),
-      TESSERA_LOG_LEVEL: 'warn',
-      TESSERA_JOB_POLL_MS: '200',
-    });
-    running.push(server);
-    const [, url = ''] = await server.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
+    const { p: server, url } = await startTessera(dataDir, running, { TESSERA_JOB_POLL_MS: '200' });
     const [, username = '', password = ''] = await server.waitFor(
       /Sign in as "([^"]+)" with password: (\S+)/,
     );

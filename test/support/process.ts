@@ -83,3 +83,27 @@ export function runCli(args: string[], env: Record<string, string>): TesseraProc
     },
   };
 }
+
+/**
+ * `tessera start` on `dataDir` with its own free ports (embedded PostgreSQL, tiler) and an OS-chosen
+ * HTTP port; resolves once the URL is printed. `extraEnv` adds or overrides settings; the process is
+ * added to `running` at once, so a test's cleanup can kill it even if it never printed its URL.
+ */
+export async function startTessera(
+  dataDir: string,
+  running: TesseraProcess[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ p: TesseraProcess; url: string }> {
+  const p = runCli(['start'], {
+    TESSERA_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
+    TESSERA_TILER_PORT: String(await freePort()),
+    TESSERA_LOG_LEVEL: 'warn',
+    ...extraEnv,
+  });
+  running.push(p);
+  const [, url = ''] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
+  return { p, url };
+}

@@ -84,7 +84,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
 
   await stopRequested;
   stopHousekeeping();
-  stopSnapshots();
+  await stopSnapshots();
   await demo;
   // Open WebSockets would keep the listener from closing: documents are compacted and unloaded first.
   await collab.close();

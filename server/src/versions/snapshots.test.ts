@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page, SetVersion } from '@tessera/shared';
 import { createLogger } from '../logging/logger.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { snapshotChanged } from './snapshotter.js';
+import { snapshotChanged, startSnapshotter } from './snapshotter.js';
 import { annotate, rect, versionScene } from './versions.test-helpers.js';
 
 const server = useTestServer();
@@ -34,5 +34,21 @@ describe('periodic versions', () => {
     // Retention 1: the first automatic version was pruned; the quiet set's manual version stays.
     expect(listed.body.results.map((v) => [v.id, v.automatic, v.author])).toEqual([[second[0], true, null]]);
     expect((await quiet.api(quiet.member).get(`/images/set_versions/${manual.body.id}/`)).status).toBe(200);
+  });
+
+  it('runs rounds on its interval, and stopping waits for the round in progress', async () => {
+    const s = await versionScene(server);
+    const api = s.api(s.member);
+    await annotate(api, [{ image: s.images[0] as number, annotation_type: s.box, vector: rect(0, 0) }]);
+    const versionsOfSet = async () =>
+      (await api.get<Page<SetVersion>>(`/images/set_versions/?imagesets=${s.set}`)).body.count;
+    const stop = startSnapshotter(server.db, server.services.versions, logger, { intervalMs: 50, keep: 5 });
+    await expect.poll(versionsOfSet, { timeout: 10_000 }).toBe(1);
+    await annotate(api, [{ image: s.images[0] as number, annotation_type: s.box, vector: rect(9, 9) }]);
+    // Stopping right away either finds a round running (and waits for it) or none: nothing runs after.
+    await stop();
+    const after = await versionsOfSet();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await versionsOfSet()).toBe(after);
   });
 });

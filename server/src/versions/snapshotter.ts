@@ -21,8 +21,8 @@ export function startSnapshotter(
   versions: VersionsService,
   logger: Logger,
   options: SnapshotOptions,
-): () => void {
-  if (options.intervalMs <= 0) return () => undefined;
+): () => Promise<void> {
+  if (options.intervalMs <= 0) return () => Promise.resolve();
   let running: Promise<void> | undefined;
   const run = () => {
     running ??= snapshotChanged(db, versions, logger, options.keep)
@@ -36,8 +36,10 @@ export function startSnapshotter(
   };
   const timer = setInterval(run, options.intervalMs);
   timer.unref();
-  return () => {
+  // Stopping waits for a round in progress: shutdown closes the database right after.
+  return async () => {
     clearInterval(timer);
+    await running;
   };
 }
 
