@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { annotationsOf, createAnnotation, type Image, type ImageSet, type Page } from '@tessera/shared';
+import { createAnnotation, readRecord, type Image, type ImageSet, type Page } from '@tessera/shared';
 import { openLiveDocument } from './support/collab-client.js';
 import { cytologyFields } from '../server/src/datasets/cytology-fields/dataset.js';
 import { ApiClient } from './support/http.js';
@@ -109,7 +109,7 @@ describe('tessera start on an empty data directory', () => {
     await writer.saved();
     writer.close();
     const reader = await openLiveDocument(first.url, `image.${id}`, token.body.token);
-    expect(annotationsOf(reader.doc).get(annotation)?.get('vector')).toEqual({
+    expect(readRecord(reader.doc, annotation)?.['vector']).toEqual({
       x1: 10,
       y1: 10,
       x2: 60,

@@ -2,7 +2,7 @@
  * Measures document layouts for 100,000 annotations: encoded size, fresh-client load time, heap of
  * one loaded copy, full read, field-level merge, and the validator's cost per small update.
  * Not a test. Run after `npm run build`:
- *   npx tsc -b bench/annotations && node --expose-gc bench/annotations/dist/measure.js [count] [a|b|b4]
+ *   npx tsc -b bench/annotations && node --expose-gc bench/annotations/dist/measure.js [count] [a|b|b4|c|c1]
  * Figures and the choice they support are in README.md.
  */
 import * as Y from 'yjs';
@@ -11,8 +11,8 @@ import {
   annotationsOf,
   createAnnotation,
   listAnnotations,
+  readRecord,
   updateFields,
-  type AnnotationMap,
 } from '@tessera/shared';
 import { alice, bob } from '@tessera/shared/testing';
 import type { AnnotationRecord } from '@tessera/shared';
@@ -77,8 +77,7 @@ function mergeTest(
   move(a, id);
   relabel(b, id);
   Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
-  const result = annotationsOf(a).get(id);
-  const json = (result instanceof Y.Map ? result.toJSON() : result) as Partial<AnnotationRecord>;
+  const json = (readRecord(a, id) ?? {}) as Partial<AnnotationRecord>;
   return json.type === 2 && json.vector?.['x1'] === 999;
 }
 
@@ -104,23 +103,58 @@ const plain: Layout = {
     ),
 };
 
+/** Writes one annotation as a Y.Map of its seven fields (layout (b), the one before the edits map). */
+function writeNested(doc: Y.Doc, id: string, fields: AnnotationRecord): void {
+  const map = new Y.Map<unknown>();
+  doc.getMap<Y.Map<unknown>>(ANNOTATIONS_NAME).set(id, map);
+  for (const [key, value] of Object.entries(fields)) map.set(key, value);
+}
+
 const nested: Layout = {
-  name: '(b) a Y.Map per annotation, 7 keys (chosen)',
+  name: '(b) a Y.Map per annotation, 7 keys (the layout before the edits map)',
   build: (doc, n) =>
     inBatches(doc, n, (i) => {
-      const { created, ...rest } = record(i);
-      createAnnotation(
-        doc,
-        { id: idOf(i), ...rest, generated: created.generated, score: created.score },
-        alice,
-      );
+      writeNested(doc, idOf(i), record(i));
     }),
   merges: () =>
     mergeTest(
       (doc) => nested.build(doc, 1)[0] ?? '',
+      (doc, id) =>
+        doc
+          .getMap<Y.Map<unknown>>(ANNOTATIONS_NAME)
+          .get(id)
+          ?.set('vector', { x1: 999, y1: 0, x2: 1000, y2: 1 }),
+      (doc, id) => doc.getMap<Y.Map<unknown>>(ANNOTATIONS_NAME).get(id)?.set('type', 2),
+    ),
+};
+
+const createOne = (doc: Y.Doc, i: number) => {
+  const { created, ...rest } = record(i);
+  createAnnotation(doc, { id: idOf(i), ...rest, generated: created.generated, score: created.score }, alice);
+};
+
+const overlaid: Layout = {
+  name: '(c) the record as created + an edits map of changed fields (chosen)',
+  build: (doc, n) =>
+    inBatches(doc, n, (i) => {
+      createOne(doc, i);
+    }),
+  merges: () =>
+    mergeTest(
+      (doc) => overlaid.build(doc, 1)[0] ?? '',
       (doc, id) => updateFields(doc, id, { vector: { x1: 999, y1: 0, x2: 1000, y2: 1 } }, alice),
       (doc, id) => updateFields(doc, id, { type: 2 }, bob),
     ),
+};
+
+const overlaidEdited: Layout = {
+  name: '(c) as chosen, after every annotation was moved once (2 edits each: vector and stamp)',
+  build: (doc, n) =>
+    inBatches(doc, n, (i) => {
+      createOne(doc, i);
+      updateFields(doc, idOf(i), { vector: { x1: 1, y1: 2, x2: 3 + i, y2: 4 } }, bob);
+    }),
+  merges: () => overlaid.merges(),
 };
 
 const grouped: Layout = {
@@ -129,7 +163,7 @@ const grouped: Layout = {
     inBatches(doc, n, (i) => {
       const { type, vector, deleted, ...rest } = record(i);
       const map = new Y.Map<unknown>();
-      doc.getMap<AnnotationMap>(ANNOTATIONS_NAME).set(idOf(i), map);
+      doc.getMap<Y.Map<unknown>>(ANNOTATIONS_NAME).set(idOf(i), map);
       map.set('type', type);
       map.set('vector', vector);
       map.set('deleted', deleted);
@@ -205,16 +239,16 @@ async function measure(layout: Layout): Promise<void> {
   const listed = Object.keys(annotationsOf(loaded).toJSON()).length;
   const readTime = performance.now() - start;
   start = performance.now();
-  if (layout === nested) listAnnotations(loaded);
+  if (layout !== plain && layout !== grouped) listAnnotations(loaded);
   const listTime = performance.now() - start;
-  const [p50, p99] = layout === nested ? validationCost(loaded, ids) : [Number.NaN, Number.NaN];
+  const [p50, p99] = layout === overlaid ? validationCost(loaded, ids) : [Number.NaN, Number.NaN];
   console.log(
     [
       layout.name,
       `  annotations ${listed}, encoded ${mb(update.byteLength)} (gzip ${mb(await gzipSize(update))})`,
       `  build ${ms(buildTime)}, fresh load median ${ms(median(loads))} (runs: ${loads.map(ms).join(', ')})`,
       `  heap of one loaded copy ${mb(heapDelta)}, read all as JSON ${ms(readTime)}` +
-        (layout === nested ? `, listAnnotations ${ms(listTime)}` : ''),
+        (layout !== plain && layout !== grouped ? `, listAnnotations ${ms(listTime)}` : ''),
       `  move + relabel both survive: ${layout.merges() ? 'yes' : 'no'}`,
       Number.isNaN(p50)
         ? ''
@@ -228,6 +262,6 @@ async function measure(layout: Layout): Promise<void> {
 
 console.log(`${count} annotations; heap figures need node --expose-gc`);
 const only = host.process?.argv[3];
-const layouts = { a: plain, b: nested, b4: grouped };
+const layouts = { a: plain, b: nested, b4: grouped, c: overlaid, c1: overlaidEdited };
 for (const [key, layout] of Object.entries(layouts))
   if (only === undefined || only === key) await measure(layout);

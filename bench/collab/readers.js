@@ -21,9 +21,9 @@ for (let i = 0; i < clients; i++) {
   provider.attach();
   await new Promise((resolve) => provider.on('synced', resolve));
   let last = '';
-  shared.annotationsOf(doc).observeDeep(() => {
-    for (const map of shared.annotationsOf(doc).values()) {
-      const text = map.get('description');
+  shared.observeAnnotations(doc, (ids) => {
+    for (const id of ids) {
+      const text = shared.readRecord(doc, id)?.description;
       if (typeof text !== 'string' || text === last || !text.startsWith('round ')) continue;
       last = text;
       parentPort.postMessage({

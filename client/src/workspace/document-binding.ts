@@ -1,7 +1,7 @@
 // Keeps the spatial index a mirror of the live document: loaded whole once, then only the annotations
 // each transaction touched (local or remote) are re-read.
 import type * as Y from 'yjs';
-import { annotationsOf, readRecord, type AnnotationRecord } from '@tessera/shared';
+import { annotationsOf, observeAnnotations, readRecord, type AnnotationRecord } from '@tessera/shared';
 import type { AnnotationIndex } from './annotation-index';
 
 /** Above this many changed annotations in one transaction, the index is rebuilt whole. */
@@ -16,19 +16,10 @@ export function mirrorDocument(doc: Y.Doc, index: AnnotationIndex, onChange: () 
     index.reset([...root.keys()].map((id) => [id, read(id)] as [string, AnnotationRecord]));
   };
   load();
-  const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-    const touched = new Set<string>();
-    for (const event of events) {
-      if (event.target === root) for (const key of event.keys.keys()) touched.add(key);
-      else if (typeof event.path[0] === 'string') touched.add(event.path[0]);
-    }
+  return observeAnnotations(doc, (touched) => {
     // A first sync or a long offline merge touches many: bulk-loading the tree again is faster then.
     if (touched.size > BULK_RELOAD) load();
     else for (const id of touched) index.set(id, read(id));
     onChange();
-  };
-  root.observeDeep(observer);
-  return () => {
-    root.unobserveDeep(observer);
-  };
+  });
 }

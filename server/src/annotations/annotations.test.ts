@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { annotationsOf, type Page, type RestAnnotation } from '@tessera/shared';
+import { readRecord, type Page, type RestAnnotation } from '@tessera/shared';
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { Factories } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
@@ -52,7 +52,7 @@ describe('annotations/annotations/ through the live document', () => {
       time: '2024-05-01T10:11:12.123000',
     });
     // The open client has it already: REST writes go through the document.
-    expect(annotationsOf(live.doc).get(uuid)?.get('description')).toBe('mitosis');
+    expect(readRecord(live.doc, uuid)?.['description']).toBe('mitosis');
     live.close();
     const again = await s.api(s.member).post<RestAnnotation>('/annotations/annotations/', {
       annotation_type: s.box,

@@ -2,6 +2,8 @@ import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Extension } 
 import {
   annotationsOf,
   boundingBox,
+  changedAnnotations,
+  changedVerifications,
   parseVerificationKey,
   readRecord,
   vectorFrame,
@@ -60,7 +62,7 @@ export class ProjectionExtension implements Extension {
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
       const changed = changedAnnotations(doc, transaction);
       const verified = changedVerifications(doc, transaction);
-      if (changed.length === 0 && verified.length === 0) return;
+      if (changed.size === 0 && verified.size === 0) return;
       for (const id of changed) tracked.pending.add(id);
       for (const id of verified) tracked.pendingVerifications.add(id);
       this.schedule(data.documentName, doc, tracked);
@@ -151,46 +153,14 @@ function verificationsByAnnotation(
   return found;
 }
 
-/** The annotations whose verifications a transaction set. */
-function changedVerifications(doc: Y.Doc, transaction: Y.Transaction): string[] {
-  const root: object = verificationsOf(doc);
-  const ids = new Set<string>();
-  for (const [type, keys] of transaction.changed) {
-    if ((type as object) !== root) continue;
-    for (const key of keys) {
-      const parsed = key === null ? null : parseVerificationKey(key);
-      if (parsed !== null) ids.add(parsed.annotation);
-    }
-  }
-  return [...ids];
-}
-
 /** The latest `edited.at` of a document's annotations (0 when it has none). */
 function latestEdit(doc: Y.Doc): number {
   let latest = 0;
-  for (const map of annotationsOf(doc).values()) {
-    const edited = map.get('edited') as { at?: number } | undefined;
+  for (const id of annotationsOf(doc).keys()) {
+    const edited = readRecord(doc, id)?.['edited'] as { at?: number } | undefined;
     if (typeof edited?.at === 'number' && edited.at > latest) latest = edited.at;
   }
   return latest;
-}
-
-/** The ids of annotations a transaction created or changed. */
-function changedAnnotations(doc: Y.Doc, transaction: Y.Transaction): string[] {
-  // Compared as plain objects: the root map and the changed types are the same Yjs instances.
-  const root: object = annotationsOf(doc);
-  const ids = new Set<string>();
-  for (const [type, keys] of transaction.changed) {
-    if ((type as object) === root) {
-      for (const key of keys) if (key !== null) ids.add(key);
-    } else if (
-      (type._item?.parent as object | undefined) === root &&
-      typeof type._item?.parentSub === 'string'
-    ) {
-      ids.add(type._item.parentSub);
-    }
-  }
-  return [...ids];
 }
 
 /** The projected row of one annotation of a document (none if the document has no such annotation). */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
-  annotationsOf,
+  readRecord,
   listAnnotations,
   type AnnotationVersion,
   type Page,
@@ -172,15 +172,8 @@ describe('dataset versions', () => {
     const token = await s.api(s.member).post<{ token: string }>('/users/tokens/', { name: 'live' });
     const live = await openLiveDocument(server.baseUrl, `image.${s.images[0]}`, token.body.token);
     try {
-      expect(
-        annotationsOf(live.doc)
-          .get(a?.unique_identifier ?? '')
-          ?.get('vector'),
-      ).toEqual(rect(300, 300));
-      const vectorNow = () =>
-        annotationsOf(live.doc)
-          .get(a?.unique_identifier ?? '')
-          ?.get('vector');
+      expect(readRecord(live.doc, a?.unique_identifier ?? '')?.['vector']).toEqual(rect(300, 300));
+      const vectorNow = () => readRecord(live.doc, a?.unique_identifier ?? '')?.['vector'];
       const seen = new Promise<void>((resolve) => {
         live.doc.on('update', () => {
           if (isDeepStrictEqual(vectorNow(), rect(0, 0))) resolve();
@@ -189,11 +182,7 @@ describe('dataset versions', () => {
       const res = await s.api(s.admin).post(`/images/set_versions/${v1.id}/restore/`, { image: s.images[0] });
       expect(res.status).toBe(200);
       await seen;
-      expect(
-        annotationsOf(live.doc)
-          .get(a?.unique_identifier ?? '')
-          ?.get('edited'),
-      ).toMatchObject({ by: s.admin.id });
+      expect(readRecord(live.doc, a?.unique_identifier ?? '')?.['edited']).toMatchObject({ by: s.admin.id });
     } finally {
       live.close();
     }

@@ -4,9 +4,13 @@ import {
   annotationsOf,
   createAnnotation,
   documentProblems,
+  editKey,
+  editsOf,
   listAnnotations,
   markDeleted,
+  observeAnnotations,
   readAnnotation,
+  readRecord,
   readVerifications,
   setVerification,
   updateFields,
@@ -37,13 +41,18 @@ describe('annotation documents', () => {
     const id = ids[0] ?? '';
     const keys: string[] = [];
     const origins: unknown[] = [];
-    annotationsOf(doc).observeDeep((events, transaction) => {
+    const seen: Set<string>[] = [];
+    editsOf(doc).observe((event, transaction) => {
       origins.push(transaction.origin);
-      for (const event of events) keys.push(...event.changes.keys.keys());
+      keys.push(...event.changes.keys.keys());
     });
+    observeAnnotations(doc, (changed) => seen.push(changed));
     expect(updateFields(doc, id, { type: 1, description: 'new' }, bob, 'local')).toEqual(['description']);
-    expect(keys.sort()).toEqual(['description', 'edited']);
+    expect(keys.sort()).toEqual([editKey(id, 'description'), editKey(id, 'edited')]);
     expect(origins).toEqual(['local']);
+    expect(seen).toEqual([new Set([id])]);
+    // The record as created stays as it was; the edits lie over it.
+    expect(annotationsOf(doc).get(id)).toMatchObject({ description: '', edited: { by: 1 } });
     expect(updateFields(doc, id, { description: 'new' }, bob)).toEqual([]);
     expect(readAnnotation(doc, id, types)?.edited).toEqual({ by: 2, at: bob.now });
   });
@@ -86,7 +95,7 @@ describe('annotation documents', () => {
     exchange(mover, relabeler);
     exchange(relabeler, other);
     exchange(mover, other);
-    const states = [mover, relabeler, other].map((doc) => annotationsOf(doc).get(id)?.toJSON());
+    const states = [mover, relabeler, other].map((doc) => readRecord(doc, id));
     expect(states[0]).toEqual(states[1]);
     expect(states[1]).toEqual(states[2]);
     expect(states[0]?.['description']).toBe('checked');
@@ -103,24 +112,53 @@ describe('annotation documents', () => {
     updateFields(b, id, { type: 5 }, bob);
     exchange(a, b);
     for (const doc of [a, b]) {
-      const annotation = annotationsOf(doc).get(id);
-      expect(annotation?.get('vector')).toEqual(moved);
-      expect(annotation?.get('type')).toBe(5);
+      const annotation = readRecord(doc, id);
+      expect(annotation?.['vector']).toEqual(moved);
+      expect(annotation?.['type']).toBe(5);
     }
   });
 
   it('documentProblems reports invalid annotations, foreign types and unknown top-level entries', () => {
     const { doc, ids } = serverDoc(2);
-    annotationsOf(doc)
-      .get(ids[0] ?? '')
-      ?.set('vector', { x1: 1 });
-    annotationsOf(doc)
-      .get(ids[1] ?? '')
-      ?.set('description', new Y.Text('hi'));
+    editsOf(doc).set(editKey(ids[0] ?? '', 'vector'), { x1: 1 });
+    editsOf(doc).set(editKey(ids[1] ?? '', 'description'), new Y.Text('hi'));
+    editsOf(doc).set('not-an-annotation/type', 1);
     doc.getMap('other').set('x', 1);
     const problems = documentProblems(doc, types);
     expect(problems).toContain('other: unknown top-level entry');
     expect(problems.some((p) => p.startsWith(`${ids[0] ?? ''}: vector`))).toBe(true);
-    expect(problems).toContain(`${ids[1] ?? ''}: holds a shared type instead of JSON`);
+    expect(problems).toContain(
+      `${editKey(ids[1] ?? '', 'description')}: holds a shared type instead of JSON`,
+    );
+    expect(problems).toContain('not-an-annotation/type: not an edit key');
+  });
+
+  it('reads documents written before the edits map (a Y.Map per annotation), and edits them through it', () => {
+    const doc = new Y.Doc();
+    const id = box().id;
+    const legacy = new Y.Map<unknown>();
+    annotationsOf(doc).set(id, legacy);
+    const record = {
+      type: 1,
+      vector: { x1: 1, y1: 2, x2: 3, y2: 4 },
+      deleted: false,
+      description: 'old',
+      meta: null,
+      created: { by: 1, at: 5, generated: false, score: null },
+      edited: { by: 1, at: 5 },
+    };
+    for (const [key, value] of Object.entries(record)) legacy.set(key, value);
+    expect(readAnnotation(doc, id, types)).toEqual({ id, ...record });
+    const changes: Set<string>[] = [];
+    observeAnnotations(doc, (ids) => changes.push(ids));
+    legacy.set('description', 'older');
+    updateFields(doc, id, { type: 5 }, bob);
+    expect(changes).toEqual([new Set([id]), new Set([id])]);
+    expect(readAnnotation(doc, id, types)).toMatchObject({
+      type: 5,
+      description: 'older',
+      edited: { by: 2 },
+    });
+    expect(documentProblems(doc, types)).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import {
-  ANNOTATION_FIELDS,
+  EDITABLE_FIELDS,
   annotationProblem,
   verificationRecord,
   type Annotation,
+  type AnnotationField,
   type AnnotationRecord,
   type AnnotationTypes,
   type EditableField,
@@ -14,15 +15,20 @@ import type { Vector } from './vector.js';
 
 /*
  * The layout of an image's annotation document (the choice and its figures are in README.md):
- *   annotations:   Y.Map  uuid -> Y.Map  field -> JSON   (fields: see schema.ts annotationFields)
+ *   annotations:   Y.Map  uuid -> JSON record as created (every field; never replaced, never removed)
+ *   edits:         Y.Map  "<uuid>/<field>" -> JSON   (a field's value since its first change)
  *   verifications: Y.Map  "<uuid>:<userId>" -> {verified, at}
- * Nothing else lives at the top level.
+ * An annotation is its record as created with its edits laid over it. Nothing else lives at the top
+ * level. Documents written before this layout hold a Y.Map per annotation (field -> JSON) under
+ * `annotations`: they are read the same way, and their later changes go to `edits`.
  */
 export const ANNOTATIONS = 'annotations';
+export const EDITS = 'edits';
 export const VERIFICATIONS = 'verifications';
-export const ROOT_NAMES: readonly string[] = [ANNOTATIONS, VERIFICATIONS];
+export const ROOT_NAMES: readonly string[] = [ANNOTATIONS, EDITS, VERIFICATIONS];
 
-export type AnnotationMap = Y.Map<unknown>;
+/** The fields an edit may write: the editable ones and the edit stamp (`created` never changes). */
+export const EDITED_FIELDS: readonly AnnotationField[] = [...EDITABLE_FIELDS, 'edited'];
 
 /** Who makes a change and when (milliseconds since the epoch; defaults to now). */
 export interface Actor {
@@ -30,14 +36,33 @@ export interface Actor {
   now?: number;
 }
 
-/** The map of all annotations, by id. */
-export function annotationsOf(doc: Y.Doc): Y.Map<AnnotationMap> {
-  return doc.getMap<AnnotationMap>(ANNOTATIONS);
+/** The map of all annotations as created, by id. */
+export function annotationsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(ANNOTATIONS);
+}
+
+/** The map of the fields changed since creation, by `editKey`. */
+export function editsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>(EDITS);
 }
 
 /** The map of all verifications, by `verificationKey`. */
 export function verificationsOf(doc: Y.Doc): Y.Map<VerificationRecord> {
   return doc.getMap<VerificationRecord>(VERIFICATIONS);
+}
+
+/** The key of one field of one annotation in the edits map. */
+export function editKey(annotation: string, field: AnnotationField): string {
+  return `${annotation}/${field}`;
+}
+
+/** The annotation id and field in an edits key, or null if it is not one (unknown fields included). */
+export function parseEditKey(key: string): { annotation: string; field: AnnotationField } | null {
+  const slash = key.indexOf('/');
+  if (slash !== 36) return null;
+  const field = key.slice(37) as AnnotationField;
+  if (!EDITED_FIELDS.includes(field)) return null;
+  return { annotation: key.slice(0, 36), field };
 }
 
 /** The key of one user's verification of one annotation. */
@@ -78,11 +103,7 @@ export function createAnnotation(doc: Y.Doc, input: NewAnnotation, actor: Actor,
     created: { by: actor.userId, at, generated: input.generated ?? false, score: input.score ?? null },
     edited: { by: actor.userId, at },
   };
-  doc.transact(() => {
-    const map = new Y.Map<unknown>();
-    annotationsOf(doc).set(id, map);
-    for (const field of ANNOTATION_FIELDS) map.set(field, record[field]);
-  }, origin);
+  doc.transact(() => annotationsOf(doc).set(id, record), origin);
   return id;
 }
 
@@ -99,15 +120,16 @@ export function updateFields(
   actor: Actor,
   origin?: unknown,
 ): EditableField[] {
-  const map = annotationsOf(doc).get(id);
-  if (map === undefined) throw new Error(`annotation ${id} does not exist`);
+  const current = readRecord(doc, id);
+  if (current === null) throw new Error(`annotation ${id} does not exist`);
   const changed = (Object.keys(changes) as EditableField[]).filter(
-    (field) => changes[field] !== undefined && !sameJson(map.get(field), changes[field]),
+    (field) => changes[field] !== undefined && !sameJson(current[field], changes[field]),
   );
   if (changed.length === 0) return changed;
+  const edits = editsOf(doc);
   doc.transact(() => {
-    for (const field of changed) map.set(field, changes[field]);
-    map.set('edited', { by: actor.userId, at: actor.now ?? Date.now() });
+    for (const field of changed) edits.set(editKey(id, field), changes[field]);
+    edits.set(editKey(id, 'edited'), { by: actor.userId, at: actor.now ?? Date.now() });
   }, origin);
   return changed;
 }
@@ -130,12 +152,25 @@ export function setVerification(
   doc.transact(() => verificationsOf(doc).set(verificationKey(annotation, actor.userId), value), origin);
 }
 
+/** The fields of an annotation as created: its record, or a pre-`edits` document's map read out. */
+function createdRecord(value: unknown): Record<string, unknown> | null {
+  if (value instanceof Y.Map) return Object.fromEntries((value as Y.Map<unknown>).entries());
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return { ...(value as Record<string, unknown>) };
+}
+
 /** The raw stored fields of an annotation (unchecked), or null if there is no such annotation. */
 export function readRecord(doc: Y.Doc, id: string): Record<string, unknown> | null {
-  const map = annotationsOf(doc).get(id);
-  if (!(map instanceof Y.Map)) return null;
-  const record: Record<string, unknown> = {};
-  for (const [key, value] of map.entries()) record[key] = value;
+  const record = createdRecord(annotationsOf(doc).get(id));
+  if (record === null) return null;
+  const edits = editsOf(doc);
+  // `_map.size` is a count, unlike Y.Map's `size`, which walks every entry.
+  if (edits._map.size === 0) return record;
+  // Stored values are never undefined (the validator refuses it), so undefined means "not edited".
+  for (const field of EDITED_FIELDS) {
+    const value = edits.get(editKey(id, field));
+    if (value !== undefined) record[field] = value;
+  }
   return record;
 }
 
@@ -162,6 +197,64 @@ export function listAnnotations(doc: Y.Doc, options: { includeDeleted?: boolean 
   return list;
 }
 
+/**
+ * The ids of the annotations a transaction created or changed (any field, any layout). Verifications
+ * are not included (`changedVerifications`).
+ */
+export function changedAnnotations(doc: Y.Doc, transaction: Y.Transaction): Set<string> {
+  // Compared as plain objects: the root maps and the changed types are the same Yjs instances.
+  const annotations: object = annotationsOf(doc);
+  const edits: object = editsOf(doc);
+  const ids = new Set<string>();
+  for (const [type, keys] of transaction.changed) {
+    if ((type as object) === annotations) {
+      for (const key of keys) if (key !== null) ids.add(key);
+    } else if ((type as object) === edits) {
+      for (const key of keys) {
+        const parsed = key === null ? null : parseEditKey(key);
+        if (parsed !== null) ids.add(parsed.annotation);
+      }
+    } else if ((type._item?.parent as object | undefined) === annotations) {
+      // A pre-`edits` document's per-annotation map.
+      const id = type._item?.parentSub;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/** The annotations whose verifications a transaction set. */
+export function changedVerifications(doc: Y.Doc, transaction: Y.Transaction): Set<string> {
+  const root: object = verificationsOf(doc);
+  const ids = new Set<string>();
+  for (const [type, keys] of transaction.changed) {
+    if ((type as object) !== root) continue;
+    for (const key of keys) {
+      const parsed = key === null ? null : parseVerificationKey(key);
+      if (parsed !== null) ids.add(parsed.annotation);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Calls `listener` after every transaction that created or changed annotations, with their ids;
+ * returns the function that stops it.
+ */
+export function observeAnnotations(
+  doc: Y.Doc,
+  listener: (ids: Set<string>, transaction: Y.Transaction) => void,
+): () => void {
+  const handler = (transaction: Y.Transaction) => {
+    const ids = changedAnnotations(doc, transaction);
+    if (ids.size > 0) listener(ids, transaction);
+  };
+  doc.on('afterTransaction', handler);
+  return () => {
+    doc.off('afterTransaction', handler);
+  };
+}
+
 /** The verifications of one annotation, by user. */
 export function readVerifications(doc: Y.Doc, annotation: string): Verification[] {
   const list: Verification[] = [];
@@ -175,8 +268,8 @@ export function readVerifications(doc: Y.Doc, annotation: string): Verification[
 
 /**
  * Every problem in a whole document, each as "<where>: <what>": unknown top-level entries, invalid
- * annotations, invalid verifications or ones of missing annotations. Empty means valid. Used by
- * tests and by maintenance jobs; the live path checks updates instead (validate-update.ts).
+ * annotations, edits or verifications of missing annotations. Empty means valid. Used by tests and
+ * by maintenance jobs; the live path checks updates instead (validate-update.ts).
  */
 export function documentProblems(doc: Y.Doc, types: AnnotationTypes): string[] {
   const problems: string[] = [];
@@ -184,15 +277,21 @@ export function documentProblems(doc: Y.Doc, types: AnnotationTypes): string[] {
     if (!ROOT_NAMES.includes(name)) problems.push(`${name}: unknown top-level entry`);
   }
   const annotations = annotationsOf(doc);
-  for (const [id, map] of annotations.entries()) {
-    if (!(map instanceof Y.Map)) problems.push(`${id}: not a map`);
+  for (const [id, created] of annotations.entries()) {
+    if (createdRecord(created) === null) problems.push(`${id}: not a record`);
     else {
       const problem = annotationProblem(readRecord(doc, id), types);
       if (problem !== null) problems.push(`${id}: ${problem}`);
-      for (const value of map.values()) {
-        if (value instanceof Y.AbstractType) problems.push(`${id}: holds a shared type instead of JSON`);
+      const values = created instanceof Y.Map ? [...(created as Y.Map<unknown>).values()] : [];
+      if (values.some((value) => value instanceof Y.AbstractType)) {
+        problems.push(`${id}: holds a shared type instead of JSON`);
       }
     }
+  }
+  for (const [key, value] of editsOf(doc).entries()) {
+    const parsed = parseEditKey(key);
+    if (parsed === null || !annotations.has(parsed.annotation)) problems.push(`${key}: not an edit key`);
+    if (value instanceof Y.AbstractType) problems.push(`${key}: holds a shared type instead of JSON`);
   }
   for (const [key, value] of verificationsOf(doc).entries()) {
     const parsed = parseVerificationKey(key);

@@ -4,6 +4,9 @@ import {
   annotationsOf,
   createAnnotation,
   documentProblems,
+  editsOf,
+  listAnnotations,
+  readRecord,
   markDeleted,
   setVerification,
   updateFields,
@@ -86,13 +89,21 @@ function edit(r: Random, doc: Y.Doc, sender: number): void {
   const hostile: (() => unknown)[] = [
     () => updateFields(doc, id, { type: r.pick([2, 3, 4, 99]) }, actor),
     () => createAnnotation(doc, box({ type: r.pick([1, 1, 5, 3, 99]) }), actor),
-    () => annotationsOf(doc).get(id)?.set(r.pick(fields), junk(r)),
-    () => annotationsOf(doc).get(id)?.delete(r.pick(fields)),
+    () => editsOf(doc).set(`${id}/${r.pick(fields)}`, junk(r)),
+    () => editsOf(doc).set(`${r.chance(0.8) ? id : uuid()}/${r.pick(fields)}`, junk(r)),
+    () => {
+      editsOf(doc).delete(`${id}/${r.pick(fields)}`);
+    },
+    () => editsOf(doc).set(r.pick([id, `${id}/`, `${id}//type`, 'type']), junk(r)),
     () => {
       annotationsOf(doc).delete(id);
     },
     () => annotationsOf(doc).set(r.chance(0.5) ? id : uuid(), new Y.Map([['type', 1]])),
-    () => (annotationsOf(doc) as Y.Map<unknown>).set(uuid(), junk(r)),
+    () => annotationsOf(doc).set(r.chance(0.3) ? id : uuid(), junk(r)),
+    () => {
+      const record = readRecord(doc, id);
+      if (record !== null) annotationsOf(doc).set(uuid(), { ...record, [r.pick(fields)]: junk(r) });
+    },
     () =>
       verificationsOf(doc).set(
         verificationKey(r.chance(0.8) ? id : uuid(), r.pick([1, 2])),
@@ -106,7 +117,7 @@ function edit(r: Random, doc: Y.Doc, sender: number): void {
       doc.getText('notes').insert(0, 'hello');
     },
     () => {
-      const nested = annotationsOf(doc).get(id)?.get('meta');
+      const nested = editsOf(doc).get(`${id}/meta`);
       if (nested instanceof Y.Map) nested.set('deep', 1);
     },
   ];
@@ -152,8 +163,8 @@ function mutate(r: Random, update: Uint8Array, server: Y.Doc): Uint8Array {
   r.pick<() => void>([
     () => (origin = r.chance(0.8) ? someId(r, server) : null),
     () => (rightOrigin = someId(r, server)),
-    () => (parentSub = r.pick([...fields, 'x', null])),
-    () => (parent = r.pick(['annotations', 'verifications', 'evil', someId(r, server)])),
+    () => (parentSub = r.pick([...fields.map((field) => `${item.parentSub ?? ''}/${field}`), 'x', null])),
+    () => (parent = r.pick(['annotations', 'edits', 'verifications', 'evil', someId(r, server)])),
     () => (content = someContent(r)),
     () => items.splice(index, 1),
   ])();
@@ -174,7 +185,11 @@ function damage(r: Random, update: Uint8Array): Uint8Array {
 }
 
 function json(doc: Y.Doc) {
-  return { annotations: annotationsOf(doc).toJSON(), verifications: verificationsOf(doc).toJSON() };
+  return {
+    annotations: annotationsOf(doc).toJSON(),
+    edits: editsOf(doc).toJSON(),
+    verifications: verificationsOf(doc).toJSON(),
+  };
 }
 
 /** JSON with sorted keys: a document copy may list map entries in another order. */
@@ -344,7 +359,9 @@ describe('validateUpdate with well-behaved clients', () => {
     expect(documentProblems(server, types)).toEqual([]);
     for (const client of clients) {
       Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client.doc)));
-      expect(annotationsOf(client.doc).toJSON()).toEqual(annotationsOf(server).toJSON());
+      expect(listAnnotations(client.doc, { includeDeleted: true })).toEqual(
+        listAnnotations(server, { includeDeleted: true }),
+      );
     }
   });
 });

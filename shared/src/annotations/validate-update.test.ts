@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   annotationsOf,
   createAnnotation,
+  editKey,
+  editsOf,
+  readRecord,
   markDeleted,
   setVerification,
   updateFields,
@@ -111,7 +114,7 @@ describe('validateUpdate accepts normal client edits', () => {
     const update = Y.encodeStateAsUpdate(late, Y.encodeStateVector(doc));
     expect(validateUpdate(doc, update, annotator)).toEqual({ ok: true });
     Y.applyUpdate(doc, update);
-    expect(annotationsOf(doc).get(target)?.get('description')).toBe(lateClient > 1000 ? 'late' : 'server');
+    expect(readRecord(doc, target)?.['description']).toBe(lateClient > 1000 ? 'late' : 'server');
   });
 });
 
@@ -140,7 +143,7 @@ describe('validateUpdate refuses', () => {
   });
   it('a malformed vector', () => {
     const reason = refused(
-      check(server, (c) => annotationsOf(c).get(id)?.set('vector', { x1: 1, y1: 2, x2: 3 })),
+      check(server, (c) => editsOf(c).set(editKey(id, 'vector'), { x1: 1, y1: 2, x2: 3 })),
     );
     expect(reason).toMatch(/vector.*y2 is missing/);
   });
@@ -176,17 +179,19 @@ describe('validateUpdate refuses', () => {
   });
   it('a Y.Text where JSON is expected', () => {
     const reason = refused(
-      check(server, (c) => annotationsOf(c).get(id)?.set('description', new Y.Text('hi'))),
+      check(server, (c) => editsOf(c).set(editKey(id, 'description'), new Y.Text('hi'))),
     );
     expect(reason).toMatch(/must be a JSON value, not Y.Text/);
   });
-  it('a plain value where the annotation map is expected', () => {
-    const reason = refused(
-      check(server, (c) => (annotationsOf(c) as Y.Map<unknown>).set(box().id, { type: 1 })),
+  it('a shared type where the annotation record is expected (the layout before the edits map)', () => {
+    const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, new Y.Map())));
+    expect(reason).toMatch(/must be one JSON record, not Y.Map/);
+    const filled = refused(
+      check(server, (c) => annotationsOf(c).set(box().id, new Y.Map<unknown>([['type', 1]]))),
     );
-    expect(reason).toMatch(/must be a Y.Map/);
+    expect(filled).toMatch(/Y.Map|annotation map/);
   });
-  it('deleting an annotation map', () => {
+  it('deleting an annotation', () => {
     expect(
       refused(
         check(server, (c) => {
@@ -195,18 +200,26 @@ describe('validateUpdate refuses', () => {
       ),
     ).toMatch(/cannot be deleted/);
   });
-  it('replacing an annotation map', () => {
-    const reason = refused(check(server, (c) => annotationsOf(c).set(id, new Y.Map())));
+  it('replacing an annotation', () => {
+    const reason = refused(check(server, (c) => annotationsOf(c).set(id, readRecord(c, id))));
     expect(reason).toMatch(/exists already/);
   });
   it('removing a field', () => {
-    expect(refused(check(server, (c) => annotationsOf(c).get(id)?.delete('description')))).toMatch(/removed/);
+    const { doc } = serverDoc(0);
+    const target = createAnnotation(doc, box(), alice);
+    updateFields(doc, target, { description: 'edited once' }, alice);
+    const reason = refused(
+      check(doc, (c) => {
+        editsOf(c).delete(editKey(target, 'description'));
+      }),
+    );
+    expect(reason).toMatch(/removed/);
   });
   it('writing a field and removing it in one update', () => {
     const reason = refused(
       check(server, (c) => {
-        annotationsOf(c).get(id)?.set('description', 'brief');
-        annotationsOf(c).get(id)?.delete('description');
+        editsOf(c).set(editKey(id, 'description'), 'brief');
+        editsOf(c).delete(editKey(id, 'description'));
       }),
     );
     expect(reason).toMatch(/field description of annotation .* would be removed/);
@@ -233,14 +246,13 @@ describe('validateUpdate refuses', () => {
         }),
       ),
     ).toMatch(/unknown top-level/);
-    expect(refused(check(server, (c) => annotationsOf(c).get(id)?.set('colour', 'red')))).toMatch(
-      /unknown annotation field/,
-    );
+    expect(refused(check(server, (c) => editsOf(c).set(`${id}/colour`, 'red')))).toMatch(/not an edit key/);
+    expect(refused(check(server, (c) => editsOf(c).set('colour', 'red')))).toMatch(/not an edit key/);
   });
   it('a forged creator, at creation and afterwards', () => {
     expect(refused(check(server, (c) => createAnnotation(c, box(), bob)))).toMatch(/in the name of user 2/);
     const stamp = { by: 1, at: 5, generated: false, score: null };
-    expect(refused(check(server, (c) => annotationsOf(c).get(id)?.set('created', stamp)))).toMatch(
+    expect(refused(check(server, (c) => editsOf(c).set(editKey(id, 'created'), stamp)))).toMatch(
       /never changes/,
     );
   });
@@ -250,11 +262,11 @@ describe('validateUpdate refuses', () => {
     );
   });
   it('an edit without an edit stamp', () => {
-    const reason = refused(check(server, (c) => annotationsOf(c).get(id)?.set('description', 'quiet')));
+    const reason = refused(check(server, (c) => editsOf(c).set(editKey(id, 'description'), 'quiet')));
     expect(reason).toMatch(/must carry an edit stamp/);
   });
   it('an annotation created without all its fields', () => {
-    const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, new Y.Map([['type', 1]]))));
+    const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, { type: 1 })));
     expect(reason).toMatch(/vector/);
   });
   it('meta data that is too large, or not JSON', () => {
@@ -278,6 +290,8 @@ describe('validateUpdate refuses', () => {
 describe('validateUpdate on crafted updates', () => {
   const { doc: server, ids } = serverDoc(1);
   const id = ids[0] ?? '';
+  // An earlier edit, so the crafted one overwrites it: its items then have origins.
+  updateFields(server, id, { description: 'first' }, alice);
   const client = clientOf(server);
   const edit = captureUpdate(client, (c) => updateFields(c, id, { description: 'crafted' }, alice));
   const items = Y.decodeUpdate(edit).structs.filter((s): s is Y.Item => s instanceof Y.Item);
@@ -288,7 +302,7 @@ describe('validateUpdate on crafted updates', () => {
     const rightOrigin = changes.rightOrigin ?? first.rightOrigin;
     const { parentSub } = first;
     const content = changes.content ?? first.content;
-    const parent = first.parent as Y.ID;
+    const parent = first.parent as Y.ID | null;
     return new Y.Item(first.id, null, origin, null, rightOrigin, parent, parentSub, content);
   };
 
@@ -341,7 +355,7 @@ describe('validateUpdate on crafted updates', () => {
     expect(refused(validateUpdate(server, update, annotator))).toMatch(/list insertions/);
   });
   it('refuses, quickly, an update that would cost too much to place (long runs on one key)', () => {
-    const current = annotationsOf(server).get(id)?._map.get('description');
+    const current = editsOf(server)._map.get(editKey(id, 'description'));
     if (current === undefined) throw new Error('no description item');
     const run = 10_000;
     const structs = Array.from({ length: 30 }, (_, i) => {

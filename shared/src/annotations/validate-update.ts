@@ -1,6 +1,18 @@
 import * as Y from 'yjs';
 import { Budget, winnerOf } from './map-chain.js';
-import { annotationsOf, verificationsOf, parseVerificationKey, ROOT_NAMES, ANNOTATIONS } from './document.js';
+import {
+  ANNOTATIONS,
+  EDITS,
+  ROOT_NAMES,
+  VERIFICATIONS,
+  annotationsOf,
+  editKey,
+  editsOf,
+  parseEditKey,
+  parseVerificationKey,
+  readRecord,
+  verificationsOf,
+} from './document.js';
 import {
   annotationFields,
   annotationId,
@@ -43,7 +55,10 @@ const MAX_ENTRY_LENGTH = 10_000;
 /** Values larger than this are refused before any schema looks at them. */
 const MAX_VALUE_BYTES = 1_000_000;
 
-/** Where an entry lives: the top-level annotations or verifications map, or one annotation's map. */
+/**
+ * Where an entry lives: the annotations as created (key: the id), the verifications (key: user and
+ * annotation), or one annotation's edits (key: the field; stored in the edits map as `<id>/<field>`).
+ */
 type Container = { kind: 'annotations' } | { kind: 'verifications' } | { kind: 'annotation'; id: string };
 interface Place {
   container: Container;
@@ -75,7 +90,8 @@ class UpdateCheck {
   private readonly places = new Map<NewItem, Place>();
   /** New and deleted entries per touched key, by container then key. */
   private readonly touched = new Map<string, { container: Container; keys: Map<string, NewItem[]> }>();
-  private readonly created = new Set<string>();
+  /** Annotations the update creates, with their records as created. */
+  private readonly created = new Map<string, Record<string, unknown>>();
   private readonly budget = new Budget();
   private deletes: (id: Y.ID) => boolean = () => false;
   private byClient = new Map<number, NewItem[]>();
@@ -112,20 +128,10 @@ class UpdateCheck {
     if (ref !== null) place = this.placeOf(this.locateKnown(ref));
     else if (typeof parentRef === 'string') {
       if (!ROOT_NAMES.includes(parentRef)) throw new Refusal(`unknown top-level entry "${parentRef}"`);
-      place = {
-        container: { kind: parentRef === ANNOTATIONS ? 'annotations' : 'verifications' },
-        key: sub(item),
-      };
+      place = rootPlace(parentRef, sub(item));
     } else if (parentRef instanceof Y.ID) {
-      const parent = this.locateKnown(parentRef);
-      const parentPlace = this.placeOf(parent);
-      const parentItem = parent.kind === 'new' ? parent.entry.item : parent.struct;
-      if (parentPlace.container.kind !== 'annotations' || !(parentItem instanceof Y.Item)) {
-        throw new Refusal('writes inside an unknown type');
-      }
-      if (!isMapContent(parentItem.content)) throw new Refusal('writes inside an unknown type');
-      if (parentItem.deleted) throw new Refusal('writes to a removed annotation');
-      place = { container: { kind: 'annotation', id: parentPlace.key }, key: sub(item) };
+      // Only a document from before the edits map has types inside `annotations`: they take no writes.
+      throw new Refusal('writes inside an annotation map; annotations are changed through the edits map');
     } else throw new Refusal('item without a place');
     this.places.set(target.entry, place);
     return place;
@@ -140,16 +146,10 @@ class UpdateCheck {
     if (!(struct instanceof Y.Item) || struct.parentSub === null)
       throw new Refusal('refers to removed content');
     const parent = struct.parent;
-    if (parent === annotationsOf(this.doc))
-      return { container: { kind: 'annotations' }, key: struct.parentSub };
-    if (parent === verificationsOf(this.doc))
-      return { container: { kind: 'verifications' }, key: struct.parentSub };
-    const owner = parent instanceof Y.AbstractType ? parent._item : null;
-    if (owner?.parent !== annotationsOf(this.doc) || owner.parentSub === null) {
-      throw new Refusal('refers to content outside the annotation layout');
-    }
-    if (owner.deleted) throw new Refusal('writes to a removed annotation');
-    return { container: { kind: 'annotation', id: owner.parentSub }, key: struct.parentSub };
+    if (parent === annotationsOf(this.doc)) return rootPlace(ANNOTATIONS, struct.parentSub);
+    if (parent === editsOf(this.doc)) return rootPlace(EDITS, struct.parentSub);
+    if (parent === verificationsOf(this.doc)) return rootPlace(VERIFICATIONS, struct.parentSub);
+    throw new Refusal('refers to content outside the annotation layout');
   }
 
   private checkNewItem(entry: NewItem, place: Place): void {
@@ -171,18 +171,31 @@ class UpdateCheck {
     this.touch(place, entry);
   }
 
+  /** A new annotation: its whole record as created, under a new UUID, once. */
   private checkNewAnnotation(entry: NewItem, key: string): void {
     const { item } = entry;
     if (this.options.sender.role !== 'annotator') throw new Refusal('only annotators create annotations');
-    if (!isMapContent(item.content)) {
-      throw new Refusal(`annotation ${key} must be a Y.Map, not ${contentName(item.content)}`);
-    }
     if (!annotationId.safeParse(key).success) throw new Refusal(`"${key}" is not a UUID`);
     if (annotationsOf(this.doc)._map.has(key) || this.created.has(key) || item.origin !== null) {
       throw new Refusal(`annotation ${key} exists already; annotations are never replaced`);
     }
     if (this.deletes(item.id)) throw new Refusal('annotations cannot be deleted; set their deleted flag');
-    this.created.add(key);
+    const content = item.content;
+    if (!(content instanceof Y.ContentAny)) {
+      throw new Refusal(`annotation ${key} must be one JSON record, not ${contentName(item.content)}`);
+    }
+    if (content.arr.length !== 1) throw new Refusal(`annotation ${key} must be one JSON record`);
+    const record: unknown = content.arr[0];
+    const problem =
+      plainJsonProblem(record, MAX_VALUE_BYTES, 32) ?? annotationProblem(record, this.options.types);
+    if (problem !== null) throw new Refusal(`annotation ${key}: ${problem}`);
+    const { created, edited } = record as { created: { by: number }; edited: { by: number } };
+    for (const stamp of [created, edited]) {
+      if (stamp.by !== this.options.sender.userId) {
+        throw new Refusal(`annotation ${key}: written in the name of user ${stamp.by}`);
+      }
+    }
+    this.created.set(key, record as Record<string, unknown>);
   }
 
   /** Refuses writes (or removals) at `place` that the sender's role does not allow. */
@@ -198,9 +211,6 @@ class UpdateCheck {
       return;
     }
     if (role !== 'annotator') throw new Refusal('verifiers may only verify');
-    if (place.container.kind === 'annotation' && !(place.key in annotationFields)) {
-      throw new Refusal(`unknown annotation field "${place.key}"`);
-    }
   }
 
   /** Checks one written value on its own: plain JSON, the field's schema, the sender's name. */
@@ -213,17 +223,10 @@ class UpdateCheck {
         : annotationFields[place.key as AnnotationField];
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new Refusal(`${describe(place)}: ${firstIssue(parsed.error)}`);
-    if (place.key === 'created' || place.key === 'edited') {
+    if (place.key === 'edited') {
       const by = (value as { by: number }).by;
       if (by !== this.options.sender.userId)
         throw new Refusal(`${describe(place)}: written in the name of user ${by}`);
-    }
-    if (
-      place.container.kind === 'annotation' &&
-      place.key === 'created' &&
-      !this.created.has(place.container.id)
-    ) {
-      throw new Refusal(`${describe(place)}: the creation stamp never changes`);
     }
   }
 
@@ -271,31 +274,42 @@ class UpdateCheck {
   /** Every touched key ends with a live value; every touched annotation is valid afterwards. */
   private checkOutcome(): void {
     for (const { container, keys } of this.touched.values()) {
-      const map = this.mapOf(container);
-      const record: Record<string, unknown> = {};
-      if (map !== undefined) for (const [key, value] of map.entries()) record[key] = value;
-      for (const [key, fresh] of keys) {
-        const winner = winnerOf(map?._map.get(key), fresh, this.deletes, this.budget);
-        if (!winner.live) throw new Refusal(`${describe({ container, key })} would be removed`);
-        record[key] = winner.value;
-      }
-      if (container.kind === 'verifications') this.checkVerifiedAnnotations(keys.keys());
-      if (container.kind !== 'annotation') continue;
-      const isNew = this.created.has(container.id);
-      const writes = (key: string) =>
-        (keys.get(key) ?? []).some(({ item }) => item.content instanceof Y.ContentAny);
-      // A stamp that already lost to another client's stamp arrives as deleted content: it counts.
-      const stamped = (keys.get('edited') ?? []).length > 0;
-      if (!isNew && [...keys.keys()].some(writes) && !stamped) {
-        throw new Refusal(`annotation ${container.id}: changes must carry an edit stamp`);
-      }
-      const allowRetiredType = !isNew && !writes('type');
-      const problem = annotationProblem(record, this.options.types, { allowRetiredType });
-      if (problem !== null) throw new Refusal(`annotation ${container.id}: ${problem}`);
+      if (container.kind === 'verifications') {
+        const map = verificationsOf(this.doc);
+        for (const [key, fresh] of keys) {
+          const winner = winnerOf(map._map.get(key), fresh, this.deletes, this.budget);
+          if (!winner.live) throw new Refusal(`${describe({ container, key })} would be removed`);
+        }
+        this.checkVerifiedAnnotations(keys.keys());
+      } else if (container.kind === 'annotation') this.checkEditedAnnotation(container.id, keys);
     }
-    for (const id of this.created) {
-      if (!this.touched.has(`annotation:${id}`)) throw new Refusal(`annotation ${id} has no fields`);
+  }
+
+  /** An annotation's edits: each touched field keeps a value, stamped, and the result is valid. */
+  private checkEditedAnnotation(id: string, keys: Map<string, NewItem[]>): void {
+    const createdNow = this.created.get(id);
+    const current = createdNow ?? readRecord(this.doc, id);
+    if (current === null) throw new Refusal(`edits of unknown annotation ${id}`);
+    const record = { ...current };
+    const edits = editsOf(this.doc);
+    for (const [key, fresh] of keys) {
+      const stored = edits._map.get(editKey(id, key as AnnotationField));
+      const winner = winnerOf(stored, fresh, this.deletes, this.budget);
+      if (!winner.live)
+        throw new Refusal(`${describe({ container: { kind: 'annotation', id }, key })} would be removed`);
+      record[key] = winner.value;
     }
+    const isNew = createdNow !== undefined;
+    const writes = (key: string) =>
+      (keys.get(key) ?? []).some(({ item }) => item.content instanceof Y.ContentAny);
+    // A stamp that already lost to another client's stamp arrives as deleted content: it counts.
+    const stamped = (keys.get('edited') ?? []).length > 0;
+    if (!isNew && [...keys.keys()].some(writes) && !stamped) {
+      throw new Refusal(`annotation ${id}: changes must carry an edit stamp`);
+    }
+    const allowRetiredType = !isNew && !writes('type');
+    const problem = annotationProblem(record, this.options.types, { allowRetiredType });
+    if (problem !== null) throw new Refusal(`annotation ${id}: ${problem}`);
   }
 
   private checkVerifiedAnnotations(keys: Iterable<string>): void {
@@ -306,12 +320,6 @@ class UpdateCheck {
       }
     }
   }
-
-  private mapOf(container: Container): Y.Map<unknown> | undefined {
-    if (container.kind === 'verifications') return verificationsOf(this.doc) as Y.Map<unknown>;
-    if (container.kind === 'annotations') return annotationsOf(this.doc) as Y.Map<unknown>;
-    return annotationsOf(this.doc).get(container.id);
-  }
 }
 
 function sub(item: Y.Item): string {
@@ -319,8 +327,15 @@ function sub(item: Y.Item): string {
   return item.parentSub;
 }
 
-function isMapContent(content: Content): boolean {
-  return content instanceof Y.ContentType && content.type.constructor === Y.Map;
+/** The place of an entry of a top-level map; edits keys name their annotation and field. */
+function rootPlace(root: string, key: string): Place {
+  if (root === ANNOTATIONS) return { container: { kind: 'annotations' }, key };
+  if (root === VERIFICATIONS) return { container: { kind: 'verifications' }, key };
+  if (root !== EDITS) throw new Refusal(`unknown top-level entry "${root}"`);
+  if (key.endsWith('/created')) throw new Refusal(`${key}: the creation stamp never changes`);
+  const parsed = parseEditKey(key);
+  if (parsed === null) throw new Refusal(`"${key}" is not an edit key (<annotation id>/<field>)`);
+  return { container: { kind: 'annotation', id: parsed.annotation }, key: parsed.field };
 }
 
 function contentName(content: Content): string {
