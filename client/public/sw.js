@@ -24,6 +24,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/collab')) return;
+  // A document snapshot is large and changes with every edit: IndexedDB keeps the document offline.
+  if (url.pathname.endsWith('/annotation_document/')) return;
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(cacheFirst(request));
   } else if (

@@ -13,3 +13,4 @@ export * from './api/annotations.js';
 export * from './api/versions.js';
 export * from './api/interchange.js';
 export * from './api/datasets.js';
+export * from './annotations/update-frames.js';

@@ -1,12 +1,14 @@
 // The image's live annotation document in this browser: a Y.Doc kept in IndexedDB (y-indexeddb, so a
 // reload keeps offline work), synced with the server over Hocuspocus with the session cookie, and the
-// sync state the status bar shows. A refused update makes the server close the document for us
+// sync state the status bar shows. A browser without a stored copy first loads the document's stored
+// updates over HTTP (gzipped, and the server meanwhile loads the live document), then connects: the
+// sync then only carries what changed since (server/src/collab README, rule S1). A refused update makes the server close the document for us
 // (README of server/src/collab, V1): the doc is then discarded and loaded afresh, and this user's
 // newer work on other annotations is written again on top of it.
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { listAnnotations, type Annotation } from '@tessera/shared';
+import { annotationsOf, decodeUpdateFrames, listAnnotations, type Annotation } from '@tessera/shared';
 import { LOCAL_ORIGIN } from './annotation-editor';
 import { rewriteNewerWork } from './recovery';
 
@@ -22,6 +24,8 @@ export type SyncState =
 export interface LiveDocumentOptions {
   /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>`. */
   readonly name: string;
+  /** The REST address of the document's stored updates (images/images/<id>/annotation_document/). */
+  readonly snapshotUrl: string;
   readonly userId: number;
   /** ws(s)://host/collab */
   readonly url: string;
@@ -47,6 +51,7 @@ export class LiveDocument {
   /** The first sync with the server since the document was (re)opened. */
   synced: Promise<void> = Promise.resolve();
   readOnly = false;
+  private destroyed = false;
 
   constructor(private readonly options: LiveDocumentOptions) {
     this.open();
@@ -67,6 +72,7 @@ export class LiveDocument {
   };
 
   destroy(): void {
+    this.destroyed = true;
     window.removeEventListener('offline', this.goOffline);
     window.removeEventListener('online', this.goOnline);
     this.provider.destroy();
@@ -122,7 +128,35 @@ export class LiveDocument {
     provider.on('synced', () => {
       this.refresh();
     });
-    provider.attach();
+    void this.attachAfterFirstLoad(provider, this.persistence);
+  }
+
+  /**
+   * Connects once the document has a first state: the one IndexedDB kept, or else the server's stored
+   * copy over HTTP. Either way the provider's first sync message then names what the browser has, and
+   * the server sends only the rest. A failed fetch (offline, refused) leaves the load to the provider.
+   */
+  private async attachAfterFirstLoad(provider: HocuspocusProvider, persistence: IndexeddbPersistence) {
+    try {
+      await persistence.whenSynced;
+      if (annotationsOf(this.doc)._map.size === 0 && provider === this.provider && !this.destroyed) {
+        const response = await fetch(this.options.snapshotUrl, { credentials: 'same-origin' });
+        if (response.ok) {
+          const updates = decodeUpdateFrames(new Uint8Array(await response.arrayBuffer()));
+          // Tagged with the provider as origin: the provider then does not send them back.
+          Y.transact(
+            this.doc,
+            () => {
+              for (const update of updates) Y.applyUpdate(this.doc, update, provider);
+            },
+            provider,
+          );
+        }
+      }
+    } catch {
+      // The live connection loads the document instead.
+    }
+    if (provider === this.provider && !this.destroyed) provider.attach();
   }
 
   /**

@@ -19,7 +19,7 @@ import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-r
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
-import { documentName, typeRules, type WorkspaceData } from './workspace-data';
+import { documentName, documentSnapshotUrl, typeRules, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
@@ -60,6 +60,7 @@ export class WorkspaceController {
       data.version === undefined
         ? new LiveDocument({
             name: documentName(data.image, data.imageSet, session.user.id),
+            snapshotUrl: documentSnapshotUrl(data.image, data.imageSet, session.user.id),
             userId: session.user.id,
             url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
             isValid: (a) => annotationProblem(a, this.rules) === null,

@@ -42,6 +42,12 @@ export function documentName(image: Image, imageSet: ImageSet, userId: number): 
   return imageSet.collaboration_type === 1 ? `image.${image.id}.user.${userId}` : `image.${image.id}`;
 }
 
+/** Where the stored copy of that document is served, for a first load before the live connection. */
+export function documentSnapshotUrl(image: Image, imageSet: ImageSet, userId: number): string {
+  const path = `/api/v1/images/images/${image.id}/annotation_document/`;
+  return imageSet.collaboration_type === 1 ? `${path}?user=${userId}` : path;
+}
+
 /** EXACT's DeepZoom descriptor of one frame (frames count from 1). */
 export function dziUrl(imageId: number, frame: number): string {
   return `/images/image/${imageId}/1/${frame}/tile/`;

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
 import { DocumentStore } from './document-store.js';
+import { DocumentWarmer } from './document-warmer.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
 import { ProjectionExtension } from './projection.extension.js';
@@ -44,6 +45,8 @@ export interface Collaboration {
   write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
   /** Checks every open connection's access now (after a membership or visibility change). */
   recheckAccess(): Promise<void>;
+  /** Starts loading a document whose connection is expected soon, and holds it a while (rule S1). */
+  warm(name: string, userId: number): void;
   /** Closes every connection, compacts and unloads the documents, and detaches from the server. */
   close(): Promise<void>;
 }
@@ -84,9 +87,11 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
   httpServer.on('upgrade', onUpgrade);
   const sweeper = new AccessSweeper(created.hocuspocus, created.repo, deps.logger);
   sweeper.start(deps.accessSweepMs);
+  const warmer = new DocumentWarmer(created.hocuspocus, deps.logger);
   let closing: Promise<void> | undefined;
   const close = async () => {
     sweeper.stop();
+    await warmer.close();
     httpServer.off('upgrade', onUpgrade);
     created.hocuspocus.closeConnections();
     await waitForUnload(created.hocuspocus, 5_000);
@@ -105,6 +110,9 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     projection: created.projection,
     write: (name, change, userId) => writeDocument(created, name, change, userId),
     recheckAccess: () => sweeper.sweep(),
+    warm: (name, userId) => {
+      warmer.warm(name, userId);
+    },
     close: () => (closing ??= close()),
   };
 }

@@ -111,6 +111,25 @@ export class DocumentsRepo {
     );
   }
 
+  /**
+   * Everything stored of a document, in the order to apply it: the compacted state (if any), then the
+   * log rows after it. One statement, so a compaction committing meanwhile cannot make it skip rows.
+   */
+  async storedUpdates(document: string): Promise<Buffer[]> {
+    const rows = await this.db.query<{ bytes: Buffer }>(
+      `WITH state AS (SELECT state, last_update_id FROM annotation_document_states WHERE document = $1)
+       SELECT bytes FROM (
+         SELECT 0 AS part, 0::bigint AS id, state AS bytes FROM state
+         UNION ALL
+         SELECT 1, u.id, u.update FROM annotation_document_updates u
+         WHERE u.document = $1 AND u.id > COALESCE((SELECT last_update_id FROM state), 0)
+       ) stored
+       ORDER BY part, id`,
+      [document],
+    );
+    return rows.map((r) => r.bytes);
+  }
+
   /** Stores a compacted state covering the log up to `lastUpdateId` and deletes those rows, atomically. */
   async saveCompaction(document: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
     await this.db.transaction(async (tx: Queryable) => {

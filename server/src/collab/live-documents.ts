@@ -13,6 +13,11 @@ export class LiveDocumentsPort {
     this.collab = collab;
   }
 
+  /** A snapshot of this document was just sent: load it for the connection that follows (rule S1). */
+  warm(name: string, userId: number): void {
+    this.collab?.warm(name, userId);
+  }
+
   /** Changes a document like a client would (validated by the caller) and waits for log and projection. */
   write(name: string, change: (doc: Y.Doc) => void, userId: number): Promise<void> {
     if (!this.collab) throw new AppError('service_unavailable', 'The live documents are not running.');

@@ -34,6 +34,9 @@ import { annotationsEndpoints } from '../annotations/annotations.routes.js';
 import { VerificationsService } from '../verifications/verifications.service.js';
 import { verificationsEndpoints } from '../verifications/verifications.routes.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
+import { DocumentsRepo } from '../collab/documents.repo.js';
+import { DocumentSnapshots } from '../collab/document-snapshot.js';
+import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
 import { ImageJobRunner } from '../images/job-runner.js';
@@ -81,6 +84,9 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const services = {
     liveDocuments,
     annotations,
+    documentSnapshots: new DocumentSnapshots(new DocumentsRepo(db), (document, viewer) => {
+      liveDocuments.warm(document, viewer.id);
+    }),
     verifications: new VerificationsService(db, annotations),
     storage,
     tiler,
@@ -153,6 +159,7 @@ export function apiEndpoints(services: Services, config: Config): Endpoint[] {
       frameDescriptions: services.frameDescriptions,
     }),
     ...annotationsEndpoints(services.annotations, listing),
+    ...documentSnapshotEndpoints(services.documentSnapshots),
     ...versionsEndpoints(services.versions, services.annotationVersions, listing, {
       db: services.versions.db,
       documents: services.liveDocuments,

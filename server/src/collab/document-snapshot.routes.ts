@@ -1,0 +1,40 @@
+import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { AppError } from '../errors/app-error.js';
+import { sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
+
+/** `?user=<id>`: whose blind copy; absent for the image's shared document. */
+function copyOwner(query: RawQuery): number | null {
+  const raw = query.user;
+  if (raw === undefined) return null;
+  const value = Array.isArray(raw) ? (raw.at(-1) ?? '') : raw;
+  if (!/^[1-9][0-9]{0,9}$/.test(value) || Number(value) > 2_147_483_647) {
+    throw AppError.invalidField('user', 'Give the id of the user whose copy to load.');
+  }
+  return Number(value);
+}
+
+/** `images/images/<id>/annotation_document/`: the stored live document, for a fast first load. */
+export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoint[] {
+  return [
+    endpoint({
+      method: 'get',
+      path: '/images/images/:id/annotation_document/',
+      tag: 'annotations',
+      summary: "The image's live annotation document as stored (Yjs updates), to apply before connecting",
+      description:
+        'Answers `application/vnd.tessera.yjs-updates`: the Yjs V1 updates to apply in order (compacted ' +
+        'state, then newer log rows), each prefixed with its length as a 4-byte big-endian integer; ' +
+        "gzipped when accepted. `?user=<id>` names a user's own copy in a blind set. The same access " +
+        'rules as the live connection apply; anything else is 404.',
+      async handler({ viewer, params, query, ctx }) {
+        const name = { imageId: params.id ?? 0, userId: copyOwner(query) };
+        const { document, updates } = await snapshots.read(viewer, name);
+        ctx.res.once('finish', () => {
+          snapshots.served(document, viewer);
+        });
+        sendUpdateFrames(ctx, updates);
+        return { streamed: true };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createAnnotation, decodeUpdateFrames, listAnnotations, updateFields } from '@tessera/shared';
+import { openLiveDocument } from '../../../test/support/collab-client.js';
+import { Factories, type TestUser } from '../../../test/support/factories.js';
+import { ApiClient } from '../../../test/support/http.js';
+import { useTestServer } from '../../../test/support/server.js';
+import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+
+const server = useTestServer();
+
+/** The snapshot as `user` fetches it, with the request's encoding preference. */
+async function fetchSnapshot(user: TestUser, path: string, encoding = 'gzip') {
+  const response = await fetch(`${server.baseUrl}/api/v1${path}`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`,
+      'accept-encoding': encoding,
+    },
+  });
+  return { response, body: new Uint8Array(await response.arrayBuffer()) };
+}
+
+function docOf(body: Uint8Array): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of decodeUpdateFrames(body)) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+async function scene(o: { blind?: boolean; public?: boolean } = {}) {
+  const make = new Factories(server.db);
+  const [admin, member, other, outsider] = [
+    await make.user(),
+    await make.user(),
+    await make.user(),
+    await make.user(),
+  ];
+  const team = await make.team({ admins: [admin], members: [member, other] });
+  const set = await make.imageSet(team, admin, { public: o.public ?? false });
+  if (o.blind === true) await new ImageSetsRepo(server.db).update(set, { collaboration_type: 1 });
+  const product = await make.product(team, admin, [set]);
+  const type = await make.annotationType(product);
+  const image = await make.image(set, admin);
+  const token = async (user: TestUser) =>
+    (await new ApiClient(server.baseUrl, user).post<{ token: string }>('/users/tokens/', { name: 't' })).body
+      .token;
+  return { admin, member, other, outsider, set, type, image, token };
+}
+
+describe('images/images/<id>/annotation_document/ (rule S1)', () => {
+  it('holds the compacted state and the newer log rows: applied, they are the live document', async () => {
+    const s = await scene();
+    const name = `image.${s.image}`;
+    const token = await s.token(s.member);
+    const first = await openLiveDocument(server.baseUrl, name, token);
+    const ids = [0, 1, 2].map((i) =>
+      createAnnotation(
+        first.doc,
+        { id: randomUUID(), type: s.type, vector: { x1: i, y1: i, x2: i + 5, y2: i + 5 } },
+        { userId: s.member.id },
+      ),
+    );
+    await first.saved();
+    first.close();
+    // The last connection gone, the document unloads and is compacted into a state row.
+    await expect.poll(() => server.collab.hocuspocus.getDocumentsCount(), { timeout: 5000 }).toBe(0);
+    const live = await openLiveDocument(server.baseUrl, name, token);
+    updateFields(live.doc, ids[1] ?? '', { description: 'after the compaction' }, { userId: s.member.id });
+    await live.saved();
+    updateFields(live.doc, ids[2] ?? '', { deleted: true }, { userId: s.member.id });
+    await live.saved();
+
+    const { response, body } = await fetchSnapshot(
+      s.member,
+      `/images/images/${s.image}/annotation_document/`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.tessera.yjs-updates');
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const frames = decodeUpdateFrames(body);
+    expect(frames.length).toBeGreaterThan(1); // the state row, then log rows
+    const copy = docOf(body);
+    expect(listAnnotations(copy, { includeDeleted: true })).toEqual(
+      listAnnotations(live.doc, { includeDeleted: true }),
+    );
+    expect(listAnnotations(copy).map((a) => a.description)).toContain('after the compaction');
+
+    const plain = await fetchSnapshot(s.member, `/images/images/${s.image}/annotation_document/`, 'identity');
+    expect(plain.response.headers.get('content-encoding')).toBeNull();
+    expect(Number(plain.response.headers.get('content-length'))).toBe(plain.body.byteLength);
+    expect(plain.body).toEqual(body);
+    live.close();
+  });
+
+  it('an image without annotations answers no updates; the snapshot warms the live document', async () => {
+    const s = await scene();
+    const { response, body } = await fetchSnapshot(
+      s.member,
+      `/images/images/${s.image}/annotation_document/`,
+    );
+    expect(response.status).toBe(200);
+    expect(decodeUpdateFrames(body)).toEqual([]);
+    // Loaded for the connection that follows, and held a while without one.
+    await expect.poll(() => server.collab.hocuspocus.documents.has(`image.${s.image}`)).toBe(true);
+  });
+
+  it("follows the live connection's access rules (A1-A4); everything refused is 404", async () => {
+    const s = await scene();
+    const path = `/images/images/${s.image}/annotation_document/`;
+    expect((await fetchSnapshot(s.outsider, path)).response.status).toBe(404);
+    expect(
+      (await fetchSnapshot(s.member, `/images/images/999999/annotation_document/`)).response.status,
+    ).toBe(404);
+    expect((await fetchSnapshot(s.member, `${path}?user=${s.member.id}`)).response.status).toBe(404); // not blind
+    expect((await fetchSnapshot(s.member, `${path}?user=abc`)).response.status).toBe(400);
+    expect((await fetch(`${server.baseUrl}/api/v1${path}`)).status).toBe(401);
+
+    const open = await scene({ public: true });
+    const openPath = `/images/images/${open.image}/annotation_document/`;
+    expect((await fetchSnapshot(open.outsider, openPath)).response.status).toBe(200); // a viewer reads
+
+    const blind = await scene({ blind: true });
+    const blindPath = `/images/images/${blind.image}/annotation_document/`;
+    expect((await fetchSnapshot(blind.member, blindPath)).response.status).toBe(404); // no shared copy
+    expect((await fetchSnapshot(blind.member, `${blindPath}?user=${blind.member.id}`)).response.status).toBe(
+      200,
+    );
+    expect((await fetchSnapshot(blind.member, `${blindPath}?user=${blind.other.id}`)).response.status).toBe(
+      404,
+    );
+    expect((await fetchSnapshot(blind.admin, `${blindPath}?user=${blind.other.id}`)).response.status).toBe(
+      200,
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import type { Context } from 'koa';
+import { frameHeader, UPDATE_FRAMES_TYPE } from '@tessera/shared';
+import type { Viewer } from '../auth/viewer.js';
+import { AppError } from '../errors/app-error.js';
+import { grantFor } from './document-access.js';
+import { formatDocumentName, type DocumentName } from './document-names.js';
+import type { DocumentsRepo } from './documents.repo.js';
+
+/**
+ * An image's annotation document as stored (compacted state, then the newer log rows), for a browser
+ * to apply before it opens the live connection (README rule S1). Loading a large document this way
+ * costs the server a read and the wire a gzipped copy: the state compresses about 20x, and the
+ * server need not have the document in memory nor encode it for the client.
+ */
+export class DocumentSnapshots {
+  constructor(
+    private readonly repo: DocumentsRepo,
+    /** Told of every snapshot served, so the live document can start loading for the socket that follows. */
+    private readonly onServed: (document: string, viewer: Viewer) => void = () => undefined,
+  ) {}
+
+  /** The stored updates of a document the viewer may open (rules A1-A3); 404 for anything else. */
+  async read(viewer: Viewer, name: DocumentName): Promise<{ document: string; updates: Buffer[] }> {
+    const image = await this.repo.imageAccess(name.imageId, viewer.id);
+    if (!grantFor(viewer, name, image)) throw AppError.notFound();
+    const document = formatDocumentName(name);
+    return { document, updates: await this.repo.storedUpdates(document) };
+  }
+
+  /**
+   * A snapshot has been sent: the browser applies it now and connects next. Called once the response
+   * has left, because loading a large document holds this process's thread for a while, which would
+   * otherwise stall the response it is meant to overlap with.
+   */
+  served(document: string, viewer: Viewer): void {
+    this.onServed(document, viewer);
+  }
+}
+
+/**
+ * Sends framed updates (shared's update-frames format) as the response, gzipped (level 1: the state
+ * shrinks ~20x at a fraction of the cost of a higher level) when the client accepts it.
+ */
+export function sendUpdateFrames(ctx: Context, updates: readonly Buffer[]): void {
+  const chunks = updates.flatMap((update) => [Buffer.from(frameHeader(update.byteLength)), update]);
+  ctx.status = 200;
+  ctx.type = UPDATE_FRAMES_TYPE;
+  // Each response reflects the log at its moment; a cached copy could miss acknowledged edits.
+  ctx.set('Cache-Control', 'no-store');
+  ctx.vary('Accept-Encoding');
+  const body = Readable.from(chunks);
+  if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+    ctx.set('Content-Encoding', 'gzip');
+    ctx.body = body.pipe(createGzip({ level: 1 }));
+  } else {
+    ctx.length = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    ctx.body = body;
+  }
+}
