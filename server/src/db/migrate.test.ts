@@ -69,7 +69,7 @@ describe('migrations', () => {
     try {
       const [a, b] = await Promise.all([migrate(db), migrate(other)]);
       const all = await readMigrations();
-      expect([...a, ...b].sort()).toEqual(all.map((m) => m.version));
+      expect([...a, ...b].sort((x, y) => x - y)).toEqual(all.map((m) => m.version));
     } finally {
       await other.close();
       await db.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { bboxOf, ringArea, shapeOf, type Shape } from './geometry.js';
-import type { ExportWriter } from './export-model.js';
+import type { Vector } from '@tessera/shared';
+import { bboxOf, isBoxLike, ringArea, shapeOf, type Shape } from './geometry.js';
+import type { ExportRow, ExportWriter } from './export-model.js';
 import { describeIssue, ImportFormatError, type ImportItem, type ParsedImport } from './import-model.js';
 
 /*
@@ -33,6 +34,10 @@ export const cocoWriter: ExportWriter = {
   },
   row(row, context, first) {
     const type = context.types.get(row.annotation_type_id);
+    if (type && row.vector !== null && isBoxLike(type.vector_type)) {
+      const box = boxRow(row, row.vector, first);
+      if (box !== null) return box;
+    }
     const shape = type ? shapeOf(type.vector_type, row.vector) : null;
     if (!shape) return null;
     // Written by hand rather than with JSON.stringify of an object: half the cost per annotation,
@@ -58,6 +63,33 @@ export const cocoWriter: ExportWriter = {
     return ']}';
   },
 };
+
+/**
+ * A box's annotation, exactly as the general path writes its rectangle (same numbers, same order of
+ * arithmetic) without building the shape, its points and its bbox: boxes are most annotations, and
+ * those objects and their garbage were a large part of an export's CPU (README.md, measured).
+ */
+function boxRow(row: ExportRow, vector: Vector, first: boolean): string | null {
+  const { x1, y1, x2, y2, frame } = vector;
+  if (x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return null;
+  // bboxOf over the ring (x1,y1) (x2,y1) (x2,y2) (x1,y2), and ringArea's shoelace sum in its order.
+  const xMin = x2 < x1 ? x2 : x1;
+  const xMax = x2 > x1 ? x2 : x1;
+  const yMin = y2 < y1 ? y2 : y1;
+  const yMax = y2 > y1 ? y2 : y1;
+  let sum = x1 * y1 - x2 * y1;
+  sum += x2 * y2 - x2 * y1;
+  sum += x2 * y2 - x1 * y2;
+  sum += x1 * y1 - x1 * y2;
+  const score = row.score === null ? '' : `,"score":${row.score}`;
+  return (
+    `${first ? '' : ','}{"id":${row.id},"image_id":${row.image_id},"category_id":${row.annotation_type_id},` +
+    `"bbox":[${xMin},${yMin},${xMax - xMin},${yMax - yMin}],"area":${Math.abs(sum) / 2},` +
+    `"segmentation":[[${x1},${y1},${x2},${y1},${x2},${y2},${x1},${y2}]],"iscrowd":0${score},` +
+    `"tessera":{"unique_identifier":"${row.unique_identifier}","kind":"ring"${frame === undefined ? '' : `,"frame":${frame}`},` +
+    `"deleted":${row.deleted},"generated":${row.generated},"description":${JSON.stringify(row.description)}}}`
+  );
+}
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const cocoFile = z.object({

@@ -1,5 +1,6 @@
 import type { Database, Queryable, SqlValue } from '../db/database.js';
 import type { ExportContext, ExportImage, ExportRow, ExportType } from './export-model.js';
+import { compactRowSql, parseCompactRow } from './export-rows.js';
 
 /** What an export reads: a version's frozen rows, or the live projection of one image set. */
 export type ExportSource = { readonly version: number } | { readonly imageSet: number };
@@ -22,11 +23,6 @@ export interface ExportFilters {
  * garbage collection and parsing, 2,000 cost 6.5 s.
  */
 const BATCH = 2000;
-
-const ROW_COLUMNS = `r.id::float8 AS id, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
-  r.description, r.generated, r.score`;
-
-const EXTENDED_COLUMNS = 'r.user_id, r.time, r.last_editor_id, r.last_edit_time, r.meta_data';
 
 /** What a text template says of the exported set(s) and their team. */
 export interface SourceDescription {
@@ -131,14 +127,17 @@ export class ExportRepo {
       params.push(filters.images);
       conditions.push(`r.image_id = ANY($${params.length}::int[])`);
     }
-    const extended = filters.extended === true ? `, ${EXTENDED_COLUMNS}` : '';
+    const extended = filters.extended === true;
     const order = filters.byImage === true ? ' ORDER BY r.image_id, r.id' : '';
-    const sql = `SELECT ${ROW_COLUMNS}${extended} FROM ${from} WHERE ${conditions.join(' AND ')}${order}`;
+    const sql = `SELECT ${compactRowSql(extended)} AS row FROM ${from} WHERE ${conditions.join(' AND ')}${order}`;
     await this.db.withConnection(async (conn: Queryable) => {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await conn.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
-        const fetch = () => conn.query<ExportRow>(`FETCH ${BATCH} FROM export_rows`);
+        const fetch = async () => {
+          const texts = await conn.query<{ row: string }>(`FETCH ${BATCH} FROM export_rows`);
+          return texts.map((t) => parseCompactRow(t.row, extended));
+        };
         // One batch ahead: PostgreSQL reads and sends the next batch while this process writes the
         // current one, so the two work at the same time rather than in turns.
         let next = fetch();

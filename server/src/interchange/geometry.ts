@@ -16,6 +16,11 @@ export interface Shape {
 /** Vector types whose vector is the bounding box of the shape (x1 <= x2, y1 <= y2). */
 const BOX_LIKE: ReadonlySet<number> = new Set([VectorType.box, VectorType.circle, VectorType.fixedBox]);
 
+/** Whether vectors of this type are a box `x1, y1, x2, y2` (drawn as their rectangle). */
+export function isBoxLike(vectorType: number): boolean {
+  return BOX_LIKE.has(vectorType);
+}
+
 /** The vector of a shape for an annotation type, or the reason it cannot be one. */
 export function vectorFor(vectorType: number, shape: Shape): Vector | null | string {
   if (vectorType === VectorType.global) return null;

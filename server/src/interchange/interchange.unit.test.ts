@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VectorType } from '@tessera/shared';
+import { VectorType, type Vector } from '@tessera/shared';
 import { cocoWriter, parseCoco } from './coco.js';
 import { parseGeoJson } from './geojson.js';
 import { shapeOf, vectorFor } from './geometry.js';
@@ -90,6 +90,64 @@ describe('interchange formats (pure)', () => {
       },
     });
     expect(vectorFor(VectorType.line, item?.shape ?? { kind: 'line', points: [] })).toEqual(row.vector);
+  });
+
+  it('writes a box exactly as the general path writes its rectangle as a polygon', () => {
+    const context = {
+      images: new Map(),
+      types: new Map([
+        [1, { id: 1, name: 'box', vector_type: VectorType.box, color_code: '#fff' }],
+        [2, { id: 2, name: 'polygon', vector_type: VectorType.polygon, color_code: '#fff' }],
+      ]),
+    };
+    const boxes: { x1: number; y1: number; x2: number; y2: number; frame?: number }[] = [
+      { x1: 1, y1: 2, x2: 13, y2: 14 },
+      { x1: 9.75, y1: 0.1, x2: 0.3, y2: -7.123456789 },
+      { x1: 0, y1: -0, x2: 1e-7, y2: 9_999_999.5, frame: 3 },
+    ];
+    for (const [index, { x1, y1, x2, y2, frame }] of boxes.entries()) {
+      const row = {
+        id: index + 1,
+        image_id: 7,
+        unique_identifier: '00000000-0000-4000-8000-000000000001',
+        deleted: index === 1,
+        generated: index === 2,
+        score: index === 2 ? 0.25 : null,
+        description: 'a "quoted" | description',
+      };
+      const f: Vector = frame === undefined ? {} : { frame };
+      const asBox = cocoWriter.row(
+        { ...row, annotation_type_id: 1, vector: { x1, y1, x2, y2, ...f } },
+        context,
+        index === 0,
+      );
+      const corners = { x1, y1, x2, y2: y1, x3: x2, y3: y2, x4: x1, y4: y2, ...f };
+      const asPolygon = cocoWriter.row(
+        { ...row, annotation_type_id: 2, vector: corners },
+        context,
+        index === 0,
+      );
+      expect(asBox).toBe(asPolygon?.replace('"category_id":2', '"category_id":1'));
+      expect(JSON.parse(`[${(asBox ?? '').replace(/^,/, '')}]`)).toHaveLength(1);
+    }
+    // A box without its four numbers is not written, as before.
+    expect(
+      cocoWriter.row(
+        {
+          id: 1,
+          image_id: 7,
+          unique_identifier: 'u',
+          deleted: false,
+          generated: false,
+          score: null,
+          description: '',
+          annotation_type_id: 1,
+          vector: { x1: 1, y1: 2 },
+        },
+        context,
+        true,
+      ),
+    ).toBeNull();
   });
 
   it('reads QuPath GeoJSON (collection, list or one feature) and names the broken feature', () => {

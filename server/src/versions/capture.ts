@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
+import { diffUpdateFast } from './state-delta.js';
 import { stateVectorFromUpdate } from './state-vector.js';
 import type { YjsOps } from './yjs-workers.js';
 
@@ -67,8 +68,18 @@ export async function captureDocument(
   if (parts.length === 0) {
     return { layers: [], stateVector: Y.encodeStateVector(new Map()), ...ids, added: [] };
   }
+  if (usable) {
+    // Compacted since: each part's delta over the last capture, cut from its bytes without decoding
+    // the big state (state-delta.ts), then the small deltas merged.
+    const fallback = (update: Uint8Array, sv: Uint8Array) => ops.diffUpdate(update, sv);
+    const deltas = await Promise.all(parts.map((part) => diffUpdateFast(part, usable.stateVector, fallback)));
+    return extend(
+      usable,
+      deltas.length === 1 ? (deltas[0] as Uint8Array) : await ops.mergeUpdates(deltas),
+      ids,
+    );
+  }
   const whole = parts.length === 1 ? (parts[0] as Uint8Array) : await ops.mergeUpdates(parts);
-  if (usable) return extend(usable, await ops.diffUpdate(whole, usable.stateVector), ids);
   const hash = layerHash(whole);
   return {
     layers: [hash],

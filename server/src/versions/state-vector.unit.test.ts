@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAnnotation } from '@tessera/shared';
-import { readStateVector, stateVectorFromUpdate, UnknownEncoding } from './state-vector.js';
+import { readStateVector, stateVectorFromUpdate } from './state-vector.js';
+import { UnknownEncoding } from './update-reader.js';
 
 const decoded = (sv: Uint8Array) => [...Y.decodeStateVector(sv)].sort((a, b) => a[0] - b[0]);
 

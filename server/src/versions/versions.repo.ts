@@ -72,15 +72,6 @@ export const liveRows = (where: string) =>
      WHERE ${where} GROUP BY v.annotation_id) vv ON vv.annotation_id = a.id
    WHERE ${where}`;
 
-/** The projection's columns a version freezes, by the same names in both tables. */
-const FROZEN_COLUMNS = `document, image_id, unique_identifier, annotation_type_id, vector, frame, deleted, description,
-  meta_data, user_id, time, last_editor_id, last_edit_time, generated, score`;
-const prefixed = (alias: string, columns: string) =>
-  columns
-    .split(',')
-    .map((c) => `${alias}.${c.trim()}`)
-    .join(', ');
-
 /** Frozen rows of `version` (alias r; the version's documents as d). */
 export const rowsOfVersion = (version: string) =>
   `version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = ${version}
@@ -254,54 +245,6 @@ export class VersionsRepo {
         capture.stateLastId,
         capture.lastLogId,
       ],
-    );
-  }
-
-  /**
-   * Freezes the projection's rows of the version's documents: open rows whose annotation changed (or
-   * vanished) are closed at this version, and changed or new annotations get a row valid from it.
-   * One join pairs the live rows with the open frozen ones and compares their columns; only the
-   * (few) differing pairs are kept, in a temporary table, for the two writes.
-   */
-  async freezeRows(versionId: number, names: readonly string[]): Promise<void> {
-    const documents = (param: string) => `(SELECT unnest(${param}::text[]))`;
-    const open = await this.db.query(
-      `SELECT 1 FROM version_annotations WHERE valid_to IS NULL AND document = ANY($1::text[]) LIMIT 1`,
-      [names],
-    );
-    if (open.length === 0) {
-      // Never frozen before (a first version): every row is new, no comparison needed.
-      await this.db.query(
-        `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, valid_from)
-         SELECT ${prefixed('a', FROZEN_COLUMNS)}, a.verifications, a.verified_count, $1
-         FROM (${liveRows(`a.document IN ${documents('$2')}`)}) a`,
-        [versionId, names],
-      );
-      return;
-    }
-    // The pairing is a hash join of a million rows on each side: with the default work_mem it
-    // spills to disk in batches (4x the time). Scoped to this transaction; creations run one at a time.
-    await this.db.query(`SET LOCAL work_mem = '256MB'`);
-    await this.db.query(
-      `CREATE TEMP TABLE freeze_changed ON COMMIT DROP AS
-       SELECT o.id AS frozen_id, l.id AS live_id, l.verifications, l.verified_count
-       FROM (${liveRows(`a.document IN ${documents('$1')}`)}) l
-       FULL JOIN (SELECT * FROM version_annotations
-                  WHERE valid_to IS NULL AND document IN ${documents('$1')}) o
-         ON o.document = l.document AND o.unique_identifier = l.unique_identifier
-       WHERE o.id IS NULL OR l.id IS NULL OR ${contentRow('l')} IS DISTINCT FROM ${contentRow('o')}`,
-      [names],
-    );
-    await this.db.query(
-      `UPDATE version_annotations SET valid_to = $1
-       WHERE id IN (SELECT frozen_id FROM freeze_changed WHERE frozen_id IS NOT NULL)`,
-      [versionId],
-    );
-    await this.db.query(
-      `INSERT INTO version_annotations (${FROZEN_COLUMNS}, verifications, verified_count, valid_from)
-       SELECT ${prefixed('a', FROZEN_COLUMNS)}, c.verifications, c.verified_count, $1
-       FROM freeze_changed c JOIN annotations a ON a.id = c.live_id`,
-      [versionId],
     );
   }
 

@@ -11,6 +11,7 @@ import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { captureDocument, type DocumentCapture, type StoredDocument } from './capture.js';
+import { dropAbandonedParts, freezeRows } from './freeze.js';
 import { VersionsRepo, versionFilters, type VersionRow } from './versions.repo.js';
 import { YjsWorkers, type YjsOps } from './yjs-workers.js';
 
@@ -67,6 +68,8 @@ export class VersionsService extends ResourceService<SetVersion> {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const repo = new VersionsRepo(tx);
       await repo.lockCreation();
+      // Before this transaction's snapshot is taken (the lock takes none), so it never sees them.
+      await dropAbandonedParts(this.db);
       const sets = await repo.imageSets(setIds);
       if (sets.length !== setIds.length)
         throw AppError.invalidField('imagesets', 'An image set was deleted.');
@@ -80,14 +83,12 @@ export class VersionsService extends ResourceService<SetVersion> {
       });
       const documents = await repo.documentsOf(id);
       // The documents are captured (JavaScript work) on a second connection that shares this
-      // transaction's snapshot, while PostgreSQL freezes the rows here: both see the same moment.
+      // transaction's snapshot, while PostgreSQL freezes the rows (freeze.ts): all see one moment.
       const snapshot = await repo.exportSnapshot();
+      const names = documents.map((d) => d.document);
       const [captures] = await Promise.all([
         this.db.withConnection((conn) => captureDocuments(conn, snapshot, documents)),
-        repo.freezeRows(
-          id,
-          documents.map((d) => d.document),
-        ),
+        freezeRows(this.db, tx, snapshot, id, names),
       ]);
       await repo.insertBlobs(captures.flatMap((c) => c.blobs));
       for (const c of captures) await repo.insertDocument(id, c.document, c.imageId, c.capture);
