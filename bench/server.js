@@ -1,6 +1,7 @@
 // The benches' Tessera: `tessera start` from server/dist as a separate process on its own database,
 // with a known admin; resolves with the child and its base URL once the URL is printed.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,4 +48,43 @@ export async function api(baseUrl, method, route, body) {
   });
   if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/**
+ * What most benches start from: a team, an image set, a product with one box type ("Cell") and one
+ * uploaded slide from ../shared/testdata/slides (waited for until ready when `ready` is set), plus the
+ * admin's token and user id.
+ */
+export async function benchScene(baseUrl, { slide, ready = false }) {
+  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
+  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
+  const product = await api(baseUrl, 'POST', '/administration/products/', {
+    name: 'Bench',
+    team: team.id,
+    imagesets: [set.id],
+  });
+  const type = await api(baseUrl, 'POST', '/annotations/annotation_types/', {
+    name: 'Cell',
+    product: product.id,
+  });
+  const form = new FormData();
+  form.set('image_set', String(set.id));
+  const bytes = await readFile(path.join(root, '../shared/testdata/slides', slide));
+  form.append('file', new Blob([bytes]), 'bench.svs');
+  const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
+    method: 'POST',
+    headers: { authorization: basicAuth },
+    body: form,
+  });
+  if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
+  const image = (await upload.json()).results[0];
+  for (let i = 0; ready; i++) {
+    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
+    if (state === 'ready') break;
+    if (state === 'failed' || i > 600) throw new Error(`the slide did not become ready (${state})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
+  const me = await api(baseUrl, 'GET', '/auth/session/');
+  return { team, set, type, image, bytes, token: token.token, userId: me.user.id };
 }

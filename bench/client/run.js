@@ -8,7 +8,7 @@
 // panning and zooming (zoomed out: density map; zoomed in: shapes), and the tab's JS heap.
 /* global window, requestAnimationFrame -- code inside page.evaluate() runs in the browser */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { ADMIN, api, basicAuth, startTessera } from '../server.js';
+import { ADMIN, benchScene, startTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
@@ -45,48 +45,24 @@ function startServer(dataDir) {
   return startTessera({
     databaseUrl: url.toString(),
     dataDir,
-    env: { TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)) },
+    env: {
+      TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)),
+      // BENCH_LOG_LEVEL=info shows the server's log (stderr) while debugging the bench.
+      TESSERA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+    },
   });
 }
 
 /** A team, set, box type and one real slide (CMU-1-Small-Region, 2220 x 2967), ready. */
 async function fixture(baseUrl) {
-  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
-  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
-  const product = await api(baseUrl, 'POST', '/administration/products/', {
-    name: 'Bench',
-    team: team.id,
-    imagesets: [set.id],
-  });
-  const type = await api(baseUrl, 'POST', '/annotations/annotation_types/', {
-    name: 'Cell',
-    product: product.id,
-  });
-  const form = new FormData();
-  form.set('image_set', String(set.id));
-  const bytes = await readFile(path.join(root, '../shared/testdata/slides/CMU-1-Small-Region.svs'));
-  form.append('file', new Blob([bytes]), 'bench.svs');
-  const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
-    method: 'POST',
-    headers: { authorization: basicAuth },
-    body: form,
-  });
-  const image = (await upload.json()).results[0];
-  for (let i = 0; ; i++) {
-    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
-    if (state === 'ready') break;
-    if (state === 'failed' || i > 600) throw new Error(`the slide did not become ready (${state})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
-  const me = await api(baseUrl, 'GET', '/auth/session/');
+  const scene = await benchScene(baseUrl, { slide: 'CMU-1-Small-Region.svs', ready: true });
   return {
-    type: type.id,
-    image: image.id,
+    type: scene.type.id,
+    image: scene.image.id,
     width: 2220,
     height: 2967,
-    token: token.token,
-    userId: me.user.id,
+    token: scene.token,
+    userId: scene.userId,
   };
 }
 
@@ -132,7 +108,22 @@ async function openAndTime(page, url) {
   const handle = await page.waitForFunction(
     () => {
       const mark = performance.getEntriesByName('tessera:annotations-drawn')[0];
-      return mark ? { ms: mark.startTime, annotations: mark.detail.annotations } : null;
+      if (!mark) return null;
+      // Where the time went: the workspace's marks and the document snapshot's request.
+      const steps = Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('tessera:'))
+          .map((m) => [m.name.slice(8), Math.round(m.startTime)]),
+      );
+      const snapshot = performance
+        .getEntriesByType('resource')
+        .find((r) => r.name.includes('/annotation_document/'));
+      if (snapshot) {
+        steps['snapshot-request'] = Math.round(snapshot.startTime);
+        steps['snapshot-response-end'] = Math.round(snapshot.responseEnd);
+      }
+      return { ms: mark.startTime, annotations: mark.detail.annotations, steps };
     },
     undefined,
     { timeout: 120_000, polling: 50 },

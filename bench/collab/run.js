@@ -3,8 +3,11 @@
 //
 //   npm run build && node bench/collab/run.js
 //
-// Measures: edit-to-remote latency with 20 clients on one image, accepted updates/s with 20 writers,
-// and a fresh client's load time and the server's memory for a 100,000-annotation document.
+// Measures: edit-to-remote latency with 20 clients on one image, accepted updates/s with 20 writers
+// (on one image, and on one image each), a fresh client's load time and the server's memory for a
+// 100,000-annotation document, and the REST list of its annotations. BENCH_QUICK=1 stops after the
+// throughput figures (printed, not recorded); BENCH_SKIP_LATENCY=1 leaves out the latency figure.
+// bench/collab/rest-list.js measures the REST list alone.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +19,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { api, basicAuth, startTessera } from '../server.js';
+import { basicAuth, benchScene, startTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
@@ -37,32 +40,31 @@ async function admin(sql) {
 }
 
 async function fixture(baseUrl) {
-  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
-  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
-  const product = await api(baseUrl, 'POST', '/administration/products/', {
-    name: 'Bench',
-    team: team.id,
-    imagesets: [set.id],
-  });
-  const type = await api(baseUrl, 'POST', '/annotations/annotation_types/', {
-    name: 'Cell',
-    product: product.id,
-  });
+  const scene = await benchScene(baseUrl, { slide: 'openslide-python-small.svs' });
+  return {
+    type: scene.type.id,
+    image: scene.image.id,
+    token: scene.token,
+    userId: scene.userId,
+    set: scene.set.id,
+    bytes: scene.bytes,
+  };
+}
+
+/** `count` more images in the bench set (a trailing byte each, so none is skipped as a duplicate). */
+async function moreImages(baseUrl, fx, count) {
   const form = new FormData();
-  form.set('image_set', String(set.id));
-  const bytes = await readFile(path.join(root, '../shared/testdata/slides/openslide-python-small.svs'));
-  form.append('file', new Blob([bytes]), 'bench.svs');
+  form.set('image_set', String(fx.set));
+  for (let i = 0; i < count; i++) {
+    form.append('file', new Blob([fx.bytes, new Uint8Array([i])]), `bench-${i}.svs`);
+  }
   const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',
-    headers: {
-      authorization: basicAuth,
-    },
+    headers: { authorization: basicAuth },
     body: form,
   });
-  const image = (await upload.json()).results[0];
-  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
-  const me = await api(baseUrl, 'GET', '/auth/session/');
-  return { type: type.id, image: image.id, token: token.token, userId: me.user.id };
+  if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
+  return (await upload.json()).results.map((image) => image.id);
 }
 
 async function connect(baseUrl, name, token) {
@@ -168,17 +170,19 @@ async function latency(baseUrl, fx) {
  * `window` 0 each waits for the acknowledgement of its edit before the next (a round trip per edit);
  * with a window, each keeps up to that many edits unacknowledged, as a client does while a user drags
  * a shape, so the figure is the server's rate of validating, logging (durably, group-committed),
- * applying and relaying updates to the other 19.
+ * applying and relaying updates to the other 19. With `images` (20 ids) each writer edits its own
+ * image: nothing is relayed, so the bench's clients do not apply every other client's edits.
  */
-async function throughput(baseUrl, fx, { window = 0, edits = 100 } = {}) {
+async function throughput(baseUrl, fx, { window = 0, edits = 100, images } = {}) {
+  const names = Array.from({ length: CLIENTS }, (_, i) => `image.${images?.[i] ?? fx.image}`);
   const THREADS = 4;
   const workers = Array.from(
     { length: THREADS },
-    () =>
+    (_, t) =>
       new Worker(new URL('./writers.js', import.meta.url), {
         workerData: {
           baseUrl,
-          name: `image.${fx.image}`,
+          names: names.slice(t * (CLIENTS / THREADS), (t + 1) * (CLIENTS / THREADS)),
           token: fx.token,
           type: fx.type,
           userId: fx.userId,
@@ -276,14 +280,18 @@ let server;
 try {
   server = await startServer(dataDir);
   const fx = await fixture(server.baseUrl);
-  const lat = await latency(server.baseUrl, fx);
-  console.log('latency', lat);
+  // BENCH_SKIP_LATENCY=1: leave out the latency figure (for quick throughput comparisons).
+  const lat = process.env.BENCH_SKIP_LATENCY === '1' ? undefined : await latency(server.baseUrl, fx);
+  if (lat) console.log('latency', lat);
   const thr = await throughput(server.baseUrl, fx);
   console.log('throughput', thr);
   const piped = await throughput(server.baseUrl, fx, { window: 16, edits: 250 });
   console.log('throughput, pipelined', piped);
+  const images = await moreImages(server.baseUrl, fx, CLIENTS);
+  const apart = await throughput(server.baseUrl, fx, { window: 16, edits: 250, images });
+  console.log('throughput, pipelined, one image per writer', apart);
   // BENCH_QUICK=1: only the latency and throughput figures, printed, not recorded.
-  if (process.env.BENCH_QUICK !== '1') {
+  if (process.env.BENCH_QUICK !== '1' && lat) {
     const big = await bigDocument(server.baseUrl, fx, server.child);
     console.log('100k document', big);
     const rest = big.rest;
@@ -298,6 +306,7 @@ try {
       `| edit-to-remote latency, 20 clients on one image (${lat.samples} deliveries) | p50 < 5 ms, p99 < 50 ms | p50 ${f(lat.p50)} ms, p99 ${f(lat.p99)} ms |`,
       `| accepted updates/s, 20 writers each waiting for its ack (4 threads) | 5,000/s | ${f(thr.perSecond)}/s (${thr.updates} in ${f(thr.seconds)} s) |`,
       `| accepted updates/s, 20 writers with up to ${piped.window} edits unacknowledged | 5,000/s | ${f(piped.perSecond)}/s (${piped.updates} in ${f(piped.seconds)} s) |`,
+      `| the same, each writer on its own image (nothing relayed) | 5,000/s | ${f(apart.perSecond)}/s (${apart.updates} in ${f(apart.seconds)} s) |`,
       `| fresh client loads a 100,000-annotation document | < 1.5 s | ${big.loadMs.map((ms) => f(ms / 1000)).join(', ')} s (three loads) |`,
       `| server memory for that document (RSS growth) | < 150 MB heap | ${f(big.rssMb)} MB RSS |`,
       `| REST list of ${rest.total} annotations of one image, paged at 1,000 | > 100,000/s | ${f(rest.perSecond)}/s (${f(rest.seconds)} s) |`,

@@ -11,7 +11,8 @@ import * as Y from 'yjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
-const { baseUrl, name, token, type, userId, clients, edits, window } = workerData;
+// `names`: the document of each of this thread's writers (all the same image, or one image each).
+const { baseUrl, names, token, type, userId, clients, edits, window } = workerData;
 
 function saved(client, limit = 0) {
   if (client.provider.unsyncedChanges <= limit) return Promise.resolve();
@@ -32,6 +33,7 @@ for (let i = 0; i < clients; i++) {
     url: `${baseUrl.replace('http', 'ws')}/collab`,
     WebSocketPolyfill: WebSocket,
   });
+  const name = names[i];
   const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token });
   provider.attach();
   await new Promise((resolve) => provider.on('synced', resolve));

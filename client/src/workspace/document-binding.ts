@@ -13,7 +13,9 @@ export function mirrorDocument(doc: Y.Doc, index: AnnotationIndex, onChange: () 
   // The validator keeps stored records valid, so they are read without a second schema check.
   const read = (id: string) => readRecord(doc, id) as unknown as AnnotationRecord | null;
   const load = () => {
+    performance.mark('tessera:index-load-start'); // read by bench/client, as the others
     index.reset([...root.keys()].map((id) => [id, read(id)] as [string, AnnotationRecord]));
+    performance.mark('tessera:index-loaded');
   };
   load();
   return observeAnnotations(doc, (touched) => {

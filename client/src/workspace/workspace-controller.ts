@@ -19,7 +19,8 @@ import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-r
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
-import { documentName, documentSnapshotUrl, typeRules, type WorkspaceData } from './workspace-data';
+import { DocumentSnapshotLoader } from './document-snapshot';
+import { documentName, typeRules, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
@@ -56,11 +57,12 @@ export class WorkspaceController {
     this.index = new AnnotationIndex(data.image.width, data.image.height);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
+    performance.mark('tessera:workspace-data-loaded');
     this.live =
       data.version === undefined
         ? new LiveDocument({
             name: documentName(data.image, data.imageSet, session.user.id),
-            snapshotUrl: documentSnapshotUrl(data.image, data.imageSet, session.user.id),
+            snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
             userId: session.user.id,
             url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
             isValid: (a) => annotationProblem(a, this.rules) === null,

@@ -3,6 +3,7 @@
 import type { AnnotationType, AnnotationTypes, Image, ImageSet } from '@tessera/shared';
 import { api } from '../api/http';
 import { annotationTypes, imageSets, images, products } from '../api/resources';
+import { DocumentSnapshotLoader } from './document-snapshot';
 import { loadVersionView, type VersionView } from './version-document';
 
 export interface WorkspaceData {
@@ -14,10 +15,14 @@ export interface WorkspaceData {
   siblings: Image[];
   /** Set when the workspace shows a dataset version (read-only) instead of the live document. */
   version?: VersionView;
+  /** The live document's stored copy, fetched alongside this data (absent for a version view). */
+  snapshot?: DocumentSnapshotLoader;
 }
 
 /** Loads everything the workspace needs before the viewer opens (and a version's states, if asked). */
 export async function loadWorkspace(imageId: number, versionId?: number): Promise<WorkspaceData> {
+  // Started first: for a large image the document is most of what the page waits for.
+  const snapshot = versionId === undefined ? new DocumentSnapshotLoader(imageId) : undefined;
   const image = await api<Image>('GET', `/images/images/${imageId}/`);
   const [imageSet, productPage, siblingPage] = await Promise.all([
     imageSets.get(image.image_set),
@@ -29,7 +34,9 @@ export async function loadWorkspace(imageId: number, versionId?: number): Promis
     .filter((t) => t.active)
     .sort((a, b) => a.sort_order - b.sort_order || a.id - b.id);
   const data = { image, imageSet, types, siblings: siblingPage.results };
-  return versionId === undefined ? data : { ...data, version: await loadVersionView(versionId, imageId) };
+  return versionId === undefined
+    ? { ...data, snapshot }
+    : { ...data, version: await loadVersionView(versionId, imageId) };
 }
 
 /** The rules shared's schema needs to check an annotation against these types. */
@@ -40,12 +47,6 @@ export function typeRules(types: readonly AnnotationType[]): AnnotationTypes {
 /** The live document of an image: per user in blind (competitive) sets. */
 export function documentName(image: Image, imageSet: ImageSet, userId: number): string {
   return imageSet.collaboration_type === 1 ? `image.${image.id}.user.${userId}` : `image.${image.id}`;
-}
-
-/** Where the stored copy of that document is served, for a first load before the live connection. */
-export function documentSnapshotUrl(image: Image, imageSet: ImageSet, userId: number): string {
-  const path = `/api/v1/images/images/${image.id}/annotation_document/`;
-  return imageSet.collaboration_type === 1 ? `${path}?user=${userId}` : path;
 }
 
 /** EXACT's DeepZoom descriptor of one frame (frames count from 1). */

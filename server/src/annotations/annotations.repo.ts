@@ -1,8 +1,9 @@
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
-import { listPage } from '../db/list-query.js';
+import { listPage, type ListQuery } from '../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { ANNOTATION_JSON_COLUMNS, type AnnotationJsonRow } from './annotation-json.js';
 
 /** EXACT's annotation filters; the vector bounds form a real viewport query on the bounding boxes. */
 export const annotationFilters: FilterSpec = {
@@ -81,6 +82,17 @@ export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): v
       AND a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s WHERE ${visible})))`);
 }
 
+/** A page as `listPage` takes it: limit/offset, or a keyset start and a known count from a cursor. */
+type PageOf = NonNullable<ListQuery['page']>;
+
+/** The conditions of a list: what the viewer may see, narrowed by the request's filters. */
+function visibleMatching(viewer: ListViewer, filters: readonly ParsedFilter[]): SqlConditions {
+  const q = new SqlConditions();
+  addAnnotationVisibility(q, viewer);
+  q.addFilters(annotationFilters, filters);
+  return q;
+}
+
 /**
  * Reads of the annotation projection. Visible: annotations of visible image sets; in blind sets only
  * one's own copy's annotations, unless one administers the team.
@@ -89,18 +101,49 @@ export class AnnotationsRepo {
   constructor(private readonly db: Queryable) {}
 
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
-    const q = new SqlConditions();
-    addAnnotationVisibility(q, viewer);
-    q.addFilters(annotationFilters, filters);
     return listPage<AnnotationRow>(this.db, {
       select:
         () => `a.id, a.unique_identifier, a.document, a.image_id, a.image_set_id, a.annotation_type_id, a.vector,
         a.deleted, a.description, a.meta_data, a.user_id, a.time, a.last_editor_id, a.last_edit_time, a.generated, a.score`,
       from: 'annotations a',
-      conditions: q,
+      conditions: visibleMatching(viewer, filters),
       orderBy: 'a.id',
       page,
     });
+  }
+
+  /**
+   * One page of the list as the JSON output reads it (`annotation-json.ts`): the rows and count `list`
+   * gives. The JSON columns are turned into text after the LIMIT, on the page's rows only: in the
+   * SELECT list of the page query itself PostgreSQL would convert every candidate row before sorting
+   * whenever the plan sorts (as it does on a freshly written, not yet analysed table).
+   */
+  async listForJson(
+    viewer: ListViewer,
+    filters: readonly ParsedFilter[],
+    page: PageOf,
+  ): Promise<{ count: number; rows: AnnotationJsonRow[] }> {
+    const matching = visibleMatching(viewer, filters);
+    const onPage = matching.fork();
+    // As listPage: after a verified cursor, a keyset range and the count it carries; else an OFFSET.
+    if (page.after !== undefined) onPage.add(`a.id > ${onPage.param(page.after)}`);
+    const skip = page.after === undefined ? ` OFFSET ${page.offset}` : '';
+    const knownCount = page.after === undefined ? undefined : page.knownCount;
+    const [rows, counted] = await Promise.all([
+      this.db.query<AnnotationJsonRow>(
+        `SELECT ${ANNOTATION_JSON_COLUMNS}
+         FROM (SELECT a.* FROM annotations a ${onPage.where()} ORDER BY a.id LIMIT ${page.limit}${skip}) a
+         ORDER BY a.id`,
+        onPage.params,
+      ),
+      knownCount === undefined
+        ? this.db.query<{ n: number }>(
+            `SELECT count(*) AS n FROM annotations a ${matching.where()}`,
+            matching.params,
+          )
+        : undefined,
+    ]);
+    return { count: knownCount ?? counted?.[0]?.n ?? 0, rows };
   }
 
   /** The projected ids of annotations of a document, by unique identifier, whoever asks (after a write). */

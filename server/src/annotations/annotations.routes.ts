@@ -5,6 +5,7 @@ import { endpoint, validateBody, type Endpoint } from '../api/endpoint.js';
 import type { Listing } from '../api/listing.js';
 import { parseFilters } from '../db/filters.js';
 import { AppError } from '../errors/app-error.js';
+import { annotationListEndpoint } from './annotations.list.js';
 import type { AnnotationsService } from './annotations.service.js';
 
 const MAX_BULK = 10_000;
@@ -79,6 +80,8 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
         return { status: anyCreated ? 201 : 200, body: many ? saved : saved[0] };
       },
     }),
+    annotationListEndpoint(annotations, listing),
+    // The list is annotationListEndpoint's (sent as built JSON text); the rest is the shared CRUD.
     ...crudEndpoints({
       path: '/annotations/annotations/',
       tag: 'annotations',
@@ -92,6 +95,6 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
         run: (viewer, id, body) => annotations.change(viewer, id, body),
       },
       remove: (viewer, id) => annotations.remove(viewer, id),
-    }),
+    }).filter((e) => !(e.method === 'get' && e.path === '/annotations/annotations/')),
   ];
 }

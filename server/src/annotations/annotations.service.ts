@@ -19,9 +19,11 @@ import { formatDocumentName, parseDocumentName } from '../collab/document-names.
 import { DocumentsRepo } from '../collab/documents.repo.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
 import type { Database } from '../db/database.js';
+import type { PageRequest } from '../api/pagination.js';
 import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
+import { annotationsJson } from './annotation-json.js';
 import { AnnotationsRepo, annotationFilters, type AnnotationRow } from './annotations.repo.js';
 
 /**
@@ -49,6 +51,15 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
   async list(viewer: Viewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const { count, rows } = await new AnnotationsRepo(this.db).list(viewer, filters, page);
     return { count, rows: rows.map(presentAnnotation) };
+  }
+
+  /**
+   * One page as the JSON text of EXACT's objects (exactly what `list` presents), with its count and
+   * last id: the list route sends it as it is (annotations.list.ts).
+   */
+  async listJson(viewer: Viewer, filters: readonly ParsedFilter[], page: PageRequest) {
+    const { count, rows } = await new AnnotationsRepo(this.db).listForJson(viewer, filters, page);
+    return { count, lastId: rows.at(-1)?.id, json: annotationsJson(rows) };
   }
 
   /**
@@ -271,7 +282,8 @@ function millis(value: string | undefined): number {
   return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
 }
 
-function presentAnnotation(row: AnnotationRow): RestAnnotation {
+/** A projected row as EXACT's annotation object. */
+export function presentAnnotation(row: AnnotationRow): RestAnnotation {
   return {
     id: row.id,
     unique_identifier: row.unique_identifier,

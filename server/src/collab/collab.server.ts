@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
+import { CommitGate, GatedSocket } from './commit-gate.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentWarmer } from './document-warmer.js';
 import { AccessSweeper } from './access-sweep.js';
@@ -36,6 +37,8 @@ export interface Collaboration {
   readonly hocuspocus: Hocuspocus;
   readonly store: DocumentStore;
   readonly log: UpdateLog;
+  /** Holds outgoing messages until the updates accepted before them are committed (P1). */
+  readonly gate: CommitGate;
   /** The SQL projection of the loaded documents (rule R1). */
   readonly projection: ProjectionExtension;
   /**
@@ -54,9 +57,10 @@ export interface Collaboration {
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
 export function createHocuspocus(
   deps: CollabDeps,
-): Pick<Collaboration, 'hocuspocus' | 'store' | 'log' | 'projection'> & { repo: DocumentsRepo } {
+): Pick<Collaboration, 'hocuspocus' | 'store' | 'log' | 'gate' | 'projection'> & { repo: DocumentsRepo } {
   const repo = new DocumentsRepo(deps.db);
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
+  const gate = new CommitGate(log);
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
   const validation = new ValidationExtension(
     new AllowedTypes((setId) => repo.allowedTypes(setId)),
@@ -73,7 +77,25 @@ export function createHocuspocus(
       new PresenceExtension(),
     ],
   });
-  return { hocuspocus, store, log, repo, projection };
+  log.onSettled((failed) => {
+    for (const name of failed) dropDocument(hocuspocus, store, name, deps.logger);
+    gate.release();
+  });
+  return { hocuspocus, store, log, gate, repo, projection };
+}
+
+/**
+ * P6: an update of this document was applied in memory but its log write failed. No held message of
+ * the document may go out (the gate would release them now), so its clients' sockets are closed
+ * first; their providers reconnect and send again what the server lacks. The document is never
+ * compacted again and refuses every message until it has unloaded and loads afresh from the log.
+ */
+function dropDocument(hocuspocus: Hocuspocus, store: DocumentStore, name: string, logger: Logger): void {
+  logger.error({ document: name }, 'collab: an update could not be logged; dropping the document');
+  store.markBroken(name);
+  for (const connection of hocuspocus.documents.get(name)?.getConnections() ?? []) {
+    if (connection.webSocket instanceof GatedSocket) connection.webSocket.close(1011, 'persistence-failed');
+  }
 }
 
 /**
@@ -83,7 +105,7 @@ export function createHocuspocus(
  */
 export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): Collaboration {
   const created = createHocuspocus(deps);
-  const { wss, onUpgrade } = collabUpgrades(created.hocuspocus, COLLAB_PATH, deps.logger);
+  const { wss, onUpgrade } = collabUpgrades(created.hocuspocus, created.gate, COLLAB_PATH, deps.logger);
   httpServer.on('upgrade', onUpgrade);
   const sweeper = new AccessSweeper(created.hocuspocus, created.repo, deps.logger);
   sweeper.start(deps.accessSweepMs);
@@ -107,6 +129,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     hocuspocus: created.hocuspocus,
     store: created.store,
     log: created.log,
+    gate: created.gate,
     projection: created.projection,
     write: (name, change, userId) => writeDocument(created, name, change, userId),
     recheckAccess: () => sweeper.sweep(),

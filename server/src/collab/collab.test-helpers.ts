@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { createAnnotation } from '@tessera/shared';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -241,4 +243,20 @@ export async function tokenOf(h: CollabHarness, user: TestUser): Promise<string>
     via: 'session' as const,
   };
   return (await h.auth.createToken(viewer, { name: 'collab test', expires_in_days: null })).token;
+}
+
+/** Creates `count` small boxes of the fixture's box type on a client, as `userId`; their ids. */
+export function addBoxes(
+  client: Client,
+  fx: Awaited<ReturnType<typeof makeFixture>>,
+  userId: number,
+  count: number,
+): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    createAnnotation(
+      client.doc,
+      { id: randomUUID(), type: fx.boxType, vector: { x1: i, y1: i, x2: i + 10, y2: i + 10 } },
+      { userId },
+    ),
+  );
 }

@@ -2,7 +2,7 @@ import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
 import { AppError } from '../errors/app-error.js';
 import { sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
 
-/** `?user=<id>`: whose blind copy; absent for the image's shared document. */
+/** `?user=<id>`: whose blind copy; absent for the document the caller opens. */
 function copyOwner(query: RawQuery): number | null {
   const raw = query.user;
   if (raw === undefined) return null;
@@ -24,11 +24,11 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
       description:
         'Answers `application/vnd.tessera.yjs-updates`: the Yjs V1 updates to apply in order (compacted ' +
         'state, then newer log rows), each prefixed with its length as a 4-byte big-endian integer; ' +
-        "gzipped when accepted. `?user=<id>` names a user's own copy in a blind set. The same access " +
+        'gzipped when accepted. It is the document you open for the image: in a blind set your own ' +
+        "copy; `?user=<id>` names another reader's copy (team admins). The same access " +
         'rules as the live connection apply; anything else is 404.',
       async handler({ viewer, params, query, ctx }) {
-        const name = { imageId: params.id ?? 0, userId: copyOwner(query) };
-        const { document, updates } = await snapshots.read(viewer, name);
+        const { document, updates } = await snapshots.read(viewer, params.id ?? 0, copyOwner(query));
         ctx.res.once('finish', () => {
           snapshots.served(document, viewer);
         });

@@ -122,7 +122,11 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
 
     const blind = await scene({ blind: true });
     const blindPath = `/images/images/${blind.image}/annotation_document/`;
-    expect((await fetchSnapshot(blind.member, blindPath)).response.status).toBe(404); // no shared copy
+    const own = await fetchSnapshot(blind.member, blindPath); // a reader's own copy, unasked
+    expect(own.response.status).toBe(200);
+    await expect
+      .poll(() => server.collab.hocuspocus.documents.has(`image.${blind.image}.user.${blind.member.id}`))
+      .toBe(true);
     expect((await fetchSnapshot(blind.member, `${blindPath}?user=${blind.member.id}`)).response.status).toBe(
       200,
     );

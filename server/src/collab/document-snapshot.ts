@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { frameHeader, UPDATE_FRAMES_TYPE } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
-import { grantFor } from './document-access.js';
+import { BLIND, grantFor } from './document-access.js';
 import { formatDocumentName, type DocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 
@@ -21,9 +21,19 @@ export class DocumentSnapshots {
     private readonly onServed: (document: string, viewer: Viewer) => void = () => undefined,
   ) {}
 
-  /** The stored updates of a document the viewer may open (rules A1-A3); 404 for anything else. */
-  async read(viewer: Viewer, name: DocumentName): Promise<{ document: string; updates: Buffer[] }> {
-    const image = await this.repo.imageAccess(name.imageId, viewer.id);
+  /**
+   * The stored updates of the image's document that the viewer opens: the shared one, or in a blind
+   * set their own copy; `owner` names another user's copy (team admins). Rules A1-A3 decide; 404 for
+   * anything refused.
+   */
+  async read(
+    viewer: Viewer,
+    imageId: number,
+    owner: number | null,
+  ): Promise<{ document: string; updates: Buffer[] }> {
+    const image = await this.repo.imageAccess(imageId, viewer.id);
+    const ownCopy = image?.collaboration_type === BLIND ? viewer.id : null;
+    const name: DocumentName = { imageId, userId: owner ?? ownCopy };
     if (!grantFor(viewer, name, image)) throw AppError.notFound();
     const document = formatDocumentName(name);
     return { document, updates: await this.repo.storedUpdates(document) };

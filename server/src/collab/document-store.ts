@@ -7,7 +7,7 @@ import type { UpdateLog } from './update-log.js';
 interface Tracked {
   /** Highest log id whose update is in the in-memory document. */
   appliedId: number;
-  /** Appended to the log but not yet applied in memory (the apply follows the append). */
+  /** Committed to the log but not yet marked applied in memory (clients' updates, see `accept`). */
   readonly inFlight: Set<number>;
   /** Log rows written or loaded since the last compaction. */
   sinceCompaction: number;
@@ -17,6 +17,21 @@ interface Tracked {
   queued: boolean;
   /** Appends of server-side changes (applied first, logged after) still being written. */
   readonly logging: Set<Promise<void>>;
+  /** An applied update failed to reach the log: never compact, drop the document. */
+  broken: boolean;
+}
+
+/** A client's update being logged; the caller applies it and calls `markApplied`. */
+export interface AcceptedUpdate {
+  /** Resolves with the log id once the batch holding the update has committed. */
+  readonly written: Promise<number>;
+  markApplied(): void;
+}
+
+/** The update with this log id is both committed and in the in-memory document. */
+function settleApplied(tracked: Tracked, id: number): void {
+  tracked.inFlight.delete(id);
+  tracked.appliedId = Math.max(tracked.appliedId, id);
 }
 
 export interface DocumentStoreOptions {
@@ -24,13 +39,6 @@ export interface DocumentStoreOptions {
   readonly compactEvery: number;
 }
 
-/**
- * Durable documents: the compacted state plus the update log. `load` rebuilds a document from its
- * state row and the log rows after it; `append` makes an update durable (group commit) before it is
- * applied; `compact` writes the document's state and deletes the log rows it covers. The covered
- * range ends before the oldest update that is logged but not yet applied, so a row is only deleted
- * once its effect is in the state written. Documents are meant to live on one server at a time.
- */
 /**
  * Reads a document from PostgreSQL into `doc`: its compacted state, then the log rows after it. Answers
  * how many log rows it applied and the id of the last one.
@@ -50,6 +58,14 @@ export async function readDocument(
   return { logged: rows.length, lastId: rows.at(-1)?.id ?? after };
 }
 
+/**
+ * Durable documents: the compacted state plus the update log. `load` rebuilds a document from its
+ * state row and the log rows after it; `accept` logs a client's update (group commit) while the caller
+ * applies it; `compact` writes the document's state and deletes the log rows it covers. The covered
+ * range ends before the oldest update that is committed but not yet applied, so a row is only deleted
+ * once its effect is in the state written (an update applied but not yet committed gets a higher id
+ * than every row covered: one batch commits at a time). Documents live on one server at a time.
+ */
 export class DocumentStore {
   private readonly tracked = new Map<string, Tracked>();
 
@@ -70,19 +86,36 @@ export class DocumentStore {
       compaction: Promise.resolve(),
       queued: false,
       logging: new Set(),
+      broken: false,
     });
     return logged;
   }
 
-  /** Makes an update durable; the caller must apply it to the document next and then call `applied`. */
-  async append(name: string, update: Uint8Array, userId: number | null): Promise<number> {
-    const id = await this.log.append({ document: name, update, userId });
+  /**
+   * Starts logging an update a client sent, which the caller applies right away (before the commit)
+   * and then reports with `markApplied`. Until both have happened, compaction keeps the log rows from
+   * this update's on (see `compactNow`). `written` resolves with the log id once committed.
+   */
+  accept(name: string, update: Uint8Array, userId: number | null): AcceptedUpdate {
     const tracked = this.tracked.get(name);
-    if (tracked) {
-      tracked.inFlight.add(id);
-      tracked.sinceCompaction++;
-    }
-    return id;
+    let applied = false;
+    let logId: number | undefined;
+    const written = this.log.append({ document: name, update, userId }).then((id) => {
+      logId = id;
+      if (tracked) {
+        tracked.sinceCompaction++;
+        if (applied) settleApplied(tracked, id);
+        else tracked.inFlight.add(id);
+      }
+      return id;
+    });
+    return {
+      written,
+      markApplied: () => {
+        applied = true;
+        if (tracked && logId !== undefined) settleApplied(tracked, logId);
+      },
+    };
   }
 
   /**
@@ -112,14 +145,18 @@ export class DocumentStore {
     if (tracked) await Promise.all([...tracked.logging]);
   }
 
-  /** Marks logged updates as applied to the in-memory document. */
-  applied(name: string, ids: readonly number[]): void {
+  /**
+   * Marks a document whose in-memory state holds an update that failed to reach the log: it is never
+   * compacted again (its state is not what the log says) and is to be dropped and loaded afresh.
+   */
+  markBroken(name: string): void {
     const tracked = this.tracked.get(name);
-    if (!tracked) return;
-    for (const id of ids) {
-      tracked.inFlight.delete(id);
-      tracked.appliedId = Math.max(tracked.appliedId, id);
-    }
+    if (tracked) tracked.broken = true;
+  }
+
+  /** Whether the document failed to log an update it applied (see `markBroken`). */
+  isBroken(name: string): boolean {
+    return this.tracked.get(name)?.broken ?? false;
   }
 
   /** Whether enough log rows have accumulated for a compaction. */
@@ -146,7 +183,7 @@ export class DocumentStore {
   }
 
   private async compactNow(name: string, doc: Y.Doc, tracked: Tracked): Promise<void> {
-    if (tracked.sinceCompaction === 0) return;
+    if (tracked.sinceCompaction === 0 || tracked.broken) return;
     const oldestInFlight = Math.min(...tracked.inFlight);
     const upTo = Math.min(tracked.appliedId, oldestInFlight - 1);
     // Taken at once with `upTo`: every row up to `upTo` is in this state (later ones may be too;

@@ -29,16 +29,45 @@ describe('DocumentStore compaction range', () => {
     const { store, compactions } = setup();
     const doc = new Y.Doc();
     await store.load('image.1', doc);
-    const a = await store.append('image.1', new Uint8Array(), 1); // 10: logged, not applied yet
-    const b = await store.append('image.1', new Uint8Array(), 1); // 11
-    store.applied('image.1', [b]);
+    const first = store.accept('image.1', new Uint8Array(), 1);
+    const a = await first.written; // 10: logged, not applied yet
+    const second = store.accept('image.1', new Uint8Array(), 1);
+    const b = await second.written; // 11
+    second.markApplied();
     expect(store.wantsCompaction('image.1')).toBe(true);
     await store.compact('image.1', doc);
     expect(compactions.at(-1)?.upTo).toBe(a - 1);
-    store.applied('image.1', [a]);
-    await store.append('image.1', new Uint8Array(), 1); // 12, in flight again
+    first.markApplied();
+    await store.accept('image.1', new Uint8Array(), 1).written; // 12, in flight again
     await store.compact('image.1', doc);
     expect(compactions.at(-1)?.upTo).toBe(b);
+  });
+
+  it('[P4] an update applied before its commit counts as applied once committed', async () => {
+    const { store, compactions } = setup();
+    const doc = new Y.Doc();
+    await store.load('image.3', doc);
+    const early = store.accept('image.3', new Uint8Array(), 1);
+    early.markApplied(); // applied while the batch is still being written
+    const id = await early.written;
+    await store.accept('image.3', new Uint8Array(), 1).written; // committed, not applied
+    await store.compact('image.3', doc);
+    expect(compactions.at(-1)?.upTo).toBe(id);
+  });
+
+  it('[P6] a broken document is never compacted again', async () => {
+    const { store, compactions } = setup();
+    const doc = new Y.Doc();
+    await store.load('image.4', doc);
+    const accepted = store.accept('image.4', new Uint8Array(), 1);
+    accepted.markApplied();
+    await accepted.written;
+    store.markBroken('image.4');
+    expect(store.isBroken('image.4')).toBe(true);
+    await store.compact('image.4', doc);
+    expect(compactions).toHaveLength(0);
+    store.forget('image.4');
+    expect(store.isBroken('image.4')).toBe(false);
   });
 
   it('writes the state of the document as it is, and skips when nothing was logged', async () => {
@@ -48,7 +77,9 @@ describe('DocumentStore compaction range', () => {
     await store.compact('image.2', doc);
     expect(compactions).toHaveLength(0);
     createAnnotation(doc, box({ type: 1 }), alice);
-    store.applied('image.2', [await store.append('image.2', Y.encodeStateAsUpdate(doc), 1)]);
+    const accepted = store.accept('image.2', Y.encodeStateAsUpdate(doc), 1);
+    accepted.markApplied();
+    await accepted.written;
     await store.compact('image.2', doc);
     const copy = new Y.Doc();
     Y.applyUpdate(copy, compactions[0]?.state ?? new Uint8Array());

@@ -5,27 +5,9 @@ import * as Y from 'yjs';
 import { createLogger } from '../logging/logger.js';
 import { createHocuspocus } from './collab.server.js';
 import { DocumentsRepo } from './documents.repo.js';
-import {
-  makeFixture,
-  saved,
-  sessionOf,
-  useCollabServer,
-  waitFor,
-  type Client,
-} from './collab.test-helpers.js';
+import { addBoxes, makeFixture, saved, sessionOf, useCollabServer, waitFor } from './collab.test-helpers.js';
 
 const h = useCollabServer();
-
-type Fixture = Awaited<ReturnType<typeof makeFixture>>;
-
-function addBoxes(client: Client, fx: Fixture, userId: number, count: number): string[] {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const vector = { x1: i, y1: i, x2: i + 10, y2: i + 10 };
-    ids.push(createAnnotation(client.doc, { id: randomUUID(), type: fx.boxType, vector }, { userId }));
-  }
-  return ids;
-}
 
 /** The document as the log alone rebuilds it (no compacted state in these tests). */
 async function fromLog(name: string): Promise<Y.Doc> {

@@ -4,6 +4,7 @@ import {
   boundingBox,
   changedAnnotations,
   changedVerifications,
+  ensureLayout,
   parseVerificationKey,
   readRecord,
   vectorFrame,
@@ -47,6 +48,7 @@ export class ProjectionExtension implements Extension {
     const image = name && (await this.documents.imageAccess(name.imageId, 0));
     if (!image) return;
     const doc: Y.Doc = data.document;
+    ensureLayout(doc); // before following its transactions (see ensureLayout)
     const ids = [...annotationsOf(doc).keys()];
     // Re-projecting 100,000 rows on every load is wasted work when the rows already match: same count
     // and same latest edit. Otherwise (a crash between log and projection, a lost table) all is rewritten.

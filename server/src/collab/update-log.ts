@@ -3,7 +3,11 @@ import type { NewUpdate } from './documents.repo.js';
 /** Writes a batch of updates in one statement and returns their ids in order. */
 export type AppendBatch = (updates: readonly NewUpdate[]) => Promise<number[]>;
 
+/** Told after each batch settles (committed or failed), with the documents whose appends failed. */
+export type SettledListener = (failedDocuments: ReadonlySet<string>) => void;
+
 interface Waiting {
+  readonly seq: number;
   readonly update: NewUpdate;
   readonly resolve: (id: number) => void;
   readonly reject: (error: unknown) => void;
@@ -17,20 +21,46 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
  * Group commit for the update log: appends made while a batch is being written (or within the same
  * tick) are collected and written together in one multi-row INSERT. One batch is in flight at a
  * time, so log ids grow in commit order: compaction relies on that (see document-store.ts).
+ *
+ * Every append also gets a sequence number at once (`lastSeq`); `settledSeq` is the highest one whose
+ * batch has settled, all lower ones included. The commit gate (commit-gate.ts) holds outgoing
+ * messages on these numbers, so an acknowledgement waits for its commit without waiting in line.
  */
 export class UpdateLog {
   private queue: Waiting[] = [];
   private draining: Promise<void> | null = null;
   private batches = 0;
+  private appended = 0;
+  private settled = 0;
+  private readonly listeners: SettledListener[] = [];
 
   constructor(private readonly write: AppendBatch) {}
 
   /** Appends one update; resolves with its log id once the batch holding it has committed. */
   append(update: NewUpdate): Promise<number> {
+    const seq = ++this.appended;
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ update, resolve, reject });
+      this.queue.push({ seq, update, resolve, reject });
       this.draining ??= this.drainSoon();
     });
+  }
+
+  /** The sequence number of the latest append. */
+  get lastSeq(): number {
+    return this.appended;
+  }
+
+  /** Every append up to this sequence number has been committed or has failed. */
+  get settledSeq(): number {
+    return this.settled;
+  }
+
+  /**
+   * Calls `listener` synchronously after each batch settles, before the appends' own promises
+   * continue: a listener sees a failure before anything waiting on `settledSeq` is let go.
+   */
+  onSettled(listener: SettledListener): void {
+    this.listeners.push(listener);
   }
 
   /** How many INSERT statements have been written (for measurements and tests). */
@@ -50,6 +80,7 @@ export class UpdateLog {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, batchLength(this.queue));
         this.batches++;
+        const failed = new Set<string>();
         try {
           const ids = await this.write(batch.map((w) => w.update));
           if (ids.length !== batch.length) throw new Error('update log: id count does not match batch');
@@ -57,8 +88,13 @@ export class UpdateLog {
             w.resolve(ids[i] ?? 0);
           });
         } catch (error) {
-          for (const w of batch) w.reject(error);
+          for (const w of batch) {
+            failed.add(w.update.document);
+            w.reject(error);
+          }
         }
+        this.settled = batch.at(-1)?.seq ?? this.settled;
+        for (const listener of this.listeners) listener(failed);
       }
     } finally {
       this.draining = null;

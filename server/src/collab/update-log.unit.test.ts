@@ -60,4 +60,29 @@ describe('UpdateLog (group commit)', () => {
     expect(await later).toBe(1);
     await log.flush();
   });
+
+  it('[P1] numbers appends at once and settles them batch by batch, failures named first', async () => {
+    const w = fakeWriter();
+    const log = new UpdateLog(w.write);
+    const seen: { settled: number; failed: string[] }[] = [];
+    log.onSettled((failed) => seen.push({ settled: log.settledSeq, failed: [...failed] }));
+    w.failOnce();
+    const first = log.append(update('a'));
+    expect(log.lastSeq).toBe(1);
+    await tick();
+    const second = log.append(update('b'));
+    expect([log.lastSeq, log.settledSeq]).toEqual([2, 0]);
+    let rejectedBeforeListener = false;
+    first.catch(() => (rejectedBeforeListener = seen.length === 0));
+    w.release.shift()?.();
+    await expect(first).rejects.toThrow('disk full');
+    expect(rejectedBeforeListener).toBe(false); // the listener ran before the append's own handlers
+    await tick();
+    w.release.shift()?.();
+    await second;
+    expect(seen).toEqual([
+      { settled: 1, failed: ['a'] },
+      { settled: 2, failed: [] },
+    ]);
+  });
 });

@@ -3,16 +3,17 @@ import type { Duplex } from 'node:stream';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../logging/logger.js';
+import type { CommitGate } from './commit-gate.js';
 
 /** The largest WebSocket message accepted (an update is refused above 8 MB anyway). */
 const MAX_PAYLOAD = 16 * 1024 * 1024;
 
 /**
  * Hands WebSocket upgrades on `path` to Hocuspocus (through `ws`). The server has no other WebSocket
- * endpoint, so an upgrade anywhere else is answered 404 rather than left hanging. Returns the `upgrade`
- * listener and the socket server to close.
+ * endpoint, so an upgrade anywhere else is answered 404 rather than left hanging. Hocuspocus writes to
+ * each socket through the commit gate (rule P1). Returns the `upgrade` listener and the socket server.
  */
-export function collabUpgrades(hocuspocus: Hocuspocus, path: string, logger: Logger) {
+export function collabUpgrades(hocuspocus: Hocuspocus, gate: CommitGate, path: string, logger: Logger) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
@@ -20,14 +21,20 @@ export function collabUpgrades(hocuspocus: Hocuspocus, path: string, logger: Log
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      serve(hocuspocus, ws, request, logger);
+      serve(hocuspocus, gate, ws, request, logger);
     });
   };
   return { wss, onUpgrade };
 }
 
-function serve(hocuspocus: Hocuspocus, ws: WebSocket, request: http.IncomingMessage, logger: Logger): void {
-  const connection = hocuspocus.handleConnection(ws, toFetchRequest(request));
+function serve(
+  hocuspocus: Hocuspocus,
+  gate: CommitGate,
+  ws: WebSocket,
+  request: http.IncomingMessage,
+  logger: Logger,
+): void {
+  const connection = hocuspocus.handleConnection(gate.wrap(ws), toFetchRequest(request));
   ws.on('message', (data: RawData) => {
     connection.handleMessage(toBytes(data));
   });

@@ -133,6 +133,19 @@ describe('annotation documents', () => {
     expect(problems).toContain('not-an-annotation/type: not an edit key');
   });
 
+  it('follows changes to maps it first meets in a remote update', () => {
+    const { doc: server, ids } = serverDoc(1);
+    const id = ids[0] ?? '';
+    updateFields(server, id, { description: 'remote' }, bob);
+    const client = new Y.Doc();
+    const seen: Set<string>[] = [];
+    observeAnnotations(client, (changed) => seen.push(changed));
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    updateFields(server, id, { description: 'again' }, bob);
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)));
+    expect(seen).toEqual([new Set([id]), new Set([id])]);
+  });
+
   it('reads documents written before the edits map (a Y.Map per annotation), and edits them through it', () => {
     const doc = new Y.Doc();
     const id = box().id;

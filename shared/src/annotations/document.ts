@@ -198,6 +198,18 @@ export function listAnnotations(doc: Y.Doc, options: { includeDeleted?: boolean 
 }
 
 /**
+ * Makes the three top-level maps exist as maps. A map first met in a remote update is held by Yjs
+ * under a placeholder type until someone asks for it by name, and asking replaces the instance: a
+ * transaction's `changed` list would then name the placeholder, not the map `changedAnnotations`
+ * compares with. Call before following a document's changes.
+ */
+export function ensureLayout(doc: Y.Doc): void {
+  annotationsOf(doc);
+  editsOf(doc);
+  verificationsOf(doc);
+}
+
+/**
  * The ids of the annotations a transaction created or changed (any field, any layout). Verifications
  * are not included (`changedVerifications`).
  */
@@ -245,6 +257,7 @@ export function observeAnnotations(
   doc: Y.Doc,
   listener: (ids: Set<string>, transaction: Y.Transaction) => void,
 ): () => void {
+  ensureLayout(doc);
   const handler = (transaction: Y.Transaction) => {
     const ids = changedAnnotations(doc, transaction);
     if (ids.size > 0) listener(ids, transaction);
