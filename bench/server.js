@@ -88,3 +88,18 @@ export async function benchScene(baseUrl, { slide, ready = false }) {
   const me = await api(baseUrl, 'GET', '/auth/session/');
   return { team, set, type, image, bytes, token: token.token, userId: me.user.id };
 }
+
+/**
+ * Stops a server started by `startTessera` with SIGTERM and waits for it; one that has not stopped
+ * after 60 s is killed and reported (a bug to look into, not a reason for the bench to hang).
+ */
+export async function stopTessera(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', () => r(true)));
+  child.kill('SIGTERM');
+  const stopped = await Promise.race([exited, new Promise((r) => setTimeout(() => r(false), 60_000))]);
+  if (stopped) return;
+  console.error('the server did not stop within 60 s of SIGTERM; killed');
+  child.kill('SIGKILL');
+  await exited;
+}

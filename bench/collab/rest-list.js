@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { api, basicAuth, benchScene, startTessera } from '../server.js';
+import { api, basicAuth, benchScene, startTessera, stopTessera } from '../server.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_rest_${Date.now()}`;
@@ -98,11 +98,7 @@ try {
     );
   }
 } finally {
-  if (server) {
-    const exited = new Promise((r) => server.child.on('exit', r));
-    server.child.kill('SIGTERM');
-    await exited;
-  }
+  if (server) await stopTessera(server.child);
   // BENCH_KEEP_DB=1 keeps the database for a closer look (its name is printed).
   if (process.env.BENCH_KEEP_DB === '1') console.log(`kept database ${database}`);
   else await sql(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

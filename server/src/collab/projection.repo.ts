@@ -85,6 +85,11 @@ export class ProjectionRepo {
   }
 
   /** How many rows a document has and its latest edit (ms), to tell whether a load must re-project. */
+  /** Refreshes the planner's statistics of the projection's tables. */
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE annotations, annotation_verifications');
+  }
+
   async summary(document: string): Promise<{ count: number; lastEdit: number }> {
     const rows = await this.db.query<{ count: number; last_edit: number | null }>(
       `SELECT count(*) AS count, (extract(epoch FROM max(last_edit_time)) * 1000)::float8 AS last_edit

@@ -87,4 +87,30 @@ describe('the SQL projection', () => {
     await h.collab.projection.settled(name);
     expect(await rows(name)).toEqual([expect.objectContaining({ unique_identifier: id })]);
   });
+
+  it('refreshes the planner statistics after a bulk write (autovacuum may be off or late)', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const analyzed = async () =>
+      (
+        await h.db.query<{ n: string }>(
+          "SELECT analyze_count + autoanalyze_count AS n FROM pg_stat_user_tables WHERE relname = 'annotations'",
+        )
+      )[0]?.n ?? '0';
+    const before = Number(await analyzed());
+    await h.collab.write(
+      name,
+      (doc) => {
+        for (let i = 0; i < 10_000; i++) {
+          createAnnotation(
+            doc,
+            { id: randomUUID(), type: fx.boxType, vector: { x1: i, y1: 0, x2: i + 1, y2: 1 } },
+            { userId: fx.member.id },
+          );
+        }
+      },
+      fx.member.id,
+    );
+    await expect.poll(async () => Number(await analyzed()), { timeout: 10_000 }).toBeGreaterThan(before);
+  });
 });
