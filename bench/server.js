@@ -51,11 +51,11 @@ export async function api(baseUrl, method, route, body) {
 }
 
 /**
- * What most benches start from: a team, an image set, a product with one box type ("Cell") and one
- * uploaded slide from ../shared/testdata/slides (waited for until ready when `ready` is set), plus the
- * admin's token and user id.
+ * What most benches start from: a team, an image set, a product with one box type ("Cell"), the
+ * admin's token and user id, and, when `slide` names one in ../shared/testdata/slides, that slide
+ * uploaded (and waited for until ready when `ready` is set).
  */
-export async function benchScene(baseUrl, { slide, ready = false }) {
+export async function benchScene(baseUrl, { slide, ready = false } = {}) {
   const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
   const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
   const product = await api(baseUrl, 'POST', '/administration/products/', {
@@ -67,6 +67,10 @@ export async function benchScene(baseUrl, { slide, ready = false }) {
     name: 'Cell',
     product: product.id,
   });
+  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
+  const me = await api(baseUrl, 'GET', '/auth/session/');
+  const scene = { team, set, type, token: token.token, userId: me.user.id };
+  if (slide === undefined) return scene;
   const form = new FormData();
   form.set('image_set', String(set.id));
   const bytes = await readFile(path.join(root, '../shared/testdata/slides', slide));
@@ -84,9 +88,7 @@ export async function benchScene(baseUrl, { slide, ready = false }) {
     if (state === 'failed' || i > 600) throw new Error(`the slide did not become ready (${state})`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const token = await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' });
-  const me = await api(baseUrl, 'GET', '/auth/session/');
-  return { team, set, type, image, bytes, token: token.token, userId: me.user.id };
+  return { ...scene, image, bytes };
 }
 
 /**

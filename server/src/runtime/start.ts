@@ -21,6 +21,9 @@ export interface StartOptions {
   readonly announce: (message: string) => void;
 }
 
+/** How long a shutdown may take before the process gives up on it (compacting large documents included). */
+const SHUTDOWN_LIMIT_MS = 60_000;
+
 /** Runs Tessera until SIGINT/SIGTERM: database, migrations, tiler, first admin, image jobs, HTTP, live documents. */
 export async function runServer(config: Config, logger: Logger, options: StartOptions): Promise<void> {
   // Signals are handled from the first moment, not once the URL is printed: whoever reads the URL may
@@ -83,14 +86,54 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
       : Promise.resolve();
 
   await stopRequested;
+  const watchdog = new ShutdownWatchdog(logger);
   stopHousekeeping();
-  await stopSnapshots();
-  await demo;
+  await watchdog.step('snapshots', stopSnapshots());
+  await watchdog.step('demo data', demo);
   // Open WebSockets would keep the listener from closing: documents are compacted and unloaded first.
-  await collab.close();
-  await running.close();
-  await services.imageJobs.stop();
-  await tiler?.stop();
-  await database.close();
+  await watchdog.step('live documents', collab.close());
+  await watchdog.step('http', running.close());
+  await watchdog.step('image jobs', services.imageJobs.stop());
+  await watchdog.step('tiler', tiler?.stop());
+  await watchdog.step('database', database.close());
   logger.info('stopped');
+  watchdog.done();
+}
+
+/**
+ * Bounds a shutdown. Each step is named, so a step that never ends is reported by name (with the
+ * resources keeping the process alive) and the process exits with 1 after SHUTDOWN_LIMIT_MS. Once
+ * every step is done, nothing is left to lose: anything still keeping the event loop alive then (a
+ * library's forgotten handle) is reported and the process exits with 0 after a short grace.
+ */
+class ShutdownWatchdog {
+  private current = 'start';
+  private readonly limit: NodeJS.Timeout;
+
+  constructor(private readonly logger: Logger) {
+    this.limit = setTimeout(() => {
+      this.logger.error(
+        { step: this.current, resources: process.getActiveResourcesInfo() },
+        'shutdown did not finish; exiting',
+      );
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    this.limit.unref();
+  }
+
+  async step(name: string, work: Promise<void> | undefined): Promise<void> {
+    this.current = name;
+    await work;
+  }
+
+  done(): void {
+    clearTimeout(this.limit);
+    setTimeout(() => {
+      this.logger.warn(
+        { resources: process.getActiveResourcesInfo() },
+        'still running after a complete shutdown; exiting',
+      );
+      process.exit(0);
+    }, 2_000).unref();
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAnnotation } from '@tessera/shared';
-import { readStateVector, stateVectorFromUpdate } from './state-vector.js';
+import { advanceStateVector, readStateVector, stateVectorFromUpdate } from './state-vector.js';
 import { UnknownEncoding } from './update-reader.js';
 
 const decoded = (sv: Uint8Array) => [...Y.decodeStateVector(sv)].sort((a, b) => a[0] - b[0]);
@@ -67,5 +67,38 @@ describe('state vectors read by skipping structs', () => {
     expect(() => readStateVector(garbage)).toThrow(UnknownEncoding);
     expect(() => stateVectorFromUpdate(garbage)).toThrow();
     expect(() => readStateVector(new Uint8Array([1, 1]))).toThrow(UnknownEncoding);
+  });
+
+  it('advance a known state vector by a delta as applying it to the document does', () => {
+    const doc = new Y.Doc();
+    const pieces: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => pieces.push(u));
+    for (let i = 0; i < 4; i++) doc.getMap('m').set(`k${i}`, i);
+    const viewer = new Y.Doc();
+    Y.applyUpdate(viewer, pieces[0] as Uint8Array);
+    const at = () => new Map(Y.decodeStateVector(Y.encodeStateVector(viewer)));
+    // The same client going on (clocks not starting at 0): Yjs's own reading ignores it.
+    const before = at();
+    const next = pieces[1] as Uint8Array;
+    expect(new Map(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(next)))).toEqual(new Map());
+    Y.applyUpdate(viewer, next);
+    expect(advanceStateVector(before, next)).toEqual(at());
+    // A gap: the piece after the next one stays pending and moves no clock.
+    const gap = pieces[3] as Uint8Array;
+    const beforeGap = at();
+    Y.applyUpdate(viewer, gap);
+    expect(advanceStateVector(beforeGap, gap)).toEqual(at());
+    expect(advanceStateVector(beforeGap, gap)).toEqual(beforeGap);
+    // A new client next to a known one, in one merged delta.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(viewer));
+    other.getMap('m').set('z', 1);
+    const merged = Y.mergeUpdates([
+      pieces[2] as Uint8Array,
+      Y.encodeStateAsUpdate(other, Y.encodeStateVector(viewer)),
+    ]);
+    const beforeMerged = at();
+    Y.applyUpdate(viewer, merged);
+    expect(advanceStateVector(beforeMerged, merged)).toEqual(at());
   });
 });

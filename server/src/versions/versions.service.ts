@@ -10,7 +10,7 @@ import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
-import { captureDocument, type DocumentCapture, type StoredDocument } from './capture.js';
+import { captureDocument, coverageOf, type DocumentCapture, type StoredDocument } from './capture.js';
 import { dropAbandonedParts, freezeRows } from './freeze.js';
 import { VersionsRepo, versionFilters, type VersionRow } from './versions.repo.js';
 import { YjsWorkers, type YjsOps } from './yjs-workers.js';
@@ -166,8 +166,8 @@ interface CapturedDocument {
 /**
  * Captures the documents as the exported snapshot shows them: unchanged ones reuse their previous
  * layers, changed ones add a delta (README.md). Documents are read one after another on this
- * connection while the ones read are decoded on worker threads (one per core) and compressed on
- * libuv's threads, a few at a time so memory stays bounded.
+ * connection, one read ahead, while the ones read are decoded on worker threads (one per core) and
+ * compressed on libuv's threads, a few at a time so memory stays bounded.
  */
 async function captureDocuments(
   conn: Queryable,
@@ -180,15 +180,27 @@ async function captureDocuments(
   try {
     await conn.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
     const repo = new VersionsRepo(conn);
+    const priors = await repo.priorCaptures(documents.map((d) => d.document));
+    const read = (index: number) => {
+      const name = documents[index]?.document ?? '';
+      const reading = repo.stored(name, coverageOf(priors.get(name)));
+      // Awaited in turn below, or left when a capture failed: never an unhandled rejection.
+      reading.catch(() => undefined);
+      return reading;
+    };
     const captured: CapturedDocument[] = [];
     const running = new Set<Promise<void>>();
     // Tasks never reject (the first failure is kept and thrown below), so none goes unhandled while
     // this loop waits on the database.
     let failure: { error: unknown } | undefined;
+    // One read ahead: PostgreSQL encodes the next document's bytes while this process decodes and
+    // cuts the current one (the cut runs on this thread and would otherwise leave it idle).
+    let next = read(0);
     for (const [index, { document, image_id }] of documents.entries()) {
       if (failure) break;
-      const stored = await repo.stored(document);
-      const prior = await repo.priorCapture(document);
+      const stored = await next;
+      if (index + 1 < documents.length) next = read(index + 1);
+      const prior = priors.get(document);
       const task = captureOne(document, image_id, stored, prior, workers).then(
         (c) => {
           captured[index] = c;
