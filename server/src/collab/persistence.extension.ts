@@ -13,6 +13,7 @@ import type {
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { CollabRefusal, contextOf } from './collab.context.js';
 import type { AcceptedUpdate, DocumentStore } from './document-store.js';
+import { discardFailedLoad } from './failed-load.js';
 import { addsNothing } from './update-content.js';
 import { SYNC_STEP_2, SYNC_UPDATE } from './validation.extension.js';
 
@@ -35,7 +36,12 @@ export class PersistenceExtension implements Extension {
   ) {}
 
   async onLoadDocument(data: onLoadDocumentPayload): Promise<void> {
-    await this.store.load(data.documentName, data.document);
+    try {
+      await this.store.load(data.documentName, data.document);
+    } catch (error) {
+      discardFailedLoad(data.document);
+      throw error;
+    }
     this.compactIfDue(data.documentName, data.document);
   }
 

@@ -15,6 +15,7 @@ import {
 import type * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import { parseDocumentName } from './document-names.js';
+import { discardFailedLoad } from './failed-load.js';
 import type { DocumentsRepo } from './documents.repo.js';
 import type { ProjectedAnnotation, ProjectedVerification, ProjectionRepo } from './projection.repo.js';
 
@@ -47,6 +48,17 @@ export class ProjectionExtension implements Extension {
   ) {}
 
   async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
+    try {
+      await this.project(data);
+    } catch (error) {
+      this.tracked.delete(data.documentName);
+      discardFailedLoad(data.document);
+      throw error;
+    }
+  }
+
+  /** Follows a loaded document's changes and brings its rows up to date. */
+  private async project(data: afterLoadDocumentPayload): Promise<void> {
     const name = parseDocumentName(data.documentName);
     const image = name && (await this.documents.imageAccess(name.imageId, 0));
     if (!image) return;
