@@ -2,9 +2,10 @@
 // reload keeps offline work), synced with the server over Hocuspocus with the session cookie, and the
 // sync state the status bar shows. A browser without a stored copy first loads the document's stored
 // updates over HTTP (gzipped, and the server meanwhile loads the live document), then connects: the
-// sync then only carries what changed since (server/src/collab README, rule S1). A refused update makes the server close the document for us
-// (README of server/src/collab, V1): the doc is then discarded and loaded afresh, and this user's
-// newer work on other annotations is written again on top of it.
+// sync then only carries what changed since (server/src/collab README, rule S1). A refused update
+// makes the server close the document for us (README of server/src/collab, V1): the doc is then
+// discarded and loaded afresh, and this user's newer work on other annotations is written again on
+// top of it.
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
@@ -155,7 +156,6 @@ export class LiveDocument {
         // Checked again: the document may have been replaced or closed while the copy loaded.
         if (updates !== null && this.isCurrent(provider)) {
           // A quiet load (see open): no listener hears of it; IndexedDB stores the bytes as they came.
-          performance.mark('tessera:document-snapshot-decoded');
           Y.transact(
             this.doc,
             () => {
