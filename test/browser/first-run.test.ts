@@ -137,8 +137,9 @@ describe('the first run in the browser', () => {
     await open.waitFor({ timeout: 240_000 });
     // Its thumbnail, served by the tiler once the slide is open.
     const thumbnail = page.getByRole('img', { name: /^Thumbnail of / });
+    // The tiler renders it on first request: under load that takes longer than expect.poll's 1 s default.
     await expect
-      .poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 30_000 })
       .toBeGreaterThan(0);
     await shoot(page, 'image-set');
     await open.click();
