@@ -30,17 +30,6 @@ interface PresenceWindow {
   };
 }
 
-/** Where another user's cursor is, as this page knows it (null if not seen). */
-function cursorOf(page: Page, name: string): Promise<{ x: number; y: number } | null> {
-  return page.evaluate(
-    (who) =>
-      (window as unknown as PresenceWindow).tesseraWorkspace
-        .getSnapshot()
-        .collaborators.find((c) => c.user.name === who)?.cursor ?? null,
-    name,
-  );
-}
-
 /** The image point at the centre of a page's view. */
 function viewCentre(page: Page): Promise<{ x: number; y: number }> {
   return page.evaluate(() => {
@@ -49,11 +38,58 @@ function viewCentre(page: Page): Promise<{ x: number; y: number }> {
   });
 }
 
-/** Milliseconds until `condition` holds (fails after `ms`). */
-async function timeUntil(condition: () => Promise<boolean>, what: string, ms: number): Promise<number> {
-  const start = Date.now();
-  await waitUntil(condition, what, ms);
-  return Date.now() - start;
+/**
+ * Starts watching, inside `page`, for `name`'s cursor to appear there; resolves with the wall-clock
+ * time it did (polled every 5 ms in the page, so Playwright's round trips under load do not count).
+ */
+function cursorSeenAt(page: Page, name: string): Promise<number> {
+  return page.evaluate(
+    (who) =>
+      new Promise<number>((resolve) => {
+        const giveUp = Date.now() + 10_000; // never seen: infinitely late
+        const check = () => {
+          const seen = (window as unknown as PresenceWindow).tesseraWorkspace
+            .getSnapshot()
+            .collaborators.find((c) => c.user.name === who)?.cursor;
+          if (seen) resolve(Date.now());
+          else if (Date.now() > giveUp) resolve(Number.POSITIVE_INFINITY);
+          else setTimeout(check, 5);
+        };
+        check();
+      }),
+    name,
+  );
+}
+
+/** Records, inside `page`, the wall-clock time of its next pointer event of `type` (read with `movedAt`). */
+async function watchPointer(page: Page, type = 'pointermove'): Promise<void> {
+  await page.evaluate((eventType) => {
+    const w = window as unknown as { movedAt?: number };
+    w.movedAt = undefined;
+    addEventListener(eventType, () => (w.movedAt ??= Date.now()), { capture: true, once: true });
+  }, type);
+}
+
+/** Like `cursorSeenAt`: when `page`'s workspace first holds `count` annotations. */
+function countSeenAt(page: Page, count: number): Promise<number> {
+  return page.evaluate(
+    (wanted) =>
+      new Promise<number>((resolve) => {
+        const giveUp = Date.now() + 10_000;
+        const check = () => {
+          const w = window as unknown as { tesseraWorkspace?: { index: { size: number } } };
+          if (w.tesseraWorkspace?.index.size === wanted) resolve(Date.now());
+          else if (Date.now() > giveUp) resolve(Number.POSITIVE_INFINITY);
+          else setTimeout(check, 5);
+        };
+        check();
+      }),
+    count,
+  );
+}
+
+function movedAt(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { movedAt?: number }).movedAt ?? Number.NaN);
 }
 
 describe('live collaboration in the browser', () => {
@@ -63,31 +99,26 @@ describe('live collaboration in the browser', () => {
     const before = await localCount(b);
 
     await a.keyboard.press('1');
+    // The edit's latency: from A's click (its pointer up) to the box in B's index, read in the pages.
+    await watchPointer(a, 'pointerup');
+    const boxSeen = countSeenAt(b, before + 1);
     await click(a, { x: 300, y: 300 });
-    const editMs = await timeUntil(
-      async () => (await localCount(b)) === before + 1,
-      "B to see A's box",
-      1000,
-    );
+    const editMs = (await boxSeen) - (await movedAt(a));
 
+    // A cursor's latency: from the pointer event in one page to the cursor in the other's state, both
+    // read in the pages themselves (one machine, one clock).
     const box = await b.locator('.annotation-canvas').boundingBox();
     expect(box).not.toBeNull();
+    await watchPointer(b);
+    const bSeen = cursorSeenAt(a, fx().member2.username);
     await b.mouse.move((box?.x ?? 0) + 200, (box?.y ?? 0) + 150);
-    const seenFrom = Date.now();
-    await waitUntil(
-      async () => (await cursorOf(a, fx().member2.username)) !== null,
-      "A to see B's cursor",
-      1000,
-    );
-    const cursorMs = Date.now() - seenFrom;
+    const cursorMs = (await bSeen) - (await movedAt(b));
     expect(editMs).toBeLessThan(1000);
     expect(cursorMs).toBeLessThan(1000);
+    await watchPointer(a);
+    const aSeen = cursorSeenAt(b, fx().member.username);
     await a.mouse.move((box?.x ?? 0) + 300, (box?.y ?? 0) + 300);
-    await waitUntil(
-      async () => (await cursorOf(b, fx().member.username)) !== null,
-      "B to see A's cursor",
-      1000,
-    );
+    expect((await aSeen) - (await movedAt(a))).toBeLessThan(1000);
     await saveScreenshot(b, 'workspace-live-cursor');
 
     await b.getByRole('button', { name: `Follow ${fx().member.username}` }).click();
