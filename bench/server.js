@@ -2,10 +2,38 @@
 // with a known admin; resolves with the child and its base URL once the URL is printed.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import pg from 'pg';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** The PostgreSQL server the benches make their databases on. */
+export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Runs one statement on `url` (default: the admin database) over a connection of its own. */
+export async function sql(text, params, url = adminUrl) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The address of database `name` on the benches' server. */
+export function databaseUrl(name) {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The value below which a fraction `p` of `values` lies. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
 
 /** The admin every bench signs in as. */
 export const ADMIN = { username: 'bench', password: 'bench-password-1' };

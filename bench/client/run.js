@@ -13,37 +13,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { ADMIN, benchScene, startTessera, stopTessera } from '../server.js';
+import { ADMIN, benchScene, startTessera, stopTessera, databaseUrl, percentile, sql } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_client_${Date.now()}`;
 const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
 
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-};
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
 /** The server on this bench's database, with its own tiler (the page loads real tiles). */
 function startServer(dataDir) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
   return startTessera({
-    databaseUrl: url.toString(),
+    databaseUrl: databaseUrl(database),
     dataDir,
     env: {
       TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)),
@@ -201,7 +185,7 @@ async function heapMb(page) {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
 }
 
-await admin(`CREATE DATABASE ${database}`);
+await sql(`CREATE DATABASE ${database}`);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-client-'));
 let server;
 let browser;
@@ -248,7 +232,7 @@ try {
 
   const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const row = (name, r) =>
-    `| pan/zoom, ${name} (${r.mode.mode}, ${r.mode.shapes} shapes drawn in the last frame) | p95 < 16 ms | frame time p50 ${f(pct(r.work, 0.5))} ms, **p95 ${f(pct(r.work, 0.95))} ms**; frame interval p50 ${f(pct(r.intervals, 0.5))} ms, p95 ${f(pct(r.intervals, 0.95))} ms; overlay draw p50 ${f(pct(r.draws, 0.5))} ms, p95 ${f(pct(r.draws, 0.95))} ms |`;
+    `| pan/zoom, ${name} (${r.mode.mode}, ${r.mode.shapes} shapes drawn in the last frame) | p95 < 16 ms | frame time p50 ${f(percentile(r.work, 0.5))} ms, **p95 ${f(percentile(r.work, 0.95))} ms**; frame interval p50 ${f(percentile(r.intervals, 0.5))} ms, p95 ${f(percentile(r.intervals, 0.95))} ms; overlay draw p50 ${f(percentile(r.draws, 0.5))} ms, p95 ${f(percentile(r.draws, 0.95))} ms |`;
   const lines = [
     `Headless Chromium (Debian's, software rendering) on the same 2-core machine as the server process`,
     `(\`tessera start\` with its tiler, PostgreSQL on this machine). One image (CMU-1-Small-Region.svs,`,
@@ -285,6 +269,6 @@ try {
 } finally {
   await browser?.close();
   if (server) await stopTessera(server.child);
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await rm(dataDir, { recursive: true, force: true });
 }

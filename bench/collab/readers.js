@@ -21,11 +21,6 @@ for (let i = 0; i < clients; i++) {
   provider.attach();
   await new Promise((resolve) => provider.on('synced', resolve));
   let last = '';
-  // Typed root maps before observing: a root that arrived by sync is an untyped placeholder until
-  // first read, and shared's changedAnnotations, reading it during the first remote change, would
-  // miss that change (round 0 would never be seen).
-  shared.annotationsOf(doc);
-  shared.editsOf(doc);
   shared.observeAnnotations(doc, (ids) => {
     for (const id of ids) {
       const text = shared.readRecord(doc, id)?.description;

@@ -8,26 +8,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { api, basicAuth, benchScene, startTessera, stopTessera } from '../server.js';
+import { api, basicAuth, benchScene, databaseUrl, sql, startTessera, stopTessera } from '../server.js';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_rest_${Date.now()}`;
 const ROWS = 100_000;
 const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 
-async function sql(url, text, params) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A team, set, type and image through the API, then ROWS projected annotations of that image by SQL. */
-async function fixture(baseUrl, databaseUrl) {
+async function fixture(baseUrl, url) {
   const { team, set, type, image } = await benchScene(baseUrl, { slide: 'openslide-python-small.svs' });
   const member = await api(baseUrl, 'POST', '/users/users/', {
     username: 'member',
@@ -36,7 +24,6 @@ async function fixture(baseUrl, databaseUrl) {
   await api(baseUrl, 'POST', '/users/team_membership/', { team: team.id, user: member.id });
   const me = await api(baseUrl, 'GET', '/auth/session/');
   await sql(
-    databaseUrl,
     `INSERT INTO annotations (unique_identifier, document, image_id, image_set_id, annotation_type_id, vector,
        x_min, y_min, x_max, y_max, description, meta_data, user_id, time, last_editor_id, last_edit_time)
      SELECT gen_random_uuid(), 'image.' || $1::int, $1::int, $2::int, $3::int,
@@ -45,8 +32,9 @@ async function fixture(baseUrl, databaseUrl) {
        CASE WHEN n % 100 = 0 THEN '{"score": 0.5}'::jsonb END, $4::int, now(), $4::int, now()
      FROM generate_series(1, $5::int) AS n`,
     [image.id, set.id, type.id, me.user.id, ROWS],
+    url,
   );
-  await sql(databaseUrl, 'ANALYZE annotations');
+  await sql('ANALYZE annotations', [], url);
   return { image: image.id, member: `Basic ${Buffer.from('member:member-password-1').toString('base64')}` };
 }
 
@@ -69,14 +57,12 @@ async function restList(baseUrl, image, authorization) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
-await sql(adminUrl, `CREATE DATABASE ${database}`);
+await sql(`CREATE DATABASE ${database}`);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-rest-'));
 let server;
 try {
   server = await startTessera({
-    databaseUrl: url.toString(),
+    databaseUrl: databaseUrl(database),
     dataDir,
     env: {
       TESSERA_TILER_URL: 'http://127.0.0.1:9',
@@ -84,7 +70,7 @@ try {
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },
   });
-  const fx = await fixture(server.baseUrl, url.toString());
+  const fx = await fixture(server.baseUrl, databaseUrl(database));
   await restList(server.baseUrl, fx.image, basicAuth); // warm-up: caches, JIT, the table in memory
   for (const [who, authorization] of [
     ['superuser', basicAuth],
@@ -101,6 +87,6 @@ try {
   if (server) await stopTessera(server.child);
   // BENCH_KEEP_DB=1 keeps the database for a closer look (its name is printed).
   if (process.env.BENCH_KEEP_DB === '1') console.log(`kept database ${database}`);
-  else await sql(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  else await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -15,29 +15,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { basicAuth, benchScene, startTessera, stopTessera } from '../server.js';
+import { basicAuth, benchScene, startTessera, stopTessera, databaseUrl, percentile, sql } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_${Date.now()}`;
 const CLIENTS = 20;
-
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-};
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
 
 async function fixture(baseUrl) {
   const scene = await benchScene(baseUrl, { slide: 'openslide-python-small.svs' });
@@ -161,7 +147,7 @@ async function latency(baseUrl, fx) {
     }),
   );
   close(writer);
-  return { samples: samples.length, p50: pct(samples, 0.5), p99: pct(samples, 0.99) };
+  return { samples: samples.length, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
 /**
@@ -302,16 +288,14 @@ async function restList(baseUrl, fx) {
 
 /** The server on this bench's database; no tiler (the bench needs none, images are not opened). */
 function startServer(dataDir) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
   return startTessera({
-    databaseUrl: url.toString(),
+    databaseUrl: databaseUrl(database),
     dataDir,
     env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' },
   });
 }
 
-await admin(`CREATE DATABASE ${database}`);
+await sql(`CREATE DATABASE ${database}`);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-collab-'));
 let server;
 try {
@@ -355,6 +339,6 @@ try {
   }
 } finally {
   if (server) await stopTessera(server.child);
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await rm(dataDir, { recursive: true, force: true });
 }

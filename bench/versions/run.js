@@ -13,11 +13,10 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { api, basicAuth, benchScene, startTessera, stopTessera } from '../server.js';
+import { api, basicAuth, benchScene, startTessera, stopTessera, databaseUrl, sql } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const database = `tessera_bench_versions_${Date.now()}`;
 const IMAGES = 20;
 const TOTAL = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
@@ -27,23 +26,10 @@ const CHANGED = Math.round(TOTAL / 100);
 /** The server on this bench's database; no tiler (images are not opened). */
 function startServer(dataDir) {
   return startTessera({
-    databaseUrl: databaseUrl(),
+    databaseUrl: databaseUrl(database),
     dataDir,
     env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' },
   });
-}
-
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
-function databaseUrl() {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 async function rssMb(pid) {
@@ -185,8 +171,8 @@ const loadAtStart = os
   .join(', ');
 let server;
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-versions-'));
-await admin(`CREATE DATABASE ${database}`);
-const db = new pg.Client({ connectionString: databaseUrl() });
+await sql(`CREATE DATABASE ${database}`);
+const db = new pg.Client({ connectionString: databaseUrl(database) });
 try {
   server = await startServer(dataDir);
   await db.connect();
@@ -244,6 +230,6 @@ try {
   if (server) await stopTessera(server.child);
   // BENCH_KEEP=1 keeps the database for a look at the plans (it is named in the output).
   if (process.env.BENCH_KEEP === '1') console.log(`kept database ${database}`);
-  else await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  else await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import type { ChangedField, VersionDiff } from '@tessera/shared';
+import { changedField, type ChangedField, type VersionDiff } from '@tessera/shared';
 import type { Queryable } from '../db/database.js';
 import { DiffRepo, type DiffDetailRow, type DiffSide } from './diff.repo.js';
 
@@ -8,14 +8,8 @@ export const DIFF_DETAIL_LIMIT = 10_000;
 type Counts = { added: number; removed: number; changed: number };
 type ImageDiff = VersionDiff['images'][number];
 
-const FIELDS: readonly ChangedField[] = [
-  'geometry',
-  'label',
-  'deleted',
-  'description',
-  'meta_data',
-  'verification',
-];
+/** The fields a diff reports, in the API's order. */
+const FIELDS: readonly ChangedField[] = changedField.options;
 
 /**
  * What changed from `from` to `to` (two versions, or a version and now), per image: annotations

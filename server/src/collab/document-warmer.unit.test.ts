@@ -1,0 +1,40 @@
+import { Hocuspocus } from '@hocuspocus/server';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../logging/logger.js';
+import { DocumentWarmer } from './document-warmer.js';
+
+describe('DocumentWarmer (rule S1)', () => {
+  const logger = createLogger('silent');
+
+  it('loads a document, holds it for a while, then lets it go', async () => {
+    const hocuspocus = new Hocuspocus({ quiet: true });
+    const warmer = new DocumentWarmer(hocuspocus, logger, 100);
+    warmer.warm('image.1', 7);
+    warmer.warm('image.1', 7); // a second snapshot extends the hold, no second connection
+    await expect.poll(() => hocuspocus.documents.get('image.1')?.getConnectionsCount()).toBe(1);
+    await expect.poll(() => hocuspocus.getDocumentsCount(), { timeout: 2000 }).toBe(0);
+  });
+
+  it('lets every held document go at close, and warms nothing after', async () => {
+    const hocuspocus = new Hocuspocus({ quiet: true });
+    const warmer = new DocumentWarmer(hocuspocus, logger, 60_000);
+    warmer.warm('image.1', 7);
+    warmer.warm('image.2', 7);
+    await warmer.close(); // even while the loads are still under way
+    expect(hocuspocus.getDocumentsCount()).toBe(0);
+    warmer.warm('image.3', 7);
+    expect(hocuspocus.getDocumentsCount()).toBe(0);
+  });
+
+  it('survives a load that fails', async () => {
+    const hocuspocus = new Hocuspocus({
+      quiet: true,
+      extensions: [{ onLoadDocument: () => Promise.reject(new Error('database gone')) }],
+    });
+    const warmer = new DocumentWarmer(hocuspocus, logger, 60_000);
+    warmer.warm('image.1', 7);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hocuspocus.getDocumentsCount()).toBe(0);
+    await warmer.close();
+  });
+});
