@@ -9,7 +9,7 @@ afterEach(() => {
 describe('DocumentSnapshotLoader', () => {
   it('fetches at once, hands that answer out first and fetches again after', async () => {
     const body = encodeUpdateFrames([new Uint8Array([1, 2]), new Uint8Array([3])]);
-    const fetch = vi.fn(() => Promise.resolve(new Response(body)));
+    const fetch = vi.fn((_url: string) => Promise.resolve(new Response(new Uint8Array(body))));
     vi.stubGlobal('fetch', fetch);
     const loader = new DocumentSnapshotLoader(42);
     expect(fetch).toHaveBeenCalledTimes(1);
