@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import WebSocket from 'ws';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,52 @@ export function databaseUrl(name) {
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+/**
+ * The JavaScript heap a process uses after a full garbage collection, in MB, read over the inspector
+ * protocol: SIGUSR1 opens Node's inspector on 127.0.0.1:9229 (a no-op once open), then
+ * HeapProfiler.collectGarbage and Runtime.getHeapUsage. What the heap holds, not what the allocator
+ * kept (RSS).
+ */
+export async function heapUsedMb(pid) {
+  process.kill(pid, 'SIGUSR1');
+  let target;
+  for (let i = 0; i < 100 && target === undefined; i++) {
+    try {
+      const list = await (await fetch('http://127.0.0.1:9229/json/list')).json();
+      target = list[0]?.webSocketDebuggerUrl;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  if (target === undefined) throw new Error(`the inspector of process ${pid} did not open`);
+  const socket = new WebSocket(target);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  let nextId = 0;
+  const call = (method) =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId;
+      const onMessage = (data) => {
+        const message = JSON.parse(String(data));
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+        else resolve(message.result);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const usage = await call('Runtime.getHeapUsage');
+    return usage.usedSize / 1024 / 1024;
+  } finally {
+    socket.close();
+  }
 }
 
 /** The admin every bench signs in as. */
