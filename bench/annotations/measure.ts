@@ -2,7 +2,7 @@
  * Measures document layouts for 100,000 annotations: encoded size, fresh-client load time, heap of
  * one loaded copy, full read, field-level merge, and the validator's cost per small update.
  * Not a test. Run after `npm run build`:
- *   npx tsc -b bench/annotations && node --expose-gc bench/annotations/dist/measure.js [count] [a|b|b4|c|c1]
+ *   npx tsc -b bench/annotations && node --expose-gc bench/annotations/dist/measure.js [count] [a|b|b4|c|c0|c1]
  * Figures and the choice they support are in README.md.
  */
 import * as Y from 'yjs';
@@ -147,6 +147,15 @@ const overlaid: Layout = {
     ),
 };
 
+const overlaidObjects: Layout = {
+  name: '(c0) as (c), the record as created stored as a JSON object (2026-11-27) rather than its text',
+  build: (doc, n) =>
+    inBatches(doc, n, (i) => {
+      annotationsOf(doc).set(idOf(i), record(i));
+    }),
+  merges: () => overlaid.merges(),
+};
+
 const overlaidEdited: Layout = {
   name: '(c) as chosen, after every annotation was moved once (2 edits each: vector and stamp)',
   build: (doc, n) =>
@@ -262,6 +271,6 @@ async function measure(layout: Layout): Promise<void> {
 
 console.log(`${count} annotations; heap figures need node --expose-gc`);
 const only = host.process?.argv[3];
-const layouts = { a: plain, b: nested, b4: grouped, c: overlaid, c1: overlaidEdited };
+const layouts = { a: plain, b: nested, b4: grouped, c: overlaid, c0: overlaidObjects, c1: overlaidEdited };
 for (const [key, layout] of Object.entries(layouts))
   if (only === undefined || only === key) await measure(layout);

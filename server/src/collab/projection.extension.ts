@@ -5,6 +5,7 @@ import {
   changedAnnotations,
   changedVerifications,
   ensureLayout,
+  latestEditTime,
   parseVerificationKey,
   readRecord,
   vectorFrame,
@@ -68,7 +69,7 @@ export class ProjectionExtension implements Extension {
     // Re-projecting 100,000 rows on every load is wasted work when the rows already match: same count
     // and same latest edit. Otherwise (a crash between log and projection, a lost table) all is rewritten.
     const current = await this.repo.summary(data.documentName);
-    const upToDate = current.count === ids.length && current.lastEdit === latestEdit(doc);
+    const upToDate = current.count === ids.length && current.lastEdit === latestEditTime(doc);
     const tracked: Tracked = {
       image: { imageId: image.image_id, imageSetId: image.image_set_id },
       pending: new Set(upToDate ? [] : ids),
@@ -183,16 +184,6 @@ function verificationsByAnnotation(
     found.set(parsed.annotation, list);
   }
   return found;
-}
-
-/** The latest `edited.at` of a document's annotations (0 when it has none). */
-function latestEdit(doc: Y.Doc): number {
-  let latest = 0;
-  for (const id of annotationsOf(doc).keys()) {
-    const edited = readRecord(doc, id)?.['edited'] as { at?: number } | undefined;
-    if (typeof edited?.at === 'number' && edited.at > latest) latest = edited.at;
-  }
-  return latest;
 }
 
 /** The projected row of one annotation of a document (none if the document has no such annotation). */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   annotationsOf,
   createAnnotation,
+  latestEditTime,
   documentProblems,
   editKey,
   editsOf,
@@ -52,7 +53,10 @@ describe('annotation documents', () => {
     expect(origins).toEqual(['local']);
     expect(seen).toEqual([new Set([id])]);
     // The record as created stays as it was; the edits lie over it.
-    expect(annotationsOf(doc).get(id)).toMatchObject({ description: '', edited: { by: 1 } });
+    expect(JSON.parse(annotationsOf(doc).get(id) as string)).toMatchObject({
+      description: '',
+      edited: { by: 1 },
+    });
     expect(updateFields(doc, id, { description: 'new' }, bob)).toEqual([]);
     expect(readAnnotation(doc, id, types)?.edited).toEqual({ by: 2, at: bob.now });
   });
@@ -173,5 +177,64 @@ describe('annotation documents', () => {
       edited: { by: 2 },
     });
     expect(documentProblems(doc, types)).toEqual([]);
+  });
+
+  it('finds the latest edit time over records as text, as objects and as maps, and over the edits', () => {
+    const doc = new Y.Doc();
+    expect(latestEditTime(doc)).toBe(0);
+    const first = createAnnotation(doc, box(), { userId: 1, now: 10 });
+    createAnnotation(doc, box(), { userId: 1, now: 30 });
+    expect(latestEditTime(doc)).toBe(30);
+    updateFields(doc, first, { description: 'later' }, { userId: 2, now: 50 });
+    expect(latestEditTime(doc)).toBe(50);
+    const stamp = (at: number) => ({ by: 1, at });
+    const record = (edited: number, meta: unknown) => ({
+      type: 1,
+      vector: { x1: 1, y1: 2, x2: 3, y2: 4 },
+      deleted: false,
+      description: '"edited":{"by":1,"at":900}',
+      meta,
+      created: { by: 1, at: 1, generated: false, score: null },
+      edited: stamp(edited),
+    });
+    annotationsOf(doc).set(box().id, record(60, null));
+    expect(latestEditTime(doc)).toBe(60);
+    // Written by another writer, keys in another order: an `edited` inside the meta data comes
+    // last, and must not be taken for the record's own.
+    const { edited, ...rest } = record(70, { edited: stamp(800) });
+    annotationsOf(doc).set(box().id, JSON.stringify({ edited, ...rest }));
+    expect(latestEditTime(doc)).toBe(70);
+    annotationsOf(doc).set(box().id, JSON.stringify(record(40, { edited: stamp(700) })));
+    expect(latestEditTime(doc)).toBe(70);
+    const legacy = new Y.Map<unknown>();
+    annotationsOf(doc).set(box().id, legacy);
+    legacy.set('edited', stamp(90));
+    expect(latestEditTime(doc)).toBe(90);
+  });
+
+  it('stores a record as its JSON text, and reads records stored as objects (documents of 2026-11-27)', () => {
+    const { doc, ids } = serverDoc(1);
+    const id = ids[0] ?? '';
+    expect(typeof annotationsOf(doc).get(id)).toBe('string');
+    const older = box().id;
+    const record = {
+      type: 1,
+      vector: { x1: 1, y1: 2, x2: 3, y2: 4 },
+      deleted: false,
+      description: 'as an object',
+      meta: { source: 'earlier client' },
+      created: { by: 1, at: 5, generated: true, score: 0.5 },
+      edited: { by: 1, at: 5 },
+    };
+    annotationsOf(doc).set(older, record);
+    expect(readAnnotation(doc, older, types)).toEqual({ id: older, ...record });
+    updateFields(doc, older, { description: 'edited' }, bob);
+    expect(readAnnotation(doc, older, types)?.description).toBe('edited');
+    // The stored object is not changed by reading or editing it.
+    expect(annotationsOf(doc).get(older)).toEqual(record);
+    expect(documentProblems(doc, types)).toEqual([]);
+    annotationsOf(doc).set(box().id, '[1, 2]');
+    annotationsOf(doc).set(box().id, '{"type": 1');
+    expect(documentProblems(doc, types).filter((p) => p.endsWith('not a record'))).toHaveLength(2);
   });
 });

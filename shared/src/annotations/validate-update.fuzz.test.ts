@@ -104,6 +104,13 @@ function edit(r: Random, doc: Y.Doc, sender: number): void {
       const record = readRecord(doc, id);
       if (record !== null) annotationsOf(doc).set(uuid(), { ...record, [r.pick(fields)]: junk(r) });
     },
+    () => {
+      // A record's text with junk in a field, or cut short.
+      const record = readRecord(doc, id);
+      if (record === null) return;
+      const text = JSON.stringify({ ...record, [r.pick(fields)]: junk(r) });
+      annotationsOf(doc).set(uuid(), r.chance(0.5) ? text : text.slice(0, r.int(text.length)));
+    },
     () =>
       verificationsOf(doc).set(
         verificationKey(r.chance(0.8) ? id : uuid(), r.pick([1, 2])),

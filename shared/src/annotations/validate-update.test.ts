@@ -47,6 +47,19 @@ describe('validateUpdate accepts normal client edits', () => {
       ok: true,
     });
   });
+  it('create, as clients before 2026-11-28 wrote it (the record as an object, not its text)', () => {
+    const { id: fresh, ...input } = box();
+    const at = 1_764_000_000_000;
+    const record = {
+      ...input,
+      deleted: false,
+      description: '',
+      meta: null,
+      created: { by: 1, at, generated: false, score: null },
+      edited: { by: 1, at },
+    };
+    expect(check(server, (c) => annotationsOf(c).set(fresh, record))).toEqual({ ok: true });
+  });
   it('move', () => {
     expect(
       check(server, (c) => updateFields(c, id, { vector: { x1: 0, y1: 0, x2: 5, y2: 5 } }, alice)),
@@ -268,6 +281,14 @@ describe('validateUpdate refuses', () => {
   it('an annotation created without all its fields', () => {
     const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, { type: 1 })));
     expect(reason).toMatch(/vector/);
+    const asText = refused(check(server, (c) => annotationsOf(c).set(box().id, '{"type": 1}')));
+    expect(asText).toMatch(/vector/);
+  });
+  it('a record as created that is not the JSON text of an object', () => {
+    for (const text of ['[1, 2]', '{"type": 1', '"a string"', '']) {
+      const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, text)));
+      expect(reason).toMatch(/not the JSON text of an object/);
+    }
   });
   it('meta data that is too large, or not JSON', () => {
     const big = 'x'.repeat(20_000);

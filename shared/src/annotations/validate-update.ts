@@ -11,6 +11,7 @@ import {
   parseEditKey,
   parseVerificationKey,
   readRecord,
+  recordFromText,
   verificationsOf,
 } from './document.js';
 import {
@@ -185,7 +186,7 @@ class UpdateCheck {
       throw new Refusal(`annotation ${key} must be one JSON record, not ${contentName(item.content)}`);
     }
     if (content.arr.length !== 1) throw new Refusal(`annotation ${key} must be one JSON record`);
-    const record: unknown = content.arr[0];
+    const record = createdValue(content.arr[0], key);
     const problem =
       plainJsonProblem(record, MAX_VALUE_BYTES, 32) ?? annotationProblem(record, this.options.types);
     if (problem !== null) throw new Refusal(`annotation ${key}: ${problem}`);
@@ -320,6 +321,19 @@ class UpdateCheck {
       }
     }
   }
+}
+
+/**
+ * A new annotation's record as created: the JSON text of an object (what `createAnnotation` writes),
+ * or the object itself (what clients wrote before 2026-11-28).
+ */
+function createdValue(value: unknown, key: string): unknown {
+  if (typeof value !== 'string') return value;
+  if (value.length > MAX_VALUE_BYTES)
+    throw new Refusal(`annotation ${key}: larger than ${MAX_VALUE_BYTES} bytes`);
+  const record = recordFromText(value);
+  if (record === null) throw new Refusal(`annotation ${key}: the record is not the JSON text of an object`);
+  return record;
 }
 
 function sub(item: Y.Item): string {
