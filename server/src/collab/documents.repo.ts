@@ -20,6 +20,23 @@ export interface NewUpdate {
   readonly userId: number | null;
 }
 
+/**
+ * States are read in slices of this size: `pg` receives one large value (27 MB for 100,000
+ * annotations) in about twice the time it takes for the same bytes in 1 MB slices. Migration 0011
+ * stores states uncompressed so that a slice reads only its own part.
+ */
+const SLICE_BYTES = 1 << 20;
+/** One row per slice of state `s.state`: where it starts (1-based, as `substring` counts). */
+const SLICE_STARTS = `generate_series(1, greatest(length(s.state), 1), ${SLICE_BYTES}) AS slice_start`;
+/** The slice of `s.state` that starts at `slice_start`. */
+const STATE_SLICE = `substring(s.state FROM slice_start FOR ${SLICE_BYTES})`;
+
+/** A state's slices, in order, as one buffer. */
+function joinSlices(rows: readonly { slice: Buffer }[]): Buffer {
+  const [only] = rows;
+  return rows.length === 1 && only ? only.slice : Buffer.concat(rows.map((r) => r.slice));
+}
+
 export interface StoredState {
   state: Buffer;
   last_update_id: number;
@@ -96,11 +113,15 @@ export class DocumentsRepo {
   }
 
   async state(document: string): Promise<StoredState | undefined> {
-    const rows = await this.db.query<StoredState>(
-      'SELECT state, last_update_id FROM annotation_document_states WHERE document = $1',
+    const rows = await this.db.query<{ slice: Buffer; last_update_id: number }>(
+      `SELECT ${STATE_SLICE} AS slice, s.last_update_id
+       FROM annotation_document_states s, ${SLICE_STARTS}
+       WHERE s.document = $1 ORDER BY slice_start`,
       [document],
     );
-    return rows[0];
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    return { state: joinSlices(rows), last_update_id: first.last_update_id };
   }
 
   /** The log rows of a document after `afterId`, oldest first. */
@@ -116,18 +137,22 @@ export class DocumentsRepo {
    * log rows after it. One statement, so a compaction committing meanwhile cannot make it skip rows.
    */
   async storedUpdates(document: string): Promise<Buffer[]> {
-    const rows = await this.db.query<{ bytes: Buffer }>(
-      `WITH state AS (SELECT state, last_update_id FROM annotation_document_states WHERE document = $1)
-       SELECT bytes FROM (
-         SELECT 0 AS part, 0::bigint AS id, state AS bytes FROM state
+    // The state's slices come first (part 0, in order), then the log rows (part 1, by id).
+    const rows = await this.db.query<{ part: number; bytes: Buffer }>(
+      `WITH s AS (SELECT state, last_update_id FROM annotation_document_states WHERE document = $1)
+       SELECT part, bytes FROM (
+         SELECT 0 AS part, slice_start::bigint AS id, ${STATE_SLICE} AS bytes
+         FROM s, ${SLICE_STARTS}
          UNION ALL
          SELECT 1, u.id, u.update FROM annotation_document_updates u
-         WHERE u.document = $1 AND u.id > COALESCE((SELECT last_update_id FROM state), 0)
+         WHERE u.document = $1 AND u.id > COALESCE((SELECT last_update_id FROM s), 0)
        ) stored
        ORDER BY part, id`,
       [document],
     );
-    return rows.map((r) => r.bytes);
+    const slices = rows.filter((r) => r.part === 0).map((r) => ({ slice: r.bytes }));
+    const log = rows.filter((r) => r.part === 1).map((r) => r.bytes);
+    return slices.length === 0 ? log : [joinSlices(slices), ...log];
   }
 
   /** Stores a compacted state covering the log up to `lastUpdateId` and deletes those rows, atomically. */
