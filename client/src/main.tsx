@@ -2,7 +2,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { startEarlyDocumentFetch } from './early-document';
 import './style.css';
+
+// Before anything renders: on an image's workspace its document is what the page waits for longest.
+startEarlyDocumentFetch(window.location);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -2,13 +2,17 @@
 // server/src/collab README rule S1), fetched as soon as the page knows the image, while the rest of
 // the workspace's data loads. In blind sets the server answers the reader's own copy.
 import { decodeUpdateFrames } from '@tessera/shared';
+import { documentSnapshotUrl, takeEarlyDocumentFetch } from '../early-document';
 
 export class DocumentSnapshotLoader {
   private pending: Promise<Uint8Array[] | null> | undefined;
-  private readonly early = new AbortController();
+  private readonly early: AbortController;
 
   constructor(private readonly imageId: number) {
-    this.pending = this.fetchOnce(this.early.signal);
+    // The shell may have started this fetch as the page loaded (early-document.ts).
+    const started = takeEarlyDocumentFetch(imageId);
+    this.early = started?.abort ?? new AbortController();
+    this.pending = started ? this.readEarly(started.response) : this.fetchOnce(this.early.signal);
   }
 
   /** The stored updates: the early fetch the first time, a fresh one later; null if none could be had. */
@@ -25,16 +29,37 @@ export class DocumentSnapshotLoader {
     this.pending = undefined;
   }
 
+  /**
+   * The shell's early answer; refused, it is asked again once: it may have been sent before the
+   * sign-in that brought the user back here.
+   */
+  private async readEarly(response: Promise<Response>): Promise<Uint8Array[] | null> {
+    try {
+      const answer = await response;
+      if (answer.ok) return await this.read(answer);
+    } catch {
+      // As refused: asked again below.
+    }
+    return this.fetchOnce(this.early.signal);
+  }
+
   private async fetchOnce(signal?: AbortSignal): Promise<Uint8Array[] | null> {
     try {
-      const url = `/api/v1/images/images/${this.imageId}/annotation_document/`;
-      const response = await fetch(url, { credentials: 'same-origin', signal });
-      if (!response.ok) return null;
+      const response = await fetch(documentSnapshotUrl(this.imageId), { credentials: 'same-origin', signal });
+      return response.ok ? await this.read(response) : null;
+    } catch {
+      // Offline, aborted or refused: the live connection loads the document instead.
+      return null;
+    }
+  }
+
+  private async read(response: Response): Promise<Uint8Array[] | null> {
+    try {
       const updates = decodeUpdateFrames(new Uint8Array(await response.arrayBuffer()));
       performance.mark('tessera:document-snapshot-fetched'); // read by bench/client
       return updates;
     } catch {
-      // Offline, aborted or refused: the live connection loads the document instead.
+      // Cut off or malformed: the live connection loads the document instead.
       return null;
     }
   }
