@@ -321,42 +321,47 @@ let server;
 try {
   server = await startServer(dataDir);
   const fx = await fixture(server.baseUrl);
-  // BENCH_SKIP_LATENCY=1: leave out the latency figure (for quick throughput comparisons).
-  const lat = process.env.BENCH_SKIP_LATENCY === '1' ? undefined : await latency(server.baseUrl, fx);
-  if (lat) console.log('latency', lat);
-  const thr = await throughput(server.baseUrl, fx);
-  console.log('throughput', thr);
-  const piped = await throughput(server.baseUrl, fx, { window: 16, edits: 250 });
-  console.log('throughput, pipelined', piped);
-  const images = await moreImages(server.baseUrl, fx, CLIENTS);
-  const apart = await throughput(server.baseUrl, fx, { window: 16, edits: 250, images });
-  console.log('throughput, pipelined, one image per writer', apart);
-  // BENCH_QUICK=1: only the latency and throughput figures, printed, not recorded.
-  if (process.env.BENCH_QUICK !== '1' && lat) {
-    const big = await bigDocument(server.baseUrl, fx, server.child);
-    console.log('100k document', big);
-    const rest = big.rest;
-    console.log('REST list', rest);
-    const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
-    const lines = [
-      'One server process (`tessera start`, PostgreSQL on this machine, durability on: every update is in the',
-      'log before its acknowledgement), clients in a separate process over loopback WebSockets.',
-      '',
-      '| figure | target | measured |',
-      '| --- | --- | --- |',
-      `| edit-to-remote latency, 20 clients on one image (${lat.samples} deliveries) | p50 < 5 ms, p99 < 50 ms | p50 ${f(lat.p50)} ms, p99 ${f(lat.p99)} ms |`,
-      `| accepted updates/s, 20 writers each waiting for its ack (4 threads) | 5,000/s | ${f(thr.perSecond)}/s (${thr.updates} in ${f(thr.seconds)} s) |`,
-      `| accepted updates/s, 20 writers with up to ${piped.window} edits unacknowledged | 5,000/s | ${f(piped.perSecond)}/s (${piped.updates} in ${f(piped.seconds)} s) |`,
-      `| the same, each writer on its own image (nothing relayed) | 5,000/s | ${f(apart.perSecond)}/s (${apart.updates} in ${f(apart.seconds)} s) |`,
-      `| fresh client loads a 100,000-annotation document | < 1.5 s | ${big.loadMs.map((ms) => f(ms / 1000)).join(', ')} s (three loads) |`,
-      `| the same, while another client holds it open | < 1.5 s | ${big.heldLoadMs.map((ms) => f(ms / 1000)).join(', ')} s |`,
-      `| the same as the browser loads it: stored copy over HTTP, then the socket | < 1.5 s | ${big.snapshotLoads.map((l) => `${f(l.synced / 1000)} s (fetched ${f(l.fetched / 1000)}, applied ${f(l.applied / 1000)})`).join('; ')} |`,
-      `| server heap for that document (after a full GC, one client holding it open) | < 150 MB heap | ${f(big.heap.held - big.heap.before)} MB (heap in use ${f(big.heap.before)} MB before, ${f(big.heap.held)} MB with it) |`,
-      `| server memory for that document (RSS growth, two clients on it) | | ${f(big.rssMb)} MB RSS |`,
-      `| REST list of ${rest.total} annotations of one image, paged at 1,000 | > 100,000/s | ${f(rest.perSecond)}/s (${f(rest.seconds)} s) |`,
-    ];
-    console.log(lines.join('\n'));
-    await recordBenchmark('collab', lines.join('\n'));
+  // BENCH_BIG_ONLY=1: only the 100,000-annotation document's figures, printed, not recorded.
+  if (process.env.BENCH_BIG_ONLY === '1') {
+    console.log('100k document', await bigDocument(server.baseUrl, fx, server.child));
+  } else {
+    // BENCH_SKIP_LATENCY=1: leave out the latency figure (for quick throughput comparisons).
+    const lat = process.env.BENCH_SKIP_LATENCY === '1' ? undefined : await latency(server.baseUrl, fx);
+    if (lat) console.log('latency', lat);
+    const thr = await throughput(server.baseUrl, fx);
+    console.log('throughput', thr);
+    const piped = await throughput(server.baseUrl, fx, { window: 16, edits: 250 });
+    console.log('throughput, pipelined', piped);
+    const images = await moreImages(server.baseUrl, fx, CLIENTS);
+    const apart = await throughput(server.baseUrl, fx, { window: 16, edits: 250, images });
+    console.log('throughput, pipelined, one image per writer', apart);
+    // BENCH_QUICK=1: only the latency and throughput figures, printed, not recorded.
+    if (process.env.BENCH_QUICK !== '1' && lat) {
+      const big = await bigDocument(server.baseUrl, fx, server.child);
+      console.log('100k document', big);
+      const rest = big.rest;
+      console.log('REST list', rest);
+      const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+      const lines = [
+        'One server process (`tessera start`, PostgreSQL on this machine, durability on: every update is in the',
+        'log before its acknowledgement), clients in a separate process over loopback WebSockets.',
+        '',
+        '| figure | target | measured |',
+        '| --- | --- | --- |',
+        `| edit-to-remote latency, 20 clients on one image (${lat.samples} deliveries) | p50 < 5 ms, p99 < 50 ms | p50 ${f(lat.p50)} ms, p99 ${f(lat.p99)} ms |`,
+        `| accepted updates/s, 20 writers each waiting for its ack (4 threads) | 5,000/s | ${f(thr.perSecond)}/s (${thr.updates} in ${f(thr.seconds)} s) |`,
+        `| accepted updates/s, 20 writers with up to ${piped.window} edits unacknowledged | 5,000/s | ${f(piped.perSecond)}/s (${piped.updates} in ${f(piped.seconds)} s) |`,
+        `| the same, each writer on its own image (nothing relayed) | 5,000/s | ${f(apart.perSecond)}/s (${apart.updates} in ${f(apart.seconds)} s) |`,
+        `| fresh client loads a 100,000-annotation document | < 1.5 s | ${big.loadMs.map((ms) => f(ms / 1000)).join(', ')} s (three loads) |`,
+        `| the same, while another client holds it open | < 1.5 s | ${big.heldLoadMs.map((ms) => f(ms / 1000)).join(', ')} s |`,
+        `| the same as the browser loads it: stored copy over HTTP, then the socket | < 1.5 s | ${big.snapshotLoads.map((l) => `${f(l.synced / 1000)} s (fetched ${f(l.fetched / 1000)}, applied ${f(l.applied / 1000)})`).join('; ')} |`,
+        `| server heap for that document (after a full GC, one client holding it open) | < 150 MB heap | ${f(big.heap.held - big.heap.before)} MB (heap in use ${f(big.heap.before)} MB before, ${f(big.heap.held)} MB with it) |`,
+        `| server memory for that document (RSS growth, two clients on it) | | ${f(big.rssMb)} MB RSS |`,
+        `| REST list of ${rest.total} annotations of one image, paged at 1,000 | > 100,000/s | ${f(rest.perSecond)}/s (${f(rest.seconds)} s) |`,
+      ];
+      console.log(lines.join('\n'));
+      await recordBenchmark('collab', lines.join('\n'));
+    }
   }
 } finally {
   if (server) await stopTessera(server.child);
