@@ -21,20 +21,22 @@ export interface NewUpdate {
 }
 
 /**
- * States are read in slices of this size: `pg` receives one large value (27 MB for 100,000
- * annotations) in about twice the time it takes for the same bytes in 1 MB slices. Migration 0011
- * stores states uncompressed so that a slice reads only its own part.
+ * States are read in slices of this size, each as base64: `pg` receives one large value (27 MB for
+ * 100,000 annotations) two to three times slower than the same bytes in 1 MB slices, and decodes
+ * base64 faster than the hex text it reads `bytea` as (measured: 410-760 ms whole as hex, 150-230 ms
+ * in base64 slices). Migration 0011 stores states uncompressed so that a slice reads only its part.
  */
 const SLICE_BYTES = 1 << 20;
 /** One row per slice of state `s.state`: where it starts (1-based, as `substring` counts). */
 const SLICE_STARTS = `generate_series(1, greatest(length(s.state), 1), ${SLICE_BYTES}) AS slice_start`;
-/** The slice of `s.state` that starts at `slice_start`. */
-const STATE_SLICE = `substring(s.state FROM slice_start FOR ${SLICE_BYTES})`;
+/** The slice of `s.state` that starts at `slice_start`, as base64. */
+const STATE_SLICE = `encode(substring(s.state FROM slice_start FOR ${SLICE_BYTES}), 'base64')`;
 
-/** A state's slices, in order, as one buffer. */
-function joinSlices(rows: readonly { slice: Buffer }[]): Buffer {
-  const [only] = rows;
-  return rows.length === 1 && only ? only.slice : Buffer.concat(rows.map((r) => r.slice));
+/** A state's base64 slices, in order, as one buffer. */
+function joinSlices(rows: readonly { slice: string }[]): Buffer {
+  const buffers = rows.map((r) => Buffer.from(r.slice, 'base64'));
+  const [only] = buffers;
+  return buffers.length === 1 && only ? only : Buffer.concat(buffers);
 }
 
 export interface StoredState {
@@ -113,7 +115,7 @@ export class DocumentsRepo {
   }
 
   async state(document: string): Promise<StoredState | undefined> {
-    const rows = await this.db.query<{ slice: Buffer; last_update_id: number }>(
+    const rows = await this.db.query<{ slice: string; last_update_id: number }>(
       `SELECT ${STATE_SLICE} AS slice, s.last_update_id
        FROM annotation_document_states s, ${SLICE_STARTS}
        WHERE s.document = $1 ORDER BY slice_start`,
@@ -138,20 +140,20 @@ export class DocumentsRepo {
    */
   async storedUpdates(document: string): Promise<Buffer[]> {
     // The state's slices come first (part 0, in order), then the log rows (part 1, by id).
-    const rows = await this.db.query<{ part: number; bytes: Buffer }>(
+    const rows = await this.db.query<{ part: number; bytes: string }>(
       `WITH s AS (SELECT state, last_update_id FROM annotation_document_states WHERE document = $1)
        SELECT part, bytes FROM (
          SELECT 0 AS part, slice_start::bigint AS id, ${STATE_SLICE} AS bytes
          FROM s, ${SLICE_STARTS}
          UNION ALL
-         SELECT 1, u.id, u.update FROM annotation_document_updates u
+         SELECT 1, u.id, encode(u.update, 'base64') FROM annotation_document_updates u
          WHERE u.document = $1 AND u.id > COALESCE((SELECT last_update_id FROM s), 0)
        ) stored
        ORDER BY part, id`,
       [document],
     );
     const slices = rows.filter((r) => r.part === 0).map((r) => ({ slice: r.bytes }));
-    const log = rows.filter((r) => r.part === 1).map((r) => r.bytes);
+    const log = rows.filter((r) => r.part === 1).map((r) => Buffer.from(r.bytes, 'base64'));
     return slices.length === 0 ? log : [joinSlices(slices), ...log];
   }
 
