@@ -1,67 +1,50 @@
-import { formatTimestamp } from '../db/timestamps.js';
+/**
+ * A projected annotation `a` as EXACT's annotation object (the shape of `restAnnotation`, fields in
+ * its order) in JSON text, built by PostgreSQL, so that a page reaches this (single-threaded) process
+ * as one text: no column parsed, no object per row, no string assembled here. The text is the one
+ * `JSON.stringify(presentAnnotation(row))` writes, byte for byte (annotation-json.test.ts):
+ * - `vector` and `meta_data` are jsonb's own text, as the object path reads them;
+ * - the description goes through `to_json`, which escapes exactly what `JSON.stringify` escapes
+ *   (PostgreSQL text holds no lone surrogate, the one case where they could differ);
+ * - timestamps in EXACT's form, with all six fraction digits (`formatTimestamp`);
+ * - booleans cast to text (their output function writes `t` and `f`);
+ * - the score as JavaScript prints the double (`scoreJson`).
+ * One `concat` rather than a chain of `||`: each `||` with an untyped literal is an operator lookup
+ * at parse time, which made parsing and planning the page query cost as much as running it.
+ * `concat` skips nulls, so every nullable column is coalesced to `null`.
+ */
+const ANNOTATION_JSON_SQL = `concat('{"id":', a.id, ',"unique_identifier":"', a.unique_identifier,
+  '","annotation_type":', a.annotation_type_id, ',"image":', a.image_id,
+  ',"vector":', coalesce(a.vector::text, 'null'), ',"deleted":', a.deleted::text,
+  ',"description":', to_json(a.description), ',"meta_data":', coalesce(a.meta_data::text, 'null'),
+  ',"user":', coalesce(a.user_id::text, 'null'), ',"time":"', ${exactTime('a.time')},
+  '","last_editor":', coalesce(a.last_editor_id::text, 'null'),
+  ',"last_edit_time":"', ${exactTime('a.last_edit_time')},
+  '","generated":', a.generated::text, ',"score":', ${scoreJson('a.score')}, '}')`;
 
 /**
- * A projected annotation as the list query reads it for JSON output: the JSON columns (`vector`,
- * `meta_data`) as PostgreSQL's text of them, which is JSON already, so they are never parsed here.
+ * The SELECT list of a query over a page `a` (rows of `annotations`): the page as a JSON array in id
+ * order (`json`), and its last id (`last_id`, null on an empty page).
  */
-export interface AnnotationJsonRow {
-  id: number;
-  unique_identifier: string;
-  annotation_type_id: number;
-  image_id: number;
-  vector: string | null;
-  deleted: boolean;
-  description: string;
-  meta_data: string | null;
-  user_id: number | null;
-  time: string;
-  last_editor_id: number | null;
-  last_edit_time: string;
-  generated: boolean;
-  score: number | null;
-}
+export const ANNOTATION_PAGE_JSON_SQL = `concat('[', string_agg(${ANNOTATION_JSON_SQL}, ',' ORDER BY a.id), ']')
+  AS json, max(a.id) AS last_id`;
 
-/** The SELECT list that reads `AnnotationJsonRow`s from `annotations a`. */
-export const ANNOTATION_JSON_COLUMNS = `a.id, a.unique_identifier, a.annotation_type_id, a.image_id,
-  a.vector::text AS vector, a.deleted, a.description, a.meta_data::text AS meta_data, a.user_id, a.time,
-  a.last_editor_id, a.last_edit_time, a.generated, a.score`;
-
-/**
- * EXACT's annotation object (the shape of `restAnnotation`, fields in its order) as JSON text. A page
- * of 1,000 built this way skips parsing the JSON columns, an object per row and `JSON.stringify` of
- * the page: about a quarter of a list page's server time (measured with bench/collab/rest-list.js).
- */
-export function annotationJson(row: AnnotationJsonRow): string {
-  return (
-    `{"id":${row.id},"unique_identifier":${JSON.stringify(row.unique_identifier)}` +
-    `,"annotation_type":${row.annotation_type_id},"image":${row.image_id}` +
-    `,"vector":${row.vector ?? 'null'},"deleted":${row.deleted}` +
-    `,"description":${JSON.stringify(row.description)},"meta_data":${row.meta_data ?? 'null'}` +
-    `,"user":${row.user_id ?? 'null'},"time":${timestampJson(row.time)}` +
-    `,"last_editor":${row.last_editor_id ?? 'null'},"last_edit_time":${timestampJson(row.last_edit_time)}` +
-    `,"generated":${row.generated},"score":${numberJson(row.score)}}`
-  );
-}
-
-/** A page of rows as a JSON array. */
-export function annotationsJson(rows: readonly AnnotationJsonRow[]): string {
-  return `[${rows.map(annotationJson).join(',')}]`;
+/** EXACT's timestamp form, "2024-05-01T10:11:12.123400": UTC, no zone, six fraction digits. */
+function exactTime(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
 }
 
 /**
- * `formatTimestamp` as a JSON string, by slicing for PostgreSQL's usual UTC form
- * ("2024-05-01 10:11:12.1234+00"); anything else takes the checked path.
+ * A float8 as `String(number)` writes it, null where JSON has no number (NaN, the infinities) as
+ * `JSON.stringify` does. PostgreSQL prints the same shortest digits as JavaScript, but uses an
+ * exponent outside [1e-4, 1e15) where JavaScript does outside [1e-6, 1e21), pads the exponent to two
+ * digits ("1e-07", JavaScript "1e-7") and keeps the sign of minus zero. In between, the numeric
+ * cast writes the same digits without exponent.
  */
-function timestampJson(value: string): string {
-  if (value.length >= 22 && value.length <= 29 && value.endsWith('+00') && value[10] === ' ') {
-    const fraction = value.length > 22 ? value.slice(20, -3) : '';
-    if (value.length === 22 || value[19] === '.')
-      return `"${value.slice(0, 10)}T${value.slice(11, 19)}.${fraction.padEnd(6, '0')}"`;
-  }
-  return JSON.stringify(formatTimestamp(value));
-}
-
-/** JSON has no NaN or infinities: `JSON.stringify` writes them as null, and so does this. */
-function numberJson(value: number | null): string {
-  return value !== null && Number.isFinite(value) ? String(value) : 'null';
+function scoreJson(column: string): string {
+  return `CASE WHEN ${column} IS NULL OR ${column} IN ('NaN', 'Infinity', '-Infinity') THEN 'null'
+    WHEN ${column} = 0 THEN '0'
+    WHEN abs(${column}) >= 1e-4 AND abs(${column}) < 1e15 THEN ${column}::text
+    WHEN abs(${column}) >= 1e-6 AND abs(${column}) < 1e21 THEN ${column}::text::numeric::text
+    ELSE regexp_replace(${column}::text, 'e([+-])0*', 'e\\1') END`;
 }

@@ -3,7 +3,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters
 import { listPage, type ListQuery } from '../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
-import { ANNOTATION_JSON_COLUMNS, type AnnotationJsonRow } from './annotation-json.js';
+import { ANNOTATION_PAGE_JSON_SQL } from './annotation-json.js';
 
 /** EXACT's annotation filters; the vector bounds form a real viewport query on the bounding boxes. */
 export const annotationFilters: FilterSpec = {
@@ -113,27 +113,26 @@ export class AnnotationsRepo {
   }
 
   /**
-   * One page of the list as the JSON output reads it (`annotation-json.ts`): the rows and count `list`
-   * gives. The JSON columns are turned into text after the LIMIT, on the page's rows only: in the
-   * SELECT list of the page query itself PostgreSQL would convert every candidate row before sorting
+   * One page of the list as JSON text (`annotation-json.ts`), with its last id and the count `list`
+   * gives. The text is built in the outer query, after the LIMIT, for the page's rows only: in the
+   * page query's own SELECT list PostgreSQL would build it for every candidate row before sorting
    * whenever the plan sorts (as it does on a freshly written, not yet analysed table).
    */
-  async listForJson(
+  async listJson(
     viewer: ListViewer,
     filters: readonly ParsedFilter[],
     page: PageOf,
-  ): Promise<{ count: number; rows: AnnotationJsonRow[] }> {
+  ): Promise<{ count: number; lastId: number | undefined; json: string }> {
     const matching = visibleMatching(viewer, filters);
     const onPage = matching.fork();
     // As listPage: after a verified cursor, a keyset range and the count it carries; else an OFFSET.
     if (page.after !== undefined) onPage.add(`a.id > ${onPage.param(page.after)}`);
     const skip = page.after === undefined ? ` OFFSET ${page.offset}` : '';
     const knownCount = page.after === undefined ? undefined : page.knownCount;
-    const [rows, counted] = await Promise.all([
-      this.db.query<AnnotationJsonRow>(
-        `SELECT ${ANNOTATION_JSON_COLUMNS}
-         FROM (SELECT a.* FROM annotations a ${onPage.where()} ORDER BY a.id LIMIT ${page.limit}${skip}) a
-         ORDER BY a.id`,
+    const [built, counted] = await Promise.all([
+      this.db.query<{ json: string; last_id: number | null }>(
+        `SELECT ${ANNOTATION_PAGE_JSON_SQL}
+         FROM (SELECT a.* FROM annotations a ${onPage.where()} ORDER BY a.id LIMIT ${page.limit}${skip}) a`,
         onPage.params,
       ),
       knownCount === undefined
@@ -143,7 +142,11 @@ export class AnnotationsRepo {
           )
         : undefined,
     ]);
-    return { count: knownCount ?? counted?.[0]?.n ?? 0, rows };
+    return {
+      count: knownCount ?? counted?.[0]?.n ?? 0,
+      lastId: built[0]?.last_id ?? undefined,
+      json: built[0]?.json ?? '[]',
+    };
   }
 
   /** The projected ids of annotations of a document, by unique identifier, whoever asks (after a write). */

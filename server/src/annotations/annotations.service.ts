@@ -23,7 +23,6 @@ import type { PageRequest } from '../api/pagination.js';
 import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
-import { annotationsJson } from './annotation-json.js';
 import { AnnotationsRepo, annotationFilters, type AnnotationRow } from './annotations.repo.js';
 
 /**
@@ -58,8 +57,7 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
    * last id: the list route sends it as it is (annotations.list.ts).
    */
   async listJson(viewer: Viewer, filters: readonly ParsedFilter[], page: PageRequest) {
-    const { count, rows } = await new AnnotationsRepo(this.db).listForJson(viewer, filters, page);
-    return { count, lastId: rows.at(-1)?.id, json: annotationsJson(rows) };
+    return new AnnotationsRepo(this.db).listJson(viewer, filters, page);
   }
 
   /**
