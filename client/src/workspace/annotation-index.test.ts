@@ -56,6 +56,25 @@ describe('AnnotationIndex', () => {
     expect(index.within({ minX: 0, minY: 0, maxX: 1.5, maxY: 5 }, null)).toHaveLength(0); // only partly inside
   });
 
+  it('builds its tree when first asked, after a reset: the density grid needs none', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    index.reset([
+      ['a', record({ x1: 10, y1: 10, x2: 20, y2: 20 })],
+      ['b', record({ x1: 500, y1: 500, x2: 510, y2: 510 })],
+    ]);
+    expect(index.treePending).toBe(true);
+    expect(index.estimateIn({ minX: 0, minY: 0, maxX: 1000, maxY: 1000 })).toBe(2);
+    // A change before the tree exists: it is built first, then changed.
+    index.set('a', record({ x1: 900, y1: 900, x2: 910, y2: 910 }));
+    expect(index.treePending).toBe(false);
+    expect(index.search({ minX: 0, minY: 0, maxX: 100, maxY: 100 }, null)).toHaveLength(0);
+    expect(index.search({ minX: 800, minY: 800, maxX: 1000, maxY: 1000 }, null).map((x) => x.id)).toEqual([
+      'a',
+    ]);
+    index.reset([['c', record({ x1: 1, y1: 1, x2: 2, y2: 2 })]]);
+    expect(index.search({ minX: 0, minY: 0, maxX: 1000, maxY: 1000 }, null).map((x) => x.id)).toEqual(['c']);
+  });
+
   it('answers a viewport query over 100,000 shapes in a few milliseconds', () => {
     const index = new AnnotationIndex(100_000, 100_000);
     const records: [string, AnnotationRecord][] = [];
@@ -65,6 +84,7 @@ describe('AnnotationIndex', () => {
       records.push([`id${i}`, record({ x1: x, y1: y, x2: x + 40, y2: y + 40 })]);
     }
     index.reset(records);
+    index.buildTree();
     const start = performance.now();
     const found = index.search({ minX: 10_000, minY: 10_000, maxX: 20_000, maxY: 15_000 }, null);
     expect(performance.now() - start).toBeLessThan(50);

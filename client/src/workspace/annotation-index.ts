@@ -28,7 +28,13 @@ export interface DensityGrid {
 
 /** The open image's live annotations: by id, in an R-tree, and counted per density cell. */
 export class AnnotationIndex {
-  private readonly tree = new RBush<IndexedAnnotation>(16);
+  private readonly loaded = new RBush<IndexedAnnotation>(16);
+  /**
+   * Shapes of the last `reset` not yet loaded into the tree. The first frame of a large image is
+   * usually the density map, which needs only the grid: the tree is built when first asked for
+   * (a search, a change) or when the caller has a moment (`buildTree`), not before that frame.
+   */
+  private unloaded: IndexedAnnotation[] | null = null;
   private readonly byId = new Map<string, IndexedAnnotation>();
   /** Image-level labels (no vector): never in the tree. */
   private readonly labels = new Map<string, IndexedAnnotation>();
@@ -45,7 +51,7 @@ export class AnnotationIndex {
 
   /** Replaces the whole content (bulk-loading the tree is several times faster than inserts). */
   reset(records: Iterable<[string, AnnotationRecord]>): void {
-    this.tree.clear();
+    this.loaded.clear();
     this.byId.clear();
     this.labels.clear();
     this.density.counts.fill(0);
@@ -56,8 +62,25 @@ export class AnnotationIndex {
       this.remember(item);
       if (item.points.length > 0) shapes.push(item);
     }
-    this.tree.load(shapes);
+    this.unloaded = shapes;
     this.version++;
+  }
+
+  /** Whether the tree still waits for the shapes of the last `reset`. */
+  get treePending(): boolean {
+    return this.unloaded !== null;
+  }
+
+  /** Loads the shapes of the last `reset` into the tree, if that is still to do. */
+  buildTree(): void {
+    if (this.unloaded === null) return;
+    this.loaded.load(this.unloaded);
+    this.unloaded = null;
+  }
+
+  private get tree(): RBush<IndexedAnnotation> {
+    this.buildTree();
+    return this.loaded;
   }
 
   /** Applies one annotation's new state; null or deleted removes it. */

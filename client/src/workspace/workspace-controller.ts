@@ -260,6 +260,13 @@ export class WorkspaceController {
       this.firstDrawn = true;
       performance.mark('tessera:annotations-drawn', { detail: { annotations: this.index.size } });
     }
+    // The tree waits for a frame to be on screen (annotation-index.ts): built in the task after it,
+    // before a pointer or a zoom into detail needs it (either would build it at once anyway).
+    if (this.index.treePending) {
+      setTimeout(() => {
+        this.index.buildTree();
+      }, 0);
+    }
   }
 
   /** The frame whose annotations show (null for single-frame images: every annotation shows). */
