@@ -33,6 +33,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
 const database = `tessera_bench_${Date.now()}`;
 const CLIENTS = 20;
+/** Edits per writer in the pipelined runs: 20,000 updates in all, several seconds of sustained load. */
+const SUSTAINED_EDITS = 1000;
 
 async function fixture(baseUrl) {
   const scene = await benchScene(baseUrl, { slide: 'openslide-python-small.svs' });
@@ -330,10 +332,10 @@ try {
     if (lat) console.log('latency', lat);
     const thr = await throughput(server.baseUrl, fx);
     console.log('throughput', thr);
-    const piped = await throughput(server.baseUrl, fx, { window: 16, edits: 250 });
+    const piped = await throughput(server.baseUrl, fx, { window: 16, edits: SUSTAINED_EDITS });
     console.log('throughput, pipelined', piped);
     const images = await moreImages(server.baseUrl, fx, CLIENTS);
-    const apart = await throughput(server.baseUrl, fx, { window: 16, edits: 250, images });
+    const apart = await throughput(server.baseUrl, fx, { window: 16, edits: SUSTAINED_EDITS, images });
     console.log('throughput, pipelined, one image per writer', apart);
     // BENCH_QUICK=1: only the latency and throughput figures, printed, not recorded.
     if (process.env.BENCH_QUICK !== '1' && lat) {
