@@ -68,6 +68,11 @@ export class ViewerBinding {
       showNavigationControl: false,
       gestureSettingsMouse: { clickToZoom: false, dblClickToZoom: false },
       maxZoomPixelRatio: 4,
+      // Off: beyond 110 % OpenSeadragon 6.1 draws the tiles into a second canvas, then copies it over
+      // the first, meant to join tile edges at full resolution; but its scale test never holds
+      // (`tile.length`), so it draws them at screen scale: the same picture, less a 2 px strip left
+      // empty at the right and bottom, for a full-canvas copy every frame (~1 ms, bench/client).
+      smoothTileEdgesMinZoom: Infinity,
       animationTime: 0.4,
       crossOriginPolicy: false,
     });
