@@ -39,6 +39,19 @@ function joinSlices(rows: readonly { slice: string }[]): Buffer {
   return buffers.length === 1 && only ? only : Buffer.concat(buffers);
 }
 
+/** A document's compacted state, read in slices (see SLICE_BYTES); undefined if it has none. */
+export async function readStoredState(db: Queryable, document: string): Promise<StoredState | undefined> {
+  const rows = await db.query<{ slice: string; last_update_id: number }>(
+    `SELECT ${STATE_SLICE} AS slice, s.last_update_id
+     FROM annotation_document_states s, ${SLICE_STARTS}
+     WHERE s.document = $1 ORDER BY slice_start`,
+    [document],
+  );
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  return { state: joinSlices(rows), last_update_id: first.last_update_id };
+}
+
 export interface StoredState {
   state: Buffer;
   last_update_id: number;
@@ -115,15 +128,7 @@ export class DocumentsRepo {
   }
 
   async state(document: string): Promise<StoredState | undefined> {
-    const rows = await this.db.query<{ slice: string; last_update_id: number }>(
-      `SELECT ${STATE_SLICE} AS slice, s.last_update_id
-       FROM annotation_document_states s, ${SLICE_STARTS}
-       WHERE s.document = $1 ORDER BY slice_start`,
-      [document],
-    );
-    const first = rows[0];
-    if (first === undefined) return undefined;
-    return { state: joinSlices(rows), last_update_id: first.last_update_id };
+    return readStoredState(this.db, document);
   }
 
   /** The log rows of a document after `afterId`, oldest first. */

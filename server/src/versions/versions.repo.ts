@@ -1,3 +1,4 @@
+import { readStoredState } from '../collab/documents.repo.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
@@ -187,7 +188,9 @@ export class VersionsRepo {
    * bytes are left out when `covered` (the log ids an earlier capture read up to) still holds them:
    * the same compacted state, and no log row it read gone (`coversState` in capture.ts). Bytes
    * travel as base64: `pg` reads `bytea` as hex text, twice the bytes, and decoding that cost 2.0 s
-   * of this process's CPU per 20 x 9.6 MB states against 0.85 s for base64 (README.md).
+   * of this process's CPU per 20 x 9.6 MB states against 0.85 s for base64 (README.md). The state,
+   * when needed, is read by a second statement in the same snapshot, in slices (the live documents'
+   * own read, collab/documents.repo.ts: a whole large value reaches `pg` far slower).
    */
   async stored(
     document: string,
@@ -195,14 +198,13 @@ export class VersionsRepo {
   ): Promise<StoredDocument> {
     const rows = await this.db.query<{
       last_update_id: number | null;
-      state: string | null;
+      state_needed: boolean | null;
       /** bigint[]: `pg` reads its elements as text (only single bigints are parsed, db/database.ts). */
       ids: string[];
       updates: string[];
     }>(
       `SELECT s.last_update_id, l.ids, l.updates,
-         CASE WHEN s.last_update_id = $2 AND $3 <= coalesce(l.last_id, s.last_update_id) THEN NULL
-              ELSE encode(s.state, 'base64') END AS state
+         NOT (s.last_update_id = $2 AND $3 <= coalesce(l.last_id, s.last_update_id)) AS state_needed
        FROM (SELECT $1::text AS document) d
        LEFT JOIN annotation_document_states s ON s.document = d.document
        CROSS JOIN LATERAL (
@@ -218,8 +220,18 @@ export class VersionsRepo {
       update: fromBase64(row?.updates[i] ?? ''),
     }));
     if (row?.last_update_id == null) return { state: undefined, log };
-    const state = row.state === null ? undefined : fromBase64(row.state);
+    const state =
+      row.state_needed === true ? await this.sameSnapshotState(document, row.last_update_id) : undefined;
     return { state: { state, last_update_id: row.last_update_id }, log };
+  }
+
+  /** A document's compacted state, read in slices; it must be the one stored up to `lastUpdateId`. */
+  private async sameSnapshotState(document: string, lastUpdateId: number): Promise<Buffer> {
+    const stored = await readStoredState(this.db, document);
+    if (stored?.last_update_id !== lastUpdateId) {
+      throw new Error(`capture: the state of ${document} changed between two reads of one snapshot`);
+    }
+    return stored.state;
   }
 
   /** The latest capture of each of these documents by an earlier version. */
