@@ -51,10 +51,19 @@ export async function readDocument(
   const state = await repo.state(name);
   const after = state?.last_update_id ?? 0;
   const rows = await repo.updatesAfter(name, after);
-  Y.transact(doc, () => {
-    if (state !== undefined) Y.applyUpdate(doc, state.state);
-    for (const row of rows) Y.applyUpdate(doc, row.update);
-  });
+  // Without the document's 'update' listeners: Yjs would encode the whole load once more for them
+  // (150-190 ms and 27 MB for 100,000 annotations), and the only one, Hocuspocus's broadcast, has no
+  // connection to send it to while the document loads. (The browser does the same: quiet-loads.ts.)
+  const listeners = doc._observers.get('update');
+  doc._observers.delete('update');
+  try {
+    Y.transact(doc, () => {
+      if (state !== undefined) Y.applyUpdate(doc, state.state);
+      for (const row of rows) Y.applyUpdate(doc, row.update);
+    });
+  } finally {
+    if (listeners !== undefined) doc._observers.set('update', listeners);
+  }
   return { logged: rows.length, lastId: rows.at(-1)?.id ?? after };
 }
 

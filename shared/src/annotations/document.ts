@@ -226,6 +226,9 @@ export function latestEditTime(doc: Y.Doc): number {
  */
 function trailingEditTime(text: string): unknown {
   const key = text.lastIndexOf('"edited":');
+  // The form `createAnnotation` writes, read without JSON.parse; anything else takes the general way.
+  const stamp = key >= 0 ? WRITTEN_STAMP.exec(text.slice(key + 9)) : null;
+  if (stamp !== null) return Number(stamp[1]);
   if (key >= 0) {
     try {
       const at = timeOf(JSON.parse(text.slice(key + 9, -1)));
@@ -236,6 +239,9 @@ function trailingEditTime(text: string): unknown {
   }
   return timeOf(recordFromText(text)?.['edited']);
 }
+
+/** An edit stamp as the record's last key, as `JSON.stringify` writes it, and the record's end. */
+const WRITTEN_STAMP = /^\{"by":\d{1,15},"at":(\d{1,16})\}\}$/;
 
 /** The `at` of a stamp (`{by, at}`), if it is one. */
 function timeOf(stamp: unknown): unknown {
