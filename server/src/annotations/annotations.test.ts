@@ -65,6 +65,30 @@ describe('annotations/annotations/ through the live document', () => {
     expect(again.body.vector).toEqual({ x1: 11, y1: 21, x2: 31, y2: 41 });
   });
 
+  it('keeps the document loaded a moment after a write, so a run of single writes loads it once', async () => {
+    const s = await scene();
+    const name = `image.${s.image}`;
+    const loaded = () => server.collab.hocuspocus.documents.has(name);
+    const write = (i: number) =>
+      s.api(s.member).post<RestAnnotation>('/annotations/annotations/', {
+        annotation_type: s.box,
+        image: s.image,
+        vector: { x1: i, y1: i, x2: i + 5, y2: i + 5 },
+      });
+    const document = async () => {
+      expect((await write(0)).status).toBe(201);
+      return server.collab.hocuspocus.documents.get(name);
+    };
+    const first = await document();
+    expect(loaded()).toBe(true);
+    // The same loaded instance serves the next writes: no load from PostgreSQL in between.
+    expect(await document()).toBe(first);
+    expect((await write(1)).status).toBe(201);
+    expect(server.collab.hocuspocus.documents.get(name)).toBe(first);
+    // Then it is let go (and compacted) like any document nobody has open.
+    await expect.poll(loaded, { timeout: 10_000, interval: 200 }).toBe(false);
+  });
+
   it('takes a list, generates missing unique identifiers, and filters by image, type and viewport', async () => {
     const s = await scene();
     const res = await s.api(s.admin).post<RestAnnotation[]>('/annotations/annotations/', [

@@ -131,7 +131,13 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     log: created.log,
     gate: created.gate,
     projection: created.projection,
-    write: (name, change, userId) => writeDocument(created, name, change, userId),
+    write: (name, change, userId) => {
+      // Held open a little after each REST write (opened first, so the write's own connection
+      // joins it): a script writing an image's annotations one request at a time would otherwise
+      // load the whole document from PostgreSQL, and compact it, for every request.
+      warmer.warm(name, userId, WRITE_HOLD_MS);
+      return writeDocument(created, name, change, userId);
+    },
     recheckAccess: () => sweeper.sweep(),
     warm: (name, userId) => {
       warmer.warm(name, userId);
@@ -139,6 +145,9 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     close: () => (closing ??= close()),
   };
 }
+
+/** How long a document stays loaded after a REST write (each write holds it that much longer). */
+const WRITE_HOLD_MS = 5_000;
 
 async function writeDocument(
   collab: Pick<Collaboration, 'hocuspocus' | 'store' | 'projection'>,

@@ -25,8 +25,11 @@ export class DocumentWarmer {
     private readonly holdMs = HOLD_MS,
   ) {}
 
-  /** Starts loading `document` (if not held already) and holds it for a while. */
-  warm(document: string, userId: number): void {
+  /**
+   * Starts loading `document` (if not held already) and holds it for `holdMs` (by default the
+   * warmer's), or holds it that much longer if it is held already.
+   */
+  warm(document: string, userId: number | null, holdMs = this.holdMs): void {
     if (this.closed) return;
     const held = this.holds.get(document);
     if (held !== undefined) {
@@ -42,7 +45,7 @@ export class DocumentWarmer {
       void release().catch((error: unknown) => {
         this.logger.warn({ err: error, document }, 'collab: releasing a warmed document failed');
       });
-    }, this.holdMs);
+    }, holdMs);
     this.holds.set(document, { timer, release });
     opening.catch((error: unknown) => {
       clearTimeout(timer);

@@ -15,6 +15,15 @@ describe('DocumentWarmer (rule S1)', () => {
     await expect.poll(() => hocuspocus.getDocumentsCount(), { timeout: 2000 }).toBe(0);
   });
 
+  it('holds a document for the time the caller names', async () => {
+    const hocuspocus = new Hocuspocus({ quiet: true });
+    const warmer = new DocumentWarmer(hocuspocus, logger, 60_000);
+    warmer.warm('image.1', null, 100);
+    await expect.poll(() => hocuspocus.documents.get('image.1')?.getConnectionsCount()).toBe(1);
+    await expect.poll(() => hocuspocus.getDocumentsCount(), { timeout: 2000 }).toBe(0);
+    await warmer.close();
+  });
+
   it('lets every held document go at close, and warms nothing after', async () => {
     const hocuspocus = new Hocuspocus({ quiet: true });
     const warmer = new DocumentWarmer(hocuspocus, logger, 60_000);
