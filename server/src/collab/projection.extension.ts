@@ -58,7 +58,10 @@ export class ProjectionExtension implements Extension {
   /**
    * Asks PostgreSQL for the rows' summary as the load starts, so the database answers while this
    * process applies the stored state (a count over 100,000 rows took as long as a round trip and a
-   * tenth of the load). Nothing writes a document's rows while it is not loaded, so the answer holds.
+   * tenth of the load). Nothing writes a document's rows while it is not loaded, so the answer holds;
+   * the last flush of an instance still unloading may make it stale, which costs at worst a whole
+   * re-projection (that flush completes either way). A failed load leaves its entry until the
+   * document's next load replaces it.
    */
   onLoadDocument(data: onLoadDocumentPayload): Promise<void> {
     const summary = this.repo.summary(data.documentName);
