@@ -47,7 +47,7 @@ describe('validateUpdate accepts normal client edits', () => {
       ok: true,
     });
   });
-  it('create, as clients before 2026-11-28 wrote it (the record as an object, not its text)', () => {
+  it('create, as clients before session 4 wrote it (the record as an object, not its text)', () => {
     const { id: fresh, ...input } = box();
     const at = 1_764_000_000_000;
     const record = {

@@ -325,7 +325,7 @@ class UpdateCheck {
 
 /**
  * A new annotation's record as created: the JSON text of an object (what `createAnnotation` writes),
- * or the object itself (what clients wrote before 2026-11-28).
+ * or the object itself (what clients wrote before session 4, 2026-11-27).
  */
 function createdValue(value: unknown, key: string): unknown {
   if (typeof value !== 'string') return value;
