@@ -21,8 +21,8 @@ import type { Vector } from './vector.js';
  * An annotation is its record as created with its edits laid over it. Nothing else lives at the top
  * level. Documents written before this layout hold a Y.Map per annotation (field -> JSON) under
  * `annotations`: they are read the same way, and their later changes go to `edits`. Documents
- * written before session 4 (2026-11-27) hold the record as created as a JSON object rather than its text: read
- * the same way too (a record is never rewritten, so both forms stay valid).
+ * written before session 4 (2026-11-27) hold the record as created as a JSON object rather than
+ * its text: read the same way too (a record is never rewritten, so both forms stay valid).
  */
 export const ANNOTATIONS = 'annotations';
 export const EDITS = 'edits';
