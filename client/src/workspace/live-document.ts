@@ -9,10 +9,9 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { annotationsOf, listAnnotations, type Annotation } from '@tessera/shared';
+import { annotationsOf, listAnnotations, quietLoads, type Annotation } from '@tessera/shared';
 import { LOCAL_ORIGIN } from './annotation-editor';
 import type { DocumentSnapshotLoader } from './document-snapshot';
-import { quietLoads } from './quiet-loads';
 import { rewriteNewerWork } from './recovery';
 
 /** The origin of the transaction that applies the server's stored copy of the document. */

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { quietLoads } from '@tessera/shared';
 import type { Logger } from '../logging/logger.js';
 import type { DocumentsRepo } from './documents.repo.js';
 import type { UpdateLog } from './update-log.js';
@@ -39,6 +40,9 @@ export interface DocumentStoreOptions {
   readonly compactEvery: number;
 }
 
+/** The origin of the transaction that applies a document as stored. */
+const STORED_LOAD = Symbol('stored document load');
+
 /**
  * Reads a document from PostgreSQL into `doc`: its compacted state, then the log rows after it. Answers
  * how many log rows it applied and the id of the last one.
@@ -51,18 +55,20 @@ export async function readDocument(
   const state = await repo.state(name);
   const after = state?.last_update_id ?? 0;
   const rows = await repo.updatesAfter(name, after);
-  // Without the document's 'update' listeners: Yjs would encode the whole load once more for them
-  // (150-190 ms and 27 MB for 100,000 annotations), and the only one, Hocuspocus's broadcast, has no
-  // connection to send it to while the document loads. (The browser does the same: quiet-loads.ts.)
-  const listeners = doc._observers.get('update');
-  doc._observers.delete('update');
+  // A quiet load: Yjs would encode all of it once more for Hocuspocus's broadcast (150-190 ms and
+  // 27 MB for 100,000 annotations), which has no connection to send it to yet.
+  const stop = quietLoads(doc, (origin) => origin === STORED_LOAD);
   try {
-    Y.transact(doc, () => {
-      if (state !== undefined) Y.applyUpdate(doc, state.state);
-      for (const row of rows) Y.applyUpdate(doc, row.update);
-    });
+    Y.transact(
+      doc,
+      () => {
+        if (state !== undefined) Y.applyUpdate(doc, state.state, STORED_LOAD);
+        for (const row of rows) Y.applyUpdate(doc, row.update, STORED_LOAD);
+      },
+      STORED_LOAD,
+    );
   } finally {
-    if (listeners !== undefined) doc._observers.set('update', listeners);
+    stop();
   }
   return { logged: rows.length, lastId: rows.at(-1)?.id ?? after };
 }

@@ -4,7 +4,7 @@ import { box, alice } from '../../../shared/src/annotations/factories.js';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logging/logger.js';
-import { DocumentStore } from './document-store.js';
+import { DocumentStore, readDocument } from './document-store.js';
 import type { DocumentsRepo } from './documents.repo.js';
 import type { UpdateLog } from './update-log.js';
 
@@ -84,5 +84,24 @@ describe('DocumentStore compaction range', () => {
     const copy = new Y.Doc();
     Y.applyUpdate(copy, compactions[0]?.state ?? new Uint8Array());
     expect(copy.getMap('annotations').size).toBe(1);
+  });
+
+  it('loads a stored document without announcing it to update listeners, which hear what follows', async () => {
+    const source = new Y.Doc();
+    createAnnotation(source, box({ type: 1 }), alice);
+    const stored = Buffer.from(Y.encodeStateAsUpdate(source));
+    const logged = Buffer.from(Y.encodeStateAsUpdate(source)); // a log row repeating part of it
+    const repo = {
+      state: () => Promise.resolve({ state: stored, last_update_id: 4 }),
+      updatesAfter: () => Promise.resolve([{ id: 5, update: logged }]),
+    } as unknown as DocumentsRepo;
+    const doc = new Y.Doc();
+    const heard: unknown[] = [];
+    doc.on('update', (_update: Uint8Array, origin: unknown) => heard.push(origin));
+    expect(await readDocument(repo, 'image.5', doc)).toEqual({ logged: 1, lastId: 5 });
+    expect(doc.getMap('annotations').size).toBe(1);
+    expect(heard).toEqual([]);
+    createAnnotation(doc, box({ type: 1 }), alice, 'after');
+    expect(heard).toEqual(['after']);
   });
 });

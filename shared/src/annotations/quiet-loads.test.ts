@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { quietLoads } from './quiet-loads';
+import { quietLoads } from './quiet-loads.js';
 
 const LOAD = Symbol('load');
 
