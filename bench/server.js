@@ -36,6 +36,12 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
+/** The resident memory of a process (RSS), in MB. */
+export async function rssMb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
 /**
  * The JavaScript heap a process uses after a full garbage collection, in MB, read over the inspector
  * protocol: SIGUSR1 opens Node's inspector on 127.0.0.1:9229 (a no-op once open), then

@@ -9,7 +9,7 @@
 // throughput figures (printed, not recorded); BENCH_SKIP_LATENCY=1 leaves out the latency figure.
 // bench/collab/rest-list.js measures the REST list alone.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import {
   databaseUrl,
   heapUsedMb,
   percentile,
+  rssMb,
   sql,
   startTessera,
   stopTessera,
@@ -92,11 +93,6 @@ function saved(client, window = 0) {
 function close(client) {
   client.provider.destroy();
   client.socket.destroy();
-}
-
-async function rssMb(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /**

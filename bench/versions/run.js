@@ -6,14 +6,14 @@
 // Measures: making a version; the storage a second version adds after 1% of the annotations changed
 // (through the REST API, so through the live documents, their log and compaction); a diff of the two;
 // a streamed COCO export of a version (annotations/s and the server's memory growth).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { api, basicAuth, benchScene, startTessera, stopTessera, databaseUrl, sql } from '../server.js';
+import { api, basicAuth, benchScene, databaseUrl, rssMb, sql, startTessera, stopTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
@@ -30,11 +30,6 @@ function startServer(dataDir) {
     dataDir,
     env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' },
   });
-}
-
-async function rssMb(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 const uuidOf = (image, i) =>
