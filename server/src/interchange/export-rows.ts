@@ -95,21 +95,12 @@ export function parseCompactRow(text: string, extended: boolean): ExportRow {
   const deleted = r.field() === 'true';
   const generated = r.field() === 'true';
   const score = r.numberOrNull();
+  const common = { id, image_id, annotation_type_id, unique_identifier, deleted, generated, score };
   if (!extended) {
     const description = r.jsonString();
     // Our own column, written through the documents' schema: a Vector or null.
     const vector = JSON.parse(r.rest()) as Vector | null;
-    return {
-      id,
-      image_id,
-      annotation_type_id,
-      unique_identifier,
-      deleted,
-      generated,
-      score,
-      description,
-      vector,
-    };
+    return { ...common, description, vector };
   }
   const user_id = r.numberOrNull();
   const time = r.field();
@@ -117,20 +108,5 @@ export function parseCompactRow(text: string, extended: boolean): ExportRow {
   const last_edit_time = r.field();
   const description = r.jsonString();
   const [vector, meta_data] = JSON.parse(r.rest()) as [Vector | null, unknown];
-  return {
-    id,
-    image_id,
-    annotation_type_id,
-    unique_identifier,
-    deleted,
-    generated,
-    score,
-    description,
-    vector,
-    user_id,
-    time,
-    last_editor_id,
-    last_edit_time,
-    meta_data,
-  };
+  return { ...common, description, vector, user_id, time, last_editor_id, last_edit_time, meta_data };
 }
