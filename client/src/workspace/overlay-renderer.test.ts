@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VectorType, type AnnotationRecord, type Vector } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
 import { OverlayRenderer, type Scene, type TypeStyle } from './overlay-renderer';
+import { annotationRecord } from './test-records';
 
 /** A Path2D that records what was traced into it (Node has no canvas). */
 class RecordingPath {
@@ -49,15 +50,7 @@ function recordingContext() {
 }
 
 function record(type: number, vector: Vector): AnnotationRecord {
-  return {
-    type,
-    vector,
-    deleted: false,
-    description: '',
-    meta: null,
-    created: { by: 1, at: 1, generated: false, score: null },
-    edited: { by: 1, at: 1 },
-  };
+  return annotationRecord(vector, { type });
 }
 
 function scene(index: AnnotationIndex, styles: Map<number, TypeStyle>): Scene {

@@ -220,24 +220,14 @@ export function latestEditTime(doc: Y.Doc): number {
 }
 
 /**
- * The `edited.at` of a record's text: the last top-level key's value when that key is `edited`
- * (inside a JSON string every quote is escaped, and a nested `"edited":` leaves unbalanced braces
- * behind it, which JSON.parse refuses), else the whole record's.
+ * The `edited.at` of a record's text: read by a pattern when the text ends the way `createAnnotation`
+ * writes it (the stamp as the last top-level key: inside a JSON string every quote is escaped, and a
+ * nested `"edited":` leaves more closing braces after it than the pattern takes), else parsed whole.
  */
 function trailingEditTime(text: string): unknown {
   const key = text.lastIndexOf('"edited":');
-  // The form `createAnnotation` writes, read without JSON.parse; anything else takes the general way.
   const stamp = key >= 0 ? WRITTEN_STAMP.exec(text.slice(key + 9)) : null;
-  if (stamp !== null) return Number(stamp[1]);
-  if (key >= 0) {
-    try {
-      const at = timeOf(JSON.parse(text.slice(key + 9, -1)));
-      if (at !== undefined) return at;
-    } catch {
-      // Not the last key: read the whole record.
-    }
-  }
-  return timeOf(recordFromText(text)?.['edited']);
+  return stamp !== null ? Number(stamp[1]) : timeOf(recordFromText(text)?.['edited']);
 }
 
 /** An edit stamp as the record's last key, as `JSON.stringify` writes it, and the record's end. */
