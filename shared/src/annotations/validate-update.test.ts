@@ -290,6 +290,11 @@ describe('validateUpdate refuses', () => {
       expect(reason).toMatch(/not the JSON text of an object/);
     }
   });
+  it('a record text too large to parse', () => {
+    const text = `{"description": "${'x'.repeat(1_000_001)}"}`;
+    const reason = refused(check(server, (c) => annotationsOf(c).set(box().id, text)));
+    expect(reason).toMatch(/larger than 1000000 bytes/);
+  });
   it('meta data that is too large, or not JSON', () => {
     const big = 'x'.repeat(20_000);
     expect(refused(check(server, (c) => updateFields(c, id, { meta: { big } }, alice)))).toMatch(/meta data/);
