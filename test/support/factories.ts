@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AnnotationTypeCreate } from '@tessera/shared';
-import { AnnotationTypesRepo } from '../../server/src/annotation-types/annotation-types.repo.js';
+import { AnnotationTypesRepo } from '../../server/src/resources/annotation-types/annotation-types.repo.js';
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import type { Database } from '../../server/src/db/database.js';
-import { ImageSetsRepo } from '../../server/src/image-sets/image-sets.repo.js';
-import { ImagesRepo } from '../../server/src/images/images.repo.js';
-import { MembershipsRepo } from '../../server/src/memberships/memberships.repo.js';
-import { ProductsRepo } from '../../server/src/products/products.repo.js';
-import { TeamsRepo } from '../../server/src/teams/teams.repo.js';
-import { UsersRepo } from '../../server/src/users/users.repo.js';
+import { ImageSetsRepo } from '../../server/src/resources/image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../../server/src/resources/images/images.repo.js';
+import { MembershipsRepo } from '../../server/src/resources/memberships/memberships.repo.js';
+import { ProductsRepo } from '../../server/src/resources/products/products.repo.js';
+import { TeamsRepo } from '../../server/src/resources/teams/teams.repo.js';
+import { UsersRepo } from '../../server/src/resources/users/users.repo.js';
 import type { Credentials } from './http.js';
 
 export interface TestUser extends Credentials {

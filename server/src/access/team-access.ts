@@ -1,7 +1,7 @@
 import type { Viewer } from '../auth/viewer.js';
 import type { Queryable } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
-import { MembershipsRepo } from '../memberships/memberships.repo.js';
+import { MembershipsRepo } from '../resources/memberships/memberships.repo.js';
 
 export type TeamRole = 'admin' | 'member';
 

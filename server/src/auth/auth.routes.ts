@@ -2,7 +2,7 @@ import { accessToken, accessTokenCreate, accessTokenCreated, login, sessionInfo 
 import type { Config } from '../config/config.js';
 import { anonymousEndpoint, endpoint, type Endpoint } from '../api/endpoint.js';
 import { AppError } from '../errors/app-error.js';
-import type { UsersService } from '../users/users.service.js';
+import type { UsersService } from '../resources/users/users.service.js';
 import type { AuthService } from './auth.service.js';
 import { SESSION_COOKIE, type AuthState } from './authenticate.middleware.js';
 

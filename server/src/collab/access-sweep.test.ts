@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MembershipsRepo } from '../memberships/memberships.repo.js';
+import { MembershipsRepo } from '../resources/memberships/memberships.repo.js';
 import { makeFixture, saved, sessionOf, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
 
 const h = useCollabServer();

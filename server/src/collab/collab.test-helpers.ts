@@ -12,8 +12,8 @@ import { AuthRepo } from '../auth/auth.repo.js';
 import { AuthService } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../auth/authenticate.middleware.js';
 import type { Database } from '../db/database.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
-import { ImagesRepo } from '../images/images.repo.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../resources/images/images.repo.js';
 import { createLogger } from '../logging/logger.js';
 import { attachCollaboration, COLLAB_PATH, type Collaboration } from './collab.server.js';
 

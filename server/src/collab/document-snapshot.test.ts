@@ -6,7 +6,7 @@ import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 
 const server = useTestServer();
 

@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
 import type { RestAnnotationWrite } from '@tessera/shared';
 import { annotationTypeCreate, imageSetCreate, productCreate } from '@tessera/shared';
-import type { AnnotationTypesService } from '../annotation-types/annotation-types.service.js';
-import type { AnnotationsService } from '../annotations/annotations.service.js';
+import type { AnnotationTypesService } from '../resources/annotation-types/annotation-types.service.js';
+import type { AnnotationsService } from '../resources/annotations/annotations.service.js';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
-import type { ImageSetsService } from '../image-sets/image-sets.service.js';
-import type { ImagesService } from '../images/images.service.js';
-import type { ImageStorage } from '../images/storage.js';
-import type { ProductsService } from '../products/products.service.js';
+import type { ImageSetsService } from '../resources/image-sets/image-sets.service.js';
+import type { ImagesService } from '../resources/images/images.service.js';
+import type { ImageStorage } from '../ingest/storage.js';
+import type { ProductsService } from '../resources/products/products.service.js';
 import type { DatasetContent, LabelSpec } from './dataset.js';
 
 export interface SetupDeps {

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import { dataset, datasetImport, datasetInstance, datasetInstantiate, page } from '@tessera/shared';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
-import { readMultipart } from '../images/multipart.js';
-import type { ImageStorage } from '../images/storage.js';
+import { readMultipart } from '../ingest/multipart.js';
+import type { ImageStorage } from '../ingest/storage.js';
 import type { DatasetsService } from './datasets.service.js';
 
 const nameOf = (ctx: Context) => String((ctx.params as Record<string, string>).name);

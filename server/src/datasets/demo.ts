@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logging/logger.js';
-import type { TeamsService } from '../teams/teams.service.js';
+import type { TeamsService } from '../resources/teams/teams.service.js';
 import { CATALOGUE, DEMO_DATASETS } from './catalogue.js';
 import type { DatasetsService } from './datasets.service.js';
 

@@ -2,7 +2,7 @@ import type { TextExportFormat, TextExportFormatCreate } from '@tessera/shared';
 import type { Queryable, SqlValue } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
-import type { ListViewer } from '../users/users.repo.js';
+import type { ListViewer } from '../resources/users/users.repo.js';
 
 export const exportFormatFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'f.id' },

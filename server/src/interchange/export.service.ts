@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import { TeamAccess } from '../access/team-access.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 import type { VersionsService } from '../versions/versions.service.js';
 import { cocoWriter } from './coco.js';
 import { csvWriter } from './csv.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
-import { UsersRepo } from '../users/users.repo.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersRepo } from '../resources/users/users.repo.js';
+import { UsersService } from '../resources/users/users.service.js';
 import { AppError } from '../errors/app-error.js';
 
 export interface BootstrapResult {

@@ -10,8 +10,8 @@ import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
-import { readMultipart } from '../images/multipart.js';
-import type { ImageStorage } from '../images/storage.js';
+import { readMultipart } from '../ingest/multipart.js';
+import type { ImageStorage } from '../ingest/storage.js';
 import { ArtifactsRepo, type ArtifactRow } from './artifacts.repo.js';
 import type { VersionsService } from './versions.service.js';
 

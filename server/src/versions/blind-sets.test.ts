@@ -3,7 +3,7 @@ import type { Page, SetVersion } from '@tessera/shared';
 import { Factories } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 
 const server = useTestServer();
 

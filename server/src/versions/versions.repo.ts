@@ -2,7 +2,7 @@ import { readStoredState } from '../collab/documents.repo.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
-import type { ListViewer } from '../users/users.repo.js';
+import type { ListViewer } from '../resources/users/users.repo.js';
 import type { DocumentCapture, StoredDocument } from './capture.js';
 
 /** SQL condition: the viewer may read version `alias` (a member of its team, or a superuser). */

@@ -9,7 +9,7 @@ import type { Database, Queryable } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 import { captureDocument, coverageOf, type DocumentCapture, type StoredDocument } from './capture.js';
 import { dropAbandonedParts, freezeRows } from './freeze.js';
 import { VersionsRepo, versionFilters, type VersionRow } from './versions.repo.js';

@@ -3,7 +3,7 @@ import type { RestAnnotation } from '@tessera/shared';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import type { TestServer } from '../../../test/support/server.js';
-import { ImagesRepo } from '../images/images.repo.js';
+import { ImagesRepo } from '../resources/images/images.repo.js';
 
 /** A team (admin, member, outsider), an image set with a box and a polygon type, and `images` images. */
 export async function versionScene(

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+import { ImagesRepo } from '../resources/images/images.repo.js';
+import { JobsRepo, type JobRow } from './jobs.repo.js';
+import type { TilerClient } from './tiler.client.js';
+
+const MAX_ATTEMPTS = 5;
+// A job running longer than this was left by a server that died; it goes back to the queue.
+const STALE_AFTER_SECONDS = 15 * 60;
+
+/**
+ * Works the image job queue: each upload is inspected (and, for ordinary images, converted to a
+ * pyramid) by the tiler outside the request. Jobs live in PostgreSQL, so a restart resumes them.
+ */
+export class ImageJobRunner {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly tiler: TilerClient,
+    private readonly logger: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Looks at the queue now instead of at the next poll (called right after an upload). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Finishes the job in hand, then stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+  }
+
+  // A method, not a property read: the flag flips in stop() while the loop awaits, which flow
+  // analysis cannot see.
+  private isActive(): boolean {
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    const requeued = await new JobsRepo(this.db).requeueStale(STALE_AFTER_SECONDS).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'could not requeue stale image jobs');
+      return 0;
+    });
+    if (requeued > 0) this.logger.warn({ requeued }, 'requeued image jobs left running by a stopped server');
+    while (this.isActive()) {
+      let job: JobRow | undefined;
+      try {
+        job = await new JobsRepo(this.db).claim();
+        if (job) await this.runJob(job);
+      } catch (error) {
+        this.logger.error({ err: error, job: job?.id }, 'image job loop failed');
+      }
+      if (!job && this.isActive()) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private async runJob(job: JobRow): Promise<void> {
+    const jobs = new JobsRepo(this.db);
+    const images = new ImagesRepo(this.db);
+    const image = await images.byId(job.image_id);
+    if (!image?.storage_path) {
+      await jobs.finish(job.id);
+      return;
+    }
+    const log = this.logger.child({ job: job.id, image: image.id });
+    const out = path.posix.join(path.posix.dirname(image.storage_path), 'pyramid.tiff');
+    try {
+      const outcome = await this.tiler.inspect(image.id, image.storage_path, out);
+      if (outcome.ok) {
+        const r = outcome.result;
+        await this.db.transaction((tx) =>
+          new ImagesRepo(tx).markReady(image.id, {
+            width: r.width,
+            height: r.height,
+            frames: r.frames,
+            channels: 3,
+            mpp: r.mppX ?? 0,
+            objectivePower: r.objectivePower ?? 0,
+            vendor: r.vendor,
+            levels: r.levels,
+            associatedImages: [...r.associatedImages],
+            vendorProperties: { ...r.properties },
+            pyramidPath: r.converted ? out : null,
+            frameDescriptions: r.frameDescriptions,
+          }),
+        );
+        log.info({ vendor: r.vendor, width: r.width, height: r.height }, 'image ready');
+      } else {
+        await images.markFailed(image.id, outcome.reason);
+        log.warn({ reason: outcome.reason }, 'image failed');
+      }
+      await jobs.finish(job.id);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (job.attempts >= MAX_ATTEMPTS) {
+        await images.markFailed(image.id, `The tiler could not process the file (${message}).`);
+        await jobs.fail(job.id, message);
+        log.error({ err: error }, 'image job failed for good');
+      } else {
+        await jobs.retryLater(job.id, message, 2 ** job.attempts);
+        log.warn({ err: error, attempts: job.attempts }, 'image job will be retried');
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { teamMembership, teamMembershipCreate, teamMembershipUpdate } from '@tessera/shared';
+import { crudEndpoints } from '../../api/crud.js';
+import type { Endpoint } from '../../api/endpoint.js';
+import type { Listing } from '../../api/listing.js';
+import type { MembershipsService } from './memberships.service.js';
+
+/** `users/team_membership/`: team admins add, promote and remove; members may leave. */
+export function membershipsEndpoints(memberships: MembershipsService, listing: Listing): Endpoint[] {
+  return crudEndpoints({
+    path: '/users/team_membership/',
+    tag: 'teams',
+    noun: 'team membership',
+    resource: memberships,
+    listing,
+    output: teamMembership,
+    create: { body: teamMembershipCreate, run: (viewer, body) => memberships.create(viewer, body) },
+    update: {
+      put: teamMembershipUpdate,
+      patch: teamMembershipUpdate.partial(),
+      run: (viewer, id, body) => memberships.update(viewer, id, body),
+    },
+    remove: (viewer, id) => memberships.remove(viewer, id),
+  });
+}
