@@ -3,6 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
+COPY demo-data/package.json demo-data/
 COPY server/package.json server/
 COPY tiler/package.json tiler/
 COPY client/package.json client/

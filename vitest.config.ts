@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@tessera/shared': source('./shared/src/index.ts'),
+      '@tessera/demo-data': source('./demo-data/src/index.ts'),
       '@tessera/tiler/token': source('./tiler/src/access/tile-token.ts'),
       '@tessera/tiler': source('./tiler/src/index.ts'),
     },
@@ -26,6 +27,7 @@ export default defineConfig({
           include: [
             'shared/src/**/*.test.ts',
             'tiler/src/**/*.test.ts',
+            'demo-data/src/**/*.test.ts',
             'server/src/**/*.unit.test.ts',
             'client/src/**/*.test.ts',
           ],

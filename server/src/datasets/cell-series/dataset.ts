@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type { DatasetDefinition } from '../dataset.js';
-import { CELL_LABELS, GENERATED_LICENCE } from '../generate/labels.js';
-import { movingCells } from '../generate/motion.js';
-import { writeMultiPageTiff } from '../generate/raster.js';
+import { CELL_LABELS, GENERATED_LICENCE, movingCells, writeMultiPageTiff } from '@tessera/demo-data';
 
 const NAME = 'cell-series';
 const FRAMES = 8;

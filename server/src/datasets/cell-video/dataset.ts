@@ -2,9 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DatasetDefinition } from '../dataset.js';
-import { CELL_LABELS, GENERATED_LICENCE } from '../generate/labels.js';
-import { movingCells } from '../generate/motion.js';
-import { encodeMp4 } from '../generate/video.js';
+import { CELL_LABELS, GENERATED_LICENCE, movingCells, encodeMp4 } from '@tessera/demo-data';
 
 const NAME = 'cell-video';
 const FPS = 4;

@@ -1,9 +1,17 @@
 import path from 'node:path';
 import type { DatasetDefinition } from '../dataset.js';
-import { placeCells, renderCell } from '../generate/cells.js';
-import { CELL_LABELS, GENERATED_LICENCE, SMEAR_BACKGROUND, cellVector } from '../generate/labels.js';
-import { mulberry32, seededUuid, subSeed } from '../generate/prng.js';
-import { writePyramidTiff } from '../generate/raster.js';
+import {
+  placeCells,
+  renderCell,
+  CELL_LABELS,
+  GENERATED_LICENCE,
+  SMEAR_BACKGROUND,
+  cellVector,
+  mulberry32,
+  seededUuid,
+  subSeed,
+  writePyramidTiff,
+} from '@tessera/demo-data';
 
 const NAME = 'cytology-slide';
 const WIDTH = 16_384;

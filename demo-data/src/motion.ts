@@ -1,4 +1,3 @@
-import type { DatasetAnnotation } from '../dataset.js';
 import { placeCells, renderCell, type Cell } from './cells.js';
 import { SMEAR_BACKGROUND, cellVector } from './labels.js';
 import { mulberry32, seededUuid, subSeed } from './prng.js';
@@ -7,10 +6,19 @@ import { renderRgb } from './raster.js';
 /** Most pixels a cell drifts per frame; cells start far enough from the border to stay inside. */
 const MAX_STEP = 5;
 
+/** One cell's box on one frame (the server's `DatasetAnnotation` takes it as it is). */
+export interface MovingAnnotation {
+  /** Index into the images: always 0, the frames make one image. */
+  readonly image: number;
+  readonly label: string;
+  readonly vector: Record<string, number>;
+  readonly uuid: string;
+}
+
 /** Frames of cells drifting over a still background, with each cell's box on each frame. */
 export interface Moving {
   readonly frames: Buffer[];
-  readonly annotations: DatasetAnnotation[];
+  readonly annotations: MovingAnnotation[];
 }
 
 /**
@@ -33,7 +41,7 @@ export async function movingCells(
     spin: random.between(-0.05, 0.05),
   }));
   const frames: Buffer[] = [];
-  const annotations: DatasetAnnotation[] = [];
+  const annotations: MovingAnnotation[] = [];
   for (let t = 0; t < o.frames; t++) {
     const now = tracks.map((k): Cell => ({
       ...k.cell,

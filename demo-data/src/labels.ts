@@ -1,13 +1,19 @@
 import { VectorType } from '@tessera/shared';
-import type { LabelSpec } from '../dataset.js';
 import { CELL_CLASSES, cellBox, type Cell } from './cells.js';
 import type { Rgb } from './cells.js';
 
 /** The stain colour behind the generated cells (a pale Giemsa background). */
 export const SMEAR_BACKGROUND: Rgb = [238, 228, 238];
 
+/** An annotation type a data set declares (the server's `LabelSpec` has the same shape). */
+export interface CellLabel {
+  readonly name: string;
+  readonly vectorType: number;
+  readonly color: string;
+}
+
 /** The five cell classes as box annotation types, in the order keys 1-5 pick them. */
-export const CELL_LABELS: readonly LabelSpec[] = CELL_CLASSES.map((k) => ({
+export const CELL_LABELS: readonly CellLabel[] = CELL_CLASSES.map((k) => ({
   name: k.label,
   vectorType: VectorType.box,
   color: k.color,
