@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
 import { endpoint, type Endpoint } from './endpoint.js';
+import { idParams } from './path-params.js';
 import type { ReadableResource, Listing } from './listing.js';
 
 export interface CrudOptions<C, U> {
@@ -41,12 +42,13 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
     endpoint({
       method: 'get',
       path: item,
+      params: idParams,
       tag: o.tag,
       summary: `One ${o.noun}`,
       flex: true,
       response: o.output,
       async handler({ viewer, params, query }) {
-        return { body: await o.listing.retrieve(o.resource, viewer, params.id ?? 0, query) };
+        return { body: await o.listing.retrieve(o.resource, viewer, params.id, query) };
       },
     }),
   ];
@@ -82,13 +84,14 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
         endpoint({
           method,
           path: item,
+          params: idParams,
           tag: o.tag,
           summary:
             method === 'put' ? `Replaces a ${o.noun}'s fields` : `Changes some of a ${o.noun}'s fields`,
           body,
           response: o.output,
           async handler({ viewer, params, body: input, query }) {
-            const id = params.id ?? 0;
+            const id = params.id;
             await update.run(viewer, id, input);
             return { body: await answer(viewer, id, query) };
           },
@@ -101,10 +104,11 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
       endpoint({
         method: 'delete',
         path: item,
+        params: idParams,
         tag: o.tag,
         summary: `Deletes a ${o.noun}`,
         async handler({ viewer, params }) {
-          await remove(viewer, params.id ?? 0);
+          await remove(viewer, params.id);
           return {};
         },
       }),

@@ -4,13 +4,15 @@ import type { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
 import type { FilterSpec } from '../db/filters.js';
+import { assertParamsMatchPath, parsePathParams, type PathParamsSchema } from './path-params.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type RawQuery = Record<string, string | string[] | undefined>;
 
 /** What a handler receives: validated input plus the caller. */
-export interface HandlerInput<B, V> {
-  readonly params: Record<string, number>;
+export interface HandlerInput<B, V, P = NoParams> {
+  /** The path parameters, parsed by the endpoint's `params` schema. */
+  readonly params: P;
   readonly body: B;
   readonly query: RawQuery;
   readonly viewer: V;
@@ -27,10 +29,15 @@ export interface Reply {
   readonly streamed?: boolean;
 }
 
-interface EndpointBase<B> {
+/** The parameters of a path without any: reading one is a type error. */
+export type NoParams = { readonly [name in never]: never };
+
+interface EndpointBase<B, P> {
   readonly method: Method;
   /** Koa-style path below /api/v1, with a trailing slash like DRF: `/users/users/:id/`. */
   readonly path: string;
+  /** One field per `:name` in the path (`idParams` for `:id`); checked against the path at mount. */
+  readonly params?: PathParamsSchema<P>;
   readonly summary: string;
   readonly tag: string;
   readonly description?: string;
@@ -43,31 +50,33 @@ interface EndpointBase<B> {
   readonly flex?: boolean;
 }
 
-export interface AuthenticatedEndpoint<B> extends EndpointBase<B> {
+export interface AuthenticatedEndpoint<B, P = NoParams> extends EndpointBase<B, P> {
   readonly auth?: 'required';
-  handler(input: HandlerInput<B, Viewer>): Promise<Reply>;
+  handler(input: HandlerInput<B, Viewer, P>): Promise<Reply>;
 }
 
-export interface AnonymousEndpoint<B> extends EndpointBase<B> {
+export interface AnonymousEndpoint<B, P = NoParams> extends EndpointBase<B, P> {
   readonly auth: 'optional';
-  handler(input: HandlerInput<B, Viewer | null>): Promise<Reply>;
+  handler(input: HandlerInput<B, Viewer | null, P>): Promise<Reply>;
 }
 
-export type Endpoint<B = unknown> = AuthenticatedEndpoint<B> | AnonymousEndpoint<B>;
+// The handler is a method, so its input type is checked bivariantly: any definition fits the list type.
+export type Endpoint<B = unknown, P = unknown> = AuthenticatedEndpoint<B, P> | AnonymousEndpoint<B, P>;
 
-/** Identity helper that keeps the body type of one endpoint definition. */
-export function endpoint<B = undefined>(def: AuthenticatedEndpoint<B>): Endpoint {
+/** Identity helper that keeps the body and path parameter types of one endpoint definition. */
+export function endpoint<B = undefined, P = NoParams>(def: AuthenticatedEndpoint<B, P>): Endpoint {
   return def;
 }
 
 /** An endpoint that also answers anonymous callers (login, session). */
-export function anonymousEndpoint<B = undefined>(def: AnonymousEndpoint<B>): Endpoint {
+export function anonymousEndpoint<B = undefined, P = NoParams>(def: AnonymousEndpoint<B, P>): Endpoint {
   return def;
 }
 
-/** Mounts endpoints on a router: parses ids, validates bodies, demands a caller, renders the reply. */
+/** Mounts endpoints on a router: parses path parameters, validates bodies, demands a caller, renders. */
 export function mountEndpoints(router: Router, endpoints: readonly Endpoint[]): void {
   for (const ep of endpoints) {
+    assertParamsMatchPath(ep.path, ep.params);
     router[ep.method](ep.path, async (ctx: Context) => {
       const viewer = (ctx.state as { viewer?: Viewer | null }).viewer ?? null;
       if (ep.auth !== 'optional' && viewer === null) throw AppError.notAuthenticated();
@@ -77,15 +86,17 @@ export function mountEndpoints(router: Router, endpoints: readonly Endpoint[]): 
           `Unsupported media type "${ctx.get('content-type')}"; send JSON.`,
         );
       }
-      const input: HandlerInput<unknown, Viewer | null> = {
-        params: parseIdParams(ctx.params as Record<string, string>),
+      const input: HandlerInput<unknown, Viewer | null, unknown> = {
+        params: parsePathParams(ep.params, ctx.params as Record<string, string>),
         body: ep.body ? validateBody(ep.body, (ctx.request as { body?: unknown }).body) : undefined,
         query: ctx.query,
         viewer,
         url: new URL(ctx.href),
         ctx,
       };
-      const reply = await (ep.handler as (i: HandlerInput<unknown, Viewer | null>) => Promise<Reply>)(input);
+      const reply = await (
+        ep.handler as (i: HandlerInput<unknown, Viewer | null, unknown>) => Promise<Reply>
+      )(input);
       if (reply.streamed) return;
       if (reply.body === undefined) {
         ctx.status = reply.status ?? 204;
@@ -100,18 +111,6 @@ export function mountEndpoints(router: Router, endpoints: readonly Endpoint[]): 
 
 function hasBody(ctx: Context): boolean {
   return ctx.get('transfer-encoding') !== '' || Number(ctx.get('content-length') || '0') > 0;
-}
-
-/** Path ids are integers; anything else names nothing, so it is a 404 as in DRF. */
-function parseIdParams(params: Record<string, string>): Record<string, number> {
-  const ids: Record<string, number> = {};
-  for (const [key, value] of Object.entries(params)) {
-    // Only ids are numbers; other path parts (an associated image's name) reach the handler as text.
-    if (key !== 'id') continue;
-    if (!/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) throw AppError.notFound();
-    ids[key] = Number(value);
-  }
-  return ids;
 }
 
 /** Validates a JSON body with zod, reporting problems per field as DRF does. */

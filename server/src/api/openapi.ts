@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorBody, page } from '@tessera/shared';
 import type { Endpoint } from './endpoint.js';
+import { isIdParam } from './path-params.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -37,8 +38,8 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       name: m[1],
       in: 'path',
       required: true,
-      // Only ids are numbers (see mountEndpoints); other path parts, a data set's name, are text.
-      schema: m[1] === 'id' ? { type: 'integer' } : { type: 'string' },
+      // Ids are numbers; other path parts, a data set's name, are text (see api/path-params.ts).
+      schema: isIdParam(ep.params, m[1] ?? '') ? { type: 'integer' } : { type: 'string' },
     }));
     if (ep.list) {
       if (ep.list.paginated !== false) parameters.push(...pagingParameters);

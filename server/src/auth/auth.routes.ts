@@ -1,6 +1,7 @@
 import { accessToken, accessTokenCreate, accessTokenCreated, login, sessionInfo } from '@tessera/shared';
 import type { Config } from '../config/config.js';
 import { anonymousEndpoint, endpoint, type Endpoint } from '../api/endpoint.js';
+import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
 import type { UsersService } from '../resources/users/users.service.js';
 import type { AuthService } from './auth.service.js';
@@ -92,10 +93,11 @@ export function authEndpoints(
     endpoint({
       method: 'delete',
       path: '/users/tokens/:id/',
+      params: idParams,
       tag: 'auth',
       summary: 'Revokes one of your tokens',
       async handler({ viewer, params }) {
-        await auth.revokeToken(viewer, params.id ?? 0);
+        await auth.revokeToken(viewer, params.id);
         return {};
       },
     }),

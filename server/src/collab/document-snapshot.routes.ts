@@ -1,4 +1,5 @@
 import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
 import { sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
 
@@ -19,6 +20,7 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
     endpoint({
       method: 'get',
       path: '/images/images/:id/annotation_document/',
+      params: idParams,
       tag: 'annotations',
       summary: "The image's live annotation document as stored (Yjs updates), to apply before connecting",
       description:
@@ -28,7 +30,7 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
         "copy; `?user=<id>` names another reader's copy (team admins). The same access " +
         'rules as the live connection apply; anything else is 404.',
       async handler({ viewer, params, query, ctx }) {
-        const { document, updates } = await snapshots.read(viewer, params.id ?? 0, copyOwner(query));
+        const { document, updates } = await snapshots.read(viewer, params.id, copyOwner(query));
         ctx.res.once('finish', () => {
           snapshots.served(document, viewer);
         });

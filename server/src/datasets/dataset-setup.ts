@@ -138,9 +138,13 @@ export class DatasetSetup {
   ): Promise<number> {
     const byImage = new Map<number, RestAnnotationWrite[]>();
     for (const a of content.annotations) {
-      const image = images[a.image] ?? 0;
+      const image = images[a.image];
+      const type = types.get(a.label);
+      // The content names its own images and labels: a miss is a fault in the data set, not input.
+      if (image === undefined) throw new Error(`an annotation names image ${a.image} of ${images.length}`);
+      if (type === undefined) throw new Error(`an annotation names the undeclared label "${a.label}"`);
       const write: RestAnnotationWrite = {
-        annotation_type: types.get(a.label) ?? 0,
+        annotation_type: type,
         image,
         vector: a.vector,
         unique_identifier: a.uuid,

@@ -1,11 +1,13 @@
-import type { Context } from 'koa';
+import { z } from 'zod';
 import { dataset, datasetImport, datasetInstance, datasetInstantiate, page } from '@tessera/shared';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
+import { pathName } from '../api/path-params.js';
 import { readMultipart } from '../ingest/multipart.js';
 import type { ImageStorage } from '../ingest/storage.js';
 import type { DatasetsService } from './datasets.service.js';
 
-const nameOf = (ctx: Context) => String((ctx.params as Record<string, string>).name);
+/** A data set named in the path. */
+const datasetParams = z.object({ name: pathName });
 
 /** `datasets/datasets/`: the catalogue of predefined data sets, and setting one up in a team. */
 export function datasetsEndpoints(
@@ -27,16 +29,18 @@ export function datasetsEndpoints(
     endpoint({
       method: 'get',
       path: '/datasets/datasets/:name/',
+      params: datasetParams,
       tag: 'data sets',
       summary: "One data set's description page",
       response: dataset,
-      async handler({ ctx }) {
-        return { body: await datasets.describe(nameOf(ctx)) };
+      async handler({ params }) {
+        return { body: await datasets.describe(params.name) };
       },
     }),
     endpoint({
       method: 'post',
       path: '/datasets/datasets/:name/instantiate/',
+      params: datasetParams,
       tag: 'data sets',
       summary: 'Set a data set up in a team (team admins): a new image set with its images and annotations',
       description:
@@ -46,8 +50,8 @@ export function datasetsEndpoints(
       body: datasetInstantiate,
       response: datasetInstance,
       status: 201,
-      async handler({ viewer, body, ctx }) {
-        return { status: 201, body: await datasets.instantiate(viewer, nameOf(ctx), body) };
+      async handler({ viewer, body, params }) {
+        return { status: 201, body: await datasets.instantiate(viewer, params.name, body) };
       },
     }),
     endpoint({

@@ -3,6 +3,7 @@ import type { Queryable, SqlValue } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
 import type { ListViewer } from '../resources/users/users.repo.js';
+import { insertedId } from '../db/inserted-id.js';
 
 export const exportFormatFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'f.id' },
@@ -51,7 +52,7 @@ export class ExportFormatsRepo {
        VALUES ($1, ${COLUMNS.map((_, i) => `$${i + 2}`).join(', ')}) RETURNING id`,
       [input.team, ...COLUMNS.map((c) => input[c] as SqlValue)],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async update(id: number, input: Partial<TextExportFormatCreate>): Promise<void> {

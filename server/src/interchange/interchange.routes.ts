@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import { exportQuery, importQuery, importReport, type ExportQuery, type ImportQuery } from '@tessera/shared';
 import { endpoint, zodFieldErrors, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
 import { parseCoco } from './coco.js';
 import type { ExportService } from './export.service.js';
@@ -30,12 +31,12 @@ export function interchangeEndpoints(
   const exportHandler = (source: (id: number) => ExportSource) =>
     async function handler(input: {
       viewer: Parameters<ExportService['open']>[0];
-      params: Record<string, number>;
+      params: { readonly id: number };
       query: RawQuery;
       ctx: Context;
     }) {
       const query = parseQuery(exportQuery, input.query) as ExportQuery;
-      const from = source(input.params.id ?? 0);
+      const from = source(input.params.id);
       let images = imagesOf(input.query);
       if (query.split !== undefined) {
         if (!('version' in from)) throw AppError.invalidField('split', 'Splits belong to versions.');
@@ -53,6 +54,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/export/',
+      params: idParams,
       tag: TAG,
       summary: 'Exports a version',
       description: exportDescription,
@@ -61,6 +63,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/image_sets/:id/export/',
+      params: idParams,
       tag: TAG,
       summary: "Exports an image set's annotations as they are now",
       description: exportDescription,
@@ -69,6 +72,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'post',
       path: '/images/image_sets/:id/import/',
+      params: idParams,
       tag: TAG,
       summary: 'Imports annotations (COCO, GeoJSON, EXACT label lines) into an image set',
       description:
@@ -78,7 +82,7 @@ export function interchangeEndpoints(
       async handler({ viewer, params, query, ctx }) {
         const options = parseQuery(importQuery, query) as ImportQuery;
         const parsed = await parseBody(ctx, options.format);
-        const report = await imports.importInto(viewer, params.id ?? 0, parsed, {
+        const report = await imports.importInto(viewer, params.id, parsed, {
           generated: options.generated,
           ...(options.image === undefined ? {} : { imageId: options.image }),
         });

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { insertedId } from '../db/inserted-id.js';
 
 export interface ArtifactRow {
   id: number;
@@ -37,7 +38,7 @@ export class ArtifactsRepo {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [a.versionId, a.name, a.size, a.sha256, a.storagePath, a.uploadedBy],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async delete(id: number): Promise<void> {

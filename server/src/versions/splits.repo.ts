@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Part, Ratios } from './splits.js';
+import { insertedId } from '../db/inserted-id.js';
 
 export interface SplitRow {
   id: number;
@@ -40,7 +41,7 @@ export class SplitsRepo {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [versionId, s.name, s.method, s.seed, s.ratios === null ? null : JSON.stringify(s.ratios), s.authorId],
     );
-    const id = rows[0]?.id ?? 0;
+    const id = insertedId(rows);
     await this.db.query(
       `INSERT INTO set_version_split_images (split_id, image_id, part)
        SELECT $1, * FROM unnest($2::int[], $3::text[])`,

@@ -1,63 +1,65 @@
 import { z } from 'zod';
 import { splitCreate, versionArtifact, versionSplit } from '@tessera/shared';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
-import { AppError } from '../errors/app-error.js';
+import { idParams, pathId } from '../api/path-params.js';
 import type { ArtifactsService } from './artifacts.service.js';
 import type { SplitsService } from './splits.service.js';
 
 const TAG = 'versions';
 
+/** A version and one of its attached files. */
+const artifactParams = z.object({ id: pathId, artifact: pathId });
+
 /** A version's splits and its attached files (artifacts). */
 export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: ArtifactsService): Endpoint[] {
-  const artifactId = (params: Record<string, string>) => {
-    const raw = params.artifact ?? '';
-    if (!/^\d{1,10}$/.test(raw)) throw AppError.notFound();
-    return Number(raw);
-  };
   const attach = (path: string, summary: string) =>
     endpoint({
       method: 'post',
       path,
+      params: idParams,
       tag: TAG,
       summary,
       description: 'multipart/form-data: the file under any field name; an optional `name` field.',
       status: 201,
       response: z.array(versionArtifact),
       async handler({ viewer, params, ctx }) {
-        return { status: 201, body: await artifacts.attach(viewer, params.id ?? 0, ctx.req) };
+        return { status: 201, body: await artifacts.attach(viewer, params.id, ctx.req) };
       },
     });
   return [
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/splits/',
+      params: idParams,
       tag: TAG,
       summary: "The version's train/validation/test splits",
       response: z.array(versionSplit),
       async handler({ viewer, params }) {
-        return { body: await splits.list(viewer, params.id ?? 0) };
+        return { body: await splits.list(viewer, params.id) };
       },
     }),
     endpoint({
       method: 'post',
       path: '/images/set_versions/:id/splits/',
+      params: idParams,
       tag: TAG,
       summary: "Splits the version's images: by hand, by ratio with a seed, or stratified by label counts",
       body: splitCreate,
       status: 201,
       response: versionSplit,
       async handler({ viewer, params, body }) {
-        return { status: 201, body: await splits.create(viewer, params.id ?? 0, body) };
+        return { status: 201, body: await splits.create(viewer, params.id, body) };
       },
     }),
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/artifacts/',
+      params: idParams,
       tag: TAG,
       summary: 'Files attached to the version (model weights, metrics, notebooks)',
       response: z.array(versionArtifact),
       async handler({ viewer, params }) {
-        return { body: await artifacts.list(viewer, params.id ?? 0) };
+        return { body: await artifacts.list(viewer, params.id) };
       },
     }),
     attach(
@@ -68,14 +70,11 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/artifacts/:artifact/',
+      params: artifactParams,
       tag: TAG,
       summary: 'Downloads an attached file',
       async handler({ viewer, params, ctx }) {
-        const opened = await artifacts.open(
-          viewer,
-          params.id ?? 0,
-          artifactId(ctx.params as Record<string, string>),
-        );
+        const opened = await artifacts.open(viewer, params.id, params.artifact);
         ctx.status = 200;
         ctx.type = 'application/octet-stream';
         ctx.attachment(opened.artifact.name);
@@ -88,10 +87,11 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'delete',
       path: '/images/set_versions/:id/artifacts/:artifact/',
+      params: artifactParams,
       tag: TAG,
       summary: 'Deletes an attached file (team admins)',
-      async handler({ viewer, params, ctx }) {
-        await artifacts.remove(viewer, params.id ?? 0, artifactId(ctx.params as Record<string, string>));
+      async handler({ viewer, params }) {
+        await artifacts.remove(viewer, params.id, params.artifact);
         return {};
       },
     }),

@@ -4,6 +4,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters
 import { listPage } from '../db/list-query.js';
 import type { ListViewer } from '../resources/users/users.repo.js';
 import type { DocumentCapture, StoredDocument } from './capture.js';
+import { insertedId } from '../db/inserted-id.js';
 
 /** SQL condition: the viewer may read version `alias` (a member of its team, or a superuser). */
 export function versionVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
@@ -137,7 +138,7 @@ export class VersionsRepo {
        RETURNING id`,
       [v.name, v.description, v.teamId, v.authorId, v.automatic],
     );
-    const id = rows[0]?.id ?? 0;
+    const id = insertedId(rows);
     await this.db.query(
       `INSERT INTO set_version_image_sets (version_id, image_set_id, name)
        SELECT $1, s.id, s.name FROM image_sets s WHERE s.id = ANY($2::int[])`,

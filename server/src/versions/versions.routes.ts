@@ -9,6 +9,7 @@ import {
 } from '@tessera/shared';
 import { crudEndpoints } from '../api/crud.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
+import { idParams } from '../api/path-params.js';
 import type { Listing } from '../api/listing.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
 import type { Database } from '../db/database.js';
@@ -48,11 +49,12 @@ export function versionsEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/diff/',
+      params: idParams,
       tag: TAG,
       summary: 'What changed from this version to another (?to=<id>) or to now (?to=now, the default)',
       response: versionDiff,
       async handler({ viewer, params, query }) {
-        const from = (await versions.visible(viewer, params.id ?? 0)).id;
+        const from = (await versions.visible(viewer, params.id)).id;
         const raw = typeof query.to === 'string' ? query.to : 'now';
         if (raw !== 'now' && !/^\d{1,10}$/.test(raw)) {
           throw AppError.invalidField('to', 'Give a version id or "now".');
@@ -64,6 +66,7 @@ export function versionsEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/documents/',
+      params: idParams,
       tag: TAG,
       summary:
         "An image's annotation documents as the version holds them (Yjs states, base64), to view read-only",
@@ -71,7 +74,7 @@ export function versionsEndpoints(
         documents: z.array(z.object({ document: z.string(), image: z.number(), state: z.base64() })),
       }),
       async handler({ viewer, params, query }) {
-        const version = await versions.visible(viewer, params.id ?? 0);
+        const version = await versions.visible(viewer, params.id);
         const image = Number(query.image);
         if (!Number.isInteger(image) || !version.images.includes(image)) {
           throw AppError.invalidField('image', 'Give an image of this version: ?image=<id>.');
@@ -91,12 +94,13 @@ export function versionsEndpoints(
     endpoint({
       method: 'post',
       path: '/images/set_versions/:id/restore/',
+      params: idParams,
       tag: TAG,
       summary: 'Restores the version (or one image of it) into the live state as new edits (team admins)',
       body: versionRestore,
       response: restoreReport,
       async handler({ viewer, params, body }) {
-        const version = await versions.requireAdmin(viewer, params.id ?? 0);
+        const version = await versions.requireAdmin(viewer, params.id);
         if (body.image !== undefined && !version.images.includes(body.image)) {
           throw AppError.invalidField('image', `Image ${body.image} is not in this version.`);
         }

@@ -4,6 +4,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filt
 import { listPage } from '../../db/list-query.js';
 import { productVisible } from '../products/products.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const annotationTypeFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'a.id' },
@@ -59,7 +60,7 @@ export class AnnotationTypesRepo {
       `INSERT INTO annotation_types (${columns.join(', ')}, product_id) VALUES (${placeholders}) RETURNING id`,
       values,
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async update(id: number, changes: Partial<AnnotationTypeFields>): Promise<void> {

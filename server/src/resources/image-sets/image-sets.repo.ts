@@ -2,6 +2,7 @@ import type { Queryable, SqlValue } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 /**
  * SQL condition: the viewer may read image set `alias`: a superuser, a member of its team, or anyone
@@ -125,7 +126,7 @@ export class ImageSetsRepo {
         creatorId,
       ],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async update(id: number, changes: Partial<ImageSetFields>): Promise<void> {

@@ -3,6 +3,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filt
 import { listPage } from '../../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const imageFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'i.id' },
@@ -159,7 +160,7 @@ export class ImagesRepo {
         image.uploadedBy,
       ],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async markReady(id: number, m: InspectedImage): Promise<void> {

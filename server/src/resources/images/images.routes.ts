@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { frameDescription, image, slideInformation } from '@tessera/shared';
 import { crudEndpoints } from '../../api/crud.js';
 import { endpoint, type Endpoint, type RawQuery } from '../../api/endpoint.js';
+import { idParams, pathId, pathName } from '../../api/path-params.js';
 import type { Listing } from '../../api/listing.js';
 import { AppError } from '../../errors/app-error.js';
 import type { FrameDescriptionsService } from './frame-descriptions.service.js';
@@ -79,14 +81,15 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/thumbnail/',
+      params: idParams,
       tag: 'images',
       summary: 'A JPEG thumbnail (longest side `size`, default 256)',
       async handler({ viewer, params, query, ctx }) {
-        const { src } = await images.pixelSource(viewer, params.id ?? 0, { frame: frameOf(query) });
+        const { src } = await images.pixelSource(viewer, params.id, { frame: frameOf(query) });
         const size = typeof query.size === 'string' ? `?size=${encodeURIComponent(query.size)}` : '';
         await deps.tiler.relay(
           ctx,
-          deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }),
+          deps.tiler.token({ img: params.id, src, scope: ['tiles'] }),
           `thumbnail.jpeg${size}`,
         );
         return { streamed: true };
@@ -95,23 +98,25 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/slide_information/',
+      params: idParams,
       tag: 'images',
       summary: "The pyramid's levels as EXACT reports them",
       response: slideInformation,
       async handler({ viewer, params, ctx }) {
-        const { src } = await images.pixelSource(viewer, params.id ?? 0);
-        await deps.tiler.relay(ctx, deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }), 'info');
+        const { src } = await images.pixelSource(viewer, params.id);
+        await deps.tiler.relay(ctx, deps.tiler.token({ img: params.id, src, scope: ['tiles'] }), 'info');
         return { streamed: true };
       },
     }),
     endpoint({
       method: 'get',
       path: '/images/images/:id/associated/:name/',
+      params: z.object({ id: pathId, name: pathName }),
       tag: 'images',
       summary: 'A label or macro image as JPEG (team admins only: labels often show patient data)',
       async handler({ viewer, params, ctx }) {
-        const name = String((ctx.params as Record<string, string>).name);
-        const { row, src } = await images.pixelSource(viewer, params.id ?? 0, { associated: true });
+        const { row, src } = await images.pixelSource(viewer, params.id, { associated: true });
+        const { name } = params;
         if (!row.associated_images.includes(name)) throw AppError.notFound();
         const token = deps.tiler.token({ img: row.id, src, scope: ['tiles', 'associated'] });
         await deps.tiler.relay(ctx, token, `associated/${encodeURIComponent(name)}.jpeg`);
@@ -121,6 +126,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/get_patch/',
+      params: idParams,
       tag: 'images',
       summary: `A PNG region: x, y (level-0 pixels), level, width and height (each at most ${PATCH_LIMIT})`,
       async handler({ viewer, params, query, ctx }) {
@@ -137,11 +143,11 @@ export function imagesEndpoints(
           if (n < 1 || n > PATCH_LIMIT)
             throw AppError.invalidField(key, `Must be between 1 and ${PATCH_LIMIT}.`);
         }
-        const { src } = await images.pixelSource(viewer, params.id ?? 0, { frame: frameOf(query) });
+        const { src } = await images.pixelSource(viewer, params.id, { frame: frameOf(query) });
         const search = new URLSearchParams(size).toString();
         await deps.tiler.relay(
           ctx,
-          deps.tiler.token({ img: params.id ?? 0, src, scope: ['tiles'] }),
+          deps.tiler.token({ img: params.id, src, scope: ['tiles'] }),
           `region.png?${search}`,
         );
         return { streamed: true };

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const membershipFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'm.id' },
@@ -61,7 +62,7 @@ export class MembershipsRepo {
       'INSERT INTO team_memberships (team_id, user_id, is_admin) VALUES ($1, $2, $3) RETURNING id',
       [teamId, userId, isAdmin],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async setAdmin(id: number, isAdmin: boolean): Promise<void> {

@@ -3,6 +3,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filt
 import { listPage } from '../../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 /**
  * SQL condition: the viewer may read product `alias`: a member of its team, or anyone who may read
@@ -71,7 +72,7 @@ export class ProductsRepo {
       'INSERT INTO products (name, description, team_id, creator_id) VALUES ($1, $2, $3, $4) RETURNING id',
       [p.name, p.description, p.team, creatorId],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async update(id: number, changes: { name?: string; description?: string; team?: number }): Promise<void> {

@@ -3,6 +3,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filt
 import { listPage } from '../../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const setTagFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'g.id' },
@@ -44,7 +45,7 @@ export class SetTagsRepo {
     const rows = await this.db.query<{ id: number }>('INSERT INTO set_tags (name) VALUES ($1) RETURNING id', [
       name,
     ]);
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async rename(id: number, name: string): Promise<void> {

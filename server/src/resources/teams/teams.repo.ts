@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
 import type { ListViewer } from '../users/users.repo.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const teamFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 't.id' },
@@ -61,7 +62,7 @@ export class TeamsRepo {
     const rows = await this.db.query<{ id: number }>('INSERT INTO teams (name) VALUES ($1) RETURNING id', [
       name,
     ]);
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   async rename(id: number, name: string): Promise<void> {

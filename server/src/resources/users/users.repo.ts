@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
+import { insertedId } from '../../db/inserted-id.js';
 
 export const userFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'u.id' },
@@ -82,7 +83,7 @@ export class UsersRepo {
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [u.username, u.email, u.passwordHash, u.isSuperuser, u.isStaff, u.isActive],
     );
-    return rows[0]?.id ?? 0;
+    return insertedId(rows);
   }
 
   /** Applies changes; bumps the credentials version when they affect signing in. */
