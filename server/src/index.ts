@@ -1,5 +1,7 @@
 export { loadConfig, type Config } from './config/config.js';
-export { createApp, createServices, apiEndpoints } from './http/app.js';
+export { createApp } from './composition/app.js';
+export { createServices } from './composition/services.js';
+export { apiEndpoints } from './composition/api.js';
 export { Database } from './db/database.js';
 export { migrate, readMigrations } from './db/migrate.js';
 export { createLogger } from './logging/logger.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { apiEndpoints, createServices } from '../http/app.js';
+import { apiEndpoints } from '../composition/api.js';
+import { createServices } from '../composition/services.js';
 import { Factories } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';

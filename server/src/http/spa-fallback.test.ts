@@ -6,7 +6,7 @@ import { useTestDatabase } from '../../../test/support/database.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { listen, type RunningServer } from '../runtime/http-server.js';
-import { createApp } from './app.js';
+import { createApp } from '../composition/app.js';
 
 // A small stand-in for client/dist, so this test does not depend on a client build.
 const clientDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-client-'));

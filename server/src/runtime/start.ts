@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { attachCollaboration } from '../collab/collab.server.js';
-import { createApp } from '../http/app.js';
+import { createApp } from '../composition/app.js';
 import type { Logger } from '../logging/logger.js';
 import { startDemo } from '../datasets/demo.js';
 import { ensureFirstAdmin } from './bootstrap.js';

@@ -1,0 +1,77 @@
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+import { AuthRepo } from '../auth/auth.repo.js';
+import { AuthService } from '../auth/auth.service.js';
+import { UsersService } from '../resources/users/users.service.js';
+import { TeamsService } from '../resources/teams/teams.service.js';
+import { MembershipsService } from '../resources/memberships/memberships.service.js';
+import { ImageSetsService } from '../resources/image-sets/image-sets.service.js';
+import { SetTagsService } from '../resources/set-tags/set-tags.service.js';
+import { ProductsService } from '../resources/products/products.service.js';
+import { AnnotationTypesService } from '../resources/annotation-types/annotation-types.service.js';
+import { AnnotationsService } from '../resources/annotations/annotations.service.js';
+import { VerificationsService } from '../resources/verifications/verifications.service.js';
+import { FrameDescriptionsService } from '../resources/images/frame-descriptions.service.js';
+import { ImagesService } from '../resources/images/images.service.js';
+import { LiveDocumentsPort } from '../collab/live-documents.js';
+import { DocumentsRepo } from '../collab/documents.repo.js';
+import { DocumentSnapshots } from '../collab/document-snapshot.js';
+import { DatasetsService } from '../datasets/datasets.service.js';
+import { ImageJobRunner } from '../ingest/job-runner.js';
+import { ImageStorage } from '../ingest/storage.js';
+import { TilerClient } from '../ingest/tiler.client.js';
+import { AnnotationVersionsService } from '../versions/annotation-versions.js';
+import { VersionsService } from '../versions/versions.service.js';
+import { ExportService } from '../interchange/export.service.js';
+import { ImportService } from '../interchange/import.service.js';
+import { ExportFormatsService } from '../interchange/export-formats.service.js';
+import { ArtifactsService } from '../versions/artifacts.service.js';
+import { SplitsService } from '../versions/splits.service.js';
+
+/** The services behind the API, one instance each per process. */
+export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
+  const storage = new ImageStorage(config.dataDir);
+  const tiler = new TilerClient(config.tilerUrl, tilerSecret);
+  const imageJobs = new ImageJobRunner(db, tiler, logger, config.jobPollMs);
+  const liveDocuments = new LiveDocumentsPort();
+  const annotations = new AnnotationsService(db, liveDocuments);
+  const services = {
+    liveDocuments,
+    annotations,
+    documentSnapshots: new DocumentSnapshots(new DocumentsRepo(db), (document, viewer) => {
+      liveDocuments.warm(document, viewer.id);
+    }),
+    verifications: new VerificationsService(db, annotations),
+    storage,
+    tiler,
+    imageJobs,
+    frameDescriptions: new FrameDescriptionsService(db),
+    images: new ImagesService(db, storage, config.maxUploadBytes, () => {
+      imageJobs.kick();
+    }),
+    auth: new AuthService(new AuthRepo(db), config),
+    users: new UsersService(db),
+    teams: new TeamsService(db),
+    memberships: new MembershipsService(db),
+    imageSets: new ImageSetsService(db),
+    setTags: new SetTagsService(db),
+    products: new ProductsService(db),
+    annotationTypes: new AnnotationTypesService(db),
+  };
+  const versions = new VersionsService(db);
+  const exportFormats = new ExportFormatsService(db);
+  const versionServices = {
+    exportFormats,
+    versions,
+    annotationVersions: new AnnotationVersionsService(db),
+    exports: new ExportService(db, versions, exportFormats, logger),
+    imports: new ImportService(db, liveDocuments),
+    splits: new SplitsService(db, versions),
+    artifacts: new ArtifactsService(db, versions, storage, config.dataDir, config.maxUploadBytes),
+  };
+  // Data sets are set up through the other services, with the caller's rights.
+  const datasets = new DatasetsService({ ...services, db, maxUploadBytes: config.maxUploadBytes, logger });
+  return { ...services, ...versionServices, datasets };
+}
+export type Services = ReturnType<typeof createServices>;
