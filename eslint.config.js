@@ -2,10 +2,19 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint.layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'test-artifacts/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-artifacts/**',
+      // Files that break a rule on purpose, linted by test/lint-fixtures/layers.unit.test.ts.
+      'test/lint-fixtures/**/*.fixture.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -43,4 +52,6 @@ export default tseslint.config(
       globals: globals.serviceworker,
     },
   },
+  // Import layers (routes -> services -> repos, platform below resources, workspaces one way).
+  ...layerRules,
 );

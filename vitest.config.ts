@@ -28,6 +28,7 @@ export default defineConfig({
             'shared/src/**/*.test.ts',
             'tiler/src/**/*.test.ts',
             'demo-data/src/**/*.test.ts',
+            'test/lint-fixtures/**/*.unit.test.ts',
             'server/src/**/*.unit.test.ts',
             'client/src/**/*.test.ts',
           ],
@@ -47,6 +48,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.unit.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
         },
