@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { z } from 'zod';
 import type { AuthState } from '../../auth/authenticate.middleware.js';
 import type { Viewer } from '../../auth/viewer.js';
+import { pathId, pathName, parsePathParams } from '../../api/path-params.js';
 import { AppError } from '../../errors/app-error.js';
 import type { ImagesService } from './images.service.js';
 import type { TilerClient } from '../../ingest/tiler.client.js';
@@ -14,10 +16,14 @@ function viewerOf(ctx: Context): Viewer {
   return viewer;
 }
 
-function intParam(value: string | undefined): number {
-  if (value === undefined || !/^\d{1,9}$/.test(value)) throw AppError.notFound();
-  return Number(value);
-}
+/** `/images/image/:id/:z/:frame/...`: the image, its z-layer (only one is supported) and its frame. */
+const pixelParams = z.object({ id: pathId, z: pathName, frame: pathId });
+const tileParams = pixelParams.extend({ level: pathId, tile: pathName });
+const idParams = z.object({ id: pathId });
+
+/** A request's path parameters by the route's schema (404 for a part that does not parse). */
+const paramsOf = <P>(schema: z.ZodType<P>, ctx: Context): P =>
+  parsePathParams(schema, ctx.params as Record<string, string>);
 
 /**
  * EXACT's pixel URLs outside /api/v1: DeepZoom DZI and tiles, and the original download. Every request
@@ -28,9 +34,7 @@ export function pixelsRouter(images: ImagesService, tiler: TilerClient): Router 
 
   // Frames count from 1 (videos and multi-page images have several); z-stacks are not supported yet.
   const source = async (ctx: Context) => {
-    const params = ctx.params as Record<string, string | undefined>;
-    const id = intParam(params.id);
-    const frame = intParam(params.frame);
+    const { id, frame } = paramsOf(pixelParams, ctx);
     const { src } = await images.pixelSource(viewerOf(ctx), id, { frame });
     return tiler.token({ img: id, src, scope: ['tiles'] });
   };
@@ -40,14 +44,14 @@ export function pixelsRouter(images: ImagesService, tiler: TilerClient): Router 
   });
 
   router.get('/images/image/:id/:z/:frame/tile_files/:level/:tile', async (ctx) => {
-    const level = intParam(ctx.params.level);
-    const match = /^(\d{1,7})_(\d{1,7})\.(jpeg|jpg)$/.exec(ctx.params.tile ?? '');
+    const { level, tile } = paramsOf(tileParams, ctx);
+    const match = /^(\d{1,7})_(\d{1,7})\.(jpeg|jpg)$/.exec(tile);
     if (!match) throw AppError.notFound();
     await tiler.relay(ctx, await source(ctx), `tiles/${level}/${match[1]}_${match[2]}.jpeg`);
   });
 
   router.get('/images/api/image/download/:id/', async (ctx) => {
-    const { path, row } = await images.originalFile(viewerOf(ctx), intParam(ctx.params.id));
+    const { path, row } = await images.originalFile(viewerOf(ctx), paramsOf(idParams, ctx).id);
     const info = await stat(path).catch(() => undefined);
     if (!info) throw AppError.notFound();
     ctx.set('Content-Length', String(info.size));
