@@ -49,6 +49,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
         ...uploads,
         tiler: s.tiler,
         frameDescriptions: s.frameDescriptions,
+        uploads: s.uploads,
       }),
     },
     { expandable: [s.annotations], endpoints: annotationsEndpoints(s.annotations, listing) },

@@ -21,6 +21,7 @@ import { DatasetsService } from '../datasets/datasets.service.js';
 import { ImageJobRunner } from '../ingest/job-runner.js';
 import { ImageStorage } from '../ingest/storage.js';
 import { TilerClient } from '../ingest/tiler.client.js';
+import { UploadService } from '../ingest/upload.service.js';
 import { AnnotationVersionsService } from '../versions/annotation-versions.js';
 import { VersionsService } from '../versions/versions.service.js';
 import { ExportService } from '../interchange/export.service.js';
@@ -47,7 +48,8 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     tiler,
     imageJobs,
     frameDescriptions: new FrameDescriptionsService(db),
-    images: new ImagesService(db, storage, config.maxUploadBytes, () => {
+    images: new ImagesService(db, storage),
+    uploads: new UploadService(db, storage, config.maxUploadBytes, () => {
       imageJobs.kick();
     }),
     auth: new AuthService(new AuthRepo(db), config),

@@ -6,7 +6,7 @@ import type { AnnotationsService } from '../resources/annotations/annotations.se
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
 import type { ImageSetsService } from '../resources/image-sets/image-sets.service.js';
-import type { ImagesService } from '../resources/images/images.service.js';
+import type { UploadService } from '../ingest/upload.service.js';
 import type { ImageStorage } from '../ingest/storage.js';
 import type { ProductsService } from '../resources/products/products.service.js';
 import type { DatasetContent, LabelSpec } from './dataset.js';
@@ -17,7 +17,7 @@ export interface SetupDeps {
   readonly imageSets: ImageSetsService;
   readonly products: ProductsService;
   readonly annotationTypes: AnnotationTypesService;
-  readonly images: ImagesService;
+  readonly uploads: UploadService;
   readonly annotations: AnnotationsService;
 }
 
@@ -115,7 +115,7 @@ export class DatasetSetup {
     const ids: number[] = [];
     for (const image of content.images) {
       const staged = await this.deps.storage.stage(createReadStream(image.file), this.deps.maxUploadBytes);
-      const result = await this.deps.images.upload(viewer, {
+      const result = await this.deps.uploads.upload(viewer, {
         fields: { image_set: String(imageSet), image_type: '0' },
         files: [{ field: 'file', originalName: image.originalName, staged }],
       });

@@ -10,6 +10,7 @@ import type { ImagesService } from './images.service.js';
 import { readMultipart } from '../../ingest/multipart.js';
 import type { ImageStorage } from '../../ingest/storage.js';
 import type { TilerClient } from '../../ingest/tiler.client.js';
+import type { UploadService } from '../../ingest/upload.service.js';
 
 const PATCH_LIMIT = 2048;
 
@@ -32,6 +33,7 @@ export function imagesEndpoints(
     tiler: TilerClient;
     maxUploadBytes: number;
     frameDescriptions: FrameDescriptionsService;
+    uploads: UploadService;
   },
 ): Endpoint[] {
   return [
@@ -64,7 +66,7 @@ export function imagesEndpoints(
       status: 201,
       async handler({ viewer, ctx }) {
         const upload = await readMultipart(ctx.req, deps.storage, deps.maxUploadBytes);
-        const result = await images.upload(viewer, upload);
+        const result = await deps.uploads.upload(viewer, upload);
         const created = await images.load(viewer, result.created);
         return {
           status: 201,
