@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image, Page as ApiPage, RestAnnotation } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
-import { click, drag, syncState, waitUntil } from './workspace.fixture.js';
+import { click, drag, syncState, waitUntil } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { startTessera, type TesseraProcess } from '../support/process.js';
 

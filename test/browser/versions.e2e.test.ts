@@ -15,7 +15,7 @@ import {
   setUpWorkspace,
   syncState,
   waitUntil,
-} from './workspace.fixture.js';
+} from './support/workspace.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();

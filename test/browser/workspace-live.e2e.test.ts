@@ -13,7 +13,7 @@ import {
   setUpWorkspace,
   syncState,
   waitUntil,
-} from './workspace.fixture.js';
+} from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
 

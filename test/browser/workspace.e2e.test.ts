@@ -16,7 +16,7 @@ import {
   setUpWorkspace,
   syncState,
   waitUntil,
-} from './workspace.fixture.js';
+} from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { makeTestClip } from '../support/media.js';
 import { useTestServer } from '../support/server.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationRecord } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
-import { annotationRecord } from './test-records';
+import { annotationRecord } from '../testing/records';
 
 describe('AnnotationIndex', () => {
   it('finds shapes in a rectangle, per frame, and leaves out deleted ones', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VectorType, type AnnotationRecord, type Vector } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
 import { OverlayRenderer, type Scene, type TypeStyle } from './overlay-renderer';
-import { annotationRecord } from './test-records';
+import { annotationRecord } from '../testing/records';
 
 /** A Path2D that records what was traced into it (Node has no canvas). */
 class RecordingPath {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MembershipsRepo } from '../memberships/memberships.repo.js';
-import { makeFixture, saved, sessionOf, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  makeFixture,
+  saved,
+  sessionOf,
+  tokenOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

@@ -3,7 +3,14 @@ import { annotationsOf, createAnnotation, listAnnotations, readRecord, updateFie
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { DocumentsRepo } from './documents.repo.js';
-import { makeFixture, saved, sessionOf, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  makeFixture,
+  saved,
+  sessionOf,
+  tokenOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

@@ -1,7 +1,14 @@
 import { annotationsOf } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
 import { DocumentsRepo } from './documents.repo.js';
-import { addBoxes, makeFixture, saved, sessionOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  addBoxes,
+  makeFixture,
+  saved,
+  sessionOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

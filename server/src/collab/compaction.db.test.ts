@@ -9,7 +9,7 @@ import {
   sessionOf,
   useCollabServer,
   waitFor,
-} from './collab.test-helpers.js';
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer({ compactEvery: 10 });
 

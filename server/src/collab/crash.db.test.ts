@@ -4,7 +4,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { annotationsOf, createAnnotation, documentProblems } from '@tessera/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeFixture, saved, sessionOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  makeFixture,
+  saved,
+  sessionOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 

@@ -5,7 +5,14 @@ import * as Y from 'yjs';
 import { createLogger } from '../logging/logger.js';
 import { createHocuspocus } from './collab.server.js';
 import { DocumentsRepo } from './documents.repo.js';
-import { addBoxes, makeFixture, saved, sessionOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  addBoxes,
+  makeFixture,
+  saved,
+  sessionOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

@@ -1,7 +1,13 @@
 import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
-import { makeFixture, saved, tokenOf, useCollabServer, waitFor } from './collab.test-helpers.js';
+import {
+  makeFixture,
+  saved,
+  tokenOf,
+  useCollabServer,
+  waitFor,
+} from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAnnotation } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
-import { makeFixture, useCollabServer } from './collab.test-helpers.js';
+import { makeFixture, useCollabServer } from '../../../test/support/collab-server.js';
 import { rebuildProjection } from './projection-rebuild.js';
 
 const h = useCollabServer();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAnnotation, markDeleted, updateFields } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
-import { makeFixture, saved, tokenOf, useCollabServer } from './collab.test-helpers.js';
+import { makeFixture, saved, tokenOf, useCollabServer } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextExportFormat } from '@tessera/shared';
 import { useTestServer } from '../../../test/support/server.js';
-import { annotate, rect, triangle, versionScene } from '../versions/versions.test-helpers.js';
+import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 

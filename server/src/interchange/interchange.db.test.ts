@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportReport, Page, RestAnnotation, SetVersion } from '@tessera/shared';
 import type { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { annotate, rect, triangle, versionScene } from '../versions/versions.test-helpers.js';
+import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SetVersion, VersionArtifact, VersionSplit } from '@tessera/shared';
 import { useTestServer } from '../../../test/support/server.js';
-import { annotate, rect, versionScene } from './versions.test-helpers.js';
+import { annotate, rect, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer({ env: { TESSERA_MAX_UPLOAD_MB: '1' } });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SetVersion } from '@tessera/shared';
 import { useTestServer } from '../../../test/support/server.js';
 import { rowsOfVersion, VersionsRepo } from './versions.repo.js';
-import { annotate, rect, versionScene } from './versions.test-helpers.js';
+import { annotate, rect, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { createAnnotation, readRecord, updateFields, type Page, type SetVersion } from '@tessera/shared';
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { rect, versionScene } from './versions.test-helpers.js';
+import { rect, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 

@@ -3,7 +3,7 @@ import type { Page, SetVersion } from '@tessera/shared';
 import { createLogger } from '../logging/logger.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { snapshotChanged, startSnapshotter } from './snapshotter.js';
-import { annotate, rect, versionScene } from './versions.test-helpers.js';
+import { annotate, rect, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 const logger = createLogger('silent');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useTestServer } from '../../../test/support/server.js';
 import { createVersion, exportVersion, importFile, listVersions } from './versions.cli.js';
-import { annotate, rect, versionScene } from './versions.test-helpers.js';
+import { annotate, rect, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-versions-cli-'));

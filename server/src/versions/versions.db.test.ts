@@ -13,7 +13,7 @@ import {
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { VersionsRepo } from './versions.repo.js';
-import { annotate, rect, triangle, versionScene } from './versions.test-helpers.js';
+import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 

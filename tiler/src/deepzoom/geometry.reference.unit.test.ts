@@ -1,7 +1,7 @@
 // DeepZoom geometry against openslide-python's DeepZoomGenerator, tile by tile, on the real slides.
 import { describe, expect, it } from 'vitest';
 import { openSlide } from '../sources/openslide.js';
-import { reference, slidePath } from '../testing/reference.test-helpers.js';
+import { reference, slidePath } from '../testing/reference.js';
 import { dziXml } from './dzi.js';
 import { DeepZoomGeometry, type DeepZoomOptions } from './geometry.js';
 

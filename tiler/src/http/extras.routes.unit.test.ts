@@ -1,7 +1,7 @@
 // Thumbnails, regions (EXACT's get_patch) and associated images over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToRgb } from '../sources/raster.js';
-import { startTestTiler, type TestTiler } from './server.test-helpers.js';
+import { startTestTiler, type TestTiler } from '../testing/server.js';
 
 let t: TestTiler;
 beforeAll(async () => {

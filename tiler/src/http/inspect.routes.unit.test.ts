@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestClip } from '../../../test/support/media.js';
 import { framePath } from '../sources/convert.js';
 import { decodeToRgb, rgbToJpeg, rgbToPng } from '../sources/raster.js';
-import { postJson, startTestTiler, type TestTiler } from './server.test-helpers.js';
+import { postJson, startTestTiler, type TestTiler } from '../testing/server.js';
 
 const GOOD = [
   ['CMU-1-Small-Region.svs', 'aperio', 2220, 2967, 1, ['label', 'macro', 'thumbnail']],

@@ -4,8 +4,8 @@ import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { dziXml } from '../deepzoom/dzi.js';
 import { openSlide } from '../sources/openslide.js';
 import { decodeToRgb } from '../sources/raster.js';
-import { slidePath } from '../testing/reference.test-helpers.js';
-import { startTestTiler, type TestTiler } from './server.test-helpers.js';
+import { slidePath } from '../testing/reference.js';
+import { startTestTiler, type TestTiler } from '../testing/server.js';
 
 const SLIDES = [
   'CMU-1-Small-Region.svs',

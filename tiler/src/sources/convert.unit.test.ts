@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slidePath } from '../testing/reference.test-helpers.js';
+import { slidePath } from '../testing/reference.js';
 import { convertToPyramid } from './convert.js';
 import { openSlide } from './openslide.js';
 import { rgbToPng } from './raster.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reference, slidePath } from '../testing/reference.test-helpers.js';
+import { reference, slidePath } from '../testing/reference.js';
 import { detectVendor, openSlide, openslideVersion } from './openslide.js';
 import { SlideError } from './slide-error.js';
 

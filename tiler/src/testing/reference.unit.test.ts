@@ -1,6 +1,6 @@
 // The reference itself: present, the expected versions, and loud when it fails.
 import { describe, expect, it } from 'vitest';
-import { reference } from './reference.test-helpers.js';
+import { reference } from './reference.js';
 
 describe('openslide-python reference', () => {
   it('is installed: Debian python3-openslide 1.2 over OpenSlide 3.4.1', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { openSlide } from '../sources/openslide.js';
 import { decodeToRgb } from '../sources/raster.js';
-import { meanAbsoluteDifference, reference, slidePath } from '../testing/reference.test-helpers.js';
+import { meanAbsoluteDifference, reference, slidePath } from '../testing/reference.js';
 import { renderTileJpeg, renderTilePixels, type TileAddress } from './render.js';
 
 interface TileReference extends TileAddress {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { signTileToken, type TileTokenPayload, type TileTokenScope } from '../access/tile-token.js';
 import { parseTilerConfig, type TilerConfig } from '../config.js';
-import { slidePath } from '../testing/reference.test-helpers.js';
-import { createTilerServer, type TilerServer } from './server.js';
+import { slidePath } from './reference.js';
+import { createTilerServer, type TilerServer } from '../http/server.js';
 
 /** The HMAC secret the test tilers use. */
 export const TEST_SECRET = 'test-secret-for-the-tiler-0123456789abcdef';

@@ -4,10 +4,10 @@
 import { VectorType, type RestAnnotation } from '@tessera/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, expect } from 'vitest';
-import { Factories, type TestUser } from '../support/factories.js';
-import { ApiClient } from '../support/http.js';
-import type { TestServer } from '../support/server.js';
-import { slide, uploadImages } from '../support/upload.js';
+import { Factories, type TestUser } from '../../support/factories.js';
+import { ApiClient } from '../../support/http.js';
+import type { TestServer } from '../../support/server.js';
+import { slide, uploadImages } from '../../support/upload.js';
 
 export interface WorkspaceFixture {
   member: TestUser;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RestAnnotation } from '@tessera/shared';
-import { Factories, type TestUser } from '../../../test/support/factories.js';
-import { ApiClient } from '../../../test/support/http.js';
-import type { TestServer } from '../../../test/support/server.js';
-import { ImagesRepo } from '../images/images.repo.js';
+import { Factories, type TestUser } from './factories.js';
+import { ApiClient } from './http.js';
+import type { TestServer } from './server.js';
+import { ImagesRepo } from '../../server/src/images/images.repo.js';
 
 /** A team (admin, member, outsider), an image set with a box and a polygon type, and `images` images. */
 export async function versionScene(

@@ -6,16 +6,20 @@ import { createAnnotation } from '@tessera/shared';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { useTestDatabase } from '../../../test/support/database.js';
-import { Factories, type TestUser } from '../../../test/support/factories.js';
-import { AuthRepo } from '../auth/auth.repo.js';
-import { AuthService } from '../auth/auth.service.js';
-import { SESSION_COOKIE } from '../auth/authenticate.middleware.js';
-import type { Database } from '../db/database.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
-import { ImagesRepo } from '../images/images.repo.js';
-import { createLogger } from '../logging/logger.js';
-import { attachCollaboration, COLLAB_PATH, type Collaboration } from './collab.server.js';
+import { useTestDatabase } from './database.js';
+import { Factories, type TestUser } from './factories.js';
+import { AuthRepo } from '../../server/src/auth/auth.repo.js';
+import { AuthService } from '../../server/src/auth/auth.service.js';
+import { SESSION_COOKIE } from '../../server/src/auth/authenticate.middleware.js';
+import type { Database } from '../../server/src/db/database.js';
+import { ImageSetsRepo } from '../../server/src/image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../../server/src/images/images.repo.js';
+import { createLogger } from '../../server/src/logging/logger.js';
+import {
+  attachCollaboration,
+  COLLAB_PATH,
+  type Collaboration,
+} from '../../server/src/collab/collab.server.js';
 
 /** A real HTTP server on a free port with the collaboration endpoint, over this file's database. */
 export interface CollabHarness {
