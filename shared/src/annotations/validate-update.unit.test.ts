@@ -380,7 +380,7 @@ describe('validateUpdate on crafted updates', () => {
     ]);
     expect(refused(validateUpdate(server, update, annotator))).toMatch(/list insertions/);
   });
-  it('refuses, quickly, an update that would cost too much to place (long runs on one key)', () => {
+  it('refuses an update that would cost too much to place (long runs on one key) by its work budget', () => {
     const current = editsOf(server)._map.get(editKey(id, 'description'));
     if (current === undefined) throw new Error('no description item');
     const run = 10_000;
@@ -389,8 +389,7 @@ describe('validateUpdate on crafted updates', () => {
       const content = itemContent(new Y.ContentDeleted(run));
       return new Y.Item(Y.createID(777, i * run), null, origin, null, null, null, null, content);
     });
-    const start = performance.now();
+    // Refused by counting the work, not by a clock: how long a refusal takes is for bench/.
     expect(refused(validateUpdate(server, encodeUpdate(structs), annotator))).toMatch(/too much work/);
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
