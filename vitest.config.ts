@@ -24,6 +24,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Tests wait with expect.poll / vi.waitFor, never a fixed sleep; 1 s (vitest's default) is too
+    // short for a round trip through PostgreSQL on a loaded machine.
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       {
         extends: true,

@@ -5,7 +5,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { createAnnotation } from '@tessera/shared';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { useTestDatabase } from './database.js';
 import { Factories, type TestUser } from './factories.js';
 import { AuthRepo } from '../../server/src/auth/auth.repo.js';
@@ -167,31 +167,39 @@ function openClient(url: string, name: string, as: Credentials): Client {
   };
 }
 
-/** Polls `condition` until it holds; throws with `what` after `ms`. */
-export async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Polls an asynchronous `condition` (a database query) until it holds. */
-export async function eventually(condition: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Waits until the server has acknowledged every change the client sent. */
-export function saved(client: Client, ms?: number): Promise<void> {
-  return waitFor(
-    () => client.provider.isSynced && client.provider.unsyncedChanges === 0,
-    'the server to acknowledge every change',
-    ms,
+export function saved(client: Client, timeout = 5_000): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!client.provider.isSynced || client.provider.unsyncedChanges > 0) {
+        throw new Error('the server has not acknowledged every change yet');
+      }
+    },
+    { timeout },
   );
+}
+
+let barriers = 0;
+
+/**
+ * Resolves once `to` sees a presence change `from` makes now. The server handles one socket's
+ * messages in order and sends on one socket in order, so by then the server has handled everything
+ * `from` sent before, and `to` has received everything the server sent it before: a test proves that
+ * something did not arrive by passing this barrier, not by sleeping. (Presence passes the commit
+ * gate like any message: no barrier passes while the gate holds a log write.)
+ */
+export async function presenceBarrier(from: Client, to: Client): Promise<void> {
+  const mark = { x: ++barriers, y: 0 };
+  from.provider.setAwarenessField('cursor', mark);
+  const id = from.provider.awareness?.clientID;
+  await expect
+    .poll(
+      () => (to.provider.awareness?.getStates().get(id ?? -1) as { cursor?: unknown } | undefined)?.cursor,
+      {
+        message: 'the presence barrier',
+      },
+    )
+    .toEqual(mark);
 }
 
 /** A team with an admin, a member and an image set (blind when asked) holding one image and two types. */

@@ -6,7 +6,6 @@ import {
   sessionOf,
   tokenOf,
   useCollabServer,
-  waitFor,
 } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
@@ -26,11 +25,16 @@ describe('access while connected', () => {
     await h.db.query('UPDATE users SET is_active = false WHERE id = $1', [fx.other.id]);
     await h.collab.recheckAccess();
 
-    await waitFor(() => removed.refusals.includes('access-revoked'), 'the removed member to be disconnected');
-    await waitFor(
-      () => deactivated.refusals.includes('access-revoked'),
-      'the deactivated user to be disconnected',
-    );
+    await expect
+      .poll(() => removed.refusals.includes('access-revoked'), {
+        message: 'the removed member to be disconnected',
+      })
+      .toBe(true);
+    await expect
+      .poll(() => deactivated.refusals.includes('access-revoked'), {
+        message: 'the deactivated user to be disconnected',
+      })
+      .toBe(true);
     expect(stays.refusals).toEqual([]);
     expect(h.collab.hocuspocus.documents.get(name)?.getConnectionsCount()).toBe(1);
   });
@@ -45,7 +49,9 @@ describe('access while connected', () => {
     expect(reader.refusals).toEqual([]);
     await h.db.query('UPDATE image_sets SET public = false WHERE id = $1', [fx.imageSet]);
     await h.collab.recheckAccess();
-    await waitFor(() => reader.refusals.includes('access-revoked'), 'the reader to be disconnected');
+    await expect
+      .poll(() => reader.refusals.includes('access-revoked'), { message: 'the reader to be disconnected' })
+      .toBe(true);
     expect(member.refusals).toEqual([]);
   });
 });

@@ -5,11 +5,11 @@ import type * as Y from 'yjs';
 import { DocumentsRepo } from './documents.repo.js';
 import {
   makeFixture,
+  presenceBarrier,
   saved,
   sessionOf,
   tokenOf,
   useCollabServer,
-  waitFor,
 } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
@@ -30,14 +30,17 @@ describe('live annotation documents', () => {
       { id: randomUUID(), type: fx.boxType, vector: { x1: 1, y1: 2, x2: 3, y2: 4 } },
       { userId: fx.admin.id },
     );
-    await waitFor(() => annotationsOf(b.doc).has(id), 'b to see the new annotation');
+    await expect
+      .poll(() => annotationsOf(b.doc).has(id), { message: 'b to see the new annotation' })
+      .toBe(true);
     updateFields(a.doc, id, { vector: { x1: 10, y1: 20, x2: 30, y2: 40 } }, { userId: fx.admin.id });
     updateFields(b.doc, id, { type: fx.otherBoxType, description: 'mitosis' }, { userId: fx.member.id });
     await Promise.all([saved(a), saved(b)]);
-    await waitFor(
-      () => readRecord(a.doc, id)?.description === 'mitosis' && vectorOf(b.doc, id)?.x1 === 10,
-      'both edits on both sides',
-    );
+    await expect
+      .poll(() => readRecord(a.doc, id)?.description === 'mitosis' && vectorOf(b.doc, id)?.x1 === 10, {
+        message: 'both edits on both sides',
+      })
+      .toBe(true);
     expect(listAnnotations(a.doc)).toEqual(listAnnotations(b.doc));
     expect(readRecord(a.doc, id)).toMatchObject({ type: fx.otherBoxType, vector: { x1: 10 } });
   });
@@ -53,16 +56,17 @@ describe('live annotation documents', () => {
       { id: randomUUID(), type: fx.boxType, vector: { x1: 1, y1: 2, x2: 3, y2: 4 } },
       { userId: fx.admin.id },
     );
-    await waitFor(() => annotationsOf(b.doc).has(id), 'b to see the annotation');
+    await expect.poll(() => annotationsOf(b.doc).has(id), { message: 'b to see the annotation' }).toBe(true);
     for (let round = 0; round < 5; round++) {
       updateFields(a.doc, id, { description: `a${round}` }, { userId: fx.admin.id });
       updateFields(b.doc, id, { description: `b${round}` }, { userId: fx.member.id });
       await Promise.all([saved(a), saved(b)]);
     }
-    await waitFor(
-      () => readRecord(a.doc, id)?.description === readRecord(b.doc, id)?.description,
-      'the same description on both sides',
-    );
+    await expect
+      .poll(() => readRecord(a.doc, id)?.description === readRecord(b.doc, id)?.description, {
+        message: 'the same description on both sides',
+      })
+      .toBe(true);
     expect([a, b].flatMap((c) => c.refusals)).toEqual([]);
     expect(readRecord(a.doc, id)?.description).toMatch(/^[ab]4$/);
   });
@@ -79,12 +83,14 @@ describe('live annotation documents', () => {
     );
     await saved(writer);
     const viewer = h.connect(name, { cookie: await sessionOf(h, fx.outsider) });
-    await waitFor(() => annotationsOf(viewer.doc).has(id), 'the viewer to load the annotation');
+    await expect
+      .poll(() => annotationsOf(viewer.doc).has(id), { message: 'the viewer to load the annotation' })
+      .toBe(true);
     expect(viewer.provider.authorizedScope).toBe('readonly');
 
     const logged = (await new DocumentsRepo(h.db).updatesAfter(name, 0)).length;
     updateFields(viewer.doc, id, { description: 'vandalised' }, { userId: fx.outsider.id });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await presenceBarrier(viewer, writer); // the server has handled the edit by now
     expect(viewer.provider.unsyncedChanges).toBeGreaterThan(0);
     expect(readRecord(writer.doc, id)?.description).toBe('');
     // [V3] nothing of a read-only connection is logged.
@@ -97,10 +103,11 @@ describe('live annotation documents', () => {
     const outsider = h.connect(`image.${fx.image}`, { cookie });
     const unknown = h.connect(`image.999999`, { cookie: await sessionOf(h, fx.member) });
     const garbage = h.connect(`image.${fx.image}.x`, { cookie: await sessionOf(h, fx.member) });
-    await waitFor(
-      () => [outsider, unknown, garbage].every((c) => c.refusals.includes('forbidden')),
-      'three refusals',
-    );
+    await expect
+      .poll(() => [outsider, unknown, garbage].every((c) => c.refusals.includes('forbidden')), {
+        message: 'three refusals',
+      })
+      .toBe(true);
     expect([outsider, unknown, garbage].some((c) => c.authenticated())).toBe(false);
   });
 
@@ -117,10 +124,11 @@ describe('live annotation documents', () => {
       cookie: await sessionOf(h, fx.member),
       origin: h.url.replace('ws://', 'http://').replace('/collab', ''),
     });
-    await waitFor(
-      () => [none, badToken, badCookie, crossSite].every((c) => c.refusals.includes('unauthorized')),
-      'four refusals',
-    );
+    await expect
+      .poll(() => [none, badToken, badCookie, crossSite].every((c) => c.refusals.includes('unauthorized')), {
+        message: 'four refusals',
+      })
+      .toBe(true);
     await saved(sameSite);
   });
 
@@ -137,10 +145,11 @@ describe('live annotation documents', () => {
       cookie: await sessionOf(h, fx.admin),
     });
     await Promise.all([saved(own), saved(admin)]);
-    await waitFor(
-      () => others.refusals.includes('forbidden') && shared.refusals.includes('forbidden'),
-      'refusals',
-    );
+    await expect
+      .poll(() => others.refusals.includes('forbidden') && shared.refusals.includes('forbidden'), {
+        message: 'refusals',
+      })
+      .toBe(true);
     expect(own.provider.authorizedScope).toBe('read-write');
     expect(admin.provider.authorizedScope).toBe('read-write');
 
@@ -149,7 +158,9 @@ describe('live annotation documents', () => {
       { id: randomUUID(), type: fx.boxType, vector: { x1: 1, y1: 2, x2: 3, y2: 4 } },
       { userId: fx.member.id },
     );
-    await waitFor(() => annotationsOf(admin.doc).has(id), 'the admin to see the member’s annotation');
+    await expect
+      .poll(() => annotationsOf(admin.doc).has(id), { message: 'the admin to see the member’s annotation' })
+      .toBe(true);
   });
 
   it('[A2] collaborative sets have no per-user copies', async () => {
@@ -157,6 +168,6 @@ describe('live annotation documents', () => {
     const copy = h.connect(`image.${fx.image}.user.${fx.member.id}`, {
       cookie: await sessionOf(h, fx.member),
     });
-    await waitFor(() => copy.refusals.includes('forbidden'), 'a refusal');
+    await expect.poll(() => copy.refusals.includes('forbidden'), { message: 'a refusal' }).toBe(true);
   });
 });

@@ -7,14 +7,11 @@ import {
   saved,
   sessionOf,
   useCollabServer,
-  waitFor,
 } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 
 type Fixture = Awaited<ReturnType<typeof makeFixture>>;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function twoClients(fx: Fixture) {
   const name = `image.${fx.image}`;
@@ -34,17 +31,25 @@ describe('commit gate', () => {
     await h.db.transaction(async (tx) => {
       await tx.query('LOCK TABLE annotation_document_updates IN EXCLUSIVE MODE');
       ids = addBoxes(writer, fx, fx.member.id, 3);
-      await waitFor(() => {
-        const doc = live();
-        return doc !== undefined && annotationsOf(doc).size === 3;
-      }, 'the server to apply all three updates');
-      await pause(100);
+      await expect
+        .poll(
+          () => {
+            const doc = live();
+            return doc !== undefined && annotationsOf(doc).size === 3;
+          },
+          { message: 'the server to apply all three updates' },
+        )
+        .toBe(true);
+      // Hocuspocus broadcasts an update and acknowledges it as it applies it, so the messages about all
+      // three exist now; held at the gate (at least the reader's three updates), none is on its way.
+      await expect.poll(() => h.collab.gate.heldCount).toBeGreaterThanOrEqual(3);
       expect(writer.provider.unsyncedChanges).toBe(3); // no "saved" before the commit
       expect(annotationsOf(reader.doc).size).toBe(0); // nothing uncommitted reaches others
-      expect(h.collab.gate.heldCount).toBeGreaterThan(0);
     });
     await saved(writer);
-    await waitFor(() => annotationsOf(reader.doc).size === 3, 'the reader to receive the boxes');
+    await expect
+      .poll(() => annotationsOf(reader.doc).size === 3, { message: 'the reader to receive the boxes' })
+      .toBe(true);
     const logged = await new DocumentsRepo(h.db).updatesAfter(name, 0);
     expect(logged).toHaveLength(3);
     expect([...annotationsOf(reader.doc).keys()].sort()).toEqual([...ids].sort());
@@ -61,11 +66,13 @@ describe('commit gate', () => {
     const ids: string[] = [];
     try {
       ids.push(...addBoxes(writer, fx, fx.member.id, 2));
-      await waitFor(
-        () =>
-          writer.refusals.includes('persistence-failed') && reader.refusals.includes('persistence-failed'),
-        'both sockets to be closed',
-      );
+      await expect
+        .poll(
+          () =>
+            writer.refusals.includes('persistence-failed') && reader.refusals.includes('persistence-failed'),
+          { message: 'both sockets to be closed' },
+        )
+        .toBe(true);
       expect(annotationsOf(reader.doc).size).toBe(0);
       expect(writer.provider.unsyncedChanges).toBeGreaterThan(0);
       expect(await new DocumentsRepo(h.db).updatesAfter(name, 0)).toHaveLength(0);
@@ -75,7 +82,12 @@ describe('commit gate', () => {
     }
     // The providers reconnect by themselves; the document loads afresh and takes the update again.
     await saved(writer, 15_000);
-    await waitFor(() => annotationsOf(reader.doc).size === 2, 'the reader to receive the boxes', 15_000);
+    await expect
+      .poll(() => annotationsOf(reader.doc).size === 2, {
+        message: 'the reader to receive the boxes',
+        timeout: 15_000,
+      })
+      .toBe(true);
     const fromLog = await new DocumentsRepo(h.db).updatesAfter(name, 0);
     expect(fromLog.length).toBeGreaterThan(0);
     expect([...annotationsOf(reader.doc).keys()].sort()).toEqual([...ids].sort());

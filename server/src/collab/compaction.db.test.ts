@@ -2,14 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { annotationsOf, createAnnotation, listAnnotations, updateFields } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
 import { DocumentsRepo } from './documents.repo.js';
-import {
-  eventually,
-  makeFixture,
-  saved,
-  sessionOf,
-  useCollabServer,
-  waitFor,
-} from '../../../test/support/collab-server.js';
+import { makeFixture, saved, sessionOf, useCollabServer } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer({ compactEvery: 10 });
 
@@ -41,18 +34,26 @@ describe('compaction', () => {
     }
     await saved(client);
     // 45 updates were logged; the compactions every 10 leave a state row and fewer log rows.
-    await eventually(async () => (await repo.state(name)) !== undefined, 'a compaction');
-    await eventually(async () => (await repo.updatesAfter(name, 0)).length < 10, 'a short log');
+    await expect
+      .poll(async () => (await repo.state(name)) !== undefined, { message: 'a compaction' })
+      .toBe(true);
+    await expect
+      .poll(async () => (await repo.updatesAfter(name, 0)).length < 10, { message: 'a short log' })
+      .toBe(true);
     const expected = listAnnotations(client.doc);
 
     client.destroy();
-    await waitFor(() => h.collab.hocuspocus.getDocumentsCount() === 0, 'the document to unload');
+    await expect
+      .poll(() => h.collab.hocuspocus.getDocumentsCount() === 0, { message: 'the document to unload' })
+      .toBe(true);
     expect(await repo.updatesAfter(name, 0)).toHaveLength(0);
 
     await h.restart();
     const fresh = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
     await saved(fresh);
-    await waitFor(() => annotationsOf(fresh.doc).size === 35, 'the compacted document');
+    await expect
+      .poll(() => annotationsOf(fresh.doc).size === 35, { message: 'the compacted document' })
+      .toBe(true);
     expect(listAnnotations(fresh.doc)).toEqual(expected);
   });
 });

@@ -4,13 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { annotationsOf, createAnnotation, documentProblems } from '@tessera/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  makeFixture,
-  saved,
-  sessionOf,
-  useCollabServer,
-  waitFor,
-} from '../../../test/support/collab-server.js';
+import { makeFixture, saved, sessionOf, useCollabServer } from '../../../test/support/collab-server.js';
 
 const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -94,7 +88,7 @@ describe('crash safety', () => {
       );
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(() => ackedAtKill >= 0, 'the kill');
+    await expect.poll(() => ackedAtKill >= 0, { message: 'the kill' }).toBe(true);
     client.destroy();
 
     const fresh = h.connect(name, { cookie: await sessionOf(h, fx.admin) });

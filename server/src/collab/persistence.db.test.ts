@@ -11,7 +11,6 @@ import {
   saved,
   sessionOf,
   useCollabServer,
-  waitFor,
 } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
@@ -57,7 +56,9 @@ describe('durability of live updates', () => {
     await offline.socket.connect();
     await saved(offline);
     const all = [...away, ...here].sort();
-    await waitFor(() => annotationsOf(online.doc).size === 5, 'the offline work to arrive');
+    await expect
+      .poll(() => annotationsOf(online.doc).size === 5, { message: 'the offline work to arrive' })
+      .toBe(true);
     expect([...annotationsOf(offline.doc).keys()].sort()).toEqual(all);
     expect([...annotationsOf(await fromLog(name)).keys()].sort()).toEqual(all);
   });
@@ -98,13 +99,17 @@ describe('durability of live updates', () => {
       { id: randomUUID(), type: fx.boxType, vector: { x1: 1, y1: 2 } },
       { userId: fx.member.id },
     );
-    await waitFor(() => client.refusals.some((r) => r.startsWith('invalid-update')), 'the refusal');
+    await expect
+      .poll(() => client.refusals.some((r) => r.startsWith('invalid-update')), { message: 'the refusal' })
+      .toBe(true);
     expect(client.refusals.join()).toContain('vector');
     expect(await repo.updatesAfter(name, 0)).toHaveLength(logged);
 
     const again = h.connect(name, { cookie });
     await saved(again);
-    await waitFor(() => annotationsOf(again.doc).size === 3, 'the reloaded document');
+    await expect
+      .poll(() => annotationsOf(again.doc).size === 3, { message: 'the reloaded document' })
+      .toBe(true);
     expect([...annotationsOf(again.doc).keys()].sort()).toEqual([...kept].sort());
     expect(readRecord(again.doc, kept[0] ?? '')?.description).toBe('kept');
     expect(annotationsOf(peer.doc).has(bad)).toBe(false);
@@ -114,7 +119,9 @@ describe('durability of live updates', () => {
       { id: randomUUID(), type: 987_654, vector: { x1: 1, y1: 2, x2: 3, y2: 4 } },
       { userId: fx.member.id },
     );
-    await waitFor(() => again.refusals.some((r) => r.includes('not allowed')), 'the type refusal');
+    await expect
+      .poll(() => again.refusals.some((r) => r.includes('not allowed')), { message: 'the type refusal' })
+      .toBe(true);
     expect(await repo.updatesAfter(name, 0)).toHaveLength(logged);
     expect(annotationsOf(peer.doc).has(unknownType)).toBe(false);
   });
@@ -134,7 +141,9 @@ describe('durability of live updates', () => {
     const rows = await new DocumentsRepo(h.db).updatesAfter(name, 0);
     expect(rows).toHaveLength(1);
     expect(annotationsOf(await fromLog(name)).has(id)).toBe(true);
-    await waitFor(() => annotationsOf(client.doc).has(id), 'the client to see the server-side write');
+    await expect
+      .poll(() => annotationsOf(client.doc).has(id), { message: 'the client to see the server-side write' })
+      .toBe(true);
   });
 
   it('[P3] a second instance loads the log of a document that was never compacted', async () => {
@@ -166,7 +175,9 @@ describe('durability of live updates', () => {
     await h.restart();
     const fresh = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
     await saved(fresh);
-    await waitFor(() => annotationsOf(fresh.doc).size === 25, 'the loaded document');
+    await expect
+      .poll(() => annotationsOf(fresh.doc).size === 25, { message: 'the loaded document' })
+      .toBe(true);
     expect(listAnnotations(fresh.doc)).toEqual(expected);
   });
 });

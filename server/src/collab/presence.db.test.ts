@@ -1,13 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
-import {
-  makeFixture,
-  saved,
-  tokenOf,
-  useCollabServer,
-  waitFor,
-} from '../../../test/support/collab-server.js';
+import { makeFixture, saved, tokenOf, useCollabServer } from '../../../test/support/collab-server.js';
 
 const h = useCollabServer();
 
@@ -30,25 +24,36 @@ describe('presence', () => {
     // Read-only viewers are seen too: presence is not an edit.
     reader.provider.setAwarenessField('user', { id: fx.outsider.id, name: 'reader', color: '#aa3366' });
     const others = (states: Map<number, Presence>) => [...states.values()].map((s) => s.user?.name).sort();
-    await waitFor(
-      () =>
-        others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
-      'the reader to see the member',
-    );
+    await expect
+      .poll(
+        () =>
+          others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(
+            fx.member.username,
+          ),
+        { message: 'the reader to see the member' },
+      )
+      .toBe(true);
     const seen = [...(reader.provider.awareness?.getStates().values() ?? [])].find(
       (s) => (s as Presence).user?.name === fx.member.username,
     ) as Presence;
     expect(seen).toMatchObject({ cursor: { x: 120, y: 340 }, viewport: { width: 2000, height: 1500 } });
-    await waitFor(
-      () => others(a.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.outsider.username),
-      'the member to see the reader',
-    );
+    await expect
+      .poll(
+        () =>
+          others(a.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.outsider.username),
+        { message: 'the member to see the reader' },
+      )
+      .toBe(true);
     a.destroy();
-    await waitFor(
-      () =>
-        !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(fx.member.username),
-      'the member to leave',
-    );
+    await expect
+      .poll(
+        () =>
+          !others(reader.provider.awareness?.getStates() as Map<number, Presence>).includes(
+            fx.member.username,
+          ),
+        { message: 'the member to leave' },
+      )
+      .toBe(true);
   });
 
   it('relays presence as the authenticated user, drops malformed fields and oversized states (A7)', async () => {
@@ -64,7 +69,9 @@ describe('presence', () => {
     liar.provider.setAwarenessField('user', { id: fx.admin.id, name: 'the admin', color: '#123456' });
     liar.provider.setAwarenessField('cursor', { x: 'left', y: 3 });
     liar.provider.setAwarenessField('viewport', { x: 1, y: 2, width: 30, height: 40 });
-    await waitFor(() => seenByReader()?.viewport !== undefined, 'the reader to see the viewport');
+    await expect
+      .poll(() => seenByReader()?.viewport !== undefined, { message: 'the reader to see the viewport' })
+      .toBe(true);
     const seen = seenByReader() as Presence & { blob?: string };
     expect(seen.user).toEqual({ id: fx.member.id, name: fx.member.username, color: '#123456' });
     expect(seen.cursor).toBeUndefined();
@@ -82,10 +89,11 @@ describe('presence', () => {
     const victimId = victim.provider.awareness?.clientID ?? -1;
     const state = (c: typeof reader) =>
       c.provider.awareness?.getStates().get(victimId) as Presence | undefined;
-    await waitFor(
-      () => state(attacker)?.cursor?.x === 1 && state(reader)?.cursor?.x === 1,
-      'the cursor to arrive',
-    );
+    await expect
+      .poll(() => state(attacker)?.cursor?.x === 1 && state(reader)?.cursor?.x === 1, {
+        message: 'the cursor to arrive',
+      })
+      .toBe(true);
     // A hand-made awareness update for the victim's client id with a newer clock.
     const forged = encoding.createEncoder();
     encoding.writeVarUint(forged, 1);
@@ -98,10 +106,13 @@ describe('presence', () => {
     // The attacker's own later field arrives; the forged state never does.
     attacker.provider.setAwarenessField('cursor', { x: 5, y: 5 });
     const attackerId = attackerAwareness.clientID;
-    await waitFor(
-      () => (reader.provider.awareness?.getStates().get(attackerId) as Presence | undefined)?.cursor?.x === 5,
-      "the attacker's own cursor",
-    );
+    await expect
+      .poll(
+        () =>
+          (reader.provider.awareness?.getStates().get(attackerId) as Presence | undefined)?.cursor?.x === 5,
+        { message: "the attacker's own cursor" },
+      )
+      .toBe(true);
     expect(state(reader)?.cursor).toEqual({ x: 1, y: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Dataset, DatasetInstance, Image, Page } from '@tessera/shared';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
@@ -32,14 +32,17 @@ async function fingerprint(imageSet: number) {
 }
 
 /** Waits until no image of the set is processing; answers the images. */
-async function settled(admin: TestUser, imageSet: number, ms: number): Promise<Image[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const { body } = await api().as(admin).get<Page<Image>>(`/images/images/?image_set=${imageSet}`);
-    if (body.results.every((i) => i.state !== 'processing')) return body.results;
-    if (Date.now() > deadline) throw new Error(`images of set ${imageSet} still processing`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+async function settled(admin: TestUser, imageSet: number, timeout: number): Promise<Image[]> {
+  return vi.waitFor(
+    async () => {
+      const { body } = await api().as(admin).get<Page<Image>>(`/images/images/?image_set=${imageSet}`);
+      if (body.results.some((i) => i.state === 'processing')) {
+        throw new Error(`images of set ${imageSet} still processing`);
+      }
+      return body.results;
+    },
+    { timeout, interval: 250 },
+  );
 }
 
 async function instantiate(admin: TestUser, name: string, body: object) {

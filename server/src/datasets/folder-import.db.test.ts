@@ -152,15 +152,11 @@ describe('datasets/import/: a zip of images and label files becomes an image set
       result.body.image_set,
     ]);
     expect(set).toEqual([{ name: 'cells' }]);
-    const deadline = Date.now() + 60_000;
-    let images: Image[] = [];
-    while (Date.now() < deadline) {
-      images = (await api().as(admin).get<Page<Image>>(`/images/images/?image_set=${result.body.image_set}`))
-        .body.results;
-      if (images.every((i) => i.state !== 'processing')) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(images.map((i) => i.state)).toEqual(['ready', 'ready']);
+    const states = async () =>
+      (
+        await api().as(admin).get<Page<Image>>(`/images/images/?image_set=${result.body.image_set}`)
+      ).body.results.map((i) => i.state);
+    await expect.poll(states, { timeout: 60_000, interval: 250 }).toEqual(['ready', 'ready']);
   }, 90_000);
 
   it('refuses bad archives and callers, naming the problem', async () => {

@@ -45,12 +45,8 @@ describe('the image job queue', () => {
     try {
       runner.start();
       const api = new ApiClient(server.baseUrl, admin);
-      let state = 'processing';
-      for (let i = 0; i < 100 && state === 'processing'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        state = (await api.get<{ state: string }>(`/images/images/${id}/`)).body.state;
-      }
-      expect(state).toBe('ready');
+      const state = async () => (await api.get<{ state: string }>(`/images/images/${id}/`)).body.state;
+      await expect.poll(state, { timeout: 10_000, interval: 100 }).toBe('ready');
       const jobs = await server.db.query<{ state: string; attempts: number }>(
         'SELECT state, attempts FROM image_jobs WHERE image_id = $1',
         [id],
@@ -81,12 +77,11 @@ describe('the image job queue', () => {
     );
     try {
       runner.start();
-      let image = { state: 'processing', failure_reason: null as string | null };
-      for (let i = 0; i < 100 && image.state === 'processing'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        image = (await new ApiClient(server.baseUrl, admin).get<typeof image>(`/images/images/${id}/`)).body;
-      }
-      expect(image.state).toBe('failed');
+      const api = new ApiClient(server.baseUrl, admin);
+      const read = async () =>
+        (await api.get<{ state: string; failure_reason: string | null }>(`/images/images/${id}/`)).body;
+      await expect.poll(async () => (await read()).state, { timeout: 10_000, interval: 100 }).toBe('failed');
+      const image = await read();
       expect(image.failure_reason).toMatch(/could not process the file/);
     } finally {
       await runner.stop();

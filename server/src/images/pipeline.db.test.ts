@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Image } from '@tessera/shared';
 import { Factories } from '../../../test/support/factories.js';
 import { makeTestClip } from '../../../test/support/media.js';
@@ -20,12 +20,14 @@ const basic = (u: Credentials) => ({
 
 async function settled(who: Credentials, id: number): Promise<Image> {
   const api = new ApiClient(server.baseUrl, who);
-  for (let i = 0; i < 150; i++) {
-    const res = await api.get<Image>(`/images/images/${id}/`);
-    if (res.body.state !== 'processing') return res.body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`image ${id} still processing`);
+  return vi.waitFor(
+    async () => {
+      const res = await api.get<Image>(`/images/images/${id}/`);
+      if (res.body.state === 'processing') throw new Error(`image ${id} still processing`);
+      return res.body;
+    },
+    { timeout: 15_000, interval: 100 },
+  );
 }
 
 async function scene() {

@@ -21,13 +21,13 @@ describe('housekeeping', () => {
     );
     const stop = startHousekeeping(db, createLogger('silent'));
     try {
-      for (let i = 0; i < 50; i++) {
-        const left = await db.query<{ n: number }>(
-          'SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM login_throttle) AS n',
-        );
-        if (left[0]?.n === 2) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const left = async () =>
+        (
+          await db.query<{ n: number }>(
+            'SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM login_throttle) AS n',
+          )
+        )[0]?.n;
+      await expect.poll(left).toBe(2);
       const sessions = await db.query<{ csrf_token: string }>('SELECT csrf_token FROM sessions');
       expect(sessions).toEqual([{ csrf_token: 'b' }]);
       const throttles = await db.query<{ key: string }>('SELECT key FROM login_throttle');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAnnotation, readRecord, updateFields, type Page, type SetVersion } from '@tessera/shared';
@@ -13,15 +12,13 @@ type Api = ReturnType<Awaited<ReturnType<typeof versionScene>>['api']>;
 
 /** Waits until the projection shows the annotation with this vector (it follows the log). */
 async function projected(api: Api, image: number, id: string, vector: unknown): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const projectedVector = async () => {
     const res = await api.get<Page<{ unique_identifier: string; vector: unknown }>>(
       `/annotations/annotations/?image=${image}`,
     );
-    const row = res.body.results.find((a) => a.unique_identifier === id);
-    if (row && isDeepStrictEqual(row.vector, vector)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`annotation ${id} never showed ${JSON.stringify(vector)}`);
+    return res.body.results.find((a) => a.unique_identifier === id)?.vector;
+  };
+  await expect.poll(projectedVector, { message: `annotation ${id} in the projection` }).toEqual(vector);
 }
 
 /** The vector of annotation `id` in a version's document state of `image`. */
