@@ -26,7 +26,8 @@ async function settled(who: Credentials, id: number): Promise<Image> {
       if (res.body.state === 'processing') throw new Error(`image ${id} still processing`);
       return res.body;
     },
-    { timeout: 15_000, interval: 100 },
+    // Just under the test's own 20 s, so a slow conversion fails naming the image.
+    { timeout: 18_000, interval: 100 },
   );
 }
 
