@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatBytes, formatTime, mapLimit, parseId, plural, safeNext } from './format';
 
 describe('display helpers', () => {
@@ -23,14 +23,24 @@ describe('display helpers', () => {
   it('runs at most `limit` tasks at once and keeps the order of results', async () => {
     let running = 0;
     let peak = 0;
-    const results = await mapLimit([5, 1, 4, 2, 3, 0], 2, async (n) => {
+    // Each task waits until the test lets it finish; the test finishes them in an order other than
+    // the input's (the highest waiting first), so the result order must come from mapLimit.
+    const waiting: { n: number; finish: () => void }[] = [];
+    const mapped = mapLimit([5, 1, 4, 2, 3, 0], 2, async (n) => {
       running += 1;
       peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, n));
+      await new Promise<void>((finish) => waiting.push({ n, finish }));
       running -= 1;
       return n * 10;
     });
-    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+    for (let finished = 0; finished < 6; finished++) {
+      await vi.waitFor(() => {
+        expect(waiting.length).toBeGreaterThan(0);
+      });
+      waiting.sort((x, y) => x.n - y.n);
+      waiting.pop()?.finish();
+    }
+    expect(await mapped).toEqual([50, 10, 40, 20, 30, 0]);
     expect(peak).toBe(2);
     expect(await mapLimit([], 3, () => Promise.resolve(1))).toEqual([]);
   });
