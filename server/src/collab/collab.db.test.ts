@@ -71,7 +71,7 @@ describe('live annotation documents', () => {
     expect(readRecord(a.doc, id)?.description).toMatch(/^[ab]4$/);
   });
 
-  it('[A4] a non-member of a public set reads but cannot write', async () => {
+  it('[A4][V3] a non-member of a public set reads but cannot write, and nothing of theirs is logged', async () => {
     const fx = await makeFixture(h, { public: true });
     const name = `image.${fx.image}`;
     const writer = h.connect(name, { cookie: await sessionOf(h, fx.member) });
