@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image, Page as ApiPage, RestAnnotation } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
-import { click, drag, syncState, waitUntil } from './support/workspace.js';
+import { click, drag, syncState } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { startTessera, type TesseraProcess } from '../support/process.js';
 
@@ -150,7 +150,12 @@ describe('the first run in the browser', () => {
       undefined,
       { timeout: 30_000 },
     );
-    await waitUntil(async () => (await syncState(page)) === 'saved', 'the document to sync', 30_000);
+    await expect
+      .poll(async () => (await syncState(page)) === 'saved', {
+        message: 'the document to sync',
+        timeout: 30_000,
+      })
+      .toBe(true);
     await expect.poll(() => page.getByTestId('annotation-total').textContent()).toBe('3000');
     const lastFrame = () =>
       page.evaluate(() => (window as FirstRunWindow).tesseraWorkspace?.renderer.lastFrame);
@@ -180,7 +185,12 @@ describe('the first run in the browser', () => {
     const firstType = await page.getByRole('button', { name: /key 1$/ }).textContent();
     await page.keyboard.press('1');
     await drag(page, { x: 4500, y: 2400 }, { x: 4620, y: 2510 });
-    await waitUntil(async () => (await syncState(page)) === 'saved', 'the new box to be saved', 15_000);
+    await expect
+      .poll(async () => (await syncState(page)) === 'saved', {
+        message: 'the new box to be saved',
+        timeout: 15_000,
+      })
+      .toBe(true);
     await expect.poll(() => page.getByTestId('annotation-total').textContent()).toBe('3001');
     await page.keyboard.press('v'); // select it: its handles show where it is
     await click(page, { x: 4560, y: 2455 });
@@ -198,7 +208,9 @@ describe('the first run in the browser', () => {
         return Math.abs((v['x1'] ?? 0) - 4500) < 4 && Math.abs((v['y2'] ?? 0) - 2510) < 4;
       });
     };
-    await waitUntil(async () => (await made()).length === 1, 'the box on the server', 15_000);
+    await expect
+      .poll(async () => (await made()).length === 1, { message: 'the box on the server', timeout: 15_000 })
+      .toBe(true);
     const [box] = await made();
     expect(box?.vector?.['x2']).toBeCloseTo(4620, -1);
     expect(box?.vector?.['y1']).toBeCloseTo(2400, -1);

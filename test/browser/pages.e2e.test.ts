@@ -1,7 +1,7 @@
 // The browser client's shell and pages in headless Chromium against a real server, tiler and database:
 // sign-in, the image sets with thumbnails, states and counts, and an admin's settings (upload with
 // progress, annotation types, collaboration mode, members). The account page: pages-account.test.ts.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Factories, type TestUser } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
@@ -27,14 +27,17 @@ let setId: number;
 let readyImage: ImageJson;
 let failedImage: ImageJson;
 
-/** Polls the API until no image of the set is processing. */
+/** Waits until no image of the set is processing; answers the images. */
 async function settled(api: ApiClient, ids: number[]): Promise<ImageJson[]> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const { body } = await api.get<{ results: ImageJson[] }>(`/images/images/?id__in=${ids.join(',')}`);
-    if (body.results.every((image) => image.state !== 'processing')) return body.results;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('images still processing after 60 s');
+  return vi.waitFor(
+    async () => {
+      const { body } = await api.get<{ results: ImageJson[] }>(`/images/images/?id__in=${ids.join(',')}`);
+      if (body.results.some((image) => image.state === 'processing'))
+        throw new Error('images still processing');
+      return body.results;
+    },
+    { timeout: 60_000, interval: 100 },
+  );
 }
 
 beforeAll(async () => {

@@ -8,14 +8,7 @@ import { signedIn, unlabelledControls } from './support/pages.js';
 import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
-import {
-  annotationsOnServer,
-  click,
-  localCount,
-  setUpWorkspace,
-  syncState,
-  waitUntil,
-} from './support/workspace.js';
+import { annotationsOnServer, click, localCount, setUpWorkspace, syncState } from './support/workspace.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -108,20 +101,40 @@ describe('dataset versions on the image set page', () => {
 
     const page = await signedIn(browser, server.baseUrl, member, `/sets/${set}`);
     await page.getByRole('link', { name: 'View before' }).click();
-    await waitUntil(async () => (await syncState(page)) === 'version', 'the version view');
-    await waitUntil(async () => (await localCount(page)) === atVersion, 'the version’s annotations');
+    await expect
+      .poll(async () => (await syncState(page)) === 'version', {
+        message: 'the version view',
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(async () => (await localCount(page)) === atVersion, {
+        message: 'the version’s annotations',
+        timeout: 10_000,
+      })
+      .toBe(true);
     await page.getByTestId('version-note').waitFor();
     // Drawing is refused: nothing changes, here or on the server.
     await page.keyboard.press('1');
     await click(page, { x: 600, y: 600 });
+    // The notice is the click's answer: it was handled, and refused.
     await page.getByText('View only: you cannot change annotations here.').waitFor();
-    await new Promise((r) => setTimeout(r, 500));
     expect(await localCount(page)).toBe(atVersion);
     expect((await annotationsOnServer(server, fx())).length).toBe(atVersion + 1);
     await saveScreenshot(page, 'versions-view');
 
     await page.getByRole('link', { name: 'back to now' }).click();
-    await waitUntil(async () => (await syncState(page)) === 'saved', 'the live document');
-    await waitUntil(async () => (await localCount(page)) === atVersion + 1, 'today’s annotations');
+    await expect
+      .poll(async () => (await syncState(page)) === 'saved', {
+        message: 'the live document',
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(async () => (await localCount(page)) === atVersion + 1, {
+        message: 'today’s annotations',
+        timeout: 10_000,
+      })
+      .toBe(true);
   });
 });

@@ -15,7 +15,6 @@ import {
   openWorkspace,
   setUpWorkspace,
   syncState,
-  waitUntil,
 } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { makeTestClip } from '../support/media.js';
@@ -76,7 +75,12 @@ describe('the annotation workspace', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('checkbox', { name: /Tumour present/ }).check(); // image-level label
     await saveScreenshot(page, 'workspace-shapes');
-    await waitUntil(async () => (await liveCount()) === 7, 'seven annotations on the server');
+    await expect
+      .poll(async () => (await liveCount()) === 7, {
+        message: 'seven annotations on the server',
+        timeout: 10_000,
+      })
+      .toBe(true);
 
     const types = await byType();
     const [dragged, clicked] = (types.get('Cell') ?? []).sort(
@@ -100,14 +104,26 @@ describe('the annotation workspace', () => {
     await page.keyboard.press('6'); // Mitosis, the other box type
     const boxAt = async () =>
       (await annotationsOnServer(server, fx())).find((a) => Math.abs((a.vector?.x1 ?? 0) - 100) < 5);
-    await waitUntil(
-      async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Mitosis',
-      'relabel',
-    );
+    await expect
+      .poll(async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Mitosis', {
+        message: 'relabel',
+        timeout: 10_000,
+      })
+      .toBe(true);
     await page.keyboard.press('Control+z');
-    await waitUntil(async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Cell', 'undo');
+    await expect
+      .poll(async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Cell', {
+        message: 'undo',
+        timeout: 10_000,
+      })
+      .toBe(true);
     await page.keyboard.press('Control+Shift+z');
-    await waitUntil(async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Mitosis', 'redo');
+    await expect
+      .poll(async () => fx().typeName((await boxAt())?.annotation_type ?? 0) === 'Mitosis', {
+        message: 'redo',
+        timeout: 10_000,
+      })
+      .toBe(true);
     expect(await liveCount()).toBe(7);
   });
 
@@ -118,10 +134,12 @@ describe('the annotation workspace', () => {
     await drag(page, { x: 725, y: 675 }, { x: 775, y: 725 }); // its bottom-right handle
     const moved = async () =>
       (await annotationsOnServer(server, fx())).find((a) => Math.abs((a.vector?.x1 ?? 0) - 675) < 5);
-    await waitUntil(
-      async () => Math.abs(((await moved())?.vector?.x2 ?? 0) - 775) < 5,
-      'the resize on the server',
-    );
+    await expect
+      .poll(async () => Math.abs(((await moved())?.vector?.x2 ?? 0) - 775) < 5, {
+        message: 'the resize on the server',
+        timeout: 10_000,
+      })
+      .toBe(true);
     expectNear((await moved())?.vector, { x1: 675, y1: 625, x2: 775, y2: 725 });
   });
 
@@ -129,9 +147,13 @@ describe('the annotation workspace', () => {
     await page.keyboard.press('v');
     await click(page, { x: 800, y: 300 }); // the circle
     await page.keyboard.press('Delete');
-    await waitUntil(async () => (await liveCount()) === 6, 'the delete on the server');
+    await expect
+      .poll(async () => (await liveCount()) === 6, { message: 'the delete on the server', timeout: 10_000 })
+      .toBe(true);
     await page.keyboard.press('Control+z');
-    await waitUntil(async () => (await liveCount()) === 7, 'the undo of the delete');
+    await expect
+      .poll(async () => (await liveCount()) === 7, { message: 'the undo of the delete', timeout: 10_000 })
+      .toBe(true);
   });
 
   it('selects many with a rectangle and relabels them together', async () => {
@@ -140,7 +162,12 @@ describe('the annotation workspace', () => {
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('4 selected');
     await saveScreenshot(page, 'workspace-multi-select');
     await page.keyboard.press('1'); // Cell: the boxes take it, the circle and line keep theirs
-    await waitUntil(async () => (await byType()).get('Cell')?.length === 2, 'both boxes relabelled');
+    await expect
+      .poll(async () => (await byType()).get('Cell')?.length === 2, {
+        message: 'both boxes relabelled',
+        timeout: 10_000,
+      })
+      .toBe(true);
     const types = await byType();
     expect(types.get('Mitosis')).toBeUndefined();
     expect(types.get('Nucleus')).toHaveLength(1);
@@ -171,18 +198,21 @@ describe('the annotation workspace', () => {
     await rm(dir, { recursive: true, force: true });
     const clip = upload.body.results[0]?.id ?? 0;
     const api = new ApiClient(server.baseUrl, fx().member);
-    await waitUntil(
-      async () => (await api.get<{ state: string }>(`/images/images/${clip}/`)).body.state === 'ready',
-      'the clip to be ready',
-      60_000,
-    );
+    await expect
+      .poll(
+        async () => (await api.get<{ state: string }>(`/images/images/${clip}/`)).body.state === 'ready',
+        { message: 'the clip to be ready', timeout: 60_000 },
+      )
+      .toBe(true);
     await page.reload(); // the set's image list now has the clip after the slide
     await page.getByRole('link', { name: /Next/ }).click();
     await page.waitForFunction(
       (id) => (window as unknown as ClipWindow).tesseraWorkspace?.data.image.id === id,
       clip,
     );
-    await waitUntil(async () => (await syncState(page)) === 'saved', 'the clip to open');
+    await expect
+      .poll(async () => (await syncState(page)) === 'saved', { message: 'the clip to open', timeout: 10_000 })
+      .toBe(true);
     await page.waitForFunction(
       () => (window as unknown as ClipWindow).tesseraWorkspace?.viewer?.transform() != null,
     );
@@ -194,7 +224,12 @@ describe('the annotation workspace', () => {
     );
     await page.keyboard.press('1');
     await click(page, { x: 160, y: 120 });
-    await waitUntil(async () => (await annotationsOnServer(server, fx(), clip)).length === 1, 'the box');
+    await expect
+      .poll(async () => (await annotationsOnServer(server, fx(), clip)).length === 1, {
+        message: 'the box',
+        timeout: 10_000,
+      })
+      .toBe(true);
     expect((await annotationsOnServer(server, fx(), clip))[0]?.vector?.['frame']).toBe(2);
     const shapesDrawn = () =>
       page.evaluate(() => (window as unknown as ClipWindow).tesseraWorkspace?.renderer.lastFrame.shapes);
@@ -217,7 +252,12 @@ describe('the annotation workspace', () => {
       (id) => (window as unknown as ClipWindow).tesseraWorkspace?.data.image.id === id,
       fx().image,
     );
-    await waitUntil(async () => (await syncState(page)) === 'saved', 'the slide to open again');
+    await expect
+      .poll(async () => (await syncState(page)) === 'saved', {
+        message: 'the slide to open again',
+        timeout: 10_000,
+      })
+      .toBe(true);
   });
 
   it('gives a viewer (non-member of a public set) no way to edit', async () => {

@@ -3,7 +3,7 @@
 // open /images/<id> and draw at image coordinates.
 import { VectorType, type RestAnnotation } from '@tessera/shared';
 import type { BrowserContext, Page } from 'playwright-core';
-import { beforeAll, expect } from 'vitest';
+import { beforeAll, expect, vi } from 'vitest';
 import { Factories, type TestUser } from '../../support/factories.js';
 import { ApiClient } from '../../support/http.js';
 import type { TestServer } from '../../support/server.js';
@@ -58,10 +58,13 @@ export function setUpWorkspace(server: TestServer): () => WorkspaceFixture {
     expect(upload.status).toBe(201);
     const image = upload.body.results[0]?.id ?? 0;
     const api = new ApiClient(server.baseUrl, member);
-    await waitUntil(
-      async () => (await api.get<{ state: string }>(`/images/images/${image}/`)).body.state === 'ready',
-      'the slide to be ready',
-      60_000,
+    // In beforeAll, where expect.poll is not allowed.
+    await vi.waitFor(
+      async () => {
+        const state = (await api.get<{ state: string }>(`/images/images/${image}/`)).body.state;
+        if (state !== 'ready') throw new Error(`the slide is ${state}, not ready`);
+      },
+      { timeout: 60_000, interval: 100 },
     );
     const names = new Map([...types].map(([name, id]) => [id, name]));
     fixture = {
@@ -105,7 +108,14 @@ export async function openWorkspace(
   expect(login.status()).toBe(200);
   await page.goto(`${server.baseUrl}/images/${image}`);
   await page.waitForFunction(() => (window as WorkspaceWindow).tesseraWorkspace?.viewer?.transform() != null);
-  await waitUntil(async () => (await syncState(page)) === 'saved', 'the document to sync', 15_000);
+  // vi.waitFor, not expect.poll: tests open workspaces in beforeAll too.
+  await vi.waitFor(
+    async () => {
+      const state = await syncState(page);
+      if (state !== 'saved') throw new Error(`the document is ${state}, not saved`);
+    },
+    { timeout: 15_000, interval: 100 },
+  );
   // The tests draw in the image's top-left 1,400 pixels: show that part whatever the window's layout.
   await page.evaluate(() =>
     (window as WorkspaceWindow).tesseraWorkspace?.viewer?.flyTo(
@@ -170,11 +180,36 @@ export async function annotationsOnServer(
   return answer.body.results;
 }
 
-/** Polls until `condition` holds; fails naming `what` after `ms`. */
-export async function waitUntil(condition: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * How many updates the page's y-indexeddb stores hold (every Tessera document this browser keeps).
+ * A read transaction waits for the write transactions begun before it, so a count that has grown
+ * proves an update is stored, with no pause for the write.
+ */
+export function storedUpdateCount(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).flatMap((d) =>
+      d.name?.startsWith('tessera:') ? [d.name] : [],
+    );
+    const counts = names.map(
+      (name) =>
+        new Promise<number>((resolve, reject) => {
+          const opening = indexedDB.open(name);
+          opening.onerror = () => {
+            reject(opening.error ?? new Error(`cannot open ${name}`));
+          };
+          opening.onsuccess = () => {
+            const db = opening.result;
+            const counting = db.transaction('updates', 'readonly').objectStore('updates').count();
+            counting.onerror = () => {
+              reject(counting.error ?? new Error(`cannot count ${name}`));
+            };
+            counting.onsuccess = () => {
+              db.close();
+              resolve(counting.result);
+            };
+          };
+        }),
+    );
+    return (await Promise.all(counts)).reduce((sum, n) => sum + n, 0);
+  });
 }
