@@ -51,7 +51,7 @@ function cursorOf(page: Page, name: string): Promise<{ x: number; y: number } | 
 
 describe('live collaboration in the browser', () => {
   it("shows each browser the other's edits and cursor, and follows a view", async () => {
-    // How fast edits and cursors arrive is measured in bench/ (bench:client), not asserted here.
+    // That they arrive is checked here; how fast edits do is bench:collab's figure, not a test bound.
     const a = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
     const b = await openWorkspace(await browser.newContext(), server, fx().member2, fx().image);
     const before = await localCount(b);
