@@ -41,7 +41,7 @@ describe('commit gate', () => {
         )
         .toBe(true);
       // Hocuspocus broadcasts an update and acknowledges it as it applies it, so the messages about all
-      // three exist now; held at the gate (at least the reader's three updates), none is on its way.
+      // three exist now: the gate holds them (three or more), so none is on its way to a client.
       await expect.poll(() => h.collab.gate.heldCount).toBeGreaterThanOrEqual(3);
       expect(writer.provider.unsyncedChanges).toBe(3); // no "saved" before the commit
       expect(annotationsOf(reader.doc).size).toBe(0); // nothing uncommitted reaches others
