@@ -9,13 +9,19 @@ describe('display helpers', () => {
     }
   });
 
-  it('counts and sizes for people', () => {
+  it('counts things with the plural and thousands separators', () => {
     expect(plural(1, 'annotation')).toBe('1 annotation');
     expect(plural(0, 'annotation')).toBe('0 annotations');
     expect(plural(12345, 'image')).toBe('12,345 images');
+  });
+
+  it('sizes files for people: bytes below a kilobyte, else one decimal', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1_938_955)).toBe('1.9 MB');
     expect(formatBytes(20_000_000_000)).toBe('20.0 GB');
+  });
+
+  it('shows server times to the minute in UTC, and a dash for none', () => {
     expect(formatTime('2026-11-27T08:34:12.123456')).toBe('2026-11-27 08:34 UTC');
     expect(formatTime(null)).toBe('—');
   });
