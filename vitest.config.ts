@@ -3,8 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// Three tiers: unit (pure code, no services), server (routes and repositories against a real
-// PostgreSQL, one database per test file), e2e (real processes started from the built CLI).
+// Three tiers, told apart by the file name's suffix alone (a test is placed by what it needs):
+// - `*.unit.test.ts` (shared, tiler, server, client): no PostgreSQL and no process of ours started
+//   apart. A tiler test that starts its HTTP server in-process or reads the real slides of
+//   `../shared/testdata` is still unit tier.
+// - `*.db.test.ts` (server only): needs PostgreSQL (repositories, or a real server on a free port);
+//   each test file gets its own database cloned from a migrated template.
+// - `*.e2e.test.ts` (test/ only): real processes started from the built CLI; `test/browser/` holds
+//   the ones driven through Chromium.
 export default defineConfig({
   resolve: {
     alias: {
@@ -19,27 +25,22 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Tests wait with expect.poll / vi.waitFor, never a fixed sleep; 1 s (vitest's default) is too
+    // short for a round trip through PostgreSQL on a loaded machine.
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: [
-            'shared/src/**/*.test.ts',
-            'tiler/src/**/*.test.ts',
-            'demo-data/src/**/*.test.ts',
-            'test/lint-fixtures/**/*.unit.test.ts',
-            'server/src/**/*.unit.test.ts',
-            'client/src/**/*.test.ts',
-          ],
+          include: ['{shared,tiler,server,client,demo-data}/src/**/*.unit.test.ts', 'test/lint-fixtures/**/*.unit.test.ts'],
         },
       },
       {
         extends: true,
         test: {
-          name: 'server',
-          include: ['server/src/**/*.test.ts'],
-          exclude: ['server/src/**/*.unit.test.ts'],
+          name: 'db',
+          include: ['server/src/**/*.db.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
@@ -47,8 +48,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.unit.test.ts'],
+          include: ['test/**/*.e2e.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
         },

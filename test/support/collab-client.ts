@@ -1,6 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { vi } from 'vitest';
 
 export interface LiveDocument {
   readonly doc: Y.Doc;
@@ -31,12 +32,13 @@ export async function openLiveDocument(baseUrl: string, name: string, token: str
   return {
     doc,
     provider,
-    async saved(ms = 10_000) {
-      const deadline = Date.now() + ms;
-      while (provider.unsyncedChanges > 0) {
-        if (Date.now() > deadline) throw new Error(`document ${name} still has unsaved changes`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    saved(timeout = 10_000) {
+      return vi.waitFor(
+        () => {
+          if (provider.unsyncedChanges > 0) throw new Error(`document ${name} still has unsaved changes`);
+        },
+        { timeout },
+      );
     },
     close() {
       provider.destroy();

@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { createTilerServer, parseTilerConfig, type TilerServer } from '@tessera/tiler';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
-import { attachCollaboration, type Collaboration } from '../../server/src/collab/collab.server.js';
+import {
+  attachCollaboration,
+  type CollabDeps,
+  type Collaboration,
+} from '../../server/src/collab/collab.server.js';
 import { createApp } from '../../server/src/composition/app.js';
 import type { Services } from '../../server/src/composition/services.js';
 import { createLogger } from '../../server/src/logging/logger.js';
@@ -31,6 +35,8 @@ export interface TestServerOptions {
   readonly tiler?: boolean;
   /** Serve the built browser client (client/dist, made by `npm run build`) at `/`. */
   readonly client?: boolean;
+  /** Intervals and cache lifetimes of the live documents, shortened so no test waits them out. */
+  readonly collab?: Pick<CollabDeps, 'accessSweepMs' | 'allowedTypesTtlMs'>;
 }
 
 /** The browser client as `npm run build` leaves it. */
@@ -78,7 +84,12 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
     services = created.services;
     if (options.tiler) services.imageJobs.start();
     running = await listen(created.app, '127.0.0.1', 0, logger);
-    collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
+    collab = attachCollaboration(running.server, {
+      db: database.db,
+      auth: services.auth,
+      logger,
+      ...options.collab,
+    });
     services.liveDocuments.attach(collab);
   });
   afterAll(async () => {

@@ -30,6 +30,8 @@ export interface CollabDeps {
   readonly compactEvery?: number;
   /** How often open connections' access is checked again (default 15 s). */
   readonly accessSweepMs?: number;
+  /** How long a set's allowed annotation types are cached (default 5 s; 0 reads them for every update). */
+  readonly allowedTypesTtlMs?: number;
 }
 
 /** The live annotation documents of one server process. */
@@ -63,7 +65,7 @@ export function createHocuspocus(
   const gate = new CommitGate(log);
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
   const validation = new ValidationExtension(
-    new AllowedTypes((setId) => repo.allowedTypes(setId)),
+    new AllowedTypes((setId) => repo.allowedTypes(setId), deps.allowedTypesTtlMs),
     deps.logger,
   );
   const projection = new ProjectionExtension(new ProjectionRepo(deps.db), repo, deps.logger);

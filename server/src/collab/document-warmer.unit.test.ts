@@ -1,5 +1,5 @@
 import { Hocuspocus } from '@hocuspocus/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging/logger.js';
 import { DocumentWarmer } from './document-warmer.js';
 
@@ -40,9 +40,15 @@ describe('DocumentWarmer (rule S1)', () => {
       quiet: true,
       extensions: [{ onLoadDocument: () => Promise.reject(new Error('database gone')) }],
     });
+    const failures = vi.spyOn(logger, 'warn');
     const warmer = new DocumentWarmer(hocuspocus, logger, 60_000);
     warmer.warm('image.1', 7);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => {
+      expect(failures).toHaveBeenCalledWith(
+        expect.objectContaining({ document: 'image.1' }),
+        'collab: warming a document failed',
+      );
+    });
     expect(hocuspocus.getDocumentsCount()).toBe(0);
     await warmer.close();
   });

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VectorType, type AnnotationRecord, type Vector } from '@tessera/shared';
+import { AnnotationIndex } from './annotation-index';
+import { OverlayRenderer, type Scene, type TypeStyle } from './overlay-renderer';
+import { annotationRecord } from '../testing/records';
+
+/** A Path2D that records what was traced into it (Node has no canvas). */
+class RecordingPath {
+  readonly ops: string[] = [];
+  rect(x: number, y: number, w: number, h: number): void {
+    this.ops.push(`rect ${x} ${y} ${w} ${h}`);
+  }
+  moveTo(x: number, y: number): void {
+    this.ops.push(`moveTo ${x} ${y}`);
+  }
+  lineTo(x: number, y: number): void {
+    this.ops.push(`lineTo ${x} ${y}`);
+  }
+  closePath(): void {
+    this.ops.push('closePath');
+  }
+  ellipse(): void {
+    this.ops.push('ellipse');
+  }
+}
+
+/** A 2D context that records the strokes it is asked for, with the colour each is drawn in. */
+function recordingContext() {
+  const strokes: string[] = [];
+  const state = { strokeStyle: '', lineWidth: 0 };
+  const ctx = {
+    canvas: { width: 1000, height: 1000 },
+    set strokeStyle(v: string) {
+      state.strokeStyle = v;
+    },
+    set lineWidth(v: number) {
+      state.lineWidth = v;
+    },
+    setTransform: () => undefined,
+    clearRect: () => undefined,
+    setLineDash: () => undefined,
+    strokeRect: (x: number, y: number, w: number, h: number) => {
+      strokes.push(`${state.strokeStyle} strokeRect ${x} ${y} ${w} ${h}`);
+    },
+    stroke: (path: RecordingPath) => {
+      strokes.push(`${state.strokeStyle} stroke ${path.ops.join(', ')}`);
+    },
+  };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, strokes };
+}
+
+function record(type: number, vector: Vector): AnnotationRecord {
+  return annotationRecord(vector, { type });
+}
+
+function scene(index: AnnotationIndex, styles: Map<number, TypeStyle>): Scene {
+  return {
+    index,
+    styles,
+    frame: null,
+    selected: new Set(),
+    editing: null,
+    draft: null,
+    selectionRect: null,
+    collaborators: [],
+  };
+}
+
+describe('OverlayRenderer', () => {
+  beforeEach(() => {
+    vi.stubGlobal('Path2D', RecordingPath);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('strokes boxes and dots one rectangle each in their colour, other shapes as one path [W7]', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    index.reset([
+      ['box', record(1, { x1: 30, y1: 20, x2: 10, y2: 10 })],
+      ['tiny', record(1, { x1: 100, y1: 100, x2: 100.5, y2: 100.25 })],
+      ['polygon', record(2, { x1: 200, y1: 200, x2: 260, y2: 200, x3: 230, y3: 250 })],
+      ['far', record(1, { x1: 900, y1: 900, x2: 950, y2: 950 })],
+    ]);
+    const styles = new Map<number, TypeStyle>([
+      [1, { color: '#ff0000', vectorType: VectorType.box }],
+      [2, { color: '#00ff00', vectorType: VectorType.polygon }],
+    ]);
+    const { ctx, strokes } = recordingContext();
+    // Scale 2: one screen pixel is half an image pixel; the view shows image pixels 0-400.
+    const view = { scale: 2, offsetX: 0, offsetY: 0, width: 800, height: 800 };
+    new OverlayRenderer().draw(ctx, view, scene(index, styles), 1);
+    expect(strokes.sort()).toEqual([
+      '#00ff00 stroke moveTo 200 200, lineTo 260 200, lineTo 230 250, closePath',
+      // A box named by its corners in any order is the same rectangle.
+      '#ff0000 strokeRect 10 10 20 10',
+      // Under two screen pixels: a dot, padded by one screen pixel on every side.
+      '#ff0000 strokeRect 99.5 99.5 1.5 1.25',
+    ]);
+  });
+});

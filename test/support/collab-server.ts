@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { createAnnotation } from '@tessera/shared';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { useTestDatabase } from './database.js';
+import { Factories, type TestUser } from './factories.js';
+import { AuthRepo } from '../../server/src/auth/auth.repo.js';
+import { AuthService } from '../../server/src/auth/auth.service.js';
+import { SESSION_COOKIE } from '../../server/src/auth/authenticate.middleware.js';
+import type { Database } from '../../server/src/db/database.js';
+import { ImageSetsRepo } from '../../server/src/resources/image-sets/image-sets.repo.js';
+import { ImagesRepo } from '../../server/src/resources/images/images.repo.js';
+import { createLogger } from '../../server/src/logging/logger.js';
+import {
+  attachCollaboration,
+  COLLAB_PATH,
+  type Collaboration,
+} from '../../server/src/collab/collab.server.js';
+
+/** A real HTTP server on a free port with the collaboration endpoint, over this file's database. */
+export interface CollabHarness {
+  readonly db: Database;
+  /** The connection string of this file's database (for other processes). */
+  readonly databaseUrl: string;
+  readonly auth: AuthService;
+  readonly factories: Factories;
+  readonly url: string;
+  readonly collab: Collaboration;
+  /** Closes the server and starts a fresh one (new Hocuspocus, same database). */
+  restart(options?: { compactEvery?: number }): Promise<void>;
+  /** A provider for `name`, authenticated by a session cookie or a personal access token. */
+  connect(name: string, as: Credentials, url?: string): Client;
+}
+
+/** How a test client authenticates: a session cookie (sent from `origin` if given) or a token. */
+export interface Credentials {
+  readonly cookie?: string;
+  readonly token?: string;
+  readonly origin?: string;
+}
+
+/** One connected client: its document, provider and what the server told it. */
+export interface Client {
+  readonly doc: Y.Doc;
+  readonly provider: HocuspocusProvider;
+  readonly socket: HocuspocusProviderWebsocket;
+  /** Reasons of `close` messages and authentication failures, in order. */
+  readonly refusals: string[];
+  readonly authenticated: () => boolean;
+  destroy(): void;
+}
+
+export function useCollabServer(options: { compactEvery?: number } = {}): CollabHarness {
+  const database = useTestDatabase();
+  const logger = createLogger('silent');
+  let server: http.Server | undefined;
+  let collab: Collaboration | undefined;
+  let auth: AuthService | undefined;
+  let port = 0;
+  const clients: Client[] = [];
+
+  const start = async (compactEvery = options.compactEvery) => {
+    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
+    server = http.createServer((_req, res) => {
+      res.writeHead(404).end();
+    });
+    collab = attachCollaboration(server, { db: database.db, auth, logger, compactEvery });
+    const s = server;
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    port = (s.address() as AddressInfo).port;
+  };
+  const stop = async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await collab?.close();
+    const s = server;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        s.close(() => {
+          resolve();
+        });
+      });
+    }
+  };
+  beforeAll(() => start());
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.destroy();
+  });
+  afterAll(() => stop());
+
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useCollabServer(): only inside tests');
+    return value;
+  };
+  return {
+    get db() {
+      return database.db;
+    },
+    get databaseUrl() {
+      return database.url;
+    },
+    get auth() {
+      return ready(auth);
+    },
+    get factories() {
+      return new Factories(database.db);
+    },
+    get url() {
+      return `ws://127.0.0.1:${port}${COLLAB_PATH}`;
+    },
+    get collab() {
+      return ready(collab);
+    },
+    async restart(o = {}) {
+      await stop();
+      await start(o.compactEvery ?? options.compactEvery);
+    },
+    connect(name, as, url = `ws://127.0.0.1:${port}${COLLAB_PATH}`) {
+      const client = openClient(url, name, as);
+      clients.push(client);
+      return client;
+    },
+  };
+}
+
+function openClient(url: string, name: string, as: Credentials): Client {
+  const headers: Record<string, string> = {};
+  if (as.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${as.cookie}`;
+  if (as.origin !== undefined) headers.origin = as.origin;
+  // The browser sends its cookies with the upgrade request; ws needs them as a header.
+  class CookieWebSocket extends WebSocket {
+    constructor(address: string) {
+      super(address, { headers });
+    }
+  }
+  const doc = new Y.Doc();
+  const refusals: string[] = [];
+  let authenticated = false;
+  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: CookieWebSocket });
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: doc,
+    token: as.token ?? 'session',
+    onAuthenticated: () => {
+      authenticated = true;
+    },
+    onAuthenticationFailed: ({ reason }) => refusals.push(reason),
+    onClose: ({ event }) => {
+      if (event.reason !== '') refusals.push(event.reason);
+    },
+  });
+  provider.attach();
+  return {
+    doc,
+    provider,
+    socket,
+    refusals,
+    authenticated: () => authenticated,
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+}
+
+/** Waits until the server has acknowledged every change the client sent. */
+export function saved(client: Client, timeout = 5_000): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!client.provider.isSynced || client.provider.unsyncedChanges > 0) {
+        throw new Error('the server has not acknowledged every change yet');
+      }
+    },
+    { timeout },
+  );
+}
+
+let barriers = 0;
+
+/**
+ * Resolves once `to` sees a presence change `from` makes now. The server handles one socket's
+ * messages in order and sends on one socket in order, so by then the server has handled everything
+ * `from` sent before, and `to` has received everything the server sent it before: a test proves that
+ * something did not arrive by passing this barrier, not by sleeping. (Presence passes the commit
+ * gate like any message: no barrier passes while the gate holds a log write.)
+ */
+export async function presenceBarrier(from: Client, to: Client): Promise<void> {
+  const mark = { x: ++barriers, y: 0 };
+  from.provider.setAwarenessField('cursor', mark);
+  const id = from.provider.awareness?.clientID;
+  await expect
+    .poll(
+      () => (to.provider.awareness?.getStates().get(id ?? -1) as { cursor?: unknown } | undefined)?.cursor,
+      {
+        message: 'the presence barrier',
+      },
+    )
+    .toEqual(mark);
+}
+
+/** A team with an admin, a member and an image set (blind when asked) holding one image and two types. */
+export async function makeFixture(h: CollabHarness, o: { blind?: boolean; public?: boolean } = {}) {
+  const f = h.factories;
+  const [admin, member, other, outsider] = [await f.user(), await f.user(), await f.user(), await f.user()];
+  const team = await f.team({ admins: [admin], members: [member, other] });
+  const imageSet = await f.imageSet(team, admin, { public: o.public ?? false });
+  if (o.blind === true) await new ImageSetsRepo(h.db).update(imageSet, { collaboration_type: 1 });
+  const product = await f.product(team, admin, [imageSet]);
+  const boxType = await f.annotationType(product, { vector_type: 1 });
+  const otherBoxType = await f.annotationType(product, { vector_type: 1 });
+  const polygonType = await f.annotationType(product, { vector_type: 5 });
+  const image = await new ImagesRepo(h.db).insert({
+    imageSetId: imageSet,
+    name: 'slide.svs',
+    filename: 'slide.svs',
+    originalFilename: 'slide.svs',
+    contentSha256: Buffer.alloc(32, imageSet),
+    sizeBytes: 1,
+    storagePath: `imageset_${imageSet}/slide.svs`,
+    imageType: 0,
+    uploadedBy: admin.id,
+  });
+  return {
+    admin,
+    member,
+    other,
+    outsider,
+    team,
+    imageSet,
+    product,
+    boxType,
+    otherBoxType,
+    polygonType,
+    image,
+  };
+}
+
+/** A browser session for `user` (the cookie's value). */
+export async function sessionOf(h: CollabHarness, user: TestUser): Promise<string> {
+  const session = await h.auth.login(user.username, user.password, { ip: '127.0.0.1', userAgent: null });
+  return session.sessionToken;
+}
+
+/** A personal access token of `user`. */
+export async function tokenOf(h: CollabHarness, user: TestUser): Promise<string> {
+  const viewer = {
+    id: user.id,
+    username: user.username,
+    isSuperuser: false,
+    isStaff: false,
+    via: 'session' as const,
+  };
+  return (await h.auth.createToken(viewer, { name: 'collab test', expires_in_days: null })).token;
+}
+
+/** Creates `count` small boxes of the fixture's box type on a client, as `userId`; their ids. */
+export function addBoxes(
+  client: Client,
+  fx: Awaited<ReturnType<typeof makeFixture>>,
+  userId: number,
+  count: number,
+): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    createAnnotation(
+      client.doc,
+      { id: randomUUID(), type: fx.boxType, vector: { x1: i, y1: i, x2: i + 10, y2: i + 10 } },
+      { userId },
+    ),
+  );
+}
