@@ -13,7 +13,7 @@ import { Reader, SKIP_REF, skipStruct, UnknownEncoding } from './update-reader.j
  */
 
 /** An item that starts before the state vector's clock and ends after it (Yjs would slice it). */
-class Straddles extends Error {}
+export class Straddles extends Error {}
 
 /** Struct refs cut by hand: a GC (a run of collected clocks) and a deleted item (a length). */
 const GC_REF = 0;
