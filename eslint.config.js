@@ -2,10 +2,19 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { yjsFence } from './eslint.yjs-fence.js';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'test-artifacts/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-artifacts/**',
+      // Code that breaks a rule on purpose, linted by the tests of that rule.
+      'test/lint-fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -43,4 +52,5 @@ export default tseslint.config(
       globals: globals.serviceworker,
     },
   },
+  yjsFence,
 );
