@@ -10,31 +10,19 @@ import * as decoding from 'lib0/decoding';
 /** What the reader does not know (then Yjs reads the update). */
 export class UnknownEncoding extends Error {}
 
-/** A forward reader over the update's bytes (lib0's variable-length encoding). */
-export class Reader {
-  private readonly decoder: decoding.Decoder;
-
-  constructor(private readonly bytes: Uint8Array) {
-    this.decoder = decoding.createDecoder(bytes);
-  }
-
-  /** The offset of the next byte to read. */
-  get pos(): number {
-    return this.decoder.pos;
-  }
-
-  set pos(at: number) {
-    this.decoder.pos = at;
-  }
-
+/**
+ * A forward reader over the update's bytes (lib0's variable-length encoding): lib0's decoder itself,
+ * so `pos` and `arr` are plain fields on the hot path.
+ */
+export class Reader extends decoding.Decoder {
   byte(): number {
-    if (this.decoder.pos >= this.bytes.length) throw new UnknownEncoding('unexpected end');
-    return decoding.readUint8(this.decoder);
+    if (this.pos >= this.arr.length) throw new UnknownEncoding('unexpected end');
+    return decoding.readUint8(this);
   }
 
   varUint(): number {
     try {
-      return decoding.readVarUint(this.decoder);
+      return decoding.readVarUint(this);
     } catch (error) {
       // lib0 throws on a varint cut off by the end or one past 2^53.
       throw new UnknownEncoding(`varuint (${error instanceof Error ? error.message : 'unreadable'})`);
@@ -49,16 +37,16 @@ export class Reader {
 
   /** lib0's signed varint (sign in the first byte's 0x40 bit). */
   varInt(): void {
-    if (this.decoder.pos >= this.bytes.length) throw new UnknownEncoding('unexpected end');
+    if (this.pos >= this.arr.length) throw new UnknownEncoding('unexpected end');
     try {
-      decoding.readVarInt(this.decoder);
+      decoding.readVarInt(this);
     } catch (error) {
       throw new UnknownEncoding(`varint (${error instanceof Error ? error.message : 'unreadable'})`);
     }
   }
 
   skip(n: number): void {
-    if (this.pos + n > this.bytes.length) throw new UnknownEncoding('unexpected end');
+    if (this.pos + n > this.arr.length) throw new UnknownEncoding('unexpected end');
     this.pos += n;
   }
 
@@ -68,10 +56,10 @@ export class Reader {
    */
   string(): number {
     const n = this.varUint();
-    if (this.pos + n > this.bytes.length) throw new UnknownEncoding('unexpected end');
+    if (this.pos + n > this.arr.length) throw new UnknownEncoding('unexpected end');
     let units = 0;
     for (let i = this.pos; i < this.pos + n; i++) {
-      const b = this.bytes[i] as number;
+      const b = this.arr[i] as number;
       if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
     }
     this.pos += n;
