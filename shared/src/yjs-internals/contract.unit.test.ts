@@ -31,8 +31,9 @@ import {
  * The contract of this folder: every fast path agrees with Yjs's own functions on random histories
  * of the annotation document (README.md). Replicas with client ids of every varint length edit,
  * soft-delete, verify and remove edits while offline, then sync in random pairs; every update they
- * make, each replica's whole state, merges of the updates (with gaps) and each replica's delta over
- * another's state are read by every fast path and compared with Yjs. A fixed seed runs first, then
+ * make, each replica's whole state, merges of the updates (with gaps), each replica's delta over
+ * another's state and the tails of each replica's own log, merged, are read by every fast path and
+ * compared with Yjs. A fixed seed runs first, then
  * fresh seeds (fast-check prints the seed of a failure).
  */
 
@@ -94,18 +95,24 @@ const history = fc.record({
 
 interface Replicas {
   docs: Y.Doc[];
-  /** Every update a replica emitted, in order. */
+  /** Every update any replica emitted, in order. */
   log: Uint8Array[];
+  /** Per replica, the updates it emitted (its own changes and what it received), in order. */
+  logs: Uint8Array[][];
 }
 
 /** Plays a history; replica i takes its client ids from `ids` at i, i + REPLICAS, ... in turn. */
 function play(ids: number[], ops: Op[]): Replicas {
   const pools = Array.from({ length: REPLICAS }, (_, i) => ids.filter((_, at) => at % REPLICAS === i));
   const log: Uint8Array[] = [];
+  const logs: Uint8Array[][] = pools.map(() => []);
   const docs = pools.map((pool, i) => {
     const replica = new Y.Doc();
     replica.clientID = pool[0] ?? 1_000_000 + i;
-    replica.on('update', (update: Uint8Array) => log.push(update));
+    replica.on('update', (update: Uint8Array) => {
+      log.push(update);
+      logs[i]?.push(update);
+    });
     return replica;
   });
   const sessions = docs.map(() => 0);
@@ -141,7 +148,7 @@ function play(ids: number[], ops: Op[]): Replicas {
       if (key !== undefined) editsOf(replica).delete(key);
     }
   }
-  return { docs, log };
+  return { docs, log, logs };
 }
 
 /** The updates every fast path reads: each logged one, whole states, merges (with gaps), deltas. */
@@ -298,10 +305,28 @@ function predictedWinners(doc: Y.Doc, update: Uint8Array): Map<string, Winner> {
   return winners;
 }
 
+/**
+ * A replica's own log merged from some point on (what a version capture merges from the server's
+ * update log): its state vector at that point, advanced by the merge, is the replica's state vector.
+ */
+function checkLogTail(replica: Y.Doc, log: Uint8Array[], from: number): void {
+  const earlier = new Y.Doc();
+  for (const update of log.slice(0, from)) Y.applyUpdate(earlier, update);
+  const before = Y.decodeStateVector(Y.encodeStateVector(earlier));
+  const tail = Y.mergeUpdates(log.slice(from));
+  expect(sorted(advanceStateVector(before, tail))).toEqual(
+    sorted(Y.decodeStateVector(Y.encodeStateVector(replica))),
+  );
+}
+
 function contract({ ids, ops }: { ids: number[]; ops: Op[] }): void {
   const replicas = play(ids, ops);
   for (const update of corpus(replicas)) checkUpdate(update, replicas.docs);
   for (const from of replicas.docs) for (const to of replicas.docs) if (from !== to) checkDelta(from, to);
+  replicas.docs.forEach((replica, i) => {
+    const log = replicas.logs[i] ?? [];
+    for (const from of [0, log.length >> 1, log.length - 1]) if (from >= 0) checkLogTail(replica, log, from);
+  });
 }
 
 describe('the Yjs internals agree with Yjs', () => {
