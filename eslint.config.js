@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { layerRules } from './eslint.layers.js';
+import { yjsFence } from './eslint.yjs-fence.js';
 
 export default tseslint.config(
   {
@@ -12,7 +13,7 @@ export default tseslint.config(
       'data/**',
       'coverage/**',
       'test-artifacts/**',
-      // Files that break a rule on purpose, linted by test/lint-fixtures/layers.unit.test.ts.
+      // Files that break a rule on purpose, linted by the tests of that rule.
       'test/lint-fixtures/**/*.fixture.ts',
     ],
   },
@@ -54,4 +55,5 @@ export default tseslint.config(
   },
   // Import layers (routes -> services -> repos, platform below resources, workspaces one way).
   ...layerRules,
+  yjsFence,
 );

@@ -33,7 +33,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{shared,tiler,server,client,demo-data}/src/**/*.unit.test.ts', 'test/lint-fixtures/**/*.unit.test.ts'],
+          include: [
+            '{shared,tiler,server,client,demo-data}/src/**/*.unit.test.ts',
+            'test/lint-fixtures/**/*.unit.test.ts',
+          ],
         },
       },
       {

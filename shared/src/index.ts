@@ -8,7 +8,7 @@ export * from './annotations/vector.js';
 export * from './annotations/schema.js';
 export * from './annotations/document.js';
 export * from './annotations/validate-update.js';
-export * from './annotations/quiet-loads.js';
+export * from './yjs-internals/index.js';
 export * from './annotations/presence.js';
 export * from './api/annotations.js';
 export * from './api/versions.js';

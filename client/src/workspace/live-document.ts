@@ -9,7 +9,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { annotationsOf, listAnnotations, quietLoads, type Annotation } from '@tessera/shared';
+import { annotationsOf, listAnnotations, mapKeyCount, quietLoads, type Annotation } from '@tessera/shared';
 import { LOCAL_ORIGIN } from './annotation-editor';
 import type { DocumentSnapshotLoader } from './document-snapshot';
 import { rewriteNewerWork } from './recovery';
@@ -149,7 +149,7 @@ export class LiveDocument {
       await persistence.whenSynced;
       // Marks read by bench/client: where an open spends its time.
       performance.mark('tessera:document-local-copy-read');
-      if (annotationsOf(this.doc)._map.size > 0) this.options.snapshot.cancel();
+      if (mapKeyCount(annotationsOf(this.doc)) > 0) this.options.snapshot.cancel();
       else if (this.isCurrent(provider)) {
         const updates = await this.options.snapshot.load();
         // Checked again: the document may have been replaced or closed while the copy loaded.

@@ -11,10 +11,10 @@ import type {
   onStoreDocumentPayload,
 } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
+import { addsNothing } from '@tessera/shared';
 import { CollabRefusal, contextOf } from './collab.context.js';
 import type { AcceptedUpdate, DocumentStore } from './document-store.js';
 import { discardFailedLoad } from './failed-load.js';
-import { addsNothing } from './update-content.js';
 import { SYNC_STEP_2, SYNC_UPDATE } from './validation.extension.js';
 
 /**

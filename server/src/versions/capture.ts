@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
+import { advanceStateVector, diffUpdateFast, stateVectorFromUpdate } from '@tessera/shared';
 import * as Y from 'yjs';
-import { diffUpdateFast } from './state-delta.js';
-import { advanceStateVector, stateVectorFromUpdate } from './state-vector.js';
 import type { YjsOps } from './yjs-workers.js';
 
 /*

@@ -12,6 +12,7 @@ import {
   type VerificationRecord,
 } from './schema.js';
 import type { Vector } from './vector.js';
+import { mapKeyCount, nestingOf } from '../yjs-internals/doc-internals.js';
 
 /*
  * The layout of an image's annotation document (the choice and its figures are in README.md):
@@ -187,8 +188,8 @@ export function readRecord(doc: Y.Doc, id: string): Record<string, unknown> | nu
   const record = createdRecord(annotationsOf(doc).get(id));
   if (record === null) return null;
   const edits = editsOf(doc);
-  // `_map.size` is a count, unlike Y.Map's `size`, which walks every entry.
-  if (edits._map.size === 0) return record;
+  // A count, unlike Y.Map's `size`, which walks every entry.
+  if (mapKeyCount(edits) === 0) return record;
   // Stored values are never undefined (the validator refuses it), so undefined means "not edited".
   for (const field of EDITED_FIELDS) {
     const value = edits.get(editKey(id, field));
@@ -204,7 +205,7 @@ export function readRecord(doc: Y.Doc, id: string): Record<string, unknown> | nu
  */
 export function latestEditTime(doc: Y.Doc): number {
   const edits = editsOf(doc);
-  const hasEdits = edits._map.size > 0;
+  const hasEdits = mapKeyCount(edits) > 0;
   let latest = 0;
   for (const [id, created] of annotationsOf(doc).entries()) {
     const stamp = hasEdits ? edits.get(editKey(id, 'edited')) : undefined;
@@ -290,10 +291,10 @@ export function changedAnnotations(doc: Y.Doc, transaction: Y.Transaction): Set<
         const parsed = key === null ? null : parseEditKey(key);
         if (parsed !== null) ids.add(parsed.annotation);
       }
-    } else if ((type._item?.parent as object | undefined) === annotations) {
+    } else {
       // A pre-`edits` document's per-annotation map.
-      const id = type._item?.parentSub;
-      if (typeof id === 'string') ids.add(id);
+      const nesting = nestingOf(type);
+      if (nesting?.parent === annotations && nesting.key !== null) ids.add(nesting.key);
     }
   }
   return ids;

@@ -25,6 +25,7 @@ import {
   types,
   uuid,
 } from './factories.js';
+import { hasPending } from '../yjs-internals/doc-internals.js';
 import { validateUpdate, type Role } from './validate-update.js';
 
 /** A small seeded generator (mulberry32), so a failure can be replayed. */
@@ -139,7 +140,7 @@ function edit(r: Random, doc: Y.Doc, sender: number): void {
 
 /** A random ID: one the server has, one just past its state, or made up. */
 function someId(r: Random, server: Y.Doc): Y.ID {
-  const clients = [...server.store.clients.keys()];
+  const clients = [...Y.decodeStateVector(Y.encodeStateVector(server)).keys()];
   const client = clients.length > 0 && r.chance(0.8) ? r.pick(clients) : r.int(1000);
   const state = Y.getState(server.store, client);
   return Y.createID(client, r.chance(0.8) ? r.int(Math.max(1, state)) : state + r.int(3));
@@ -213,7 +214,7 @@ function oracle(before: Y.Doc, update: Uint8Array, sender: { userId: number; rol
   const after = clientOf(before);
   Y.applyUpdate(after, update);
   const problems = documentProblems(after, types);
-  if (after.store.pendingStructs !== null || after.store.pendingDs !== null) problems.push('left pending');
+  if (hasPending(after)) problems.push('left pending');
   const old = json(before);
   const now = json(after);
   const changedVerifications = Object.keys({ ...old.verifications, ...now.verifications }).filter(

@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { Budget, winnerOf } from './map-chain.js';
 import {
   ANNOTATIONS,
   EDITS,
@@ -35,7 +34,9 @@ import {
   type DeleteSet,
   type NewItem,
   type Target,
-} from './update-structs.js';
+} from '../yjs-internals/update-structs.js';
+import { Budget, winnerOf } from '../yjs-internals/map-chain.js';
+import { mapKeyItem, storedStructAt } from '../yjs-internals/doc-internals.js';
 
 /** What a user may do in an image's document. */
 export type Role = 'viewer' | 'annotator' | 'verifier';
@@ -177,7 +178,11 @@ class UpdateCheck {
     const { item } = entry;
     if (this.options.sender.role !== 'annotator') throw new Refusal('only annotators create annotations');
     if (!annotationId.safeParse(key).success) throw new Refusal(`"${key}" is not a UUID`);
-    if (annotationsOf(this.doc)._map.has(key) || this.created.has(key) || item.origin !== null) {
+    if (
+      mapKeyItem(annotationsOf(this.doc), key) !== undefined ||
+      this.created.has(key) ||
+      item.origin !== null
+    ) {
       throw new Refusal(`annotation ${key} exists already; annotations are never replaced`);
     }
     if (this.deletes(item.id)) throw new Refusal('annotations cannot be deleted; set their deleted flag');
@@ -244,13 +249,12 @@ class UpdateCheck {
   private checkDeletions(ds: DeleteSet, byClient: Map<number, NewItem[]>): void {
     for (const [client, ranges] of ds.clients) {
       const state = Y.getState(this.doc.store, client);
-      const structs = this.doc.store.clients.get(client) ?? [];
       for (const { clock, len } of ranges) {
         const end = clock + len;
         if (!Number.isSafeInteger(end) || len < 1) throw new Refusal('malformed deletion');
         for (let at = clock; at < end;) {
           if (at < state) {
-            const struct = structs[Y.findIndexSS(structs, at)];
+            const struct = storedStructAt(this.doc, client, at);
             if (struct === undefined) throw new Refusal('malformed deletion');
             if (struct instanceof Y.Item && !struct.deleted) this.checkStoredDeletion(struct);
             at = struct.id.clock + struct.length;
@@ -278,7 +282,7 @@ class UpdateCheck {
       if (container.kind === 'verifications') {
         const map = verificationsOf(this.doc);
         for (const [key, fresh] of keys) {
-          const winner = winnerOf(map._map.get(key), fresh, this.deletes, this.budget);
+          const winner = winnerOf(mapKeyItem(map, key), fresh, this.deletes, this.budget);
           if (!winner.live) throw new Refusal(`${describe({ container, key })} would be removed`);
         }
         this.checkVerifiedAnnotations(keys.keys());
@@ -294,7 +298,7 @@ class UpdateCheck {
     const record = { ...current };
     const edits = editsOf(this.doc);
     for (const [key, fresh] of keys) {
-      const stored = edits._map.get(editKey(id, key as AnnotationField));
+      const stored = mapKeyItem(edits, editKey(id, key as AnnotationField));
       const winner = winnerOf(stored, fresh, this.deletes, this.budget);
       if (!winner.live)
         throw new Refusal(`${describe({ container: { kind: 'annotation', id }, key })} would be removed`);

@@ -23,6 +23,7 @@ import {
   serverDoc,
   types,
 } from './factories.js';
+import { mapKeyItem } from '../yjs-internals/doc-internals.js';
 import { validateUpdate, type Role, type ValidationResult } from './validate-update.js';
 
 const as = (userId: number, role: Role) => ({ sender: { userId, role }, types });
@@ -381,7 +382,7 @@ describe('validateUpdate on crafted updates', () => {
     expect(refused(validateUpdate(server, update, annotator))).toMatch(/list insertions/);
   });
   it('refuses an update that would cost too much to place (long runs on one key) by its work budget', () => {
-    const current = editsOf(server)._map.get(editKey(id, 'description'));
+    const current = mapKeyItem(editsOf(server), editKey(id, 'description'));
     if (current === undefined) throw new Error('no description item');
     const run = 10_000;
     const structs = Array.from({ length: 30 }, (_, i) => {

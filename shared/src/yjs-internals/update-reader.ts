@@ -1,32 +1,31 @@
+import * as decoding from 'lib0/decoding';
+
 /*
  * A forward reader over a Yjs update's bytes (v1 encoding) that skips structs without decoding
- * their contents: what `state-vector.ts` and `state-delta.ts` read updates with. Anything it does not
- * know throws `UnknownEncoding`, and the callers fall back to Yjs itself.
+ * their contents: what `state-vector.ts` and `state-delta.ts` read updates with. Integers are read
+ * with lib0's decoder (Yjs's own); anything the reader does not know, or bytes that end early,
+ * throw `UnknownEncoding`, and the callers fall back to Yjs itself.
  */
 
 /** What the reader does not know (then Yjs reads the update). */
 export class UnknownEncoding extends Error {}
 
-/** A forward reader over the update's bytes (lib0's variable-length encoding). */
-export class Reader {
-  pos = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-
+/**
+ * A forward reader over the update's bytes (lib0's variable-length encoding): lib0's decoder itself,
+ * so `pos` and `arr` are plain fields on the hot path.
+ */
+export class Reader extends decoding.Decoder {
   byte(): number {
-    const b = this.bytes[this.pos++];
-    if (b === undefined) throw new UnknownEncoding('unexpected end');
-    return b;
+    if (this.pos >= this.arr.length) throw new UnknownEncoding('unexpected end');
+    return decoding.readUint8(this);
   }
 
   varUint(): number {
-    let value = 0;
-    let mult = 1;
-    for (;;) {
-      const b = this.byte();
-      value += (b & 0x7f) * mult;
-      if (b < 0x80) return value;
-      mult *= 128;
-      if (mult > 2 ** 53) throw new UnknownEncoding('varuint too long');
+    try {
+      return decoding.readVarUint(this);
+    } catch (error) {
+      // lib0 throws on a varint cut off by the end or one past 2^53.
+      throw new UnknownEncoding(`varuint (${error instanceof Error ? error.message : 'unreadable'})`);
     }
   }
 
@@ -38,29 +37,36 @@ export class Reader {
 
   /** lib0's signed varint (sign in the first byte's 0x40 bit). */
   varInt(): void {
-    let b = this.byte();
-    while (b & 0x80) b = this.byte();
+    if (this.pos >= this.arr.length) throw new UnknownEncoding('unexpected end');
+    try {
+      decoding.readVarInt(this);
+    } catch (error) {
+      throw new UnknownEncoding(`varint (${error instanceof Error ? error.message : 'unreadable'})`);
+    }
   }
 
   skip(n: number): void {
-    if (this.pos + n > this.bytes.length) throw new UnknownEncoding('unexpected end');
+    if (this.pos + n > this.arr.length) throw new UnknownEncoding('unexpected end');
     this.pos += n;
   }
 
-  /** Skips a string and answers its length in UTF-16 code units (what Yjs counts). */
+  /**
+   * Skips a string and answers its length in UTF-16 code units (what Yjs counts), from its UTF-8
+   * bytes: every byte but a continuation byte starts a code point, four-byte ones are two units.
+   */
   string(): number {
     const n = this.varUint();
-    if (this.pos + n > this.bytes.length) throw new UnknownEncoding('unexpected end');
+    if (this.pos + n > this.arr.length) throw new UnknownEncoding('unexpected end');
     let units = 0;
     for (let i = this.pos; i < this.pos + n; i++) {
-      const b = this.bytes[i] as number;
+      const b = this.arr[i] as number;
       if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
     }
     this.pos += n;
     return units;
   }
 
-  /** Skips one value of lib0's `writeAny`. */
+  /** Skips one value of lib0's `writeAny` (type bytes from lib0/encoding.js `writeAny`). */
   any(): void {
     const type = this.byte();
     switch (type) {
@@ -69,20 +75,21 @@ export class Reader {
       case 121: // false
       case 120: // true
         return;
-      case 125:
+      case 125: // integer
         this.varInt();
         return;
-      case 124:
+      case 124: // float32
         this.skip(4);
         return;
-      case 123:
-      case 122:
+      case 123: // float64
+      case 122: // bigint64
         this.skip(8);
         return;
-      case 119:
+      case 119: // string
         this.string();
         return;
       case 118: {
+        // object: a count of key/value pairs
         const n = this.varUint();
         for (let i = 0; i < n; i++) {
           this.string();
@@ -91,11 +98,12 @@ export class Reader {
         return;
       }
       case 117: {
+        // array: a count of values
         const n = this.varUint();
         for (let i = 0; i < n; i++) this.any();
         return;
       }
-      case 116:
+      case 116: // Uint8Array
         this.skip(this.varUint());
         return;
       default:

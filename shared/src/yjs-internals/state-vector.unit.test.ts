@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnnotation } from '@tessera/shared';
+import { createAnnotation } from '../annotations/document.js';
 import { advanceStateVector, readStateVector, stateVectorFromUpdate } from './state-vector.js';
 import { UnknownEncoding } from './update-reader.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnnotation, markDeleted, updateFields } from '@tessera/shared';
+import { createAnnotation, markDeleted, updateFields } from '../annotations/document.js';
 import { cutDelta, diffUpdateFast } from './state-delta.js';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;

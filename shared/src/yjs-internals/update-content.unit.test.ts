@@ -1,6 +1,5 @@
-import { createAnnotation, updateFields } from '@tessera/shared';
-// vitest aliases only the package root of @tessera/shared, so the test factories come by path.
-import { alice, box, captureUpdate, clientOf, serverDoc } from '../../../shared/src/annotations/factories.js';
+import { createAnnotation, updateFields } from '../annotations/document.js';
+import { alice, box, captureUpdate, clientOf, serverDoc } from '../annotations/factories.js';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addsNothing } from './update-content.js';

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { storedStructAt } from './doc-internals.js';
 
 /*
  * Reading a binary Yjs update without applying it: which of its structs are new to a document, in
@@ -88,11 +89,8 @@ export function findNew(byClient: Map<number, NewItem[]>, id: Y.ID): NewItem | u
 
 /** What `id` points at in the document or the update; throws a Refusal if neither has it. */
 export function locate(doc: Y.Doc, byClient: Map<number, NewItem[]>, id: Y.ID): Target {
-  if (id.clock < Y.getState(doc.store, id.client)) {
-    const structs = doc.store.clients.get(id.client);
-    const struct = structs?.[Y.findIndexSS(structs, id.clock)];
-    if (struct instanceof Y.Item || struct instanceof Y.GC) return { kind: 'stored', struct };
-  }
+  const struct = storedStructAt(doc, id.client, id.clock);
+  if (struct !== undefined) return { kind: 'stored', struct };
   const entry = findNew(byClient, id);
   if (entry !== undefined) return { kind: 'new', entry };
   throw new Refusal(`refers to content of client ${id.client} the server lacks`);

@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { Reader, SKIP_REF, skipStruct, UnknownEncoding } from './update-reader.js';
 
@@ -12,7 +13,7 @@ import { Reader, SKIP_REF, skipStruct, UnknownEncoding } from './update-reader.j
  */
 
 /** An item that starts before the state vector's clock and ends after it (Yjs would slice it). */
-class Straddles extends Error {}
+export class Straddles extends Error {}
 
 /** Struct refs cut by hand: a GC (a run of collected clocks) and a deleted item (a length). */
 const GC_REF = 0;
@@ -108,16 +109,11 @@ function readTails(update: Uint8Array, known: Map<number, number>): { tails: Cli
   return { tails, rest: r.pos };
 }
 
-/** lib0's variable-length unsigned integer. */
+/** lib0's variable-length unsigned integer, written by lib0's encoder. */
 function varUint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    out.push(0x80 | (v % 0x80));
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, value);
+  return Array.from(encoding.toUint8Array(encoder));
 }
 
 /** The delta of `update` over `stateVector`, cut from the bytes; throws when it cannot be cut. */
