@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Factories, type TestUser } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
-import { slide, slidesDir, uploadImages } from '../support/upload.js';
+import { slide, slideFile, uploadImages } from '../support/upload.js';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { signedIn, unlabelledControls } from './support/pages.js';
 
@@ -211,7 +211,7 @@ describe('image-set settings', () => {
       downloadThroughput: -1,
       uploadThroughput: 1_000_000,
     });
-    await page.getByLabel(/^Files/).setInputFiles(`${slidesDir}synthetic-aperio-3000x2000.svs`);
+    await page.getByLabel(/^Files/).setInputFiles(slideFile('synthetic-aperio-3000x2000.svs'));
     await page.getByRole('button', { name: 'Upload' }).click();
     const progress = page.getByRole('progressbar', { name: 'Upload of synthetic-aperio-3000x2000.svs' });
     await expect
@@ -236,7 +236,7 @@ describe('image-set settings', () => {
     await saveScreenshot(page, 'pages-upload-ready');
 
     // The same bytes again are skipped, with the server's reason.
-    await page.getByLabel(/^Files/).setInputFiles(`${slidesDir}synthetic-aperio-3000x2000.svs`);
+    await page.getByLabel(/^Files/).setInputFiles(slideFile('synthetic-aperio-3000x2000.svs'));
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByText(/^Skipped: /).waitFor();
   });

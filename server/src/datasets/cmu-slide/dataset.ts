@@ -15,7 +15,7 @@ export const cmuSlide: DatasetDefinition = {
     'annotations and with a scheme for outlining tumour and stroma and boxing mitotic figures.',
   source:
     'OpenSlide test data (Aperio/CMU-1-Small-Region.svs, Carnegie Mellon University), as shipped in ' +
-    "the project's test slides (../shared/testdata/slides, see its SOURCES.md)",
+    'server/assets/slides (see its SOURCES.md)',
   licence: "CC0-1.0 (OpenSlide's test-data index marks the CMU Aperio slides public domain)",
   kind: 'bundled',
   imageCount: 1,
