@@ -32,6 +32,10 @@ const envSchema = z.object({
   // For the command-line client (`tessera upload`): which server, and a personal access token.
   TESSERA_URL: z.url({ protocol: /^https?$/ }).optional(),
   TESSERA_TOKEN: z.string().startsWith('pat_').optional(),
+  // Optional system packages for the tiler `start` runs: another OpenSlide library file or ffmpeg
+  // program; a path that does not exist turns scanner slides or videos off, as on a bare machine.
+  TESSERA_OPENSLIDE_LIBRARY: z.string().min(1).optional(),
+  TESSERA_FFMPEG_PATH: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -63,6 +67,11 @@ export interface Config {
   /** The server the command-line client talks to (default: this machine's PORT). */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
+  /** Handed to the tiler `start` runs (unset: the tiler's defaults, libopenslide.so.0 and ffmpeg). */
+  readonly systemLibraries: {
+    readonly openslideLibrary: string | undefined;
+    readonly ffmpegPath: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -107,5 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.TESSERA_DEMO_DATA ?? e.DATABASE_URL === undefined,
     clientUrl: e.TESSERA_URL ?? `http://127.0.0.1:${e.PORT}`,
     clientToken: e.TESSERA_TOKEN,
+    systemLibraries: Object.freeze({
+      openslideLibrary: e.TESSERA_OPENSLIDE_LIBRARY,
+      ffmpegPath: e.TESSERA_FFMPEG_PATH,
+    }),
   });
 }

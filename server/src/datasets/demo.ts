@@ -37,9 +37,11 @@ export async function createDemo(
   const skipped: { dataset: string; reason: string }[] = [];
   for (const name of DEMO_DATASETS) {
     if (stopping()) break;
-    const reason = await CATALOGUE.find((d) => d.name === name)?.unavailableReason();
+    const reason = CATALOGUE.some((d) => d.name === name)
+      ? await services.datasets.unavailableReason(name)
+      : 'not in the catalogue';
     if (reason !== null) {
-      skipped.push({ dataset: name, reason: reason ?? 'not in the catalogue' });
+      skipped.push({ dataset: name, reason });
       logger.warn({ dataset: name, reason }, 'demo data set left out');
       continue;
     }

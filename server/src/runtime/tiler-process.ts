@@ -32,6 +32,10 @@ export async function startTilerProcess(
         TESSERA_DATA_DIR: config.dataDir,
         TESSERA_TILER_SECRET: secret,
         TESSERA_LOG_LEVEL: config.logLevel,
+        ...definedOnly({
+          TESSERA_OPENSLIDE_LIBRARY: config.systemLibraries.openslideLibrary,
+          TESSERA_FFMPEG_PATH: config.systemLibraries.ffmpegPath,
+        }),
       },
       // The IPC channel is the tiler's lifeline: when this process dies, even by SIGKILL, the channel
       // closes and the tiler stops instead of living on, orphaned, on its port. Unref'd, so it never
@@ -63,6 +67,12 @@ export async function startTilerProcess(
       await exited;
     },
   };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {

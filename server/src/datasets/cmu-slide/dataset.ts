@@ -25,6 +25,7 @@ export const cmuSlide: DatasetDefinition = {
     { name: 'Stroma', vectorType: VectorType.polygon, color: '#37B24D' },
     { name: 'Mitotic figure', vectorType: VectorType.box, color: '#F03E3E' },
   ],
+  needs: ['openslide'],
   unavailableReason: () => missingSlides([FILE]),
   create: () =>
     Promise.resolve({ images: [{ file: bundledSlide(FILE), originalName: FILE }], annotations: [] }),

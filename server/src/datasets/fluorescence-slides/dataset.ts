@@ -21,6 +21,7 @@ export const fluorescenceSlides: DatasetDefinition = {
   imageCount: FILES.length,
   annotationCount: 0,
   labels: [{ name: 'Nucleus', vectorType: VectorType.circle, color: '#4C6EF5' }],
+  needs: ['openslide'],
   unavailableReason: () => missingSlides(FILES),
   create: () =>
     Promise.resolve({
