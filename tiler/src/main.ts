@@ -1,7 +1,8 @@
 // The tiler process: `node tiler/dist/main.js`. Reads its configuration once, serves until SIGTERM or
 // SIGINT, then stops accepting connections, lets requests finish and closes every open slide.
-import { pino } from 'pino';
-import { loadTilerConfig } from './config.js';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { loadTilerConfig, type TilerConfig } from './config.js';
 import { createTilerServer } from './http/server.js';
 
 /** Grace period for requests in flight at shutdown before connections are cut. */
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = loaded;
-  const logger = pino({ level: config.logLevel, base: { process: 'tiler' } });
+  const logger = createTilerLogger(config);
   const tiler = createTilerServer(config, { logger });
   const address = await tiler.listen();
   logger.info(
@@ -53,6 +54,13 @@ async function main(): Promise<void> {
       stop('parent gone');
     });
   }
+}
+
+// A terminal (stdout is a TTY) gets readable lines unless TESSERA_LOG_FORMAT says otherwise; else JSON.
+function createTilerLogger(config: TilerConfig): Logger {
+  const options = { level: config.logLevel, base: { process: 'tiler' } };
+  if ((config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'json') return pino(options);
+  return pino(options, pretty({ sync: true, translateTime: 'SYS:HH:MM:ss' }));
 }
 
 main().catch((err: unknown) => {

@@ -12,6 +12,8 @@ const envSchema = z.object({
   TESSERA_EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   TESSERA_TILER_PORT: z.coerce.number().int().min(0).max(65535).default(8001),
   TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: readable lines on a terminal, JSON otherwise.
+  TESSERA_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   TESSERA_TRUST_PROXY: z.stringbool().default(false),
   TESSERA_SESSION_TTL_HOURS: z.coerce
     .number()
@@ -48,6 +50,8 @@ export interface Config {
   readonly embeddedDbPort: number;
   readonly tilerPort: number;
   readonly logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
+  /** 'json' or 'pretty'; undefined chooses by whether stdout is a terminal. */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   readonly trustProxy: boolean;
   readonly sessionTtlHours: number;
   readonly secureCookies: boolean;
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbPort: e.TESSERA_EMBEDDED_DB_PORT,
     tilerPort: e.TESSERA_TILER_PORT,
     logLevel: e.TESSERA_LOG_LEVEL,
+    logFormat: e.TESSERA_LOG_FORMAT,
     trustProxy: e.TESSERA_TRUST_PROXY,
     sessionTtlHours: e.TESSERA_SESSION_TTL_HOURS,
     secureCookies: e.TESSERA_SECURE_COOKIES,

@@ -35,6 +35,7 @@ export async function startTilerProcess(
         ...definedOnly({
           TESSERA_OPENSLIDE_LIBRARY: config.systemLibraries.openslideLibrary,
           TESSERA_FFMPEG_PATH: config.systemLibraries.ffmpegPath,
+          TESSERA_LOG_FORMAT: config.logFormat,
         }),
       },
       // The IPC channel is the tiler's lifeline: when this process dies, even by SIGKILL, the channel
