@@ -18,6 +18,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Names the optional system packages this machine lacks, once (test/support/prerequisites.ts).
+    globalSetup: ['test/support/prerequisites.setup.ts'],
     projects: [
       {
         extends: true,
@@ -37,7 +39,7 @@ export default defineConfig({
           name: 'server',
           include: ['server/src/**/*.test.ts'],
           exclude: ['server/src/**/*.unit.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/prerequisites.setup.ts', 'test/support/global-setup.ts'],
         },
       },
       {
@@ -45,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/prerequisites.setup.ts', 'test/support/global-setup.ts'],
           testTimeout: 120_000,
         },
       },

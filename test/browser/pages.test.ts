@@ -8,6 +8,7 @@ import { useTestServer } from '../support/server.js';
 import { slide, slideFile, uploadImages } from '../support/upload.js';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { signedIn, unlabelledControls } from './support/pages.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -71,7 +72,7 @@ beforeAll(async () => {
   }
 });
 
-describe('sign-in', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('sign-in', () => {
   it('shows the server’s message for a wrong password, and lands on the image sets with the right one', async () => {
     const expected = await new ApiClient(server.baseUrl).post<{ detail: string }>('/auth/login/', {
       username: admin.username,
@@ -122,7 +123,7 @@ describe('sign-in', () => {
   });
 });
 
-describe('the image sets page', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('the image sets page', () => {
   it('lets team admins create an image set, and members only browse', async () => {
     const page = await signedIn(browser, server.baseUrl, admin, '/');
     await page.getByLabel('New image set in Pathology Lab').fill('Mitotic figures 2026');
@@ -146,7 +147,7 @@ describe('the image sets page', () => {
   });
 });
 
-describe('an image set', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('an image set', () => {
   it('shows its images as thumbnails with annotation counts, and why an image failed', async () => {
     const page = await signedIn(browser, server.baseUrl, member, `/sets/${setId}`);
     await page.getByText('2 images · 2 annotations · Collaborative').waitFor();
@@ -199,7 +200,7 @@ describe('an image set', () => {
   });
 });
 
-describe('image-set settings', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('image-set settings', () => {
   it('uploads a slide with visible progress and shows it becoming ready', async () => {
     const page = await signedIn(browser, server.baseUrl, admin, `/sets/${setId}/settings`);
     // Slow the upload down (Chromium's own network emulation) so the progress is observable.

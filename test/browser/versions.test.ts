@@ -16,6 +16,7 @@ import {
   syncState,
   waitUntil,
 } from './workspace.fixture.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -26,7 +27,7 @@ interface Coco {
   categories: { id: number; name: string }[];
 }
 
-describe('dataset versions on the image set page', () => {
+describe.skipIf(lacking('chromium'))('dataset versions on the image set page', () => {
   it('makes a version, shows the changes since, and downloads it as it was', async () => {
     const make = new Factories(server.db);
     const admin = await make.user();

@@ -16,6 +16,7 @@ import {
 } from './workspace.fixture.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -92,7 +93,7 @@ function movedAt(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { movedAt?: number }).movedAt ?? Number.NaN);
 }
 
-describe('live collaboration in the browser', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('live collaboration in the browser', () => {
   it("shows each browser the other's edits and cursor within a second, and follows a view", async () => {
     const a = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);
     const b = await openWorkspace(await browser.newContext(), server, fx().member2, fx().image);

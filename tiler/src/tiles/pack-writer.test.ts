@@ -9,13 +9,14 @@ import { TilePack } from '../sources/tile-pack.js';
 import { slidePath } from '../testing/reference.test-helpers.js';
 import { tileCount, writeTilePack } from './pack-writer.js';
 import { renderTileJpeg } from './render.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-describe('writeTilePack', () => {
+describe.skipIf(lacking('openslide'))('writeTilePack', () => {
   it('packs every tile of a scanner slide, byte for byte what the renderer makes', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-packw-'));
     dirs.push(dir);
