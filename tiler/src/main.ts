@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { loadTilerConfig, type TilerConfig } from './config.js';
 import { createTilerServer } from './http/server.js';
+import { missingLibraries, missingLibraryReason } from './services/system-libraries.js';
 
 /** Grace period for requests in flight at shutdown before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -24,6 +25,12 @@ async function main(): Promise<void> {
     { host: address.address, port: address.port, storageRoot: config.storageRoot },
     'tiler listening',
   );
+  // Run on its own, the tiler names what it lacks; under `tessera start` (an IPC channel) the server
+  // prints that line itself, from /healthz.
+  const missing = await missingLibraries();
+  if (missing.length > 0 && !process.connected) {
+    logger.warn({ missing }, missing.map(missingLibraryReason).join('; '));
+  }
 
   let stopping = false;
   const stop = (reason: NodeJS.Signals | 'parent gone'): void => {
