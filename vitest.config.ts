@@ -6,7 +6,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // Three tiers, told apart by the file name's suffix alone (a test is placed by what it needs):
 // - `*.unit.test.ts` (shared, tiler, server, client): no PostgreSQL and no process of ours started
 //   apart. A tiler test that starts its HTTP server in-process or reads the real slides of
-//   `../shared/testdata` is still unit tier.
+//   `test/fixtures/slides` is still unit tier.
 // - `*.db.test.ts` (server only): needs PostgreSQL (repositories, or a real server on a free port);
 //   each test file gets its own database cloned from a migrated template.
 // - `*.e2e.test.ts` (test/ only): real processes started from the built CLI; `test/browser/` holds
@@ -28,6 +28,8 @@ export default defineConfig({
     // Tests wait with expect.poll / vi.waitFor, never a fixed sleep; 1 s (vitest's default) is too
     // short for a round trip through PostgreSQL on a loaded machine.
     expect: { poll: { timeout: 5_000 } },
+    // Names the optional system packages this machine lacks, once (test/support/prerequisites.ts).
+    globalSetup: ['test/support/prerequisites.setup.ts'],
     projects: [
       {
         extends: true,
@@ -44,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['server/src/**/*.db.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/prerequisites.setup.ts', 'test/support/global-setup.ts'],
         },
       },
       {
@@ -52,7 +54,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: ['test/support/prerequisites.setup.ts', 'test/support/global-setup.ts'],
           testTimeout: 120_000,
         },
       },

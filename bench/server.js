@@ -1,6 +1,7 @@
 // The benches' Tessera: `tessera start` from server/dist as a separate process on its own database,
 // with a known admin; resolves with the child and its base URL once the URL is printed.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -8,6 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** A slide by file name: the test fixtures, else the demo's scans in the server's assets. */
+export function slideFile(name) {
+  const fixture = path.join(root, 'test/fixtures/slides', name);
+  return existsSync(fixture) ? fixture : path.join(root, 'server/assets/slides', name);
+}
 
 /** The PostgreSQL server the benches make their databases on. */
 export const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -133,7 +140,7 @@ export async function api(baseUrl, method, route, body) {
 
 /**
  * What most benches start from: a team, an image set, a product with one box type ("Cell"), the
- * admin's token and user id, and, when `slide` names one in ../shared/testdata/slides, that slide
+ * admin's token and user id, and, when `slide` names one of the test or demo slides, that slide
  * uploaded (and waited for until ready when `ready` is set).
  */
 export async function benchScene(baseUrl, { slide, ready = false } = {}) {
@@ -154,7 +161,7 @@ export async function benchScene(baseUrl, { slide, ready = false } = {}) {
   if (slide === undefined) return scene;
   const form = new FormData();
   form.set('image_set', String(set.id));
-  const bytes = await readFile(path.join(root, '../shared/testdata/slides', slide));
+  const bytes = await readFile(slideFile(slide));
   form.append('file', new Blob([bytes]), 'bench.svs');
   const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',

@@ -9,9 +9,10 @@ import { cytologyFields } from '../server/src/datasets/cytology-fields/dataset.j
 import { ApiClient } from './support/http.js';
 import { runCli, startTessera, type TesseraProcess } from './support/process.js';
 import { slide, uploadImages } from './support/upload.js';
+import { lacking } from './support/prerequisites.js';
 
 // The README's run command on an empty data directory: embedded PostgreSQL, first superuser, HTTP.
-describe('tessera start on an empty data directory', () => {
+describe.skipIf(lacking('openslide'))('tessera start on an empty data directory', () => {
   const running: TesseraProcess[] = [];
   let dataDir = '';
 
@@ -131,7 +132,7 @@ describe('tessera start on an empty data directory', () => {
 });
 
 // The README's run command on an empty data directory, with the demo data on (the default).
-describe('tessera start fills a demo team on the first run', () => {
+describe.skipIf(lacking('openslide', 'ffmpeg'))('tessera start fills a demo team on the first run', () => {
   const running: TesseraProcess[] = [];
   let dataDir = '';
 

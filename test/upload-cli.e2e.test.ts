@@ -3,7 +3,7 @@ import { Factories } from './support/factories.js';
 import { ApiClient } from './support/http.js';
 import { runCli } from './support/process.js';
 import { useTestServer } from './support/server.js';
-import { slidesDir } from './support/upload.js';
+import { slideFile } from './support/upload.js';
 
 const server = useTestServer();
 
@@ -17,7 +17,7 @@ describe('tessera upload', () => {
     const api = new ApiClient(server.baseUrl);
     const token = await api.as(admin).post<{ token: string }>('/users/tokens/', { name: 'cli' });
     const env = { TESSERA_URL: server.baseUrl, TESSERA_TOKEN: token.body.token };
-    const files = [`${slidesDir}openslide-python-small.svs`, `${slidesDir}openslide-python-boxes.tiff`];
+    const files = [slideFile('openslide-python-small.svs'), slideFile('openslide-python-boxes.tiff')];
 
     const first = runCli(['upload', String(set), ...files], env);
     expect(await first.exited()).toBe(0);

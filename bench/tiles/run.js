@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { recordBenchmark } from '../record.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const slidesDir = path.join(root, '../shared/testdata/slides');
+// The demo's NDPI scans (server/assets/slides).
+const slidesDir = path.join(root, 'server/assets/slides');
 const work = path.join(os.tmpdir(), 'tessera-bench-tiles');
 const storage = path.join(work, 'data', 'images');
 const secret = 'bench-secret-bench-secret-bench-secret';

@@ -7,11 +7,12 @@ import { signedIn, unlabelledControls } from './support/pages.js';
 import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
 
-describe('the data sets page', () => {
+describe.skipIf(lacking('chromium'))('the data sets page', () => {
   it('describes each data set, and lets a team admin set one up in the team', async () => {
     const make = new Factories(server.db);
     const admin = await make.user();

@@ -16,6 +16,7 @@ import { saveScreenshot, useBrowser } from './support/browser.js';
 import { click, drag, syncState } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { startTessera, type TesseraProcess } from '../support/process.js';
+import { lacking } from '../support/prerequisites.js';
 
 const GUIDE_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 const WRITE_GUIDE = process.env.TESSERA_GUIDE_SCREENSHOTS === '1';
@@ -72,7 +73,7 @@ async function terminalPicture(page: Page, output: string): Promise<void> {
   await shoot(page, 'terminal', box ?? undefined);
 }
 
-describe('the first run in the browser', () => {
+describe.skipIf(lacking('chromium', 'openslide', 'ffmpeg'))('the first run in the browser', () => {
   const browser = useBrowser();
   const running: TesseraProcess[] = [];
   const contexts: BrowserContext[] = [];

@@ -6,6 +6,7 @@ import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { signedIn, unlabelledControls } from './support/pages.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true });
 const browser = useBrowser();
@@ -20,7 +21,7 @@ beforeAll(async () => {
   setId = await factories.imageSet(team, member, { name: 'Lymph node metastases' });
 });
 
-describe('the account page', () => {
+describe.skipIf(lacking('chromium'))('the account page', () => {
   it('creates a token shown once that works for REST calls, then revokes it', async () => {
     const page = await signedIn(browser, server.baseUrl, member, '/');
     await page.getByRole('link', { name: 'Account' }).click();

@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Factories, type TestUser } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
-import { slide, slidesDir, uploadImages } from '../support/upload.js';
+import { slide, slideFile, uploadImages } from '../support/upload.js';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { signedIn, unlabelledControls } from './support/pages.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -74,7 +75,7 @@ beforeAll(async () => {
   }
 });
 
-describe('sign-in', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('sign-in', () => {
   it('shows the server’s message for a wrong password, and lands on the image sets with the right one', async () => {
     const expected = await new ApiClient(server.baseUrl).post<{ detail: string }>('/auth/login/', {
       username: admin.username,
@@ -125,7 +126,7 @@ describe('sign-in', () => {
   });
 });
 
-describe('the image sets page', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('the image sets page', () => {
   it('lets team admins create an image set, and members only browse', async () => {
     const page = await signedIn(browser, server.baseUrl, admin, '/');
     await page.getByLabel('New image set in Pathology Lab').fill('Mitotic figures 2026');
@@ -149,7 +150,7 @@ describe('the image sets page', () => {
   });
 });
 
-describe('an image set', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('an image set', () => {
   it('shows its images as thumbnails with annotation counts, and why an image failed', async () => {
     const page = await signedIn(browser, server.baseUrl, member, `/sets/${setId}`);
     await page.getByText('2 images · 2 annotations · Collaborative').waitFor();
@@ -202,7 +203,7 @@ describe('an image set', () => {
   });
 });
 
-describe('image-set settings', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('image-set settings', () => {
   it('uploads a slide with visible progress and shows it becoming ready', async () => {
     const page = await signedIn(browser, server.baseUrl, admin, `/sets/${setId}/settings`);
     // Slow the upload down (Chromium's own network emulation) so the progress is observable.
@@ -214,7 +215,7 @@ describe('image-set settings', () => {
       downloadThroughput: -1,
       uploadThroughput: 1_000_000,
     });
-    await page.getByLabel(/^Files/).setInputFiles(`${slidesDir}synthetic-aperio-3000x2000.svs`);
+    await page.getByLabel(/^Files/).setInputFiles(slideFile('synthetic-aperio-3000x2000.svs'));
     await page.getByRole('button', { name: 'Upload' }).click();
     const progress = page.getByRole('progressbar', { name: 'Upload of synthetic-aperio-3000x2000.svs' });
     await expect
@@ -239,7 +240,7 @@ describe('image-set settings', () => {
     await saveScreenshot(page, 'pages-upload-ready');
 
     // The same bytes again are skipped, with the server's reason.
-    await page.getByLabel(/^Files/).setInputFiles(`${slidesDir}synthetic-aperio-3000x2000.svs`);
+    await page.getByLabel(/^Files/).setInputFiles(slideFile('synthetic-aperio-3000x2000.svs'));
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByText(/^Skipped: /).waitFor();
   });

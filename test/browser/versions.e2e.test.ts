@@ -9,6 +9,7 @@ import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
 import { annotationsOnServer, click, localCount, setUpWorkspace, syncState } from './support/workspace.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -19,7 +20,7 @@ interface Coco {
   categories: { id: number; name: string }[];
 }
 
-describe('dataset versions on the image set page', () => {
+describe.skipIf(lacking('chromium'))('dataset versions on the image set page', () => {
   it('makes a version, shows the changes since, and downloads it as it was', async () => {
     const make = new Factories(server.db);
     const admin = await make.user();

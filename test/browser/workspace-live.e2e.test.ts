@@ -16,6 +16,7 @@ import {
 } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
+import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true, collab: { allowedTypesTtlMs: 0 } });
 const browser = useBrowser();
@@ -49,7 +50,7 @@ function cursorOf(page: Page, name: string): Promise<{ x: number; y: number } | 
   );
 }
 
-describe('live collaboration in the browser', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('live collaboration in the browser', () => {
   it("shows each browser the other's edits and cursor, and follows a view", async () => {
     // That they arrive is checked here; how fast edits do is bench:collab's figure, not a test bound.
     const a = await openWorkspace(await browser.newContext(), server, fx().member, fx().image);

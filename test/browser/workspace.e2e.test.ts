@@ -20,6 +20,7 @@ import { ApiClient } from '../support/http.js';
 import { makeTestClip } from '../support/media.js';
 import { useTestServer } from '../support/server.js';
 import { uploadImages } from '../support/upload.js';
+import { lacking } from '../support/prerequisites.js';
 
 interface ClipWindow {
   tesseraWorkspace?: {
@@ -48,7 +49,7 @@ async function liveCount(): Promise<number> {
   return (await annotationsOnServer(server, fx())).length;
 }
 
-describe('the annotation workspace', () => {
+describe.skipIf(lacking('chromium', 'openslide'))('the annotation workspace', () => {
   let page: Page;
   beforeAll(async () => {
     const context = await browser.newContext();

@@ -1,9 +1,15 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Credentials } from './http.js';
 
-/** The real slides beside the checkout (../shared/testdata/slides). */
-export const slidesDir = fileURLToPath(new URL('../../../shared/testdata/slides/', import.meta.url));
+const fixtureSlides = fileURLToPath(new URL('../fixtures/slides/', import.meta.url));
+const demoSlides = fileURLToPath(new URL('../../server/assets/slides/', import.meta.url));
+
+/** A real slide's path by file name: the test fixtures, else the demo's scans in the server's assets. */
+export function slideFile(name: string): string {
+  return existsSync(fixtureSlides + name) ? fixtureSlides + name : demoSlides + name;
+}
 
 export interface UploadAnswer {
   count: number;
@@ -32,5 +38,5 @@ export async function uploadImages(
 
 /** A real slide's bytes. */
 export function slide(name: string): Promise<Buffer> {
-  return readFile(`${slidesDir}${name}`);
+  return readFile(slideFile(name));
 }

@@ -18,6 +18,12 @@ export interface TilerConfig {
   /** Largest image accepted, width x height (for slides and for conversions). */
   readonly maxImagePixels: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 'json' or 'pretty'; undefined chooses by whether stdout is a terminal. */
+  readonly logFormat: 'json' | 'pretty' | undefined;
+  /** The OpenSlide shared library to load (a name the loader searches for, or a path). */
+  readonly openslideLibrary: string;
+  /** The ffmpeg program (a name on PATH or a path); ffprobe is looked for beside it. */
+  readonly ffmpegPath: string;
 }
 
 // Unset and empty variables both mean "use the default".
@@ -38,6 +44,10 @@ const envSchema = z.object({
   TESSERA_LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
+  TESSERA_LOG_FORMAT: optional(z.enum(['json', 'pretty']).optional()),
+  // Optional system packages: a path that does not exist turns the feature off, as on a bare machine.
+  TESSERA_OPENSLIDE_LIBRARY: optional(z.string().default('libopenslide.so.0')),
+  TESSERA_FFMPEG_PATH: optional(z.string().default('ffmpeg')),
 });
 
 /** The outcome of parsing: a config, or every problem found. */
@@ -67,6 +77,9 @@ export function parseTilerConfig(env: Readonly<Record<string, string | undefined
       cacheBytes: e.TESSERA_TILER_CACHE_MB * 1024 * 1024,
       maxImagePixels: e.TESSERA_MAX_IMAGE_PIXELS,
       logLevel: e.TESSERA_LOG_LEVEL,
+      logFormat: e.TESSERA_LOG_FORMAT,
+      openslideLibrary: e.TESSERA_OPENSLIDE_LIBRARY,
+      ffmpegPath: e.TESSERA_FFMPEG_PATH,
     }),
   };
 }

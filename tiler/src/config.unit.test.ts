@@ -18,6 +18,8 @@ describe('tiler configuration', () => {
         cacheBytes: 256 * 1024 * 1024,
         maxImagePixels: 1e10,
         logLevel: 'info',
+        openslideLibrary: 'libopenslide.so.0',
+        ffmpegPath: 'ffmpeg',
       },
     });
     expect(result.ok && Object.isFrozen(result.config)).toBe(true);
@@ -32,6 +34,8 @@ describe('tiler configuration', () => {
       TESSERA_TILER_CACHE_MB: '64',
       TESSERA_MAX_IMAGE_PIXELS: '',
       TESSERA_LOG_LEVEL: 'warn',
+      TESSERA_OPENSLIDE_LIBRARY: '/opt/openslide/lib/libopenslide.so.1',
+      TESSERA_FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg',
     });
     expect(result).toMatchObject({
       ok: true,
@@ -42,6 +46,8 @@ describe('tiler configuration', () => {
         cacheBytes: 64 * 1024 * 1024,
         maxImagePixels: 1e10,
         logLevel: 'warn',
+        openslideLibrary: '/opt/openslide/lib/libopenslide.so.1',
+        ffmpegPath: '/opt/ffmpeg/bin/ffmpeg',
       },
     });
   });

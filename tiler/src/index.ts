@@ -38,4 +38,5 @@ export {
 export { parseTilerConfig, type ConfigResult, type TilerConfig } from './config.js';
 export { createTilerServer, type TilerServer, type TilerServerOptions } from './http/server.js';
 export type { InspectResult } from './services/inspect.service.js';
+export type { SystemLibrary } from './services/system-libraries.js';
 export type { ImageMetadata } from './services/metadata.js';

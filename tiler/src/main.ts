@@ -1,8 +1,10 @@
 // The tiler process: `node tiler/dist/main.js`. Reads its configuration once, serves until SIGTERM or
 // SIGINT, then stops accepting connections, lets requests finish and closes every open slide.
-import { pino } from 'pino';
-import { loadTilerConfig } from './config.js';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { loadTilerConfig, type TilerConfig } from './config.js';
 import { createTilerServer } from './http/server.js';
+import { missingLibraries, missingLibraryReason } from './services/system-libraries.js';
 
 /** Grace period for requests in flight at shutdown before connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -16,13 +18,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = loaded;
-  const logger = pino({ level: config.logLevel, base: { process: 'tiler' } });
+  const logger = createTilerLogger(config);
   const tiler = createTilerServer(config, { logger });
   const address = await tiler.listen();
   logger.info(
     { host: address.address, port: address.port, storageRoot: config.storageRoot },
     'tiler listening',
   );
+  // Run on its own, the tiler names what it lacks; under `tessera start` (an IPC channel) the server
+  // prints that line itself, from /healthz.
+  const missing = await missingLibraries();
+  if (missing.length > 0 && !process.connected) {
+    logger.warn({ missing }, missing.map(missingLibraryReason).join('; '));
+  }
 
   let stopping = false;
   const stop = (reason: NodeJS.Signals | 'parent gone'): void => {
@@ -53,6 +61,13 @@ async function main(): Promise<void> {
       stop('parent gone');
     });
   }
+}
+
+// A terminal (stdout is a TTY) gets readable lines unless TESSERA_LOG_FORMAT says otherwise; else JSON.
+function createTilerLogger(config: TilerConfig): Logger {
+  const options = { level: config.logLevel, base: { process: 'tiler' } };
+  if ((config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'json') return pino(options);
+  return pino(options, pretty({ sync: true, translateTime: 'SYS:HH:MM:ss' }));
 }
 
 main().catch((err: unknown) => {

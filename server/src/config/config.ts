@@ -12,6 +12,8 @@ const envSchema = z.object({
   TESSERA_EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   TESSERA_TILER_PORT: z.coerce.number().int().min(0).max(65535).default(8001),
   TESSERA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: readable lines on a terminal, JSON otherwise.
+  TESSERA_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   TESSERA_TRUST_PROXY: z.stringbool().default(false),
   TESSERA_SESSION_TTL_HOURS: z.coerce
     .number()
@@ -32,6 +34,10 @@ const envSchema = z.object({
   // For the command-line client (`tessera upload`): which server, and a personal access token.
   TESSERA_URL: z.url({ protocol: /^https?$/ }).optional(),
   TESSERA_TOKEN: z.string().startsWith('pat_').optional(),
+  // Optional system packages for the tiler `start` runs: another OpenSlide library file or ffmpeg
+  // program; a path that does not exist turns scanner slides or videos off, as on a bare machine.
+  TESSERA_OPENSLIDE_LIBRARY: z.string().min(1).optional(),
+  TESSERA_FFMPEG_PATH: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -44,6 +50,8 @@ export interface Config {
   readonly embeddedDbPort: number;
   readonly tilerPort: number;
   readonly logLevel: z.infer<typeof envSchema>['TESSERA_LOG_LEVEL'];
+  /** 'json' or 'pretty'; undefined chooses by whether stdout is a terminal. */
+  readonly logFormat: 'json' | 'pretty' | undefined;
   readonly trustProxy: boolean;
   readonly sessionTtlHours: number;
   readonly secureCookies: boolean;
@@ -63,6 +71,11 @@ export interface Config {
   /** The server the command-line client talks to (default: this machine's PORT). */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
+  /** Handed to the tiler `start` runs (unset: the tiler's defaults, libopenslide.so.0 and ffmpeg). */
+  readonly systemLibraries: {
+    readonly openslideLibrary: string | undefined;
+    readonly ffmpegPath: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -91,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedDbPort: e.TESSERA_EMBEDDED_DB_PORT,
     tilerPort: e.TESSERA_TILER_PORT,
     logLevel: e.TESSERA_LOG_LEVEL,
+    logFormat: e.TESSERA_LOG_FORMAT,
     trustProxy: e.TESSERA_TRUST_PROXY,
     sessionTtlHours: e.TESSERA_SESSION_TTL_HOURS,
     secureCookies: e.TESSERA_SECURE_COOKIES,
@@ -107,5 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.TESSERA_DEMO_DATA ?? e.DATABASE_URL === undefined,
     clientUrl: e.TESSERA_URL ?? `http://127.0.0.1:${e.PORT}`,
     clientToken: e.TESSERA_TOKEN,
+    systemLibraries: Object.freeze({
+      openslideLibrary: e.TESSERA_OPENSLIDE_LIBRARY,
+      ffmpegPath: e.TESSERA_FFMPEG_PATH,
+    }),
   });
 }

@@ -1,3 +1,4 @@
+import type { SystemLibrary } from '@tessera/tiler';
 import type { Vector } from '@tessera/shared';
 
 /** An annotation type a data set brings (EXACT's vector_type numbering). */
@@ -48,6 +49,8 @@ export interface DatasetDefinition {
   readonly imageCount: number;
   readonly annotationCount: number;
   readonly labels: readonly LabelSpec[];
+  /** Optional system packages the tiler needs for its images (checked against what the tiler lacks). */
+  readonly needs?: readonly SystemLibrary[];
   /** Why it cannot be set up on this machine (files or tools missing), or null when it can. */
   unavailableReason(): Promise<string | null>;
   /** Makes the content; generated files go into `workDir`, and the same seed gives the same bytes. */

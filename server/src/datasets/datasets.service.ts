@@ -9,6 +9,7 @@ import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
 import type { MultipartUpload } from '../ingest/multipart.js';
+import type { TilerClient } from '../ingest/tiler.client.js';
 import { expandZip } from '../ingest/zip.js';
 import type { Logger } from '../logging/logger.js';
 import { CATALOGUE, findDataset } from './catalogue.js';
@@ -19,6 +20,8 @@ import { FolderFormatError, readFolder } from './folder-import.js';
 export interface DatasetsDeps extends SetupDeps {
   readonly db: Database;
   readonly logger: Logger;
+  /** Tells which optional system packages the tiler lacks (a data set needing one is unavailable). */
+  readonly tiler: Pick<TilerClient, 'missingLibraries'>;
 }
 
 /**
@@ -34,12 +37,26 @@ export class DatasetsService {
 
   /** Every data set with its description and availability here. */
   async catalogue(): Promise<Dataset[]> {
-    return Promise.all(CATALOGUE.map(describe));
+    return Promise.all(CATALOGUE.map(async (d) => describe(d, await this.unavailableReason(d.name))));
   }
 
   /** One data set's description page; 404 for a name the catalogue lacks. */
   async describe(name: string): Promise<Dataset> {
-    return describe(known(name));
+    return describe(known(name), await this.unavailableReason(name));
+  }
+
+  /** Why a data set cannot be set up here (its files, or a system package the tiler lacks), or null. */
+  async unavailableReason(name: string): Promise<string | null> {
+    const definition = known(name);
+    const reason = await definition.unavailableReason();
+    if (reason !== null) return reason;
+    const missing = await this.deps.tiler.missingLibraries();
+    const lacking = (definition.needs ?? []).filter((library) => missing.includes(library));
+    if (lacking.length === 0) return null;
+    const names = lacking.map((library) =>
+      library === 'openslide' ? 'OpenSlide (libopenslide0)' : 'ffmpeg',
+    );
+    return `its images need ${names.join(' and ')}, which the tiler's machine does not have.`;
   }
 
   /**
@@ -50,7 +67,7 @@ export class DatasetsService {
   async instantiate(viewer: Viewer, name: string, input: DatasetInstantiate): Promise<DatasetInstance> {
     const definition = known(name);
     await new TeamAccess(this.deps.db).requireAdmin(viewer, input.team, () => invalidPk('team', input.team));
-    const reason = await definition.unavailableReason();
+    const reason = await this.unavailableReason(name);
     if (reason !== null) throw AppError.conflict(`The data set "${name}" is not available here: ${reason}`);
     return this.queued(() => this.setup(viewer, definition, input));
   }
@@ -154,8 +171,7 @@ function known(name: string): DatasetDefinition {
   return definition;
 }
 
-async function describe(d: DatasetDefinition): Promise<Dataset> {
-  const reason = await d.unavailableReason();
+function describe(d: DatasetDefinition, reason: string | null): Dataset {
   return {
     name: d.name,
     title: d.title,

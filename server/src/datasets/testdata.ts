@@ -4,11 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The real slides that ship with the project's test data, beside the checkout
- * (`../shared/testdata/slides`); the same relative path holds from `src/` and `dist/`. They are read
- * from there at setup and never copied into the repository.
+ * The real scans the demo data sets serve, in the server's assets (`server/assets/slides`, with their
+ * sources and licences in SOURCES.md); the same relative path holds from `src/` and `dist/`.
  */
-export const TESTDATA_SLIDES = fileURLToPath(new URL('../../../../shared/testdata/slides/', import.meta.url));
+export const TESTDATA_SLIDES = fileURLToPath(new URL('../../assets/slides/', import.meta.url));
 
 /** The path of a bundled slide. */
 export function bundledSlide(file: string): string {
@@ -22,5 +21,5 @@ export async function missingSlides(files: readonly string[]): Promise<string | 
     await access(bundledSlide(file), constants.R_OK).catch(() => missing.push(file));
   }
   if (missing.length === 0) return null;
-  return `The project's test slides are not on this machine: ${missing.join(', ')} not found in ${TESTDATA_SLIDES}.`;
+  return `The demo's slides are not on this machine: ${missing.join(', ')} not found in ${TESTDATA_SLIDES}.`;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
+import { RepeatedFailure } from '../logging/repeated-failure.js';
 import { ImagesRepo } from '../resources/images/images.repo.js';
 import { JobsRepo, type JobRow } from './jobs.repo.js';
 import type { TilerClient } from './tiler.client.js';
@@ -17,6 +18,8 @@ export class ImageJobRunner {
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  // The loop fails on every poll while the database is unreachable: one line, not one per poll.
+  private readonly loopFailures = new RepeatedFailure();
 
   constructor(
     private readonly db: Database,
@@ -60,8 +63,11 @@ export class ImageJobRunner {
       try {
         job = await new JobsRepo(this.db).claim();
         if (job) await this.runJob(job);
+        const failures = this.loopFailures.resolved();
+        if (failures > 0) this.logger.info({ failures }, 'image job loop works again');
       } catch (error) {
-        this.logger.error({ err: error, job: job?.id }, 'image job loop failed');
+        const times = this.loopFailures.occurred();
+        if (times !== null) this.logger.error({ err: error, job: job?.id, times }, 'image job loop failed');
       }
       if (!job && this.isActive()) {
         await new Promise<void>((resolve) => {
@@ -106,7 +112,10 @@ export class ImageJobRunner {
             frameDescriptions: r.frameDescriptions,
           }),
         );
-        log.info({ vendor: r.vendor, width: r.width, height: r.height }, 'image ready');
+        log.info(
+          { vendor: r.vendor, width: r.width, height: r.height, attempts: job.attempts },
+          'image ready',
+        );
       } else {
         await images.markFailed(image.id, outcome.reason);
         log.warn({ reason: outcome.reason }, 'image failed');
@@ -114,13 +123,17 @@ export class ImageJobRunner {
       await jobs.finish(job.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // One warning at the first failure and one error at the last, with the count; retries between
+      // them only at debug level, so a failing job does not repeat its story in the log.
       if (job.attempts >= MAX_ATTEMPTS) {
         await images.markFailed(image.id, `The tiler could not process the file (${message}).`);
         await jobs.fail(job.id, message);
-        log.error({ err: error }, 'image job failed for good');
+        log.error({ reason: message, attempts: job.attempts }, 'image job failed for good');
       } else {
         await jobs.retryLater(job.id, message, 2 ** job.attempts);
-        log.warn({ err: error, attempts: job.attempts }, 'image job will be retried');
+        const line = { reason: message, attempts: job.attempts, maxAttempts: MAX_ATTEMPTS };
+        if (job.attempts === 1) log.warn(line, 'image job failed; retrying with backoff');
+        else log.debug(line, 'image job failed again; retrying');
       }
     }
   }

@@ -7,11 +7,12 @@ import { slide, uploadImages } from '../../../test/support/upload.js';
 import { createLogger } from '../logging/logger.js';
 import { ImageJobRunner } from './job-runner.js';
 import { TilerClient } from './tiler.client.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 // No runner works in this server: the jobs wait in PostgreSQL, as they would across a restart.
 const server = useTestServer();
 
-describe('the image job queue', () => {
+describe.skipIf(lacking('openslide'))('the image job queue', () => {
   it('keeps jobs across a restart, requeues one a dead server left running, and finishes it', async () => {
     const make = new Factories(server.db);
     const admin = await make.user();

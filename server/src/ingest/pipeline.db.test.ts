@@ -9,6 +9,7 @@ import { makeTestClip } from '../../../test/support/media.js';
 import { ApiClient, type Credentials } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { slide, uploadImages } from '../../../test/support/upload.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 // A real tiler and the job runner: uploads become ready (or failed) and their pixels are served.
 const server = useTestServer({ tiler: true });
@@ -40,7 +41,7 @@ async function scene() {
   return { admin, member, outsider, set };
 }
 
-describe('the image pipeline with a real tiler', () => {
+describe.skipIf(lacking('openslide'))('the image pipeline with a real tiler', () => {
   it.each([
     ['CMU-1-Small-Region.svs', 'aperio', 2220, 2967],
     ['test3-DAPI-2-387.ndpi', 'hamamatsu', 3968, 4864],

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
-import type { InspectResult } from '@tessera/tiler';
+import type { InspectResult, SystemLibrary } from '@tessera/tiler';
 import { signTileToken, type TileTokenPayload } from '@tessera/tiler/token';
 import { AppError } from '../errors/app-error.js';
 
@@ -11,6 +11,8 @@ const TOKEN_SECONDS = 3600;
 
 /** The server's side of the tiler: signs tokens, asks it to inspect uploads, relays pixel requests. */
 export class TilerClient {
+  private missing: Promise<readonly SystemLibrary[]> | undefined;
+
   constructor(
     private readonly baseUrl: string,
     private readonly secret: string,
@@ -21,6 +23,23 @@ export class TilerClient {
     const now = Math.floor(Date.now() / 1000);
     const exp = (Math.floor(now / TOKEN_SECONDS) + 2) * TOKEN_SECONDS;
     return signTileToken(this.secret, { v: 1, exp, ...payload });
+  }
+
+  /**
+   * The optional system packages (OpenSlide, ffmpeg) the tiler lacks, from its /healthz; asked once
+   * per process. An unreachable tiler reports nothing missing (and is asked again next time).
+   */
+  missingLibraries(): Promise<readonly SystemLibrary[]> {
+    this.missing ??= fetch(`${this.baseUrl}/healthz`)
+      .then(async (response) => {
+        const body = (await response.json()) as { missing?: SystemLibrary[] };
+        return body.missing ?? [];
+      })
+      .catch(() => {
+        this.missing = undefined;
+        return [];
+      });
+    return this.missing;
   }
 
   /**

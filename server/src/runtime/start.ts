@@ -10,6 +10,7 @@ import { startHousekeeping } from './housekeeping.js';
 import { startSnapshotter } from '../versions/snapshotter.js';
 import { listen } from './http-server.js';
 import { resolveTilerSecret } from './tiler-secret.js';
+import { missingLibrariesLine } from './system-libraries.js';
 import { startTilerProcess } from './tiler-process.js';
 
 const clientDir = fileURLToPath(new URL('../../../client/dist/', import.meta.url));
@@ -58,6 +59,9 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     isShuttingDown: () => shuttingDown,
     version: '0.1.0',
   });
+  // One line for the person at the terminal when OpenSlide or ffmpeg is missing; the rest works.
+  const missingLine = missingLibrariesLine(await services.tiler.missingLibraries());
+  if (missingLine !== null) options.announce(missingLine);
   let firstAdmin: { id: number; username: string } | undefined;
   if (options.bootstrap) {
     const { created } = await ensureFirstAdmin(database.db, config);

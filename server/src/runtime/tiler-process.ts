@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
+import { RepeatedFailure } from '../logging/repeated-failure.js';
 
 const tilerMain = fileURLToPath(new URL('../../../tiler/dist/main.js', import.meta.url));
 
@@ -22,6 +23,7 @@ export async function startTilerProcess(
   if (!existsSync(tilerMain)) throw new Error(`The tiler is not built (${tilerMain}): run npm run build`);
   let child: ChildProcess | undefined;
   let stopping = false;
+  const exits = new RepeatedFailure();
   const launch = () => {
     const started = spawn(process.execPath, [tilerMain], {
       env: {
@@ -32,6 +34,11 @@ export async function startTilerProcess(
         TESSERA_DATA_DIR: config.dataDir,
         TESSERA_TILER_SECRET: secret,
         TESSERA_LOG_LEVEL: config.logLevel,
+        ...definedOnly({
+          TESSERA_OPENSLIDE_LIBRARY: config.systemLibraries.openslideLibrary,
+          TESSERA_FFMPEG_PATH: config.systemLibraries.ffmpegPath,
+          TESSERA_LOG_FORMAT: config.logFormat,
+        }),
       },
       // The IPC channel is the tiler's lifeline: when this process dies, even by SIGKILL, the channel
       // closes and the tiler stops instead of living on, orphaned, on its port. Unref'd, so it never
@@ -41,7 +48,8 @@ export async function startTilerProcess(
     started.channel?.unref();
     started.once('exit', (code, signal) => {
       if (stopping) return;
-      logger.error({ code, signal }, 'tiler exited; restarting in 1 s');
+      const times = exits.occurred();
+      if (times !== null) logger.error({ code, signal, times }, 'tiler exited; restarting it every second');
       setTimeout(launch, 1000);
     });
     child = started;
@@ -63,6 +71,12 @@ export async function startTilerProcess(
       await exited;
     },
   };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeToRgb } from '../sources/raster.js';
 import { startTestTiler, type TestTiler } from '../testing/server.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 let t: TestTiler;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ async function image(res: Response): Promise<[number, number]> {
   return [decoded.width, decoded.height];
 }
 
-describe('thumbnail.jpeg', () => {
+describe.skipIf(lacking('openslide'))('thumbnail.jpeg', () => {
   it('fits the longest side to size (256 by default), keeping the aspect ratio', async () => {
     const res = await fetch(`${cmu()}/thumbnail.jpeg`);
     expect(res.status).toBe(200);
@@ -42,7 +43,7 @@ describe('thumbnail.jpeg', () => {
   });
 });
 
-describe('region.png', () => {
+describe.skipIf(lacking('openslide'))('region.png', () => {
   it('reads width x height at level from level-0 x, y, as PNG', async () => {
     const res = await fetch(`${cmu()}/region.png?x=100&y=200&level=0&width=300&height=150`);
     expect(res.status).toBe(200);
@@ -64,7 +65,7 @@ describe('region.png', () => {
   });
 });
 
-describe('associated/{name}.jpeg', () => {
+describe.skipIf(lacking('openslide'))('associated/{name}.jpeg', () => {
   it('serves label, macro and thumbnail with the associated scope', async () => {
     for (const [name, size] of [
       ['label', [387, 463]],

@@ -6,6 +6,7 @@ import { makeTestClip } from '../../../test/support/media.js';
 import { framePath } from '../sources/convert.js';
 import { decodeToRgb, rgbToJpeg, rgbToPng } from '../sources/raster.js';
 import { postJson, startTestTiler, type TestTiler } from '../testing/server.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 const GOOD = [
   ['CMU-1-Small-Region.svs', 'aperio', 2220, 2967, 1, ['label', 'macro', 'thumbnail']],
@@ -43,7 +44,7 @@ afterAll(async () => {
 const inspect = (src: string, extra: { out?: string } = {}) =>
   postJson(`${t.url}/v1/inspect`, { token: t.token(src, ['inspect'], extra) });
 
-describe('POST /v1/inspect', () => {
+describe.skipIf(lacking('openslide'))('POST /v1/inspect', () => {
   it.each(GOOD)('describes %s (%s, %ix%i)', async (file, vendor, width, height, levels, associated) => {
     const { status, json } = await inspect(`set/${file}`);
     expect(status).toBe(200);
@@ -181,7 +182,7 @@ describe('POST /v1/inspect', () => {
   });
 });
 
-describe('POST /v1/inspect with frames', () => {
+describe.skipIf(lacking('ffmpeg'))('POST /v1/inspect with frames', () => {
   it('turns a video into one pyramid per frame with times, each served as frame n', async () => {
     makeTestClip(join(t.storageRoot, 'set', 'clip.avi'), { seconds: 1, width: 200, height: 100, fps: 4 });
     const out = 'set/clip.avi.tiff';

@@ -9,6 +9,7 @@ import type { TilerConfig } from '../config.js';
 import { notFound } from '../errors/tiler-error.js';
 import { ImageService } from '../services/image.service.js';
 import { storageSourceOpener } from '../services/open-source.js';
+import { missingLibraries, useSystemLibraries } from '../services/system-libraries.js';
 import { handleInspect } from './inspect.routes.js';
 import { sendError, sendJson } from './respond.js';
 import { handleTokenRoute } from './tiles.routes.js';
@@ -36,6 +37,7 @@ export interface TilerServerOptions {
 /** Builds the tiler server for `config` (does not listen yet). */
 export function createTilerServer(config: TilerConfig, options: TilerServerOptions = {}): TilerServer {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  useSystemLibraries(config);
   const tokens = new TokenVerifier(config.secret, options.now);
   const pool = new SourcePool(storageSourceOpener(config.storageRoot), MAX_OPEN_SOURCES, (err, src) => {
     logger.error({ err, src }, 'closing a source failed');
@@ -55,7 +57,12 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
     } else if (path === '/v1/inspect') {
       await handleInspect(req, res, inspect);
     } else if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      sendJson(res, 200, { status: 'ok', openSources: pool.size, cachedBytes: images.cachedBytes });
+      sendJson(res, 200, {
+        status: 'ok',
+        openSources: pool.size,
+        cachedBytes: images.cachedBytes,
+        missing: await missingLibraries(),
+      });
     } else {
       throw notFound();
     }

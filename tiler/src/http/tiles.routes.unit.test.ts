@@ -6,6 +6,7 @@ import { openSlide } from '../sources/openslide.js';
 import { decodeToRgb } from '../sources/raster.js';
 import { slidePath } from '../testing/reference.js';
 import { startTestTiler, type TestTiler } from '../testing/server.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 const SLIDES = [
   'CMU-1-Small-Region.svs',
@@ -36,7 +37,7 @@ describe('GET /healthz', () => {
   });
 });
 
-describe.each(SLIDES)('%s', (file) => {
+describe.skipIf(lacking('openslide')).each(SLIDES)('%s', (file) => {
   it('serves the DZI openslide-python would, and tiles of the promised size', async () => {
     const slide = openSlide(slidePath(file));
     const geometry = new DeepZoomGeometry(slide);
@@ -81,7 +82,7 @@ describe.each(SLIDES)('%s', (file) => {
   });
 });
 
-describe('tiles', () => {
+describe.skipIf(lacking('openslide'))('tiles', () => {
   const file = 'CMU-1-Small-Region.svs';
 
   it('answers 304 to a matching If-None-Match, and serves identical bytes from the cache', async () => {
@@ -141,7 +142,7 @@ describe('tiles', () => {
   });
 });
 
-describe('tokens', () => {
+describe.skipIf(lacking('openslide'))('tokens', () => {
   const file = 'CMU-1-Small-Region.svs';
 
   it('answer 404 to a tampered, foreign or expired token, and to a wrong scope', async () => {

@@ -1,8 +1,10 @@
 // Inspect: the server hands over a freshly uploaded file and learns whether it can be served, and how.
+// The kind of file is told from its first bytes; only TIFFs and unknown files are shown to OpenSlide.
 // Scanner formats are opened with OpenSlide and a small region is read (some files open but cannot be
-// decoded); ordinary images are converted to a pyramidal TIFF first. Every refusal carries a reason.
+// decoded); ordinary images are converted to a pyramidal TIFF first. Every refusal carries a reason,
+// also when the file needs a system package (OpenSlide, ffmpeg) this machine lacks.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
 import type { TileTokenPayload } from '../access/tile-token.js';
 import { TilerError, fromSlideError } from '../errors/tiler-error.js';
@@ -14,9 +16,15 @@ import { TILE_QUALITY } from './image.service.js';
 import { extractFrames, formatFrameTime, isVideoFile, probeVideo, VideoError } from '../sources/video.js';
 import { DicomError, readDicom, type DicomImage } from '../sources/dicom.js';
 import { assemblePieces } from '../sources/raster.js';
-import { detectVendor, openSlide, type OpenSlideSource } from '../sources/openslide.js';
+import { fileKind, isScannerFile } from '../sources/file-kind.js';
+import type { ImageSource } from '../sources/image-source.js';
+import { openImageSource } from '../sources/open-image.js';
+import { openslideAvailable } from '../sources/openslide.ffi.js';
+import { detectVendor, openSlide } from '../sources/openslide.js';
 import { SlideError } from '../sources/slide-error.js';
+import { ffmpegAvailable } from '../sources/video.js';
 import { describeSource, type ImageMetadata } from './metadata.js';
+import { missingLibraryReason } from './system-libraries.js';
 
 /** What inspect answers for a servable image. */
 export interface InspectResult extends ImageMetadata {
@@ -44,19 +52,33 @@ export async function inspectImage(
   if (!info.isFile()) throw new TilerError('unprocessable', 'the path is not a regular file');
   if (info.size === 0) throw new TilerError('unprocessable', 'the file is empty');
 
-  if (detectVendor(path) !== null) {
-    const metadata = await checkSlide(path, maxPixels);
-    await packScannerSlide(path);
-    return { ...metadata, converted: false, frames: 1, frameDescriptions: [] };
+  const kind = await fileKind(path);
+  // TIFF-based scanner formats and the rest go to OpenSlide; PNG, JPEG, GIF, WebP, DICOM and videos never do.
+  if (kind === 'tiff' || kind === 'other') {
+    if (openslideAvailable()) {
+      if (detectVendor(path) !== null) {
+        const metadata = await checkSlide(path, maxPixels);
+        await packScannerSlide(path);
+        return { ...metadata, converted: false, frames: 1, frameDescriptions: [] };
+      }
+    } else if (isScannerFile(path)) {
+      throw new TilerError('unprocessable', missingLibraryReason('openslide'));
+    }
   }
   if (payload.out === undefined) {
     throw new TilerError('bad-request', 'the file needs converting but the token names no output path');
   }
   const out = resolveInStorage(storageRoot, payload.out);
   if (out === null || out === path) throw new TilerError('bad-request', 'bad output path for the conversion');
-  if (await isDicom(path)) return inspectDicom(path, info.size, out, maxPixels);
-  if (isVideoFile(path)) return inspectVideo(path, out, maxPixels);
+  if (kind === 'dicom') return inspectDicom(path, info.size, out, maxPixels);
+  if (isVideoFile(path)) {
+    if (!(await ffmpegAvailable())) throw new TilerError('unprocessable', missingLibraryReason('ffmpeg'));
+    return inspectVideo(path, out, maxPixels);
+  }
   const result = await convertToPyramid(path, out, { maxPixels });
+  if (result.status === 'unsupported' && kind === 'other' && !openslideAvailable()) {
+    throw new TilerError('unprocessable', `${result.reason}; ${missingLibraryReason('openslide')}`);
+  }
   if (result.status !== 'converted') throw new TilerError('unprocessable', result.reason);
   // Further pages of a multi-page file (TIFF stacks, animated GIF/WebP) become frames 2, 3, ...
   const pages = Math.min(result.source.pages, MAX_FRAMES);
@@ -76,9 +98,9 @@ export async function inspectImage(
 // Opens the slide, applies the pixel limit and proves the pixels decode by reading two small regions
 // (the middle of level 0 and the corner of the smallest level).
 async function checkSlide(path: string, maxPixels: number): Promise<ImageMetadata> {
-  let slide: OpenSlideSource;
+  let slide: ImageSource;
   try {
-    slide = openSlide(path);
+    slide = await openImageSource(path);
   } catch (err) {
     throw err instanceof SlideError ? fromSlideError(err) : err;
   }
@@ -224,14 +246,3 @@ async function inspectVideo(path: string, out: string, maxPixels: number): Promi
 
 /** DICOM files are read whole by the parser: a bound on memory until frames are streamed. */
 const MAX_DICOM_BYTES = 1024 * 1024 * 1024;
-
-// DICOM Part 10 files carry 'DICM' after a 128-byte preamble.
-async function isDicom(path: string): Promise<boolean> {
-  const file = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(132), 0, 132, 0);
-    return bytesRead === 132 && buffer.toString('latin1', 128, 132) === 'DICM';
-  } finally {
-    await file.close();
-  }
-}

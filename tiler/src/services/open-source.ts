@@ -1,5 +1,5 @@
-// Opens a storage-relative path for the source pool: OpenSlide for everything (ordinary images were
-// converted to pyramidal TIFF at inspect time), with an identity that changes when the file does.
+// Opens a storage-relative path for the source pool (ordinary images were converted to pyramidal TIFF at
+// inspect time; see open-image.ts for the reader), with an identity that changes when the file does.
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
@@ -8,7 +8,7 @@ import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { notFound } from '../errors/tiler-error.js';
 import { existsSync } from 'node:fs';
 import { tilePackPath } from '../sources/convert.js';
-import { openSlide } from '../sources/openslide.js';
+import { openImageSource } from '../sources/open-image.js';
 import { TilePack } from '../sources/tile-pack.js';
 import { SlideError } from '../sources/slide-error.js';
 
@@ -40,7 +40,7 @@ export function storageSourceOpener(storageRoot: string): SourceOpener {
     if (path === null) throw notFound();
     const info = await stat(path).catch(() => null);
     if (info?.isFile() !== true) throw notFound();
-    const source = openSlide(path);
+    const source = await openImageSource(path);
     let geometry: DeepZoomGeometry;
     try {
       geometry = new DeepZoomGeometry(source);

@@ -9,37 +9,60 @@ type Fn<A extends unknown[], R> = ((...args: A) => R) & {
   async: (...args: [...A, (err: unknown, result: R) => void]) => void;
 };
 
-const LIBRARY = 'libopenslide.so.0';
+/** Debian's and Ubuntu's name for OpenSlide 3.4.1; the tiler's config may name another file. */
+export const DEFAULT_OPENSLIDE_LIBRARY = 'libopenslide.so.0';
 const POINTER_SIZE = koffi.sizeof('void *');
 
 /** The raw OpenSlide 3.4.1 C API, as returned by openslideC(). */
 export type OpenSlideApi = ReturnType<typeof bindAll>;
 
-let api: OpenSlideApi | undefined;
+let library = DEFAULT_OPENSLIDE_LIBRARY;
+// The loaded API, or why it could not be loaded: a missing library is a fact of the machine, so it is
+// looked for once, not on every file.
+let loaded: { api: OpenSlideApi } | { error: Error } | undefined;
+
+/** Names the library to load (before first use; the tiler passes its configured one). */
+export function useOpenSlideLibrary(name: string): void {
+  if (name === library) return;
+  library = name;
+  loaded = undefined;
+}
+
+/** Whether libopenslide can be loaded on this machine (loads it on first call). */
+export function openslideAvailable(): boolean {
+  return 'api' in load();
+}
 
 /** The raw OpenSlide C API, loaded on first use so code that never opens a slide needs no libopenslide. */
 export function openslideC(): OpenSlideApi {
-  if (api === undefined) {
-    let lib: LibraryHandle;
+  const result = load();
+  if ('error' in result) throw result.error;
+  return result.api;
+}
+
+function load(): { api: OpenSlideApi } | { error: Error } {
+  if (loaded === undefined) {
     try {
-      lib = koffi.load(LIBRARY);
+      loaded = { api: bindAll(koffi.load(library)) };
     } catch (err) {
-      throw new Error(
-        `cannot load ${LIBRARY}: install Debian's libopenslide0 (apt-get install libopenslide0)`,
-        {
+      loaded = {
+        error: new Error(`cannot load ${library}: OpenSlide (libopenslide0) is not installed`, {
           cause: err,
-        },
-      );
+        }),
+      };
     }
-    api = bindAll(lib);
   }
-  return api;
+  return loaded;
 }
 
 // Strings come back as JS strings and NULL as null. koffi types its functions as taking and returning
 // `any`; the declared return type of bind() gives each one its C signature's type here, once.
+let opaqueDeclared = false;
+
 function bindAll(lib: LibraryHandle) {
-  koffi.opaque('openslide_t');
+  // koffi's type names are global to the process: declared once, even if another library is loaded.
+  if (!opaqueDeclared) koffi.opaque('openslide_t');
+  opaqueDeclared = true;
   const bind = <A extends unknown[], R>(prototype: string): Fn<A, R> => lib.func(prototype);
   return {
     getVersion: bind<[], string>('const char *openslide_get_version(void)'),

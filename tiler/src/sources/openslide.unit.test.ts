@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reference, slidePath } from '../testing/reference.js';
 import { detectVendor, openSlide, openslideVersion } from './openslide.js';
 import { SlideError } from './slide-error.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 // Expected values from SOURCES.md (read there with openslide-show-properties).
 const SLIDES: readonly { file: string; vendor: string; levels: readonly (readonly [number, number])[] }[] = [
@@ -50,7 +51,7 @@ interface SlideReference {
   associated: Record<string, [number, number]>;
 }
 
-describe('OpenSlide source', () => {
+describe.skipIf(lacking('openslide'))('OpenSlide source', () => {
   it('binds the Debian library, OpenSlide 3.4.1', () => {
     expect(openslideVersion()).toBe('3.4.1');
   });
@@ -194,7 +195,7 @@ describe('OpenSlide source', () => {
   });
 });
 
-describe('broken slides', () => {
+describe.skipIf(lacking('openslide'))('broken slides', () => {
   it('unopenable.tiff fails to open with OpenSlide message', () => {
     const open = () => openSlide(slidePath('openslide-python-unopenable.tiff'));
     expect(open).toThrow(SlideError);

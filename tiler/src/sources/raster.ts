@@ -88,6 +88,32 @@ export async function probeImageFile(path: string): Promise<ImageFileInfo | null
   }
 }
 
+/** The size of every page of a pyramidal TIFF written by writePyramidalTiff (page 0 is full size). */
+export async function pyramidPageSizes(path: string): Promise<{ width: number; height: number }[]> {
+  const pages = (await sharp(path, { limitInputPixels: false }).metadata()).pages ?? 1;
+  const sizes: { width: number; height: number }[] = [];
+  for (let page = 0; page < pages; page++) {
+    const meta = await sharp(path, { limitInputPixels: false, page }).metadata();
+    sizes.push({ width: meta.width, height: meta.height });
+  }
+  return sizes;
+}
+
+/** Reads a rectangle (inside the page) of one page of a tiled TIFF as raw RGB; libvips reads only its tiles. */
+export async function readTiffRect(
+  path: string,
+  page: number,
+  rect: { left: number; top: number; width: number; height: number },
+): Promise<RgbImage> {
+  const { data, info } = await sharp(path, { limitInputPixels: false, page })
+    .extract(rect)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
 /** Settings for writing a pyramidal TIFF. */
 export interface PyramidOptions {
   /** Refuse inputs with more pixels than this (libvips checks the header before decoding). */

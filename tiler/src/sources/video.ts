@@ -7,6 +7,27 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+let ffmpeg = 'ffmpeg';
+let ffprobe = 'ffprobe';
+// Whether ffmpeg runs here, asked once: programs do not come and go while the tiler runs.
+let found: Promise<boolean> | undefined;
+
+/** Names the ffmpeg program (a name on PATH or a path); ffprobe is the program of that name beside it. */
+export function useFfmpeg(program: string): void {
+  ffmpeg = program;
+  ffprobe = path.basename(program) === program ? 'ffprobe' : path.join(path.dirname(program), 'ffprobe');
+  found = undefined;
+}
+
+/** Whether ffmpeg and ffprobe can be run on this machine. */
+export function ffmpegAvailable(): Promise<boolean> {
+  found ??= Promise.all([run(ffmpeg, ['-version']), run(ffprobe, ['-version'])]).then(
+    () => true,
+    () => false,
+  );
+  return found;
+}
+
 /** File endings treated as video. */
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
   '.avi',
@@ -41,7 +62,7 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   let stdout: string;
   try {
     ({ stdout } = await run(
-      'ffprobe',
+      ffprobe,
       [
         '-v',
         'error',
@@ -96,7 +117,7 @@ export async function extractFrames(
     path.join(dir, '%06d.jpg'),
   );
   try {
-    await run('ffmpeg', args, { timeout: 30 * 60_000, maxBuffer: 4 * 1024 * 1024 });
+    await run(ffmpeg, args, { timeout: 30 * 60_000, maxBuffer: 4 * 1024 * 1024 });
   } catch (err) {
     throw new VideoError(`the video's frames cannot be decoded: ${firstLine(err)}`);
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestClip } from '../../../test/support/media.js';
 import { extractFrames, formatFrameTime, isVideoFile, probeVideo, VideoError } from './video.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
 let dir = '';
 let video = '';
@@ -18,7 +19,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('video frames', () => {
+describe.skipIf(lacking('ffmpeg'))('video frames', () => {
   it('probes size, duration and frame rate', async () => {
     const info = await probeVideo(video);
     expect(info).toMatchObject({ width: 160, height: 120, frameRate: 5 });

@@ -1,19 +1,21 @@
-// Test-only access to the shared test slides and to openslide-python, the reference implementation.
+// Test-only access to the repository's test slides and to openslide-python, the reference implementation.
 // The reference must be present: a missing python3-openslide fails the tests rather than skipping them.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** /work/shared/testdata/slides, found relative to this file (tiler/src/testing -> ../shared beside the repo). */
-export const SLIDES_DIR = fileURLToPath(new URL('../../../../shared/testdata/slides/', import.meta.url));
+// Test-only slides; the real scans the demo also serves stay in the server's assets, not copied here.
+const FIXTURE_SLIDES = fileURLToPath(new URL('../../../test/fixtures/slides/', import.meta.url));
+const DEMO_SLIDES = fileURLToPath(new URL('../../../server/assets/slides/', import.meta.url));
 
 const SCRIPT = fileURLToPath(new URL('../../test-fixtures/openslide_reference.py', import.meta.url));
 
 /** Debian's python, where python3-openslide is installed (not whatever python3 is first on PATH). */
 export const PYTHON = '/usr/bin/python3';
 
-/** Absolute path of a test slide by file name. */
+/** Absolute path of a test slide by file name (a test fixture, else one of the demo's scans). */
 export function slidePath(name: string): string {
-  return SLIDES_DIR + name;
+  return existsSync(FIXTURE_SLIDES + name) ? FIXTURE_SLIDES + name : DEMO_SLIDES + name;
 }
 
 /** Runs the openslide-python reference script and parses its JSON; throws with python's stderr on failure. */

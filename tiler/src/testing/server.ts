@@ -24,7 +24,7 @@ export interface TestTiler {
   close(): Promise<void>;
 }
 
-/** Starts a tiler whose storage root holds copies of `slides` (file names from testdata/slides). */
+/** Starts a tiler whose storage root holds copies of `slides` (test slide file names, see slidePath). */
 export async function startTestTiler(
   slides: readonly string[],
   env: Record<string, string> = {},

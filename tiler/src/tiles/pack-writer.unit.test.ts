@@ -1,27 +1,27 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { tilePackPath } from '../access/layout.js';
 import { openSlide } from '../sources/openslide.js';
 import { TilePack } from '../sources/tile-pack.js';
+import { slidePath } from '../testing/reference.js';
 import { tileCount, writeTilePack } from './pack-writer.js';
 import { renderTileJpeg } from './render.js';
+import { lacking } from '../../../test/support/prerequisites.js';
 
-const slides = fileURLToPath(new URL('../../../../shared/testdata/slides/', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-describe('writeTilePack', () => {
+describe.skipIf(lacking('openslide'))('writeTilePack', () => {
   it('packs every tile of a scanner slide, byte for byte what the renderer makes', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tessera-packw-'));
     dirs.push(dir);
     const file = path.join(dir, 'boxes.tiff');
-    await copyFile(path.join(slides, 'openslide-python-boxes.tiff'), file);
+    await copyFile(slidePath('openslide-python-boxes.tiff'), file);
     const slide = openSlide(file);
     const geometry = new DeepZoomGeometry(slide);
     await writeTilePack(slide, geometry, tilePackPath(file), 90);

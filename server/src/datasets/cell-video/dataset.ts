@@ -36,6 +36,7 @@ export const cellVideo: DatasetDefinition = {
   imageCount: 1,
   annotationCount: FRAMES * CELLS,
   labels: CELL_LABELS,
+  needs: ['ffmpeg'],
   unavailableReason: () => (ffmpegCheck ??= checkFfmpeg()),
   async create(workDir, seed) {
     const moving = await movingCells(NAME, seed, {

@@ -15,7 +15,7 @@ export const cmuSlide: DatasetDefinition = {
     'annotations and with a scheme for outlining tumour and stroma and boxing mitotic figures.',
   source:
     'OpenSlide test data (Aperio/CMU-1-Small-Region.svs, Carnegie Mellon University), as shipped in ' +
-    "the project's test slides (../shared/testdata/slides, see its SOURCES.md)",
+    'server/assets/slides (see its SOURCES.md)',
   licence: "CC0-1.0 (OpenSlide's test-data index marks the CMU Aperio slides public domain)",
   kind: 'bundled',
   imageCount: 1,
@@ -25,6 +25,7 @@ export const cmuSlide: DatasetDefinition = {
     { name: 'Stroma', vectorType: VectorType.polygon, color: '#37B24D' },
     { name: 'Mitotic figure', vectorType: VectorType.box, color: '#F03E3E' },
   ],
+  needs: ['openslide'],
   unavailableReason: () => missingSlides([FILE]),
   create: () =>
     Promise.resolve({ images: [{ file: bundledSlide(FILE), originalName: FILE }], annotations: [] }),

@@ -15,12 +15,13 @@ export const fluorescenceSlides: DatasetDefinition = {
     '© Manuel Stritt, CC BY 4.0 (originally from the Bio-Formats project).',
   source:
     'Booritas/slideio-tutorial (images/test3-DAPI-2-(387).ndpi and test3-TRITC 2 (560).ndpi), originally ' +
-    "Bio-Formats; as shipped in the project's test slides (../shared/testdata/slides, see its SOURCES.md)",
+    'Bio-Formats; as shipped in server/assets/slides (see its SOURCES.md)',
   licence: 'CC BY 4.0, © Manuel Stritt (attribution required)',
   kind: 'bundled',
   imageCount: FILES.length,
   annotationCount: 0,
   labels: [{ name: 'Nucleus', vectorType: VectorType.circle, color: '#4C6EF5' }],
+  needs: ['openslide'],
   unavailableReason: () => missingSlides(FILES),
   create: () =>
     Promise.resolve({
