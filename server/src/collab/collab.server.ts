@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
+import { ClientIdOwners } from './client-ids.js';
 import { CommitGate, GatedSocket } from './commit-gate.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentWarmer } from './document-warmer.js';
@@ -64,6 +65,7 @@ export function createHocuspocus(
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
   const validation = new ValidationExtension(
     new AllowedTypes((setId) => repo.allowedTypes(setId)),
+    new ClientIdOwners(repo),
     deps.logger,
   );
   const projection = new ProjectionExtension(new ProjectionRepo(deps.db), repo, deps.logger);

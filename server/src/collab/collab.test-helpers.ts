@@ -163,6 +163,19 @@ function openClient(url: string, name: string, as: Credentials): Client {
   };
 }
 
+/** Takes a client off the network; its edits meanwhile wait in its Y.Doc until `socket.connect()`. */
+export async function goOffline(client: Client): Promise<void> {
+  const disconnected = new Promise<void>((resolve) => {
+    const done = () => {
+      client.socket.off('disconnect', done);
+      resolve();
+    };
+    client.socket.on('disconnect', done);
+  });
+  client.socket.disconnect();
+  await disconnected;
+}
+
 /** Polls `condition` until it holds; throws with `what` after `ms`. */
 export async function waitFor(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
