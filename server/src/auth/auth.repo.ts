@@ -82,8 +82,12 @@ export class AuthRepo {
     await this.db.query('DELETE FROM sessions WHERE id = $1', [id]);
   }
 
-  async deleteSessionsOfUser(userId: number): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  /** Ends the user's sessions, all of them or all but `keep` (the session changing the password). */
+  async deleteSessionsOfUser(userId: number, keep?: Buffer): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [
+      userId,
+      keep ?? null,
+    ]);
   }
 
   async deleteExpiredSessions(): Promise<number> {
