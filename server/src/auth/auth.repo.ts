@@ -90,6 +90,27 @@ export class AuthRepo {
     ]);
   }
 
+  /** Whether a session exists, has not expired and belongs to an active user. */
+  async sessionHolds(id: Buffer): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND s.expires_at > now() AND u.is_active`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether a token is neither revoked nor expired and belongs to an active user. */
+  async tokenHolds(id: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM personal_access_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+         AND u.is_active`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
   async deleteExpiredSessions(): Promise<number> {
     const rows = await this.db.query<{ n: number }>(
       'WITH gone AS (DELETE FROM sessions WHERE expires_at <= now() RETURNING 1) SELECT count(*) AS n FROM gone',

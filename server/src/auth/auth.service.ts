@@ -117,6 +117,16 @@ export class AuthService {
     };
   }
 
+  /**
+   * Whether a session or token still admits its user: the session exists and has not expired, the
+   * token is neither revoked nor expired, and the user is active (live connections, rule A6).
+   */
+  async credentialHolds(credential: Credential): Promise<boolean> {
+    return credential.kind === 'session'
+      ? this.repo.sessionHolds(credential.sessionId)
+      : this.repo.tokenHolds(credential.tokenId);
+  }
+
   async logout(sessionToken: string): Promise<void> {
     await this.repo.deleteSession(sha256(sessionToken));
   }

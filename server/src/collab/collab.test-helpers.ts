@@ -50,7 +50,9 @@ export interface Client {
   destroy(): void;
 }
 
-export function useCollabServer(options: { compactEvery?: number } = {}): CollabHarness {
+export function useCollabServer(
+  options: { compactEvery?: number; accessSweepMs?: number } = {},
+): CollabHarness {
   const database = useTestDatabase();
   const logger = createLogger('silent');
   let server: http.Server | undefined;
@@ -64,7 +66,14 @@ export function useCollabServer(options: { compactEvery?: number } = {}): Collab
     server = http.createServer((_req, res) => {
       res.writeHead(404).end();
     });
-    collab = attachCollaboration(server, { db: database.db, auth, logger, compactEvery });
+    collab = attachCollaboration(server, {
+      db: database.db,
+      auth,
+      logger,
+      compactEvery,
+      accessSweepMs: options.accessSweepMs,
+    });
+    await collab.listening;
     const s = server;
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     port = (s.address() as AddressInfo).port;
