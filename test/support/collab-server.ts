@@ -54,7 +54,9 @@ export interface Client {
   destroy(): void;
 }
 
-export function useCollabServer(options: { compactEvery?: number } = {}): CollabHarness {
+export function useCollabServer(
+  options: { compactEvery?: number; accessSweepMs?: number } = {},
+): CollabHarness {
   const database = useTestDatabase();
   const logger = createLogger('silent');
   let server: http.Server | undefined;
@@ -68,7 +70,14 @@ export function useCollabServer(options: { compactEvery?: number } = {}): Collab
     server = http.createServer((_req, res) => {
       res.writeHead(404).end();
     });
-    collab = attachCollaboration(server, { db: database.db, auth, logger, compactEvery });
+    collab = attachCollaboration(server, {
+      db: database.db,
+      auth,
+      logger,
+      compactEvery,
+      accessSweepMs: options.accessSweepMs,
+    });
+    await collab.listening;
     const s = server;
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     port = (s.address() as AddressInfo).port;
@@ -165,6 +174,19 @@ function openClient(url: string, name: string, as: Credentials): Client {
       socket.destroy();
     },
   };
+}
+
+/** Takes a client off the network; its edits meanwhile wait in its Y.Doc until `socket.connect()`. */
+export async function goOffline(client: Client): Promise<void> {
+  const disconnected = new Promise<void>((resolve) => {
+    const done = () => {
+      client.socket.off('disconnect', done);
+      resolve();
+    };
+    client.socket.on('disconnect', done);
+  });
+  client.socket.disconnect();
+  await disconnected;
 }
 
 /** Waits until the server has acknowledged every change the client sent. */

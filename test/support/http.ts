@@ -63,3 +63,15 @@ export class ApiClient {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 }
+
+/** Signs in like the browser does: the session cookie (`name=value`) and the CSRF token. */
+export async function browserLogin(baseUrl: string, username: string, password: string) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { csrf_token: string };
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return { status: res.status, csrf: body.csrf_token, cookie: setCookie.split(';')[0] ?? '', setCookie };
+}

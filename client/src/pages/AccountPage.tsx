@@ -57,7 +57,7 @@ export function AccountPage() {
           <dt>Last sign-in</dt>
           <dd>{formatTime(session.user.last_login)}</dd>
         </dl>
-        <PasswordForm />
+        <PasswordForm onChanged={list.reload} />
       </section>
       <section className="panel" aria-labelledby="tokens-title">
         <h2 id="tokens-title">Personal access tokens</h2>

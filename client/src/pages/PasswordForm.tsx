@@ -1,23 +1,29 @@
-import type { SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { users } from '../api/resources';
-import { ErrorNotice } from '../components/Notice';
+import { ErrorNotice, StatusLine } from '../components/Notice';
 import { field } from '../format';
 import { useAction } from '../hooks/useAction';
-import { useSession, useSessionState } from '../session';
+import { useSession } from '../session';
 
-/** The sign-in page's notice after a password change. */
-const PASSWORD_CHANGED = 'Your password was changed and every session ended: sign in with the new one.';
+/** What the form says after a password change. */
+const PASSWORD_CHANGED =
+  'Your password was changed. Your other sessions and all your access tokens have ended; this one stays signed in.';
 
-/** Changes the signed-in user's password; the server ends every session, so sign-in follows. */
-export function PasswordForm() {
+/**
+ * Changes the signed-in user's password; the server ends the other sessions and every token
+ * (`onChanged` then shows the tokens revoked).
+ */
+export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const session = useSession();
-  const { forget } = useSessionState();
   const change = useAction();
+  const [changed, setChanged] = useState(false);
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const password = field(data, 'new_password');
+    setChanged(false);
     void change
       .run(async () => {
         // Checked here only to spare a round trip; the server checks the rules again.
@@ -26,8 +32,9 @@ export function PasswordForm() {
       })
       .then((ok) => {
         if (!ok) return;
-        // The shell then sends the user to sign-in (and back here afterwards).
-        forget(PASSWORD_CHANGED);
+        form.reset();
+        setChanged(true);
+        onChanged();
       });
   };
 
@@ -61,6 +68,7 @@ export function PasswordForm() {
         required
       />
       <ErrorNotice message={change.error} />
+      {changed ? <StatusLine>{PASSWORD_CHANGED}</StatusLine> : null}
       <div className="form-actions">
         <button type="submit" disabled={change.busy}>
           Change password

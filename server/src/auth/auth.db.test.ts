@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessToken } from '@tessera/shared';
 import { Factories } from '../../../test/support/factories.js';
-import { ApiClient } from '../../../test/support/http.js';
+import { ApiClient, browserLogin as signIn } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 
 const server = useTestServer();
@@ -9,16 +9,7 @@ const api = () => new ApiClient(server.baseUrl);
 const make = () => new Factories(server.db);
 
 /** Signs in like the browser does and returns the cookie and CSRF token. */
-async function browserLogin(username: string, password: string) {
-  const res = await fetch(`${server.baseUrl}/api/v1/auth/login/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { csrf_token: string };
-  const setCookie = res.headers.get('set-cookie') ?? '';
-  return { status: res.status, csrf: body.csrf_token, cookie: setCookie.split(';')[0] ?? '', setCookie };
-}
+const browserLogin = (username: string, password: string) => signIn(server.baseUrl, username, password);
 
 describe('browser sessions', () => {
   it('sets an httpOnly SameSite cookie and demands the CSRF token on unsafe requests', async () => {

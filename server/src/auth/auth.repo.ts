@@ -82,8 +82,33 @@ export class AuthRepo {
     await this.db.query('DELETE FROM sessions WHERE id = $1', [id]);
   }
 
-  async deleteSessionsOfUser(userId: number): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  /** Ends the user's sessions, all of them or all but `keep` (the session changing the password). */
+  async deleteSessionsOfUser(userId: number, keep?: Buffer): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [
+      userId,
+      keep ?? null,
+    ]);
+  }
+
+  /** Whether a session exists, has not expired and belongs to an active user. */
+  async sessionHolds(id: Buffer): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND s.expires_at > now() AND u.is_active`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether a token is neither revoked nor expired and belongs to an active user. */
+  async tokenHolds(id: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM personal_access_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
+         AND u.is_active`,
+      [id],
+    );
+    return rows.length > 0;
   }
 
   async deleteExpiredSessions(): Promise<number> {

@@ -6,7 +6,7 @@ import type { AccessTokenRow, AuthRepo, CredentialRow } from './auth.repo.js';
 import { CredentialCache } from './credential-cache.js';
 import { verifyPassword } from './passwords.js';
 import { newAccessToken, parseAccessToken, randomSecret, safeEqual, sha256 } from './secrets.js';
-import type { Viewer } from './viewer.js';
+import type { Credential, Viewer } from './viewer.js';
 
 const THROTTLE_WINDOW_SECONDS = 15 * 60;
 const FAILURES_PER_USERNAME = 10;
@@ -17,8 +17,9 @@ export interface SessionViewer {
   readonly csrfToken: string;
 }
 
-function toViewer(row: CredentialRow, via: Viewer['via']): Viewer {
-  return { id: row.id, username: row.username, isSuperuser: row.is_superuser, isStaff: row.is_staff, via };
+function toViewer(row: CredentialRow, via: Viewer['via'], credential?: Credential): Viewer {
+  const viewer = { id: row.id, username: row.username, isSuperuser: row.is_superuser, isStaff: row.is_staff };
+  return credential === undefined ? { ...viewer, via } : { ...viewer, via, credential };
 }
 
 /** Passwords, sessions and access tokens: who a request is. */
@@ -78,7 +79,7 @@ export class AuthService {
     if (row.expired) throw AppError.authenticationFailed('Token has expired.');
     if (!row.is_active) throw AppError.authenticationFailed('User inactive or deleted.');
     if (!row.used_recently) await this.repo.touchToken(row.token_id);
-    return toViewer(row, 'token');
+    return toViewer(row, 'token', { kind: 'token', tokenId: row.token_id });
   }
 
   /** Signs in for the browser: a new session whose token goes into an httpOnly cookie. */
@@ -87,11 +88,13 @@ export class AuthService {
     password: string,
     client: { ip: string; userAgent: string | null },
   ): Promise<SessionViewer & { sessionToken: string }> {
-    const viewer = await this.verifyCredentials(username, password, client.ip, 'session');
+    const checked = await this.verifyCredentials(username, password, client.ip, 'session');
     const sessionToken = randomSecret(32);
     const csrfToken = randomSecret(24);
+    const id = sha256(sessionToken);
+    const viewer: Viewer = { ...checked, credential: { kind: 'session', sessionId: id } };
     await this.repo.createSession({
-      id: sha256(sessionToken),
+      id,
       userId: viewer.id,
       csrfToken,
       ttlHours: this.config.sessionTtlHours,
@@ -108,7 +111,20 @@ export class AuthService {
     const row = await this.repo.findSession(id);
     if (!row?.is_active) return null;
     if (!row.seen_recently) await this.repo.touchSession(id);
-    return { viewer: toViewer(row, 'session'), csrfToken: row.csrf_token };
+    return {
+      viewer: toViewer(row, 'session', { kind: 'session', sessionId: id }),
+      csrfToken: row.csrf_token,
+    };
+  }
+
+  /**
+   * Whether a session or token still admits its user: the session exists and has not expired, the
+   * token is neither revoked nor expired, and the user is active (live connections, rule A6).
+   */
+  async credentialHolds(credential: Credential): Promise<boolean> {
+    return credential.kind === 'session'
+      ? this.repo.sessionHolds(credential.sessionId)
+      : this.repo.tokenHolds(credential.tokenId);
   }
 
   async logout(sessionToken: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '../auth/secrets.js';
 import { MembershipsRepo } from '../resources/memberships/memberships.repo.js';
 import {
   makeFixture,
@@ -53,5 +54,21 @@ describe('access while connected', () => {
       .poll(() => reader.refusals.includes('access-revoked'), { message: 'the reader to be disconnected' })
       .toBe(true);
     expect(member.refusals).toEqual([]);
+  });
+
+  it('[A6] closes the socket of a session that expired meanwhile', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const cookie = await sessionOf(h, fx.member);
+    const expiring = h.connect(name, { cookie });
+    const stays = h.connect(name, { cookie: await sessionOf(h, fx.member) });
+    await Promise.all([saved(expiring), saved(stays)]);
+    // Expiry changes nothing in the database: only the sweep notices it.
+    await h.db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1", [
+      sha256(cookie),
+    ]);
+    await h.collab.recheckAccess();
+    await expect.poll(() => expiring.refusals).toContain('access-revoked');
+    expect(stays.refusals).toEqual([]);
   });
 });

@@ -6,9 +6,11 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
+import { ClientIdOwners } from './client-ids.js';
 import { CommitGate, GatedSocket } from './commit-gate.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentWarmer } from './document-warmer.js';
+import { listenForAccessChanges } from './access-notices.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
 import { ProjectionExtension } from './projection.extension.js';
@@ -50,6 +52,11 @@ export interface Collaboration {
   write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
   /** Checks every open connection's access now (after a membership or visibility change). */
   recheckAccess(): Promise<void>;
+  /**
+   * Resolves once this server hears access changes as they commit (rule A6); until then, and while
+   * the listening connection is lost, the periodic sweep alone notices them.
+   */
+  readonly listening: Promise<void>;
   /** Starts loading a document whose connection is expected soon, and holds it a while (rule S1). */
   warm(name: string, userId: number): void;
   /** Closes every connection, compacts and unloads the documents, and detaches from the server. */
@@ -66,6 +73,7 @@ export function createHocuspocus(
   const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
   const validation = new ValidationExtension(
     new AllowedTypes((setId) => repo.allowedTypes(setId), deps.allowedTypesTtlMs),
+    new ClientIdOwners(repo),
     deps.logger,
   );
   const projection = new ProjectionExtension(new ProjectionRepo(deps.db), repo, deps.logger);
@@ -109,12 +117,14 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
   const created = createHocuspocus(deps);
   const { wss, onUpgrade } = collabUpgrades(created.hocuspocus, created.gate, COLLAB_PATH, deps.logger);
   httpServer.on('upgrade', onUpgrade);
-  const sweeper = new AccessSweeper(created.hocuspocus, created.repo, deps.logger);
+  const sweeper = new AccessSweeper(created.hocuspocus, created.repo, deps.auth, deps.logger);
   sweeper.start(deps.accessSweepMs);
+  const notices = listenForAccessChanges(deps.db.url, sweeper, deps.logger);
   const warmer = new DocumentWarmer(created.hocuspocus, deps.logger);
   let closing: Promise<void> | undefined;
   const close = async () => {
     sweeper.stop();
+    await notices.close();
     await warmer.close();
     httpServer.off('upgrade', onUpgrade);
     created.hocuspocus.closeConnections();
@@ -141,6 +151,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
       return writeDocument(created, name, change, userId);
     },
     recheckAccess: () => sweeper.sweep(),
+    listening: notices.listening,
     warm: (name, userId) => {
       warmer.warm(name, userId);
     },

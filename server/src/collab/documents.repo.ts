@@ -118,6 +118,40 @@ export class DocumentsRepo {
     return rows.map((r) => r.id);
   }
 
+  /** Who claimed each Yjs client id of a document (rule V4). */
+  async clientOwners(document: string): Promise<Map<number, number>> {
+    const rows = await this.db.query<{ client_id: number; user_id: number }>(
+      'SELECT client_id, user_id FROM annotation_document_clients WHERE document = $1',
+      [document],
+    );
+    return new Map(rows.map((r) => [r.client_id, r.user_id]));
+  }
+
+  /**
+   * Claims client ids of a document for a user where nobody has; answers each id's owner afterwards
+   * (the user, or whoever claimed it first).
+   */
+  async claimClients(
+    document: string,
+    clientIds: readonly number[],
+    userId: number,
+  ): Promise<Map<number, number>> {
+    // The outer SELECT does not see the CTE's inserts (one snapshot): it finds the earlier claims.
+    const rows = await this.db.query<{ client_id: number; user_id: number }>(
+      `WITH claimed AS (
+         INSERT INTO annotation_document_clients (document, client_id, user_id)
+         SELECT $1, unnest($2::bigint[]), $3
+         ON CONFLICT (document, client_id) DO NOTHING
+         RETURNING client_id, user_id)
+       SELECT client_id, user_id FROM claimed
+       UNION ALL
+       SELECT client_id, user_id FROM annotation_document_clients
+       WHERE document = $1 AND client_id = ANY($2::bigint[])`,
+      [document, clientIds, userId],
+    );
+    return new Map(rows.map((r) => [r.client_id, r.user_id]));
+  }
+
   /** Every document that has a compacted state or logged updates. */
   async documentNames(): Promise<string[]> {
     const rows = await this.db.query<{ document: string }>(

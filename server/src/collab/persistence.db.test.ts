@@ -7,6 +7,7 @@ import { createHocuspocus } from './collab.server.js';
 import { DocumentsRepo } from './documents.repo.js';
 import {
   addBoxes,
+  goOffline,
   makeFixture,
   saved,
   sessionOf,
@@ -41,15 +42,7 @@ describe('durability of live updates', () => {
     const online = h.connect(name, { cookie: await sessionOf(h, fx.admin) });
     const offline = h.connect(name, { cookie: await sessionOf(h, fx.member) });
     await Promise.all([saved(online), saved(offline)]);
-    const disconnected = new Promise<void>((resolve) => {
-      const done = () => {
-        offline.socket.off('disconnect', done);
-        resolve();
-      };
-      offline.socket.on('disconnect', done);
-    });
-    offline.socket.disconnect();
-    await disconnected;
+    await goOffline(offline);
     const away = addBoxes(offline, fx, fx.member.id, 3);
     const here = addBoxes(online, fx, fx.admin.id, 2);
     await saved(online);

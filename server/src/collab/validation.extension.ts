@@ -2,6 +2,7 @@ import type { beforeSyncPayload, Extension } from '@hocuspocus/server';
 import { validateUpdate } from '@tessera/shared';
 import type { Logger } from '../logging/logger.js';
 import type { AllowedTypes } from './allowed-types.js';
+import type { ClientIdOwners } from './client-ids.js';
 import { CollabRefusal, contextOf } from './collab.context.js';
 
 /** y-protocols sync message types: step 2 and update carry a Yjs update to apply. */
@@ -10,8 +11,9 @@ export const SYNC_UPDATE = 2;
 
 /**
  * Checks every incoming update with shared's `validateUpdate` (the sender's role, the set's allowed
- * annotation types) before it is logged, applied or broadcast (README rules V1-V3). A refusal
- * throws: Hocuspocus closes the document for that client, which must reload it.
+ * annotation types) and the owners of the client ids it writes under, before it is logged, applied
+ * or broadcast (README rules V1-V4). A refusal throws: Hocuspocus closes the document for that
+ * client, which must reload it.
  */
 export class ValidationExtension implements Extension {
   readonly extensionName = 'tessera-validation';
@@ -21,6 +23,7 @@ export class ValidationExtension implements Extension {
 
   constructor(
     private readonly types: AllowedTypes,
+    private readonly clientIds: ClientIdOwners,
     private readonly logger: Logger,
   ) {}
 
@@ -39,12 +42,13 @@ export class ValidationExtension implements Extension {
       sender: { userId: viewer.id, role: grant.role },
       types,
     });
-    if (!result.ok) {
-      this.logger.warn(
-        { user: viewer.id, document: data.documentName, reason: result.reason },
-        'collab: update refused',
-      );
-      throw new CollabRefusal(`invalid-update: ${result.reason}`);
+    // V4: checked after the content, so that only an update that may pass claims new client ids.
+    const reason = result.ok
+      ? await this.clientIds.claim(data.documentName, data.document, data.payload, viewer.id)
+      : result.reason;
+    if (reason !== undefined) {
+      this.logger.warn({ user: viewer.id, document: data.documentName, reason }, 'collab: update refused');
+      throw new CollabRefusal(`invalid-update: ${reason}`);
     }
     this.checked.add(data.payload);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, User } from '@tessera/shared';
 import { Factories } from '../../../../test/support/factories.js';
-import { ApiClient } from '../../../../test/support/http.js';
+import { ApiClient, browserLogin } from '../../../../test/support/http.js';
 import { useTestServer } from '../../../../test/support/server.js';
 
 const server = useTestServer();
@@ -102,6 +102,25 @@ describe('users/users/', () => {
           .get('/auth/session/')
       ).status,
     ).toBe(200);
+  });
+
+  it('a password change ends every token and every other session; the session making it stays', async () => {
+    const me = await make().user();
+    const changing = await browserLogin(server.baseUrl, me.username, me.password);
+    const elsewhere = await browserLogin(server.baseUrl, me.username, me.password);
+    const token = await api().as(me).post<{ token: string }>('/users/tokens/', { name: 'script' });
+    const sessionOf = (cookie: string) =>
+      api().request('GET', '/auth/session/', undefined, { headers: { cookie } });
+    const changed = await api().request(
+      'PATCH',
+      `/users/users/${me.id}/`,
+      { password: 'a new password', current_password: me.password },
+      { headers: { cookie: changing.cookie, 'x-csrf-token': changing.csrf } },
+    );
+    expect(changed.status).toBe(200);
+    expect((await sessionOf(changing.cookie)).status).toBe(200);
+    expect((await sessionOf(elsewhere.cookie)).status).toBe(401);
+    expect((await api().as({ token: token.body.token }).get('/auth/session/')).status).toBe(401);
   });
 
   it('anonymises a deleted user: inactive, renamed, unable to sign in; their products stay', async () => {

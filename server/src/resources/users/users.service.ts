@@ -93,8 +93,13 @@ export class UsersService extends ResourceService<User> {
         }
         throw error;
       }
+      const auth = new AuthRepo(tx);
+      // A new password shuts out whoever knew the old one: every token and every other session
+      // ends; the user's own session making the change stays signed in. Deactivation ends them all.
+      if (input.password !== undefined) await auth.revokeAllTokens(id);
       if (input.password !== undefined || input.is_active === false) {
-        await new AuthRepo(tx).deleteSessionsOfUser(id);
+        const keep = input.is_active !== false && self ? ownSession(viewer) : undefined;
+        await auth.deleteSessionsOfUser(id, keep);
       }
     });
   }
@@ -113,6 +118,11 @@ export class UsersService extends ResourceService<User> {
       await auth.revokeAllTokens(id);
     });
   }
+}
+
+/** The session a request came with, if it came with one. */
+function ownSession(viewer: Viewer): Buffer | undefined {
+  return viewer.credential?.kind === 'session' ? viewer.credential.sessionId : undefined;
 }
 
 function presentUser(viewer: Viewer, row: UserRow): User {
