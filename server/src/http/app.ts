@@ -59,6 +59,7 @@ import { SplitsService } from '../versions/splits.service.js';
 import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { docsRouter } from './docs.routes.js';
 import { bodyError, errorMiddleware } from './error.middleware.js';
+import { securityHeadersMiddleware } from './security-headers.middleware.js';
 import { healthRouter } from './health.routes.js';
 import { requestLogMiddleware } from './request-log.middleware.js';
 
@@ -185,6 +186,7 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
   const getOpenApi = () => (openApi ??= buildOpenApi(endpoints, deps.version ?? '0.0.0'));
 
   app.use(requestLogMiddleware(logger));
+  app.use(securityHeadersMiddleware());
   app.use(errorMiddleware());
   const health = healthRouter(db, deps.isShuttingDown ?? (() => false));
   app.use(health.routes());
