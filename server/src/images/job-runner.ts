@@ -15,6 +15,8 @@ const STALE_AFTER_SECONDS = 15 * 60;
  */
 export class ImageJobRunner {
   private running = false;
+  // Aborted by stop(): the tiler request in hand is cancelled and its job goes back to the queue.
+  private stopping = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
 
@@ -28,6 +30,7 @@ export class ImageJobRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
@@ -36,9 +39,10 @@ export class ImageJobRunner {
     this.wake?.();
   }
 
-  /** Finishes the job in hand, then stops. */
+  /** Cancels the job in hand (it goes back to the queue for the next start), then stops. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.kick();
     await this.loop;
   }
@@ -87,7 +91,7 @@ export class ImageJobRunner {
     const log = this.logger.child({ job: job.id, image: image.id });
     const out = path.posix.join(path.posix.dirname(image.storage_path), 'pyramid.tiff');
     try {
-      const outcome = await this.tiler.inspect(image.id, image.storage_path, out);
+      const outcome = await this.tiler.inspect(image.id, image.storage_path, out, this.stopping.signal);
       if (outcome.ok) {
         const r = outcome.result;
         await this.db.transaction((tx) =>
@@ -113,6 +117,11 @@ export class ImageJobRunner {
       }
       await jobs.finish(job.id);
     } catch (error) {
+      if (this.stopping.signal.aborted) {
+        await jobs.release(job.id);
+        log.info('image job put back in the queue: the server is stopping');
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       if (job.attempts >= MAX_ATTEMPTS) {
         await images.markFailed(image.id, `The tiler could not process the file (${message}).`);

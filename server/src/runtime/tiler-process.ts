@@ -13,15 +13,21 @@ export interface TilerProcess {
 /**
  * Runs the tiler as a child process beside the server (`npm start`), restarting it if it dies, and
  * waits until it answers /healthz. In production the tiler runs on its own (TESSERA_TILER_URL).
+ * Once `shutdown` is aborted nothing is restarted: the server is stopping, and stops the tiler last.
  */
 export async function startTilerProcess(
   config: Config,
   secret: string,
   logger: Logger,
+  shutdown: AbortSignal,
 ): Promise<TilerProcess> {
   if (!existsSync(tilerMain)) throw new Error(`The tiler is not built (${tilerMain}): run npm run build`);
   let child: ChildProcess | undefined;
+  let restart: NodeJS.Timeout | undefined;
   let stopping = false;
+  shutdown.addEventListener('abort', () => {
+    clearTimeout(restart);
+  });
   const launch = () => {
     const started = spawn(process.execPath, [tilerMain], {
       env: {
@@ -37,12 +43,15 @@ export async function startTilerProcess(
       // closes and the tiler stops instead of living on, orphaned, on its port. Unref'd, so it never
       // keeps this process alive by itself.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a signal to the server's group (Ctrl-C, a service manager's SIGTERM)
+      // reaches the server only, which stops the tiler after the work that needs it has ended.
+      detached: true,
     });
     started.channel?.unref();
     started.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || shutdown.aborted) return;
       logger.error({ code, signal }, 'tiler exited; restarting in 1 s');
-      setTimeout(launch, 1000);
+      restart = setTimeout(launch, 1000);
     });
     child = started;
   };
@@ -52,6 +61,7 @@ export async function startTilerProcess(
   return {
     stop: async () => {
       stopping = true;
+      clearTimeout(restart);
       const current = child;
       if (!current || current.exitCode !== null) return;
       const exited = new Promise<void>((resolve) =>
