@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createTilerServer, parseTilerConfig } from '@tessera/tiler';
 import { Factories } from '../../../test/support/factories.js';
@@ -90,6 +92,42 @@ describe('the image job queue', () => {
       expect(image.failure_reason).toMatch(/could not process the file/);
     } finally {
       await runner.stop();
+    }
+  });
+
+  it('gives the job in hand back to the queue, uncounted, when the runner stops', async () => {
+    const make = new Factories(server.db);
+    const admin = await make.user();
+    const team = await make.team({ admins: [admin] });
+    const set = await make.imageSet(team, admin);
+    const res = await uploadImages(server.baseUrl, admin, set, [
+      { name: 'c.svs', bytes: await slide('openslide-python-small.svs') },
+    ]);
+    const id = res.body.results[0]?.id ?? 0;
+    // A tiler that takes the request and never answers (a conversion that outlasts the shutdown).
+    const held = new Set<http.ServerResponse>();
+    const slowTiler = http.createServer((_req, response) => held.add(response));
+    await new Promise<void>((resolve) => slowTiler.listen(0, '127.0.0.1', resolve));
+    const { port } = slowTiler.address() as AddressInfo;
+    const runner = new ImageJobRunner(
+      server.db,
+      new TilerClient(`http://127.0.0.1:${port}`, TEST_TILER_SECRET),
+      createLogger('silent'),
+      50,
+    );
+    try {
+      runner.start();
+      await expect.poll(() => held.size, { timeout: 10_000 }).toBe(1);
+      await runner.stop();
+      const [job] = await server.db.query<{ state: string; attempts: number }>(
+        'SELECT state, attempts FROM image_jobs WHERE image_id = $1',
+        [id],
+      );
+      expect(job).toEqual({ state: 'queued', attempts: 0 });
+    } finally {
+      await runner.stop();
+      slowTiler.closeAllConnections();
+      slowTiler.close();
     }
   });
 });
