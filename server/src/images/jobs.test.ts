@@ -13,16 +13,19 @@ import { TilerClient } from './tiler.client.js';
 // No runner works in this server: the jobs wait in PostgreSQL, as they would across a restart.
 const server = useTestServer();
 
+/** A slide uploaded by a new team's admin into a new set: its image job waits in the queue. */
+async function queuedUpload(name: string, slideName: string) {
+  const make = new Factories(server.db);
+  const admin = await make.user();
+  const team = await make.team({ admins: [admin] });
+  const set = await make.imageSet(team, admin);
+  const res = await uploadImages(server.baseUrl, admin, set, [{ name, bytes: await slide(slideName) }]);
+  return { admin, id: res.body.results[0]?.id ?? 0 };
+}
+
 describe('the image job queue', () => {
   it('keeps jobs across a restart, requeues one a dead server left running, and finishes it', async () => {
-    const make = new Factories(server.db);
-    const admin = await make.user();
-    const team = await make.team({ admins: [admin] });
-    const set = await make.imageSet(team, admin);
-    const res = await uploadImages(server.baseUrl, admin, set, [
-      { name: 'a.svs', bytes: await slide('openslide-python-small.svs') },
-    ]);
-    const id = res.body.results[0]?.id ?? 0;
+    const { admin, id } = await queuedUpload('a.svs', 'openslide-python-small.svs');
     // The server that claimed the job died twenty minutes ago.
     await server.db.query(
       "UPDATE image_jobs SET state = 'running', attempts = 1, locked_at = now() - interval '20 minutes' WHERE image_id = $1",
@@ -65,14 +68,7 @@ describe('the image job queue', () => {
   });
 
   it('retries while the tiler is unreachable, then marks the image failed with the reason', async () => {
-    const make = new Factories(server.db);
-    const admin = await make.user();
-    const team = await make.team({ admins: [admin] });
-    const set = await make.imageSet(team, admin);
-    const res = await uploadImages(server.baseUrl, admin, set, [
-      { name: 'b.svs', bytes: await slide('CMU-1-Small-Region.svs') },
-    ]);
-    const id = res.body.results[0]?.id ?? 0;
+    const { admin, id } = await queuedUpload('b.svs', 'CMU-1-Small-Region.svs');
     // Four attempts already failed; the fifth, against a port where nothing listens, is the last.
     await server.db.query('UPDATE image_jobs SET attempts = 4 WHERE image_id = $1', [id]);
     const runner = new ImageJobRunner(
@@ -96,14 +92,7 @@ describe('the image job queue', () => {
   });
 
   it('gives the job in hand back to the queue, uncounted, when the runner stops', async () => {
-    const make = new Factories(server.db);
-    const admin = await make.user();
-    const team = await make.team({ admins: [admin] });
-    const set = await make.imageSet(team, admin);
-    const res = await uploadImages(server.baseUrl, admin, set, [
-      { name: 'c.svs', bytes: await slide('openslide-python-small.svs') },
-    ]);
-    const id = res.body.results[0]?.id ?? 0;
+    const { id } = await queuedUpload('c.svs', 'openslide-python-small.svs');
     // A tiler that takes the request and never answers (a conversion that outlasts the shutdown).
     const held = new Set<http.ServerResponse>();
     const slowTiler = http.createServer((_req, response) => held.add(response));
