@@ -29,12 +29,22 @@ export interface TesseraProcess {
   exited(): Promise<number | null>;
 }
 
+export interface RunOptions {
+  /** Its own process group (pid = group id), so a test can signal the group as a terminal would. */
+  readonly detached?: boolean;
+}
+
 /** Runs the built `tessera` CLI with the given environment (on top of PATH and HOME only). */
-export function runCli(args: string[], env: Record<string, string>): TesseraProcess {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: RunOptions = {},
+): TesseraProcess {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first (npm test does)`);
   const child = spawn(process.execPath, [cliPath, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let text = '';
   const listeners = new Set<() => void>();
@@ -93,16 +103,21 @@ export async function startTessera(
   dataDir: string,
   running: TesseraProcess[],
   extraEnv: Record<string, string> = {},
+  options: RunOptions = {},
 ): Promise<{ p: TesseraProcess; url: string }> {
-  const p = runCli(['start'], {
-    TESSERA_DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
-    TESSERA_TILER_PORT: String(await freePort()),
-    TESSERA_LOG_LEVEL: 'warn',
-    ...extraEnv,
-  });
+  const p = runCli(
+    ['start'],
+    {
+      TESSERA_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TESSERA_EMBEDDED_DB_PORT: String(await freePort()),
+      TESSERA_TILER_PORT: String(await freePort()),
+      TESSERA_LOG_LEVEL: 'warn',
+      ...extraEnv,
+    },
+    options,
+  );
   running.push(p);
   const [, url = ''] = await p.waitFor(/Tessera is running at (http:\/\/\S+)\//, 90_000);
   return { p, url };

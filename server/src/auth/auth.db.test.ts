@@ -57,7 +57,7 @@ describe('browser sessions', () => {
     expect((await browserLogin(user.username, user.password)).status).toBe(401);
   });
 
-  it('throttles repeated failures per user name, even for the right password, with Retry-After', async () => {
+  it('throttles repeated failures per user name and address, even for the right password, with Retry-After', async () => {
     const user = await make().user();
     for (let i = 0; i < 10; i++) expect((await browserLogin(user.username, `wrong ${i}`)).status).toBe(401);
     const blocked = await api()

@@ -4,13 +4,10 @@ import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
 import type { AccessTokenRow, AuthRepo, CredentialRow } from './auth.repo.js';
 import { CredentialCache } from './credential-cache.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { newAccessToken, parseAccessToken, randomSecret, safeEqual, sha256 } from './secrets.js';
 import type { Credential, Viewer } from './viewer.js';
-
-const THROTTLE_WINDOW_SECONDS = 15 * 60;
-const FAILURES_PER_USERNAME = 10;
-const FAILURES_PER_ADDRESS = 100;
 
 export interface SessionViewer {
   readonly viewer: Viewer;
@@ -25,14 +22,18 @@ function toViewer(row: CredentialRow, via: Viewer['via'], credential?: Credentia
 /** Passwords, sessions and access tokens: who a request is. */
 export class AuthService {
   private readonly basicCache = new CredentialCache(60_000, 10_000);
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly repo: AuthRepo,
     private readonly config: Pick<Config, 'sessionTtlHours'>,
-  ) {}
+    pause?: (ms: number) => Promise<unknown>,
+  ) {
+    this.throttle = new SignInThrottle(repo, pause);
+  }
 
   /**
-   * Checks a user name and password, throttled per user name and per client address. Successful
+   * Checks a user name and password, throttled per user name and client address (SignInThrottle). Successful
    * checks are cached briefly so API clients that send Basic credentials on every request do not pay
    * for argon2 each time; the cache entry lapses when the user's credentials change.
    */
@@ -49,21 +50,14 @@ export class AuthService {
       if (row?.is_active && row.credentials_version === cached.version) return toViewer(row, via);
       this.basicCache.delete(cacheKey);
     }
-    const userKey = `user:${username.toLowerCase()}`;
-    const ipKey = `ip:${ip}`;
-    const wait = Math.max(
-      await this.repo.throttleWait(userKey, FAILURES_PER_USERNAME, THROTTLE_WINDOW_SECONDS),
-      await this.repo.throttleWait(ipKey, FAILURES_PER_ADDRESS, THROTTLE_WINDOW_SECONDS),
-    );
-    if (wait > 0) throw AppError.throttled(wait);
+    await this.throttle.before(username, ip);
     const row = await this.repo.credentialsByUsername(username);
     const ok = await verifyPassword(row?.password_hash ?? null, password);
     if (!row || !ok || !row.is_active) {
-      await this.repo.recordFailure(userKey, THROTTLE_WINDOW_SECONDS);
-      await this.repo.recordFailure(ipKey, THROTTLE_WINDOW_SECONDS);
+      await this.throttle.failed(username, ip);
       throw AppError.authenticationFailed('Invalid username/password.');
     }
-    await this.repo.clearFailures(userKey);
+    await this.throttle.succeeded(username, ip);
     this.basicCache.set(cacheKey, { userId: row.id, version: row.credentials_version });
     return toViewer(row, via);
   }

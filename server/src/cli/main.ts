@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
+import { failureMessage } from './failure-message.js';
 import {
   datasetCommand,
   importCommand,
@@ -169,7 +170,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     clearInterval(keepAlive);
     if (error instanceof ConfigError) console.error(error.message);
-    else console.error(`tessera: ${error instanceof Error ? error.message : String(error)}`);
+    else console.error(`tessera: ${failureMessage(error)}`);
     process.exitCode = 1;
   },
 );

@@ -48,7 +48,9 @@ export interface SetupResult {
 export class DatasetSetup {
   constructor(private readonly deps: SetupDeps) {}
 
-  async run(viewer: Viewer, plan: SetupPlan): Promise<SetupResult> {
+  /** Makes the plan's image set whole, or nothing: a failure or `signal`'s abort removes what was made. */
+  async run(viewer: Viewer, plan: SetupPlan, signal?: AbortSignal): Promise<SetupResult> {
+    signal?.throwIfAborted();
     const imageSet = await firstFreeName(plan.title, (candidate) =>
       this.deps.imageSets.create(
         viewer,
@@ -56,7 +58,7 @@ export class DatasetSetup {
       ),
     );
     try {
-      return await this.fill(viewer, plan, imageSet.id);
+      return await this.fill(viewer, plan, imageSet.id, signal);
     } catch (error) {
       // A setup is whole or absent: what was made before the failure goes again (rows; the image
       // files stay behind like those of any removed image set).
@@ -65,7 +67,12 @@ export class DatasetSetup {
     }
   }
 
-  private async fill(viewer: Viewer, plan: SetupPlan, imageSet: number): Promise<SetupResult> {
+  private async fill(
+    viewer: Viewer,
+    plan: SetupPlan,
+    imageSet: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SetupResult> {
     const product = await firstFreeName(plan.title, (candidate) =>
       this.deps.products.create(
         viewer,
@@ -89,8 +96,8 @@ export class DatasetSetup {
         });
         types.set(label.name, await this.deps.annotationTypes.create(viewer, body));
       }
-      const images = await this.upload(viewer, imageSet, plan.content);
-      const annotations = await this.annotate(viewer, plan.content, images, types);
+      const images = await this.upload(viewer, imageSet, plan.content, signal);
+      const annotations = await this.annotate(viewer, plan.content, images, types, signal);
       return {
         image_set: imageSet,
         product: product.id,
@@ -111,9 +118,15 @@ export class DatasetSetup {
   }
 
   /** Each file enters through the upload path (staged, hashed, placed, queued for the tiler). */
-  private async upload(viewer: Viewer, imageSet: number, content: DatasetContent): Promise<number[]> {
+  private async upload(
+    viewer: Viewer,
+    imageSet: number,
+    content: DatasetContent,
+    signal: AbortSignal | undefined,
+  ): Promise<number[]> {
     const ids: number[] = [];
     for (const image of content.images) {
+      signal?.throwIfAborted();
       const staged = await this.deps.storage.stage(createReadStream(image.file), this.deps.maxUploadBytes);
       const result = await this.deps.uploads.upload(viewer, {
         fields: { image_set: String(imageSet), image_type: '0' },
@@ -135,6 +148,7 @@ export class DatasetSetup {
     content: DatasetContent,
     images: readonly number[],
     types: ReadonlyMap<string, number>,
+    signal: AbortSignal | undefined,
   ): Promise<number> {
     const byImage = new Map<number, RestAnnotationWrite[]>();
     for (const a of content.annotations) {
@@ -157,6 +171,7 @@ export class DatasetSetup {
     }
     let count = 0;
     for (const writes of byImage.values()) {
+      signal?.throwIfAborted();
       count += (await this.deps.annotations.saveMany(viewer, writes)).length;
     }
     return count;

@@ -63,13 +63,19 @@ export class DatasetsService {
    * Sets a data set up in a team (team admins and superusers): a new image set named after it, its
    * product and annotation types, its images (processing until the tiler has opened them) and
    * annotations. A data set whose files or tools are missing here is refused with the reason (409).
+   * `signal` cancels it (the server's shutdown): what was made so far is removed.
    */
-  async instantiate(viewer: Viewer, name: string, input: DatasetInstantiate): Promise<DatasetInstance> {
+  async instantiate(
+    viewer: Viewer,
+    name: string,
+    input: DatasetInstantiate,
+    signal?: AbortSignal,
+  ): Promise<DatasetInstance> {
     const definition = known(name);
     await new TeamAccess(this.deps.db).requireAdmin(viewer, input.team, () => invalidPk('team', input.team));
     const reason = await this.unavailableReason(name);
     if (reason !== null) throw AppError.conflict(`The data set "${name}" is not available here: ${reason}`);
-    return this.queued(() => this.setup(viewer, definition, input));
+    return this.queued(() => this.setup(viewer, definition, input, signal));
   }
 
   /**
@@ -133,7 +139,9 @@ export class DatasetsService {
     viewer: Viewer,
     definition: DatasetDefinition,
     input: DatasetInstantiate,
+    signal: AbortSignal | undefined,
   ): Promise<DatasetInstance> {
+    signal?.throwIfAborted();
     const started = performance.now();
     const workDir = path.join(this.deps.storage.stagingDir, `dataset-${randomUUID()}`);
     await mkdir(workDir, { recursive: true });
@@ -141,14 +149,18 @@ export class DatasetsService {
       const content = await definition.create(workDir, input.seed);
       const generated = performance.now();
       checkContent(definition, content);
-      const made = await new DatasetSetup(this.deps).run(viewer, {
-        team: input.team,
-        title: input.name ?? definition.title,
-        description: pageOf(definition),
-        productDescription: `Label scheme of the data set "${definition.name}".`,
-        labels: definition.labels,
-        content,
-      });
+      const made = await new DatasetSetup(this.deps).run(
+        viewer,
+        {
+          team: input.team,
+          title: input.name ?? definition.title,
+          description: pageOf(definition),
+          productDescription: `Label scheme of the data set "${definition.name}".`,
+          labels: definition.labels,
+          content,
+        },
+        signal,
+      );
       this.deps.logger.info(
         {
           dataset: definition.name,

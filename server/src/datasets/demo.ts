@@ -16,14 +16,14 @@ export interface DemoResult {
 
 /**
  * Creates the demo team, administered by the first superuser, and sets the demo data sets up in it
- * (seed 1) through the same services as the API. `stopping` is asked between data sets, so a
- * shutdown during the first run does not wait for all of them.
+ * (seed 1) through the same services as the API. `signal` (the server's shutdown) cancels it: no
+ * further data set is begun, and the one in hand stops and is removed.
  */
 export async function createDemo(
   services: { datasets: DatasetsService; teams: TeamsService },
   admin: { id: number; username: string },
   logger: Logger,
-  stopping: () => boolean = () => false,
+  signal?: AbortSignal,
 ): Promise<DemoResult> {
   const viewer: Viewer = {
     id: admin.id,
@@ -36,7 +36,7 @@ export async function createDemo(
   const imageSets: { dataset: string; id: number }[] = [];
   const skipped: { dataset: string; reason: string }[] = [];
   for (const name of DEMO_DATASETS) {
-    if (stopping()) break;
+    signal?.throwIfAborted();
     const reason = CATALOGUE.some((d) => d.name === name)
       ? await services.datasets.unavailableReason(name)
       : 'not in the catalogue';
@@ -46,7 +46,7 @@ export async function createDemo(
       logger.info({ dataset: name, reason }, 'demo data set left out');
       continue;
     }
-    const instance = await services.datasets.instantiate(viewer, name, { team, seed: 1 });
+    const instance = await services.datasets.instantiate(viewer, name, { team, seed: 1 }, signal);
     imageSets.push({ dataset: name, id: instance.image_set });
   }
   return { team, imageSets, skipped };
@@ -61,12 +61,12 @@ export async function startDemo(
   admin: { id: number; username: string },
   logger: Logger,
   announce: (message: string) => void,
-  stopping: () => boolean,
+  signal: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
   announce(`Setting up the demo team "${DEMO_TEAM}" (TESSERA_DEMO_DATA=false skips this)...`);
   try {
-    const demo = await createDemo(services, admin, logger, stopping);
+    const demo = await createDemo(services, admin, logger, signal);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     announce(
       `Demo data ready in ${seconds} s: team "${DEMO_TEAM}" with ${demo.imageSets.length} image sets ` +
@@ -74,6 +74,7 @@ export async function startDemo(
         'cytology slide and zoom in; show its cell annotations by class; draw a box around a cell and label it.',
     );
   } catch (error) {
-    logger.error({ err: error }, 'the demo data could not be set up');
+    if (signal.aborted) logger.info('demo data set-up cancelled by the shutdown');
+    else logger.error({ err: error }, 'the demo data could not be set up');
   }
 }

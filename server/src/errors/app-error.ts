@@ -79,7 +79,8 @@ export class AppError extends Error {
   static throttled(retryAfterSeconds: number): AppError {
     return new AppError(
       'throttled',
-      `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`,
+      `Too many failed sign-in attempts for this user name from this address. ` +
+        `Try again in ${retryAfterSeconds} seconds.`,
       undefined,
       { 'Retry-After': String(retryAfterSeconds) },
     );

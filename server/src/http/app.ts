@@ -11,6 +11,7 @@ import { mountEndpoints, type Endpoint } from '../api/endpoint.js';
 import { buildOpenApi } from '../api/openapi.js';
 import { docsRouter } from './docs.routes.js';
 import { bodyError, errorMiddleware } from './error.middleware.js';
+import { securityHeadersMiddleware } from './security-headers.middleware.js';
 import { healthRouter } from './health.routes.js';
 import { requestLogMiddleware } from './request-log.middleware.js';
 
@@ -39,6 +40,7 @@ export function assembleHttpApp(parts: HttpAppParts): Koa {
   const getOpenApi = () => (openApi ??= buildOpenApi([...endpoints], parts.version ?? '0.0.0'));
 
   app.use(requestLogMiddleware(logger));
+  app.use(securityHeadersMiddleware());
   app.use(errorMiddleware());
   const health = healthRouter(db, parts.isShuttingDown ?? (() => false));
   app.use(health.routes());

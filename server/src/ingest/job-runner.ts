@@ -16,6 +16,8 @@ const STALE_AFTER_SECONDS = 15 * 60;
  */
 export class ImageJobRunner {
   private running = false;
+  // Aborted by stop(): the tiler request in hand is cancelled and its job goes back to the queue.
+  private stopping = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   // The loop fails on every poll while the database is unreachable: one line, not one per poll.
@@ -31,6 +33,7 @@ export class ImageJobRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run();
   }
 
@@ -39,9 +42,10 @@ export class ImageJobRunner {
     this.wake?.();
   }
 
-  /** Finishes the job in hand, then stops. */
+  /** Cancels the job in hand (it goes back to the queue for the next start), then stops. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.kick();
     await this.loop;
   }
@@ -93,7 +97,7 @@ export class ImageJobRunner {
     const log = this.logger.child({ job: job.id, image: image.id });
     const out = path.posix.join(path.posix.dirname(image.storage_path), 'pyramid.tiff');
     try {
-      const outcome = await this.tiler.inspect(image.id, image.storage_path, out);
+      const outcome = await this.tiler.inspect(image.id, image.storage_path, out, this.stopping.signal);
       if (outcome.ok) {
         const r = outcome.result;
         await this.db.transaction((tx) =>
@@ -122,6 +126,11 @@ export class ImageJobRunner {
       }
       await jobs.finish(job.id);
     } catch (error) {
+      if (this.stopping.signal.aborted) {
+        await jobs.release(job.id);
+        log.info('image job put back in the queue: the server is stopping');
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       // One warning at the first failure and one error at the last, with the count; retries between
       // them only at debug level, so a failing job does not repeat its story in the log.

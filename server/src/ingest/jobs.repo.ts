@@ -31,6 +31,15 @@ export class JobsRepo {
     await this.db.query("UPDATE image_jobs SET state = 'done', finished_at = now() WHERE id = $1", [id]);
   }
 
+  /** A job given up by a stopping server goes back to the queue as it was (the attempt not counted). */
+  async release(id: number): Promise<void> {
+    await this.db.query(
+      `UPDATE image_jobs SET state = 'queued', locked_at = NULL, attempts = greatest(attempts - 1, 0)
+       WHERE id = $1 AND state = 'running'`,
+      [id],
+    );
+  }
+
   async fail(id: number, error: string): Promise<void> {
     await this.db.query(
       "UPDATE image_jobs SET state = 'failed', last_error = $2, finished_at = now() WHERE id = $1",

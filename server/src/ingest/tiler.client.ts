@@ -46,12 +46,13 @@ export class TilerClient {
    * Asks the tiler to open (and if needed convert) an upload. A 422 is the file's fault and final; a
    * network failure or 5xx is thrown so the job is retried.
    */
-  async inspect(imageId: number, src: string, out: string): Promise<InspectOutcome> {
+  async inspect(imageId: number, src: string, out: string, signal?: AbortSignal): Promise<InspectOutcome> {
     const token = this.token({ img: imageId, src, out, scope: ['inspect'] });
     const response = await fetch(`${this.baseUrl}/v1/inspect`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token }),
+      signal,
     });
     if (response.status === 422) {
       const body = (await response.json()) as { error?: string };

@@ -188,7 +188,12 @@ describe('exports and imports', () => {
     const s = await versionScene(server);
     const api = s.api(s.member);
     const [kept, , removed] = await annotate(api, [
-      { image: s.images[0] as number, annotation_type: s.box, vector: rect(0, 0) },
+      {
+        image: s.images[0] as number,
+        annotation_type: s.box,
+        vector: rect(0, 0),
+        description: '=HYPERLINK("https://example.org","open me")',
+      },
       { image: s.images[0] as number, annotation_type: s.polygon, vector: triangle(0, 0) },
       { image: s.images[0] as number, annotation_type: s.box, vector: rect(5, 5) },
     ]);
@@ -197,6 +202,8 @@ describe('exports and imports', () => {
     const csv = await api.get<string>(`/images/image_sets/${s.set}/export/?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body.trim().split('\r\n')).toHaveLength(3);
+    // A description that would run as a formula in a spreadsheet is written as text.
+    expect(csv.body).toContain(`"'=HYPERLINK(""https://example.org"",""open me"")"`);
     const withDeleted = await api.get<string>(
       `/images/image_sets/${s.set}/export/?format=csv&include_deleted=true`,
     );

@@ -3,6 +3,7 @@ import { Database } from '../db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import type { Logger } from '../logging/logger.js';
+import { keptSecret } from './kept-secret.js';
 
 export interface OpenDatabase {
   readonly db: Database;
@@ -14,7 +15,12 @@ export interface OpenDatabase {
 export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
   const embedded =
     config.databaseUrl === undefined
-      ? await startEmbeddedPostgres(config.dataDir, config.embeddedDbPort, logger)
+      ? await startEmbeddedPostgres(
+          config.dataDir,
+          config.embeddedDbPort,
+          await keptSecret(config.dataDir, 'postgres-password'),
+          logger,
+        )
       : undefined;
   const db = new Database(config.databaseUrl ?? embedded?.url ?? '');
   try {

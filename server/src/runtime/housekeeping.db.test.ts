@@ -33,7 +33,7 @@ describe('housekeeping', () => {
       const throttles = await db.query<{ key: string }>('SELECT key FROM login_throttle');
       expect(throttles).toEqual([{ key: 'user:new' }]);
     } finally {
-      stop();
+      await stop();
     }
   });
 });

@@ -30,33 +30,36 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   // Signals are handled from the first moment, not once the URL is printed: whoever reads the URL may
   // signal at once, and a signal before the handler is installed kills the process (default action).
   // A signal during start-up lets the start finish, then shuts down. The handlers stay until the
-  // process ends, so a second signal during shutdown is not fatal either.
-  let shuttingDown = false;
-  let requested: () => void = () => undefined;
+  // process ends, so a second signal during shutdown is not fatal either. `shutdown` is the one
+  // signal background work listens to (the tiler's restarts, the demo set-up): it ends at once.
+  const shutdown = new AbortController();
   const stopRequested = new Promise<void>((resolve) => {
-    requested = resolve;
+    shutdown.signal.addEventListener('abort', () => {
+      resolve();
+    });
   });
   const stop = (signal: NodeJS.Signals) => {
-    if (shuttingDown) {
+    if (shutdown.signal.aborted) {
       logger.warn({ signal }, 'already shutting down');
       return;
     }
-    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
-    requested();
+    shutdown.abort();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const tilerSecret = await resolveTilerSecret(config);
   const database = await openDatabase(config, logger);
-  const tiler = config.tilerExternal ? undefined : await startTilerProcess(config, tilerSecret, logger);
+  const tiler = config.tilerExternal
+    ? undefined
+    : await startTilerProcess(config, tilerSecret, logger, shutdown.signal);
   const { app, services } = createApp({
     config,
     tilerSecret,
     db: database.db,
     logger,
     clientDir,
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: () => shutdown.signal.aborted,
     version: '0.1.0',
   });
   // One line for the person at the terminal when OpenSlide or ffmpeg is missing; the rest works.
@@ -86,12 +89,12 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   // The demo fills in after the URL is printed: the first page is usable while images process.
   const demo =
     firstAdmin && config.demoData
-      ? startDemo(services, firstAdmin, logger, options.announce, () => shuttingDown)
+      ? startDemo(services, firstAdmin, logger, options.announce, shutdown.signal)
       : Promise.resolve();
 
   await stopRequested;
   const watchdog = new ShutdownWatchdog(logger);
-  stopHousekeeping();
+  await watchdog.step('housekeeping', stopHousekeeping());
   await watchdog.step('snapshots', stopSnapshots());
   await watchdog.step('demo data', demo);
   // Open WebSockets would keep the listener from closing: documents are compacted and unloaded first.

@@ -14,16 +14,22 @@ export interface TilerProcess {
 /**
  * Runs the tiler as a child process beside the server (`npm start`), restarting it if it dies, and
  * waits until it answers /healthz. In production the tiler runs on its own (TESSERA_TILER_URL).
+ * Once `shutdown` is aborted nothing is restarted: the server is stopping, and stops the tiler last.
  */
 export async function startTilerProcess(
   config: Config,
   secret: string,
   logger: Logger,
+  shutdown: AbortSignal,
 ): Promise<TilerProcess> {
   if (!existsSync(tilerMain)) throw new Error(`The tiler is not built (${tilerMain}): run npm run build`);
   let child: ChildProcess | undefined;
+  let restart: NodeJS.Timeout | undefined;
   let stopping = false;
   const exits = new RepeatedFailure();
+  shutdown.addEventListener('abort', () => {
+    clearTimeout(restart);
+  });
   const launch = () => {
     const started = spawn(process.execPath, [tilerMain], {
       env: {
@@ -44,13 +50,16 @@ export async function startTilerProcess(
       // closes and the tiler stops instead of living on, orphaned, on its port. Unref'd, so it never
       // keeps this process alive by itself.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: a signal to the server's group (Ctrl-C, a service manager's SIGTERM)
+      // reaches the server only, which stops the tiler after the work that needs it has ended.
+      detached: true,
     });
     started.channel?.unref();
     started.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || shutdown.aborted) return;
       const times = exits.occurred();
       if (times !== null) logger.error({ code, signal, times }, 'tiler exited; restarting it every second');
-      setTimeout(launch, 1000);
+      restart = setTimeout(launch, 1000);
     });
     child = started;
   };
@@ -60,6 +69,7 @@ export async function startTilerProcess(
   return {
     stop: async () => {
       stopping = true;
+      clearTimeout(restart);
       const current = child;
       if (!current || current.exitCode !== null) return;
       const exited = new Promise<void>((resolve) =>
