@@ -18,3 +18,13 @@ export function isPgError(error: unknown, code: string, constraint?: string): bo
   const e = error as PgErrorShape;
   return e.code === code && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * True for PostgreSQL's data exceptions (SQLSTATE class 22: a value it cannot store or convert, such
+ * as NUL in text, an out-of-range number or date), as opposed to failures of the connection or server.
+ */
+export function isPgDataException(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as PgErrorShape).code;
+  return typeof code === 'string' && code.startsWith('22');
+}

@@ -17,6 +17,11 @@ export function isStorableText(value: string): boolean {
   return !UNSTORABLE.test(value);
 }
 
+/** `value` with each character PostgreSQL cannot store (see UNSTORABLE) replaced by U+FFFD. */
+export function toStorableText(value: string): string {
+  return value.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+}
+
 /** A string a client sends: every request string is one, so none holds what PostgreSQL refuses. */
 export function text() {
   return z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
