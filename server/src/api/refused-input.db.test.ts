@@ -66,4 +66,14 @@ describe('input PostgreSQL cannot take is a 400 with a message, before anything 
     const known = await s.api.get('/images/image_sets/?limit=5&offset=0&expand=team&omit=images&format=json');
     expect(known.status).toBe(200);
   });
+
+  it('a superuser naming a team that does not exist, and deleting a team that still owns sets', async () => {
+    const s = await scene();
+    const root = new ApiClient(server.baseUrl, await new Factories(server.db).user({ superuser: true }));
+    const product = await root.post('/administration/products/', { name: 'p', team: 2_147_483_647 });
+    expect(product.status).toBe(400);
+    expect(product.body).toEqual({ team: ['Invalid pk "2147483647" - object does not exist.'] });
+    const team = await root.delete(`/users/teams/${s.team}/`);
+    expect(team.status).toBe(409);
+  });
 });

@@ -71,7 +71,7 @@ export function parseFilters(
   for (const [key, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
     const [name, lookup] = splitKey(key);
-    const field = spec[name];
+    const field = declared(spec, name);
     if (!field?.lookups.includes(lookup)) {
       if (!LIST_PARAMETERS.has(key)) errors[key] = [unknownFilterMessage(spec, key)];
       continue;
@@ -87,10 +87,15 @@ export function parseFilters(
   return parsed;
 }
 
+/** The filter declared under `name`; never a property the object inherits (`toString`, `__proto__`). */
+function declared(spec: FilterSpec, name: string): FilterField | undefined {
+  return Object.hasOwn(spec, name) ? spec[name] : undefined;
+}
+
 function unknownFilterMessage(spec: FilterSpec, key: string): string {
   const at = key.lastIndexOf('__');
-  const field = spec[key] ?? (at > 0 ? spec[key.slice(0, at)] : undefined);
-  if (field !== undefined && at > 0 && spec[key] === undefined) {
+  const field = at > 0 ? declared(spec, key.slice(0, at)) : undefined;
+  if (field !== undefined && declared(spec, key) === undefined) {
     return `Unknown filter "${key}": ${key.slice(0, at)} takes the lookups ${field.lookups.join(', ')}.`;
   }
   return `Unknown filter "${key}".`;

@@ -71,6 +71,12 @@ describe('parseFilters', () => {
     });
   });
 
+  it('takes no inherited property of the spec for a filter', () => {
+    expect(() => parseFilters(spec, { toString: '1', __proto__: 'x', constructor__in: '1' })).toThrow(
+      AppError,
+    );
+  });
+
   it('refuses dates that do not exist, which PostgreSQL would answer with an error', () => {
     const timed: FilterSpec = { time: { type: 'timestamp', lookups: ['gte', 'range'], column: 'x.time' } };
     for (const value of [

@@ -2,6 +2,8 @@
 export const SqlState = {
   uniqueViolation: '23505',
   foreignKeyViolation: '23503',
+  /** What PostgreSQL 18 raises for a delete an `ON DELETE RESTRICT` reference forbids (23503 before). */
+  restrictViolation: '23001',
   checkViolation: '23514',
   notNullViolation: '23502',
   invalidTextRepresentation: '22P02',
