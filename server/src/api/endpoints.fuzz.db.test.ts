@@ -15,7 +15,7 @@ import { anyJson, bodyText, fromSchema, hostileString, listQuery, routeQuery } f
  * authenticated superuser (the caller who reaches furthest): bodies shaped by the endpoint's own schema
  * or arbitrary JSON, queries from its filters or from the names routes read, laced with hostile values.
  * No answer may be a 5xx. A new route is fuzzed because it is in the registry. A fixed seed runs first;
- * then a fresh one, whose seed a failure prints (replay it with FUZZ_SEED=<seed>).
+ * then a fresh one, whose seed a failure prints (replay it with FUZZ_SEED=<seed>; FUZZ_RUNS=<n> runs longer).
  */
 
 const server = useTestServer({ tiler: true });
@@ -29,7 +29,8 @@ const endpoints = apiEndpoints(
 
 const FIXED_SEED = 20_261_207;
 const FRESH_SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
-const RUNS = { fixed: 8, fresh: 2 };
+// FUZZ_RUNS=<n> fuzzes longer locally (the fresh seed's run count).
+const RUNS = { fixed: 16, fresh: Number(process.env.FUZZ_RUNS ?? 4) };
 
 interface Scene {
   readonly user: TestUser;

@@ -56,6 +56,13 @@ describe('input PostgreSQL cannot take is a 400 with a message, before anything 
     expect(res.body).toEqual({ [key]: ['Enter a valid date/time.'] });
   });
 
+  it('a whole number filter beyond its smallint column matches nothing instead of failing', async () => {
+    const s = await scene();
+    const res = await s.api.get('/images/image_sets/?priority=2147483647');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ count: 0 });
+  });
+
   it('an unknown filter or lookup names itself instead of answering the whole list', async () => {
     const s = await scene();
     const res = await s.api.get('/images/image_sets/?name__regex=^x');

@@ -26,14 +26,15 @@ import { anyJson, HOSTILE_NUMBERS, hostileString } from '../api/fuzz.test-helper
  * (REST and collaboration in one process). Whatever a run sends, the server answers no 5xx, stays up,
  * and afterwards the document (as a fresh client loads it) and the SQL projection (as REST lists it)
  * hold the same annotations. A fixed seed runs first, then a fresh one, printed on failure (replay with
- * FUZZ_SEED=<seed>).
+ * FUZZ_SEED=<seed>; FUZZ_RUNS=<n> runs longer).
  */
 
 const server = useTestServer();
 
 const FIXED_SEED = 20_261_207;
 const FRESH_SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
-const RUNS = { fixed: 12, fresh: 4 };
+// FUZZ_RUNS=<n> fuzzes longer locally (the fresh seed's run count).
+const RUNS = { fixed: 16, fresh: Number(process.env.FUZZ_RUNS ?? 5) };
 
 interface Scene {
   readonly member: TestUser;

@@ -192,7 +192,9 @@ export class SqlConditions {
   }
 
   private comparison(expr: string, type: FilterType, lookup: Lookup, value: SqlValue): string {
-    const cast = type === 'timestamp' ? '::timestamptz' : '';
+    // Typed parameters: an untyped one takes the column's type, so 2147483647 against a smallint
+    // column (priority) failed in PostgreSQL (22003) where it should just match nothing.
+    const cast = type === 'timestamp' ? '::timestamptz' : type === 'int' ? '::int' : '';
     switch (lookup) {
       case 'exact':
         return `${expr} = ${this.param(value)}${cast}`;

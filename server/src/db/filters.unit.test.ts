@@ -109,7 +109,7 @@ describe('SqlConditions', () => {
     const q = new SqlConditions();
     q.addFilters(spec, parseFilters(spec, { id__in: '1,2', name__contains: "o'brien", member: '7' }));
     expect(q.where()).toBe(
-      'WHERE (x.id = ANY($1::int[])) AND (strpos(x.name, $2) > 0) AND (EXISTS (SELECT 1 FROM m WHERE m.user_id = $3))',
+      'WHERE (x.id = ANY($1::int[])) AND (strpos(x.name, $2) > 0) AND (EXISTS (SELECT 1 FROM m WHERE m.user_id = $3::int))',
     );
     expect(q.params).toEqual([[1, 2], "o'brien", 7]);
   });
