@@ -41,8 +41,8 @@ function storableJson(value: unknown): unknown {
 }
 
 /**
- * Writes rows with `write`, one bounded slice at a time, so that no single annotation can keep the
- * others out of the projection: unstorable text is repaired first, and a slice PostgreSQL still
+ * Writes one slice of rows with `write` so that no single annotation can keep the others out of the
+ * projection: unstorable text is repaired first, and a slice PostgreSQL still
  * refuses for its data (SQLSTATE class 22) is written again row by row, leaving out only the rows
  * refused alone. Other failures (a lost connection) are thrown as before.
  */
