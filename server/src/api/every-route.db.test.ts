@@ -82,13 +82,16 @@ describe('every API route', () => {
   );
 
   it.each(endpoints.filter((e) => e.list).map((e) => [e.path, e.list?.paginated !== false] as const))(
-    'GET %s answers 400 to an unknown value of a known filter (and, for pages, to a limit over the cap)',
+    'GET %s answers 400 to an unknown filter, a bad value of a known one (and, for pages, to a limit over the cap)',
     async (path, paginated) => {
       const user = await new Factories(server.db).user();
       const api = new ApiClient(server.baseUrl, user);
       const badFilter = await api.get(`${path}?id=one`);
       expect(badFilter.status).toBe(400);
       expect(badFilter.body).toEqual({ id: ['Enter a whole number.'] });
+      const unknownFilter = await api.get(`${path}?no_such_filter=1`);
+      expect(unknownFilter.status).toBe(400);
+      expect(unknownFilter.body).toEqual({ no_such_filter: ['Unknown filter "no_such_filter".'] });
       if (!paginated) return;
       const badLimit = await api.get(`${path}?limit=1000000`);
       expect(badLimit.status).toBe(400);

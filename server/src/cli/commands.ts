@@ -101,6 +101,12 @@ export async function projectionRebuildCommand(
       },
     );
     console.log(`Rebuilt ${result.annotations} annotations of ${result.documents} documents.`);
+    if (result.repaired + result.quarantined > 0) {
+      console.log(
+        `${result.repaired} held text PostgreSQL cannot store (written with U+FFFD in its place); ` +
+          `${result.quarantined} were refused and left out (see the log).`,
+      );
+    }
   } finally {
     await database.close();
   }

@@ -30,7 +30,7 @@ describe('rebuilding the projection', () => {
       [randomUUID(), name, fx.image, fx.imageSet, fx.boxType],
     );
     const result = await rebuildProjection(h.db, [name]);
-    expect(result).toEqual({ documents: 1, annotations: 1 });
+    expect(result).toEqual({ documents: 1, annotations: 1, repaired: 0, quarantined: 0 });
     const rows = await h.db.query<{ unique_identifier: string; x_max: number }>(
       'SELECT unique_identifier, x_max FROM annotations WHERE document = $1',
       [name],

@@ -10,17 +10,19 @@ import { ProjectionRepo } from './projection.repo.js';
 /**
  * Rebuilds the annotation projection from the documents in PostgreSQL (state plus log), for every
  * document or the named ones: what `tessera projection rebuild` runs. Rows of annotations a document
- * no longer holds are removed.
+ * no longer holds are removed. Rows written repaired or left out (projection-repair.ts) are counted.
  */
 export async function rebuildProjection(
   db: Database,
   only?: readonly string[],
   progress: (document: string, annotations: number) => void = () => undefined,
-): Promise<{ documents: number; annotations: number }> {
+): Promise<{ documents: number; annotations: number; repaired: number; quarantined: number }> {
   const repo = new DocumentsRepo(db);
   const projection = new ProjectionRepo(db);
   const names = only ?? (await repo.documentNames());
   let annotations = 0;
+  let repaired = 0;
+  let quarantined = 0;
   for (const name of names) {
     const parsed = parseDocumentName(name);
     const image = parsed && (await repo.imageAccess(parsed.imageId, 0));
@@ -28,11 +30,19 @@ export async function rebuildProjection(
     const doc = new Y.Doc();
     await readDocument(repo, name, doc);
     const ids = [...annotationsOf(doc).keys()];
-    await projectAll(projection, name, { imageId: image.image_id, imageSetId: image.image_set_id }, doc, ids);
+    const damage = await projectAll(
+      projection,
+      name,
+      { imageId: image.image_id, imageSetId: image.image_set_id },
+      doc,
+      ids,
+    );
+    repaired += damage.repaired.length;
+    quarantined += damage.quarantined.length;
     await projection.deleteOthers(name, ids);
     annotations += ids.length;
     progress(name, ids.length);
     doc.destroy();
   }
-  return { documents: names.length, annotations };
+  return { documents: names.length, annotations, repaired, quarantined };
 }

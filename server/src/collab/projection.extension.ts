@@ -22,6 +22,7 @@ import type * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import { parseDocumentName } from './document-names.js';
 import { discardFailedLoad } from './failed-load.js';
+import { writeIsolated, type ProjectionDamage } from './projection-repair.js';
 import type { DocumentsRepo } from './documents.repo.js';
 import type { ProjectedAnnotation, ProjectedVerification, ProjectionRepo } from './projection.repo.js';
 
@@ -48,6 +49,8 @@ export class ProjectionExtension implements Extension {
   /** The projection's summary of each loading document, asked for while the document loads. */
   private readonly summaries = new Map<string, Promise<{ count: number; lastEdit: number }>>();
   private lastAnalyze = 0;
+  /** How many annotation rows were written repaired, or left out, since the process started. */
+  readonly damage = { repaired: 0, quarantined: 0 };
 
   constructor(
     private readonly repo: ProjectionRepo,
@@ -142,6 +145,24 @@ export class ProjectionExtension implements Extension {
     });
   }
 
+  /** Logs and counts the annotations a flush repaired or left out (projection-repair.ts). */
+  private report(documentName: string, damage: ProjectionDamage): void {
+    if (damage.repaired.length > 0) {
+      this.damage.repaired += damage.repaired.length;
+      this.logger.warn(
+        { document: documentName, annotations: damage.repaired },
+        'projection: replaced text PostgreSQL cannot store in these annotations (the document keeps it)',
+      );
+    }
+    if (damage.quarantined.length > 0) {
+      this.damage.quarantined += damage.quarantined.length;
+      this.logger.error(
+        { document: documentName, annotations: damage.quarantined },
+        'projection: PostgreSQL refused these annotations; they are left out of the projection',
+      );
+    }
+  }
+
   // Flushes run one after another per document; each takes whatever changed until it starts.
   private schedule(documentName: string, doc: Y.Doc, tracked: Tracked): void {
     tracked.flushing = tracked.flushing.then(async () => {
@@ -152,7 +173,8 @@ export class ProjectionExtension implements Extension {
       tracked.pendingVerifications.clear();
       try {
         // Bounded statements: a document loading with 100,000 annotations is written in slices.
-        await projectAll(this.repo, documentName, tracked.image, doc, ids, verified);
+        const damage = await projectAll(this.repo, documentName, tracked.image, doc, ids, verified);
+        this.report(documentName, damage);
         if (ids.length >= BULK_ROWS) this.refreshStatistics();
       } catch (error) {
         this.logger.error({ err: error, document: documentName }, 'projection: could not write annotations');
@@ -164,7 +186,8 @@ export class ProjectionExtension implements Extension {
 /**
  * Writes the rows of these annotations of a document, and the verification rows of `verified` (by
  * default the same annotations), a bounded slice per statement. Annotations first: a verification row
- * points at its annotation's row.
+ * points at its annotation's row. A row PostgreSQL cannot take as it is is repaired or left out, never
+ * its whole slice (writeIsolated); the answer names those rows.
  */
 export async function projectAll(
   repo: ProjectionRepo,
@@ -173,16 +196,18 @@ export async function projectAll(
   doc: Y.Doc,
   ids: readonly string[],
   verified: readonly string[] = ids,
-): Promise<void> {
+): Promise<ProjectionDamage> {
+  const damage: ProjectionDamage = { repaired: [], quarantined: [] };
   for (let start = 0; start < ids.length; start += UPSERT_SLICE) {
     const slice = ids.slice(start, start + UPSERT_SLICE);
-    await repo.upsert(
-      documentName,
-      image,
+    const { repaired, quarantined } = await writeIsolated(
       slice.flatMap((id) => project(doc, id)),
+      (rows) => repo.upsert(documentName, image, rows),
     );
+    damage.repaired.push(...repaired);
+    damage.quarantined.push(...quarantined);
   }
-  if (verified.length === 0) return;
+  if (verified.length === 0) return damage;
   const byAnnotation = verificationsByAnnotation(doc, new Set(verified));
   for (let start = 0; start < verified.length; start += UPSERT_SLICE) {
     const slice = verified.slice(start, start + UPSERT_SLICE);
@@ -192,6 +217,7 @@ export async function projectAll(
       slice.flatMap((id) => byAnnotation.get(id) ?? []),
     );
   }
+  return damage;
 }
 
 /** The verifications of the wanted annotations, read in one pass over the document's map. */

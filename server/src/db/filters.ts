@@ -1,5 +1,7 @@
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@tessera/shared';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
 import type { SqlValue } from './database.js';
+import { isValidTimestampText } from './timestamps.js';
 
 /** django-filter's lookups that EXACT's API offers. */
 export type Lookup = 'exact' | 'contains' | 'in' | 'lte' | 'gte' | 'lt' | 'gt' | 'range';
@@ -38,8 +40,27 @@ const lookups: ReadonlySet<string> = new Set<Lookup>([
 ]);
 
 /**
- * Reads filter parameters (`name`, `name__contains`, `id__in=1,2`) from a query string. Unknown
- * parameters are ignored as DRF does; a bad value of a known filter is a 400 naming the parameter.
+ * The query parameters of a list that are not filters: pagination (`limit`, `offset`, the signed
+ * `cursor` of `next` links), drf-flex-fields' `expand`, `fields` and `omit`, and what DRF reads
+ * itself or EXACT's clients send along (`format`, `ordering`, `search`), which change nothing here.
+ */
+export const LIST_PARAMETERS: ReadonlySet<string> = new Set([
+  'limit',
+  'offset',
+  'cursor',
+  'expand',
+  'fields',
+  'omit',
+  'format',
+  'ordering',
+  'search',
+]);
+
+/**
+ * Reads filter parameters (`name`, `name__contains`, `id__in=1,2`) from a query string. A parameter
+ * that is neither a declared filter with a declared lookup nor one of LIST_PARAMETERS is a 400 naming
+ * it: ignoring it (as DRF does) answered `name__regex=x` with the whole list, as if it had matched.
+ * A bad value of a known filter is a 400 naming the parameter too.
  */
 export function parseFilters(
   spec: FilterSpec,
@@ -50,8 +71,11 @@ export function parseFilters(
   for (const [key, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
     const [name, lookup] = splitKey(key);
-    const field = spec[name];
-    if (!field?.lookups.includes(lookup)) continue;
+    const field = declared(spec, name);
+    if (!field?.lookups.includes(lookup)) {
+      if (!LIST_PARAMETERS.has(key)) errors[key] = [unknownFilterMessage(spec, key)];
+      continue;
+    }
     const text = Array.isArray(raw) ? (raw[raw.length - 1] ?? '') : raw;
     try {
       parsed.push({ name, lookup, value: parseLookupValue(field.type, lookup, text) });
@@ -61,6 +85,20 @@ export function parseFilters(
   }
   if (Object.keys(errors).length > 0) throw AppError.invalid(errors);
   return parsed;
+}
+
+/** The filter declared under `name`; never a property the object inherits (`toString`, `__proto__`). */
+function declared(spec: FilterSpec, name: string): FilterField | undefined {
+  return Object.hasOwn(spec, name) ? spec[name] : undefined;
+}
+
+function unknownFilterMessage(spec: FilterSpec, key: string): string {
+  const at = key.lastIndexOf('__');
+  const field = at > 0 ? declared(spec, key.slice(0, at)) : undefined;
+  if (field !== undefined && declared(spec, key) === undefined) {
+    return `Unknown filter "${key}": ${key.slice(0, at)} takes the lookups ${field.lookups.join(', ')}.`;
+  }
+  return `Unknown filter "${key}".`;
 }
 
 function splitKey(key: string): [string, Lookup] {
@@ -103,13 +141,12 @@ function parseScalar(type: FilterType, text: string): string | number | boolean 
       throw new Error(`Select a valid choice. ${text} is not one of the available choices.`);
     }
     case 'timestamp': {
-      if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
-        throw new Error('Enter a valid date/time.');
-      }
+      if (!isValidTimestampText(text)) throw new Error('Enter a valid date/time.');
       return text;
     }
     case 'text':
       if (text.length > 1000) throw new Error('Ensure this value has at most 1000 characters.');
+      if (!isStorableText(text)) throw new Error(UNSTORABLE_TEXT_MESSAGE);
       return text;
   }
 }
@@ -155,7 +192,9 @@ export class SqlConditions {
   }
 
   private comparison(expr: string, type: FilterType, lookup: Lookup, value: SqlValue): string {
-    const cast = type === 'timestamp' ? '::timestamptz' : '';
+    // Typed parameters: an untyped one takes the column's type, so 2147483647 against a smallint
+    // column (priority) failed in PostgreSQL (22003) where it should just match nothing.
+    const cast = type === 'timestamp' ? '::timestamptz' : type === 'int' ? '::int' : '';
     switch (lookup) {
       case 'exact':
         return `${expr} = ${this.param(value)}${cast}`;

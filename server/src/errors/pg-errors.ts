@@ -11,12 +11,14 @@ export async function uniqueField<T>(field: string, message: string, write: () =
   }
 }
 
-/** Runs a delete and turns a foreign-key violation (something still refers to it) into a 409. */
+/** Runs a delete and turns a foreign-key or RESTRICT violation (something still refers to it) into a 409. */
 export async function stillReferenced<T>(message: string, remove: () => Promise<T>): Promise<T> {
   try {
     return await remove();
   } catch (error) {
-    if (isPgError(error, SqlState.foreignKeyViolation)) throw AppError.conflict(message);
+    if (isPgError(error, SqlState.foreignKeyViolation) || isPgError(error, SqlState.restrictViolation)) {
+      throw AppError.conflict(message);
+    }
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../api/common.js';
+import { id, isStorableText, text, UNSTORABLE_TEXT_MESSAGE } from '../api/common.js';
 import { anyVector, vectorSchema, type Vector } from './vector.js';
 
 /** Limits on an annotation's free-form parts. */
@@ -20,6 +20,7 @@ export const score = z.number().min(-1e9).max(1e9).nullable();
  * Why `value` is not plain, bounded JSON, or null when it is. Plain means null, booleans, finite
  * numbers, strings, arrays and objects with the ordinary prototype: Yjs decodes `undefined`, bigints
  * and byte arrays too, and an object carrying a `__proto__` key arrives with a foreign prototype.
+ * Strings and keys must be text PostgreSQL can store (isStorableText): the projection's jsonb holds them.
  */
 export function plainJsonProblem(value: unknown, maxBytes: number, maxDepth: number): string | null {
   let bytes = 0;
@@ -29,8 +30,10 @@ export function plainJsonProblem(value: unknown, maxBytes: number, maxDepth: num
     else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return 'numbers must be finite';
       bytes += 8;
-    } else if (typeof v === 'string') bytes += v.length + 2;
-    else if (Array.isArray(v)) {
+    } else if (typeof v === 'string') {
+      if (!isStorableText(v)) return UNSTORABLE_TEXT_MESSAGE;
+      bytes += v.length + 2;
+    } else if (Array.isArray(v)) {
       bytes += 2;
       for (const item of v as unknown[]) {
         const problem = visit(item, depth + 1);
@@ -39,6 +42,7 @@ export function plainJsonProblem(value: unknown, maxBytes: number, maxDepth: num
     } else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       bytes += 2;
       for (const [key, item] of Object.entries(v)) {
+        if (!isStorableText(key)) return UNSTORABLE_TEXT_MESSAGE;
         bytes += key.length + 3;
         const problem = visit(item, depth + 1);
         if (problem !== null) return problem;
@@ -76,7 +80,7 @@ export const annotationFields = {
   type: id,
   vector: anyVector,
   deleted: z.boolean(),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH),
+  description: text().max(MAX_DESCRIPTION_LENGTH),
   meta: metaData,
   created: createdStamp,
   edited: editedStamp,

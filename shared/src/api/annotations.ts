@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { anyVector } from '../annotations/vector.js';
 import { metaData } from '../annotations/schema.js';
-import { id, timestamp } from './common.js';
+import { id, timestamp, text } from './common.js';
 
 /** An annotation as EXACT's REST API shows it (read from the SQL projection). */
 export const restAnnotation = z
@@ -34,7 +34,7 @@ export const restAnnotationWrite = z.object({
   vector: anyVector,
   unique_identifier: z.uuid().optional(),
   deleted: z.boolean().default(false),
-  description: z.string().max(10_000).default(''),
+  description: text().max(10_000).default(''),
   meta_data: metaData.optional(),
   generated: z.boolean().default(false),
   score: z.number().min(-1e9).max(1e9).nullable().default(null),
@@ -48,7 +48,7 @@ export const restAnnotationChange = z.object({
   annotation_type: id.optional(),
   vector: anyVector.optional(),
   deleted: z.boolean().optional(),
-  description: z.string().max(10_000).optional(),
+  description: text().max(10_000).optional(),
   meta_data: metaData.optional(),
   last_edit_time: requestTime.optional(),
 });

@@ -3,6 +3,30 @@ import { z } from 'zod';
 /** A database id as EXACT's clients send it: a positive integer. */
 export const id = z.number().int().positive().max(2_147_483_647);
 
+/**
+ * What PostgreSQL cannot store in `text` or `jsonb`: NUL (it answers SQLSTATE 22P05 or 22021), and
+ * UTF-16 surrogates without their pair (jsonb refuses their escapes; as text they would arrive as
+ * U+FFFD, a value other than the one sent). Such text is refused where it enters, so the live document
+ * never holds what its SQL projection cannot.
+ */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_TEXT_MESSAGE = 'Text may not contain NUL characters or unpaired UTF-16 surrogates.';
+
+/** True when PostgreSQL can store `value` as it is (see UNSTORABLE). */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
+/** `value` with each character PostgreSQL cannot store (see UNSTORABLE) replaced by U+FFFD. */
+export function toStorableText(value: string): string {
+  return value.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD');
+}
+
+/** A string a client sends: every request string is one, so none holds what PostgreSQL refuses. */
+export function text() {
+  return z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+}
+
 /** EXACT's datetime form: ISO 8601 without time zone, microseconds, UTC. */
 export const timestamp = z.string().meta({ format: 'date-time', example: '2024-05-01T10:11:12.123456' });
 

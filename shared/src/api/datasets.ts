@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from './common.js';
+import { id, text } from './common.js';
 
 /** An annotation type a predefined data set brings. */
 export const datasetLabel = z.object({
@@ -40,7 +40,7 @@ export const datasetInstantiate = z.object({
     .max(2_147_483_647)
     .default(1)
     .describe('Generated data sets: the same seed gives the same images and annotations.'),
-  name: z.string().trim().min(1).max(200).optional().describe("The image set's name (default: the title)."),
+  name: text().trim().min(1).max(200).optional().describe("The image set's name (default: the title)."),
 });
 export type DatasetInstantiate = z.infer<typeof datasetInstantiate>;
 
@@ -61,7 +61,7 @@ export type DatasetInstance = z.infer<typeof datasetInstance>;
 /** The form fields of an archive import (multipart, beside the zip file). */
 export const datasetImportFields = z.object({
   team: z.coerce.number().int().positive().max(2_147_483_647),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
 });
 
 /** What an archive import created, and which label items it skipped and why. */

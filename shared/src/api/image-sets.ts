@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp, updateSchemas } from './common.js';
+import { id, timestamp, updateSchemas, text } from './common.js';
 
 /** 0 collaborative, 1 competitive (blind), 2 second opinion. */
 export const CollaborationType = { collaborative: 0, competitive: 1, secondOpinion: 2 } as const;
@@ -26,10 +26,10 @@ export const imageSet = z
 export type ImageSet = z.infer<typeof imageSet>;
 
 export const imageSetCreate = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   team: id,
-  location: z.string().max(200).default(''),
-  description: z.string().max(10_000).default(''),
+  location: text().max(200).default(''),
+  description: text().max(10_000).default(''),
   public: z.boolean().default(false),
   main_annotation_type: id.nullable().default(null),
   collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
@@ -41,5 +41,5 @@ export type ImageSetCreate = z.infer<typeof imageSetCreate>;
 
 export const setTag = z.object({ id, name: z.string(), imagesets: z.array(id) }).meta({ id: 'SetTag' });
 export type SetTag = z.infer<typeof setTag>;
-export const setTagWrite = z.object({ name: z.string().trim().min(1).max(100) });
+export const setTagWrite = z.object({ name: text().trim().min(1).max(100) });
 export const imageSetUpdate = updateSchemas(imageSetCreate);

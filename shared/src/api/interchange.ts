@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, updateSchemas } from './common.js';
+import { id, updateSchemas, text } from './common.js';
 
 /**
  * The export formats: COCO JSON, GeoJSON as QuPath imports it, CSV (one row per annotation), and
@@ -55,20 +55,20 @@ export const importReport = z
   .meta({ id: 'ImportReport' });
 export type ImportReport = z.infer<typeof importReport>;
 
-const template = z.string().max(100_000);
+const template = text().max(100_000);
 
 /** EXACT's stored text export format (a team's template with `%%` placeholders). */
 export const textExportFormatCreate = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   team: id,
   public: z.boolean().default(false),
   annotations_types: z.array(id).default([]).describe('The annotation types exported (none: all).'),
   base_format: template.describe('The file: %%content, %%imageset, %%setdescription, %%team, %%setlocation.'),
   image_format: template.nullable().default(null),
   annotation_format: template,
-  vector_format: z.string().max(200).default('x%%count1: %%x%%bry%%count1: %%y'),
+  vector_format: text().max(200).default('x%%count1: %%x%%bry%%count1: %%y'),
   not_in_image_format: template.default(''),
-  name_format: z.string().max(200).default('export_%%exportid.txt'),
+  name_format: text().max(200).default('export_%%exportid.txt'),
   min_verifications: z.number().int().min(0).max(1000).default(0),
   image_aggregation: z.boolean().default(false),
 });

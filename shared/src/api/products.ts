@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VectorType } from '../annotations/vector.js';
-import { id, timestamp, updateSchemas } from './common.js';
+import { id, timestamp, updateSchemas, text } from './common.js';
 
 export const product = z
   .object({
@@ -17,8 +17,8 @@ export const product = z
 export type Product = z.infer<typeof product>;
 
 export const productCreate = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().max(10_000).default(''),
   team: id,
   imagesets: z.array(id).max(1000).default([]),
 });
@@ -48,7 +48,7 @@ export const annotationType = z
 export type AnnotationType = z.infer<typeof annotationType>;
 
 export const annotationTypeCreate = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: text().trim().min(1).max(200),
   product: id,
   vector_type: vectorType.default(VectorType.box),
   node_count: z.number().int().min(0).max(10_000).default(0),

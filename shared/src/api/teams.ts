@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from './common.js';
+import { id, text } from './common.js';
 
 export const team = z
   .object({
@@ -13,7 +13,7 @@ export const team = z
   .meta({ id: 'Team' });
 export type Team = z.infer<typeof team>;
 
-export const teamWrite = z.object({ name: z.string().trim().min(1).max(200) });
+export const teamWrite = z.object({ name: text().trim().min(1).max(200) });
 
 export const teamMembership = z
   .object({ id, is_admin: z.boolean(), team: id, user: id })

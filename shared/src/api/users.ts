@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.js';
+import { id, timestamp, text } from './common.js';
 
 /** Django's user name rule, kept so EXACT's user names stay valid. */
 export const username = z
@@ -8,7 +8,7 @@ export const username = z
   .max(150)
   .regex(/^[A-Za-z0-9@.+_-]+$/, 'Letters, digits and @/./+/-/_ only.');
 
-export const password = z.string().min(8, 'Ensure this field has at least 8 characters.').max(1024);
+export const password = text().min(8, 'Ensure this field has at least 8 characters.').max(1024);
 
 export const user = z
   .object({
@@ -38,7 +38,7 @@ export type UserCreate = z.infer<typeof userCreate>;
 export const userUpdate = z.object({
   username: username.optional(),
   password: password.optional(),
-  current_password: z.string().max(1024).optional().describe('Required when changing your own password.'),
+  current_password: text().max(1024).optional().describe('Required when changing your own password.'),
   email: z.email().max(254).nullable().optional(),
   is_superuser: z.boolean().optional(),
   is_staff: z.boolean().optional(),
@@ -47,8 +47,8 @@ export const userUpdate = z.object({
 export type UserUpdate = z.infer<typeof userUpdate>;
 
 export const login = z.object({
-  username: z.string().min(1).max(150),
-  password: z.string().min(1).max(1024),
+  username: text().min(1).max(150),
+  password: text().min(1).max(1024),
 });
 
 export const sessionInfo = z
@@ -70,7 +70,7 @@ export const accessToken = z
 export type AccessToken = z.infer<typeof accessToken>;
 
 export const accessTokenCreate = z.object({
-  name: z.string().min(1).max(200),
+  name: text().min(1).max(200),
   expires_in_days: z.number().int().min(1).max(3650).nullable().default(90),
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.js';
+import { id, timestamp, text } from './common.js';
 
 /** A dataset version (EXACT's SetVersion plus Tessera's fields): immutable once made. */
 export const setVersion = z
@@ -19,8 +19,8 @@ export type SetVersion = z.infer<typeof setVersion>;
 
 /** Freezes the current state of image sets (all of one team) as a named version. */
 export const setVersionCreate = z.object({
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000).default(''),
+  name: text().trim().min(1).max(200),
+  description: text().max(10_000).default(''),
   imagesets: z.array(id).min(1, 'Name at least one image set.').max(1000),
 });
 export type SetVersionCreate = z.infer<typeof setVersionCreate>;
@@ -105,14 +105,14 @@ const ratios = z
 /** A train/validation/test split of a version's images: by hand, by ratio, or stratified by labels. */
 export const splitCreate = z.discriminatedUnion('method', [
   z.object({
-    name: z.string().trim().min(1).max(200),
+    name: text().trim().min(1).max(200),
     method: z.literal('manual'),
     train: part.default([]),
     validation: part.default([]),
     test: part.default([]),
   }),
   z.object({
-    name: z.string().trim().min(1).max(200),
+    name: text().trim().min(1).max(200),
     method: z.enum(['ratio', 'stratified']),
     ratios,
     seed: z.number().int().min(0).max(2_147_483_647).default(0),
