@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAnnotation, updateFields } from '@tessera/shared';
 import { describe, expect, it } from 'vitest';
-import {
-  makeFixture,
-  saved,
-  tokenOf,
-  useCollabServer,
-} from '../../../test/support/collab-server.js';
+import { makeFixture, saved, tokenOf, useCollabServer } from '../../../test/support/collab-server.js';
 import { rebuildProjection } from './projection-rebuild.js';
 
 const h = useCollabServer();
