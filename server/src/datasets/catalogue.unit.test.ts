@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { CATALOGUE, DEMO_DATASETS, findDataset } from './catalogue.js';
-import { missingSlides } from './testdata.js';
+import { missingSlides } from './bundled-slides.js';
 
 describe('the data set catalogue', () => {
   it('names each data set after its folder, once, with a unique label scheme', () => {

@@ -1,6 +1,6 @@
 import { VectorType } from '@tessera/shared';
 import type { DatasetDefinition } from '../dataset.js';
-import { bundledSlide, missingSlides } from '../testdata.js';
+import { bundledSlide, missingSlides } from '../bundled-slides.js';
 
 const FILE = 'CMU-1-Small-Region.svs';
 

@@ -1,6 +1,6 @@
 import { VectorType } from '@tessera/shared';
 import type { DatasetDefinition } from '../dataset.js';
-import { bundledSlide, missingSlides } from '../testdata.js';
+import { bundledSlide, missingSlides } from '../bundled-slides.js';
 
 const FILES = ['test3-DAPI-2-387.ndpi', 'test3-TRITC-2-560.ndpi'] as const;
 
