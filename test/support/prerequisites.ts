@@ -1,4 +1,4 @@
-// Optional system packages some tests need (OpenSlide, ffmpeg, Chromium). Without one, its tests are
+// Optional system packages some tests need (OpenSlide, ffmpeg, Chromium, Python's requests). Without one, its tests are
 // skipped (`describe.skipIf(lacking('openslide'))`) and prerequisites.setup.ts prints which and why,
 // once per run; with CI=true a missing package fails the run instead of skipping.
 // TESSERA_OPENSLIDE_LIBRARY and TESSERA_FFMPEG_PATH, as for the product, point the checks elsewhere:
@@ -12,7 +12,7 @@ import {
 } from '../../tiler/src/sources/openslide.ffi.js';
 
 /** A system package that some tests need. */
-export type Prerequisite = 'openslide' | 'ffmpeg' | 'chromium';
+export type Prerequisite = 'openslide' | 'ffmpeg' | 'chromium' | 'python3-requests';
 
 /** What each package enables in the tests and how to install it. */
 export const PREREQUISITES: Record<Prerequisite, { tests: string; install: string }> = {
@@ -22,6 +22,10 @@ export const PREREQUISITES: Record<Prerequisite, { tests: string; install: strin
   },
   ffmpeg: { tests: 'tests that encode or take apart videos', install: 'apt-get install ffmpeg' },
   chromium: { tests: 'the browser tests (test/browser)', install: 'apt-get install chromium' },
+  'python3-requests': {
+    tests: "the API-client test (test/api-client: an EXACT notebook's calls from Python)",
+    install: 'apt-get install python3-requests',
+  },
 };
 
 const present = new Map<Prerequisite, boolean>();
@@ -40,6 +44,13 @@ function check(name: Prerequisite): boolean {
       }
     case 'chromium':
       return existsSync(process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium');
+    case 'python3-requests':
+      try {
+        execFileSync('python3', ['-c', 'import requests'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
   }
 }
 
