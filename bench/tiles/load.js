@@ -1,10 +1,10 @@
 // A bounded HTTP load generator, run as its own process so it does not share an event loop with the
-// server it measures. Reads {urls, concurrency} as JSON from argv[2] (a file), requests every URL once
-// with `concurrency` keep-alive connections, and prints {count, errors, seconds, perSecond, p50, p95, p99}.
+// server it measures. Reads {urls, concurrency, headers?} as JSON from argv[2] (a file), requests every URL
+// once with `concurrency` keep-alive connections (sending `headers`: credentials), and prints {count, errors, seconds, perSecond, p50, p95, p99}.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
-const { urls, concurrency } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
+const { urls, concurrency, headers = {} } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const latencies = [];
 let errors = 0;
@@ -13,7 +13,7 @@ let next = 0;
 function get(url) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const req = http.get(url, { agent }, (res) => {
+    const req = http.get(url, { agent, headers }, (res) => {
       res.on('data', () => undefined);
       res.on('end', () => {
         if (res.statusCode !== 200) errors++;

@@ -1,96 +1,77 @@
-// bench/tiles: Tessera's tiler against openslide-python's deepzoom_server.py on the same slides and the
-// same tile URLs, cold (fresh processes) and warm (the same URLs again), with a bounded load from a
-// separate process. Prints the figures and records them in docs/benchmarks.md.
+// bench/tiles: tiles as users get them. Each slide is uploaded to a running Tessera (`tessera start`, its
+// own tiler, a database of its own) and its DeepZoom tiles are asked for through EXACT's URL,
+// /images/image/<id>/1/1/tile_files/<level>/<col>_<row>.jpeg, authenticated as browsers (session
+// cookie) and API clients (Basic, personal token) do; beside that, the tiler alone (a signed token);
+// against openslide-python's deepzoom_server.py on the same slide and the same shuffled URLs.
+// Cold = every tile of a shuffled list once, right after the upload is ready; warm = the same list again.
 //
 //   npm run build && node bench/tiles/run.js
 //
-// Needs Debian's python3-openslide, python-openslide-examples and python3-flask (as .ci/run installs).
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+// Needs Debian's python3-openslide, python-openslide-examples and python3-flask; libvips-tools and
+// libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
+// BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
+import { spawn, spawnSync } from 'node:child_process';
+import { openAsBlob } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordBenchmark } from '../record.js';
+import { ADMIN, api, basicAuth, databaseUrl, slideFile, sql, startTessera, stopTessera } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-// The demo's NDPI scans (server/assets/slides).
-const slidesDir = path.join(root, 'server/assets/slides');
 const work = path.join(os.tmpdir(), 'tessera-bench-tiles');
-const storage = path.join(work, 'data', 'images');
 const secret = 'bench-secret-bench-secret-bench-secret';
 const deepzoomServer = '/usr/share/doc/python-openslide-examples/examples/deepzoom/deepzoom_server.py';
 const CONCURRENCY = 8;
-const TILE = 254;
+const SAMPLE = Number(process.env.BENCH_TILES_SAMPLE ?? 1500);
+const REAL_SIZE = { width: 48_000, height: 36_000 };
 
 const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-token.js'));
-const sharp = createRequire(path.join(root, 'tiler/package.json'))('sharp');
 
 /**
- * A 20000x20000 image with texture (a flat image would make every tile trivially small), written twice:
- * as a pyramidal TIFF for deepzoom_server.py (OpenSlide needs a pyramid), and as a plain JPEG that Tessera
- * ingests the way an upload is ingested (converted once, with its tile pack).
+ * The real-size slide: CMU-1-Small-Region repeated to 48,000 x 36,000 px in Aperio's layout (240 px JPEG
+ * tiles, 4x steps between levels), by make-aperio-slide.sh. Made once; later runs reuse it.
  */
-async function syntheticImage(pyramid, flat) {
-  if (existsSync(pyramid) && existsSync(flat)) return;
-  const patch = 1000;
-  const noise = Buffer.alloc(patch * patch * 3);
-  let seed = 42;
-  for (let i = 0; i < noise.length; i++) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const y = Math.floor(i / 3 / patch);
-    noise[i] = (((seed >> 16) & 0x3f) + ((i / 3) % patch) / 8 + y / 8) & 0xff;
+function realSizeSlide() {
+  const out = path.join(work, `aperio-${REAL_SIZE.width}x${REAL_SIZE.height}.svs`);
+  if (existsSync(out)) return out;
+  for (const tool of ['vips', 'tiffcp', 'tiffset', 'tiffinfo']) {
+    if (spawnSync('which', [tool]).status !== 0) {
+      throw new Error(
+        `${tool} is missing: the real-size slide is made with Debian's libvips-tools and libtiff-tools ` +
+          '(apt-get install libvips-tools libtiff-tools)',
+      );
+    }
   }
-  const texture = await sharp(noise, { raw: { width: patch, height: patch, channels: 3 } })
-    .png()
-    .toBuffer();
-  await sharp({
-    create: { width: 20_000, height: 20_000, channels: 3, background: '#f0e0f0' },
-    limitInputPixels: false,
-  })
-    .composite([{ input: texture, tile: true, blend: 'multiply' }])
-    .jpeg({ quality: 90 })
-    .toFile(flat);
-  await sharp(flat, { limitInputPixels: false })
-    .tiff({
-      tile: true,
-      pyramid: true,
-      tileWidth: 256,
-      tileHeight: 256,
-      compression: 'jpeg',
-      quality: 90,
-      bigtiff: true,
-    })
-    .toFile(pyramid);
+  console.log(`making the ${REAL_SIZE.width}x${REAL_SIZE.height} Aperio slide (once)...`);
+  const made = spawnSync(
+    'bash',
+    [
+      fileURLToPath(new URL('./make-aperio-slide.sh', import.meta.url)),
+      slideFile('CMU-1-Small-Region.svs'),
+      `${out}.part`,
+      String(REAL_SIZE.width),
+      String(REAL_SIZE.height),
+    ],
+    { stdio: 'inherit' },
+  );
+  if (made.status !== 0) throw new Error('make-aperio-slide.sh failed');
+  spawnSync('mv', [`${out}.part`, out]);
+  return out;
 }
 
-/** Tessera's ingest of an upload: the tiler inspects (and converts) it; answers the file to serve tiles from. */
-async function ingest(port, src) {
-  const out = `${src}.pyramid.tiff`;
-  const exp = Math.floor(Date.now() / 1000) + 3600;
-  const token = signTileToken(secret, { v: 1, img: 1, src, out, exp, scope: ['inspect'] });
-  const started = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/v1/inspect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`inspect ${src}: ${JSON.stringify(body)}`);
-  return { src: body.converted ? out : src, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Every tile of every DeepZoom level of a width x height image (the same geometry in both servers). */
-function allTiles(width, height) {
+/** Every tile of every level of a DZI (width x height, tileSize), in a fixed shuffled order. */
+function allTiles(width, height, tileSize) {
   const levels = Math.ceil(Math.log2(Math.max(width, height))) + 1;
   const tiles = [];
   for (let level = 0; level < levels; level++) {
     const scale = 2 ** (levels - 1 - level);
     const w = Math.ceil(width / scale);
     const h = Math.ceil(height / scale);
-    for (let col = 0; col < Math.ceil(w / TILE); col++) {
-      for (let row = 0; row < Math.ceil(h / TILE); row++) tiles.push([level, col, row]);
+    for (let col = 0; col < Math.ceil(w / tileSize); col++) {
+      for (let row = 0; row < Math.ceil(h / tileSize); row++) tiles.push([level, col, row]);
     }
   }
   // A fixed shuffle: viewers jump around, and neither server may profit from file order.
@@ -137,9 +118,9 @@ function rssMb(pid) {
   });
 }
 
-async function load(urls) {
+async function load(urls, headers = {}) {
   const file = path.join(work, `urls-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ urls, concurrency: CONCURRENCY }));
+  await writeFile(file, JSON.stringify({ urls, concurrency: CONCURRENCY, headers }));
   const child = spawn(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url)), file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -159,8 +140,8 @@ function repeat(urls) {
  * The warm load with wrk (a C client: a Node client would cap the figure below what a fast server does),
  * cycling through the URLs for a fixed time; falls back to the Node loader where wrk is missing.
  */
-async function warmLoad(urls, seconds = 8) {
-  if (!existsSync('/usr/bin/wrk')) return load(repeat(urls));
+async function warmLoad(urls, headers = {}, seconds = 8) {
+  if (!existsSync('/usr/bin/wrk')) return load(repeat(urls), headers);
   const list = path.join(work, `paths-${Date.now()}.txt`);
   await writeFile(list, urls.map((u) => new URL(u).pathname).join('\n'));
   const script = path.join(work, 'cycle.lua');
@@ -172,7 +153,16 @@ async function warmLoad(urls, seconds = 8) {
   const origin = new URL(urls[0]).origin;
   const child = spawn(
     '/usr/bin/wrk',
-    ['-t1', `-c${CONCURRENCY}`, `-d${seconds}s`, '--latency', '-s', script, origin],
+    [
+      '-t1',
+      `-c${CONCURRENCY}`,
+      `-d${seconds}s`,
+      '--latency',
+      ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+      '-s',
+      script,
+      origin,
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -206,111 +196,193 @@ async function stop(child) {
   await done;
 }
 
-async function measure(slide, upload, port) {
-  const { width, height } = await slideSize(slide);
-  const tiles = allTiles(width, height);
-  const results = {};
-  // Tessera's tiler.
-  const tiler = startProcess(process.execPath, [path.join(root, 'tiler/dist/main.js')], {
-    TESSERA_TILER_PORT: String(port),
-    TESSERA_TILER_HOST: '127.0.0.1',
-    TESSERA_DATA_DIR: path.dirname(storage),
-    TESSERA_TILER_SECRET: secret,
-    TESSERA_LOG_LEVEL: 'error',
+/** Signs in the bench admin as a browser does; answers the session cookie to send back. */
+async function sessionCookie(baseUrl) {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
   });
-  await waitFor(`http://127.0.0.1:${port}/healthz`, tiler);
-  const ingested = await ingest(port, path.basename(upload));
-  const token = signTileToken(secret, {
-    v: 1,
-    img: 1,
-    src: ingested.src,
-    exp: Math.floor(Date.now() / 1000) + 3600,
-    scope: ['tiles'],
+  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
+  return login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** Uploads `slide` (streamed from disk) and waits until it is ready; answers the image and the wait. */
+async function upload(baseUrl, slide) {
+  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
+  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
+  const form = new FormData();
+  form.set('image_set', String(set.id));
+  form.append('file', await openAsBlob(slide), path.basename(slide));
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/api/v1/images/images/`, {
+    method: 'POST',
+    headers: { authorization: basicAuth },
+    body: form,
   });
-  const ours = tiles.map(([l, c, r]) => `http://127.0.0.1:${port}/v1/t/${token}/tiles/${l}/${c}_${r}.jpeg`);
-  // A viewer asks for the DZI before any tile; so does the bench, for both servers.
-  await (await fetch(`http://127.0.0.1:${port}/v1/t/${token}/dzi`)).text();
-  results.tessera = { cold: await load(ours), warm: await warmLoad(ours), rssMb: await rssMb(tiler.pid) };
-  await stop(tiler);
-  // openslide-python's reference server (no tile cache of its own: warm means the OS page cache).
+  if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
+  const image = (await res.json()).results[0];
+  for (let i = 0; ; i++) {
+    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
+    if (state === 'ready') break;
+    if (state === 'failed' || i > 6000) throw new Error(`the slide did not become ready (${state})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { image, readySeconds: (performance.now() - started) / 1000 };
+}
+
+/** Tessera on one slide: each way in on its own share of the shuffled tiles, cold then warm. */
+async function measureTessera(slide, tilerPort) {
+  const database = `tessera_bench_tiles_${process.pid}`;
+  await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await sql(`CREATE DATABASE ${database}`);
+  const dataDir = path.join(work, `data-${Date.now()}`);
+  const { child, baseUrl } = await startTessera({
+    databaseUrl: databaseUrl(database),
+    dataDir,
+    env: { TESSERA_TILER_PORT: String(tilerPort), TESSERA_TILER_SECRET: secret },
+  });
+  try {
+    const { image, readySeconds } = await upload(baseUrl, slide);
+    const basic = { authorization: basicAuth };
+    // A viewer asks for the DZI before any tile; its geometry gives the tile list.
+    const dzi = await (
+      await fetch(`${baseUrl}/images/image/${image.id}/1/1/tile/`, { headers: basic })
+    ).text();
+    const attr = (name) => Number(new RegExp(`${name}="(\\d+)"`).exec(dzi)?.[1]);
+    const geometry = {
+      width: attr('Width'),
+      height: attr('Height'),
+      tileSize: attr('TileSize'),
+      overlap: attr('Overlap'),
+    };
+    const tiles = allTiles(geometry.width, geometry.height, geometry.tileSize);
+    const share = Math.min(SAMPLE, Math.floor(tiles.length / 4));
+    const shares = [0, 1, 2, 3].map((i) => tiles.slice(i * share, (i + 1) * share));
+    const exact = ([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`;
+    const token = (await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' })).token;
+    const ways = [
+      ['EXACT URL, Basic', basic],
+      ['EXACT URL, session cookie', { cookie: await sessionCookie(baseUrl) }],
+      ['EXACT URL, personal token', { authorization: `Token ${token}` }],
+    ];
+    const rows = [];
+    for (const [i, [label, headers]] of ways.entries()) {
+      const urls = shares[i].map(exact);
+      rows.push({ label, cold: await load(urls, headers), warm: await warmLoad(urls, headers) });
+    }
+    // The tiler alone, as the server calls it: a signed token, no user.
+    const { rows: found } = await sql(
+      'SELECT pyramid_path, storage_path FROM images WHERE id = $1',
+      [image.id],
+      databaseUrl(database),
+    );
+    const src = found[0].pyramid_path ?? found[0].storage_path;
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const tilesToken = signTileToken(secret, { v: 1, img: image.id, src, exp, scope: ['tiles'] });
+    const direct = shares[3].map(
+      ([l, c, r]) => `http://127.0.0.1:${tilerPort}/v1/t/${tilesToken}/tiles/${l}/${c}_${r}.jpeg`,
+    );
+    rows.push({
+      label: 'tiler alone (signed token)',
+      cold: await load(direct),
+      warm: await warmLoad(direct),
+    });
+    return { geometry, tiles: tiles.length, share: shares[0], readySeconds, rows };
+  } finally {
+    await stopTessera(child);
+    await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+}
+
+/** deepzoom_server.py on the same slide, with Tessera's tile size and overlap, on the Basic share. */
+async function measureReference(slide, port, geometry, share) {
   const reference = startProcess(
     '/usr/bin/python3',
-    [deepzoomServer, '-l', '127.0.0.1', '-p', String(port + 1), slide],
+    [
+      deepzoomServer,
+      '-l',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-s',
+      String(geometry.tileSize),
+      '-e',
+      String(geometry.overlap),
+      slide,
+    ],
     {},
   );
-  await waitFor(`http://127.0.0.1:${port + 1}/slide.dzi`, reference);
-  const theirs = tiles.map(([l, c, r]) => `http://127.0.0.1:${port + 1}/slide_files/${l}/${c}_${r}.jpeg`);
-  await (await fetch(`http://127.0.0.1:${port + 1}/slide.dzi`)).text();
-  results.deepzoom = {
-    cold: await load(theirs),
-    warm: await warmLoad(theirs),
-    rssMb: await rssMb(reference.pid),
-  };
-  await stop(reference);
-  return { tiles: tiles.length, width, height, ingestSeconds: ingested.seconds, ...results };
+  try {
+    await waitFor(`http://127.0.0.1:${port}/slide.dzi`, reference);
+    await (await fetch(`http://127.0.0.1:${port}/slide.dzi`)).text();
+    const urls = share.map(([l, c, r]) => `http://127.0.0.1:${port}/slide_files/${l}/${c}_${r}.jpeg`);
+    return {
+      label: 'deepzoom_server.py',
+      cold: await load(urls),
+      warm: await warmLoad(urls),
+      rssMb: await rssMb(reference.pid),
+    };
+  } finally {
+    await stop(reference);
+  }
 }
 
-async function slideSize(slide) {
-  const py = `import openslide,sys,json; s=openslide.OpenSlide(sys.argv[1]); print(json.dumps(s.dimensions))`;
-  const child = spawn('/usr/bin/python3', ['-c', py, slide], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  await new Promise((r) => child.on('exit', r));
-  const [width, height] = JSON.parse(out);
-  return { width, height };
-}
-
-await mkdir(storage, { recursive: true });
-const slides = [];
-for (const name of ['test3-DAPI-2-387.ndpi', 'test3-TRITC-2-560.ndpi']) {
-  const target = path.join(storage, name);
-  if (!existsSync(target)) await copyFile(path.join(slidesDir, name), target);
-  slides.push({ reference: target, upload: target });
-}
-const synthetic = path.join(storage, 'synthetic-20000.tiff');
-const syntheticFlat = path.join(storage, 'synthetic-20000.jpg');
-console.log('generating the 20000x20000 image (once)...');
-await syntheticImage(synthetic, syntheticFlat);
-slides.push({ reference: synthetic, upload: syntheticFlat });
-
-const rows = [];
+await mkdir(work, { recursive: true });
+const load1 = os.loadavg();
+const slides = [slideFile('test3-DAPI-2-387.ndpi'), realSizeSlide()];
+const results = [];
 let port = 18_400;
-for (const { reference, upload } of slides) {
-  console.log(`measuring ${path.basename(reference)} (${(await stat(reference)).size} bytes)...`);
-  const r = await measure(reference, upload, (port += 10));
-  rows.push({ slide: path.basename(reference), ...r });
-  console.log(JSON.stringify(rows.at(-1)));
+for (const slide of slides) {
+  console.log(`measuring ${path.basename(slide)} (${(await stat(slide)).size} bytes)...`);
+  const ours = await measureTessera(slide, (port += 10));
+  const theirs = await measureReference(slide, port + 1, ours.geometry, ours.share);
+  results.push({ slide: path.basename(slide), ...ours, reference: theirs });
+  console.log(JSON.stringify(results.at(-1), (k, v) => (k === 'share' ? undefined : v)));
 }
+const load2 = os.loadavg();
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const lines = [
-  `Tiles: every tile of every DeepZoom level, shuffled, ${CONCURRENCY} keep-alive connections from a separate`,
-  'process on the same 2-core machine. Cold = a freshly started server, every URL once (Node client);',
-  'warm = the same URLs again, cycled for 8 s by wrk (-t1, a C client, so the client is not the limit).',
-  'Before the tiles, each server is asked for the DZI once, as a viewer does.',
-  'deepzoom_server.py has no tile cache, so its warm run only gains the OS page cache.',
-  'Tessera serves what its ingest made of the upload: scanner slides are inspected and, up to 20,000 tiles,',
-  'rendered once into a tile pack; the generated image is uploaded as a plain JPEG and converted once',
-  '(pyramid and tile pack). deepzoom_server.py reads the same slides, and the same pixels as a pyramidal',
-  'TIFF. Ingest time (what the upload waits before it is ready) is listed separately.',
+  `Tiles as users get them. Each slide is uploaded to a running Tessera (\`tessera start\`, its own tiler and`,
+  "database) and, once ready, its DeepZoom tiles are asked for through EXACT's URL",
+  '(`/images/image/<id>/1/1/tile_files/<l>/<c>_<r>.jpeg`) with Basic credentials, a browser session cookie',
+  'and a personal token, and from the tiler alone with a signed token. Every tile of every level is listed',
+  `in a fixed shuffled order; each way in gets its own ${SAMPLE} tiles of that list (fewer on small slides),`,
+  `asked by ${CONCURRENCY} keep-alive connections from a separate process on the same machine.`,
+  'Cold = each tile once, right after the upload became ready (the first row is the first to ask);',
+  'warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client).',
+  "deepzoom_server.py (openslide-python's example, no tile cache) serves the same slide with the same",
+  "tile size and overlap and is asked for the Basic row's tiles; the ratio compares those two rows.",
+  'The real-size slide is CMU-1-Small-Region repeated to 48,000 x 36,000 px as an Aperio SVS (240 px JPEG',
+  'tiles, 4x level steps; bench/tiles/make-aperio-slide.sh): too many tiles for a pack, so every tile is',
+  'rendered on demand. "ready" is the wait from upload start to the image being viewable.',
+  `Load average (1, 5, 15 min) at start ${load1.map((n) => n.toFixed(1)).join(', ')}, at the end ` +
+    `${load2.map((n) => n.toFixed(1)).join(', ')}: other work shared the 2 cores, so figures are lower bounds.`,
   '',
-  '| slide | tiles | server | cold tiles/s | cold p99 ms | warm tiles/s | warm p99 ms | errors | peak RSS MB | note |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| slide | way in | cold tiles/s | cold p99 ms | warm tiles/s | warm p99 ms | errors | note |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
-for (const r of rows) {
-  for (const [label, m] of [
-    ['Tessera tiler', r.tessera],
-    ['deepzoom_server.py', r.deepzoom],
-  ]) {
+for (const r of results) {
+  const name = `${r.slide} (${r.geometry.width}x${r.geometry.height}, ${r.tiles} tiles)`;
+  for (const m of [...r.rows, r.reference]) {
+    const note =
+      m.rssMb !== undefined
+        ? `peak RSS ${fmt(m.rssMb)} MB`
+        : m === r.rows[0]
+          ? `ready ${fmt(r.readySeconds)} s`
+          : '';
     lines.push(
-      `| ${r.slide} (${r.width}x${r.height}) | ${r.tiles} | ${label} | ${fmt(m.cold.perSecond)} | ${fmt(m.cold.p99)} | ` +
-        `${fmt(m.warm.perSecond)} | ${fmt(m.warm.p99)} | ${m.cold.errors + m.warm.errors} | ${fmt(m.rssMb)} |` +
-        (label === 'Tessera tiler' ? ` ingest ${fmt(r.ingestSeconds)} s |` : ' |'),
+      `| ${name} | ${m.label} | ${fmt(m.cold.perSecond)} | ${fmt(m.cold.p99)} | ${fmt(m.warm.perSecond)} | ` +
+        `${fmt(m.warm.p99)} | ${m.cold.errors + m.warm.errors} | ${note} |`,
     );
   }
   lines.push(
-    `| ${r.slide} | | **ratio** | **${fmt(r.tessera.cold.perSecond / r.deepzoom.cold.perSecond)}x** | | ` +
-      `**${fmt(r.tessera.warm.perSecond / r.deepzoom.warm.perSecond)}x** | | | | |`,
+    `| ${r.slide} | **Basic vs deepzoom_server.py** | **${fmt(r.rows[0].cold.perSecond / r.reference.cold.perSecond)}x** | | ` +
+      `**${fmt(r.rows[0].warm.perSecond / r.reference.warm.perSecond)}x** | | | |`,
   );
 }
 console.log(lines.join('\n'));

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import http from 'node:http';
 import type { Context } from 'koa';
 import type { InspectResult, SystemLibrary } from '@tessera/tiler';
 import { signTileToken, type TileTokenPayload } from '@tessera/tiler/token';
@@ -9,9 +9,20 @@ export type InspectOutcome = { ok: true; result: InspectResult } | { ok: false; 
 
 const TOKEN_SECONDS = 3600;
 
+/** Headers of a tiler answer that the client sees too (what makes tiles cacheable). */
+const RELAYED_HEADERS = ['content-type', 'content-length', 'etag', 'cache-control', 'last-modified'] as const;
+
 /** The server's side of the tiler: signs tokens, asks it to inspect uploads, relays pixel requests. */
 export class TilerClient {
   private missing: Promise<readonly SystemLibrary[]> | undefined;
+  /**
+   * Relayed requests reuse connections to the tiler: a new TCP connection per tile cost more than the
+   * tile itself once the tiler had it in memory.
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
+  /** Tile tokens of the current hour by image and source: signing is HMAC work done once per hour. */
+  private readonly tileTokens = new Map<string, string>();
+  private tileTokensExp = 0;
 
   constructor(
     private readonly baseUrl: string,
@@ -20,9 +31,28 @@ export class TilerClient {
 
   /** A token for one image's pixels; it expires on the next full hour so tile URLs stay cacheable. */
   token(payload: Omit<TileTokenPayload, 'v' | 'exp'>): string {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = (Math.floor(now / TOKEN_SECONDS) + 2) * TOKEN_SECONDS;
-    return signTileToken(this.secret, { v: 1, exp, ...payload });
+    return signTileToken(this.secret, { v: 1, exp: currentExpiry(), ...payload });
+  }
+
+  /**
+   * The `tiles` token of one image's source, signed once per hour: the same token for every tile of
+   * the hour (and so the same tiler URL, which keeps its answers cacheable).
+   */
+  tilesToken(img: number, src: string): string {
+    const exp = currentExpiry();
+    if (exp !== this.tileTokensExp) {
+      this.tileTokens.clear();
+      this.tileTokensExp = exp;
+    }
+    const key = `${img}\u0000${src}`;
+    let token = this.tileTokens.get(key);
+    if (token === undefined) {
+      // Bounded by the images viewed within one hour; a busy hour starts over rather than growing.
+      if (this.tileTokens.size >= 50_000) this.tileTokens.clear();
+      token = signTileToken(this.secret, { v: 1, exp, img, src, scope: ['tiles'] });
+      this.tileTokens.set(key, token);
+    }
+    return token;
   }
 
   /**
@@ -62,27 +92,65 @@ export class TilerClient {
     return { ok: true, result: (await response.json()) as InspectResult };
   }
 
-  /** Streams a tiler answer (`/v1/t/<token>/<rest>`) to the client, keeping status and cache headers. */
+  /**
+   * Streams a tiler answer (`/v1/t/<token>/<rest>`) to the client, keeping status and cache headers,
+   * over a kept-alive connection; the body is piped through, never held whole.
+   */
   async relay(ctx: Context, token: string, rest: string): Promise<void> {
     const headers: Record<string, string> = {};
     const ifNoneMatch = ctx.get('if-none-match');
     if (ifNoneMatch !== '') headers['if-none-match'] = ifNoneMatch;
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}/v1/t/${token}/${rest}`, { headers });
-    } catch {
-      throw new AppError('service_unavailable', 'The tiler is not reachable.');
+    const response = await this.get(`${this.baseUrl}/v1/t/${token}/${rest}`, headers);
+    const status = response.statusCode ?? 502;
+    if (status === 404) {
+      response.resume();
+      throw AppError.notFound();
     }
-    if (response.status === 404) throw AppError.notFound();
-    if (response.status === 400) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
+    if (status === 400) {
+      const body = (await jsonOf(response)) as { error?: string };
       throw AppError.badRequest(body.error ?? 'Bad request.');
     }
-    ctx.status = response.status;
-    for (const name of ['content-type', 'etag', 'cache-control', 'last-modified']) {
-      const value = response.headers.get(name);
-      if (value !== null) ctx.set(name, value);
+    ctx.status = status;
+    for (const name of RELAYED_HEADERS) {
+      const value = response.headers[name];
+      if (typeof value === 'string') ctx.set(name, value);
     }
-    ctx.body = response.body && response.status !== 304 ? Readable.fromWeb(response.body) : null;
+    if (status === 304) {
+      response.resume();
+      ctx.body = null;
+    } else {
+      ctx.body = response;
+    }
+  }
+
+  private get(url: string, headers: Record<string, string>): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const request = http.get(url, { agent: this.agent, headers }, resolve);
+      request.on('error', () => {
+        reject(new AppError('service_unavailable', 'The tiler is not reachable.'));
+      });
+    });
+  }
+
+  /** Closes the kept-alive connections (at shutdown). */
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+/** Tokens expire at the end of the next full hour: valid for one to two hours, the same all hour. */
+function currentExpiry(): number {
+  const now = Math.floor(Date.now() / 1000);
+  return (Math.floor(now / TOKEN_SECONDS) + 2) * TOKEN_SECONDS;
+}
+
+/** A small JSON body (an error message); anything unreadable is an empty object. */
+async function jsonOf(response: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return {};
   }
 }

@@ -9,6 +9,7 @@ import { pathId, pathName, parsePathParams } from '../../api/path-params.js';
 import { AppError } from '../../errors/app-error.js';
 import type { ImagesService } from './images.service.js';
 import type { TilerClient } from '../../ingest/tiler.client.js';
+import { PixelAccess, type PixelAccessOptions } from './pixel-access.js';
 
 function viewerOf(ctx: Context): Viewer {
   const viewer = (ctx.state as AuthState).viewer;
@@ -28,15 +29,20 @@ const paramsOf = <P>(schema: z.ZodType<P>, ctx: Context): P =>
 /**
  * EXACT's pixel URLs outside /api/v1: DeepZoom DZI and tiles, and the original download. Every request
  * is authenticated and checked against the image's set before a signed token takes it to the tiler.
+ * The check's outcome is remembered for a few seconds (see PixelAccess for the bound on revocation).
  */
-export function pixelsRouter(images: ImagesService, tiler: TilerClient): Router {
+export function pixelsRouter(
+  images: ImagesService,
+  tiler: TilerClient,
+  accessOptions: PixelAccessOptions = {},
+): Router {
   const router = new Router();
+  const access = new PixelAccess(images, accessOptions);
 
   // Frames count from 1 (videos and multi-page images have several); z-stacks are not supported yet.
   const source = async (ctx: Context) => {
     const { id, frame } = paramsOf(pixelParams, ctx);
-    const { src } = await images.pixelSource(viewerOf(ctx), id, { frame });
-    return tiler.token({ img: id, src, scope: ['tiles'] });
+    return tiler.tilesToken(id, await access.source(viewerOf(ctx), id, frame));
   };
 
   router.get('/images/image/:id/:z/:frame/tile/', async (ctx) => {
