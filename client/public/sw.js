@@ -2,7 +2,8 @@
 // reach (the annotations themselves are kept by y-indexeddb; this keeps the app that shows them).
 // - Build assets (/assets/, names carry a content hash): cache first; they never change.
 // - Pages, REST reads and DeepZoom descriptors: network first, the last good answer when offline.
-// - Tiles are not kept (they would fill the disk), nor is anything but GET, nor the live documents.
+// - Tiles and annotations' media files are not kept (they would fill the disk), nor byte ranges, nor
+//   anything but GET, nor the live documents.
 // Signing out deletes the cache (client/src/api/http.ts), so one user's answers never serve another.
 const CACHE = 'tessera-offline-v1';
 
@@ -26,6 +27,13 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith('/collab')) return;
   // A document snapshot is large and changes with every edit: IndexedDB keeps the document offline.
   if (url.pathname.endsWith('/annotation_document/')) return;
+  // Media players ask for byte ranges, which the cache cannot hold (it refuses a 206), and an
+  // annotation's media files may be large: like tiles, they are not kept.
+  if (
+    request.headers.has('range') ||
+    /^\/api\/v1\/annotations\/annotation_media_files\/\d+\/file\/$/.test(url.pathname)
+  )
+    return;
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(cacheFirst(request));
   } else if (

@@ -11,6 +11,7 @@ export * from './annotations/validate-update.js';
 export * from './yjs-internals/index.js';
 export * from './annotations/presence.js';
 export * from './api/annotations.js';
+export * from './api/annotation-media-files.js';
 export * from './api/versions.js';
 export * from './api/interchange.js';
 export * from './api/datasets.js';

@@ -13,6 +13,7 @@ import { annotationTypesEndpoints } from '../resources/annotation-types/annotati
 import { imagesEndpoints } from '../resources/images/images.routes.js';
 import { annotationsEndpoints } from '../resources/annotations/annotations.routes.js';
 import { verificationsEndpoints } from '../resources/verifications/verifications.routes.js';
+import { annotationMediaFilesEndpoints } from '../resources/annotation-media-files/annotation-media-files.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
 import { versionsEndpoints } from '../versions/versions.routes.js';
@@ -65,6 +66,10 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     { expandable: [s.exportFormats], endpoints: exportFormatsEndpoints(s.exportFormats, listing) },
     { endpoints: interchangeEndpoints(s.exports, s.imports, s.splits) },
     { expandable: [s.verifications], endpoints: verificationsEndpoints(s.verifications, listing) },
+    {
+      expandable: [s.annotationMediaFiles],
+      endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),
+    },
     { endpoints: datasetsEndpoints(s.datasets, uploads) },
   ];
 }

@@ -20,6 +20,8 @@ import { DocumentSnapshots } from '../collab/document-snapshot.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { ImageJobRunner } from '../ingest/job-runner.js';
 import { ImageStorage } from '../ingest/storage.js';
+import { MediaStorage } from '../ingest/media-storage.js';
+import { AnnotationMediaFilesService } from '../resources/annotation-media-files/annotation-media-files.service.js';
 import { TilerClient } from '../ingest/tiler.client.js';
 import { UploadService } from '../ingest/upload.service.js';
 import { AnnotationVersionsService } from '../versions/annotation-versions.js';
@@ -44,6 +46,12 @@ export function createServices(db: Database, config: Config, tilerSecret: string
       liveDocuments.warm(document, viewer.id);
     }),
     verifications: new VerificationsService(db, annotations),
+    annotationMediaFiles: new AnnotationMediaFilesService(
+      db,
+      annotations,
+      storage,
+      new MediaStorage(config.dataDir),
+    ),
     storage,
     tiler,
     imageJobs,

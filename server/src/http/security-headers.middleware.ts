@@ -17,13 +17,15 @@ const OPENSEADRAGON_STYLE_HASH = `'sha256-${createHash('sha256').update(OPENSEAD
  * The browser app (Vite build, React, OpenSeadragon). Scripts and styles only from this origin, never
  * inline (style attributes set from script, as React and OpenSeadragon do, are not inline styles).
  * Images and workers allow blob: and data:, which OpenSeadragon uses for decoded tiles and its
- * converter worker. connect-src 'self' covers the REST API and the live documents' WebSocket.
+ * converter worker. Media (an annotation's audio and video files) plays from this origin, or from a
+ * blob: of a file being attached. connect-src 'self' covers the REST API and the live documents' WebSocket.
  */
 const APP_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   `style-src 'self' ${OPENSEADRAGON_STYLE_HASH}`,
   "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self' blob:",

@@ -6,6 +6,8 @@ import type { ImageStorage, StagedFile } from './storage.js';
 export interface UploadedFile {
   readonly field: string;
   readonly originalName: string;
+  /** The content type the client declared for the part (busboy's default: application/octet-stream). */
+  readonly mimeType?: string;
   readonly staged: StagedFile;
 }
 
@@ -54,11 +56,12 @@ export async function readMultipart(
     });
     parser.on('file', (field, stream, info) => {
       const originalName = info.filename || 'upload';
+      const { mimeType } = info;
       const index = pending.length;
       pending.push(
         storage.stage(stream, maxFileBytes).then(
           (staged) => {
-            files[index] = { field, originalName, staged };
+            files[index] = { field, originalName, mimeType, staged };
           },
           (error: unknown) => {
             stream.resume();

@@ -6,6 +6,13 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors/app-error.js';
 
+/** Absolute path of `relative` below `root`, refusing anything that would leave the root. */
+export function resolveInside(root: string, relative: string): string {
+  const absolute = path.resolve(root, relative);
+  if (!absolute.startsWith(root + path.sep)) throw new Error(`Storage path escapes the root: ${relative}`);
+  return absolute;
+}
+
 /** Where uploads and pyramids live: `$TESSERA_DATA_DIR/images`, shared with the tiler. */
 export class ImageStorage {
   readonly root: string;
@@ -16,10 +23,7 @@ export class ImageStorage {
 
   /** Absolute path of a stored relative path, refusing anything that would leave the root. */
   resolve(relative: string): string {
-    const absolute = path.resolve(this.root, relative);
-    if (!absolute.startsWith(this.root + path.sep))
-      throw new Error(`Storage path escapes the root: ${relative}`);
-    return absolute;
+    return resolveInside(this.root, relative);
   }
 
   /** A fresh folder name for one image inside its set's folder. */

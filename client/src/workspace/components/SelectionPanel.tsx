@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
+import { AnnotationMediaFiles } from './AnnotationMediaFiles';
 
-/** The selection: how many, and for one annotation its type and description (editable). */
+/**
+ * The selection: how many, and for one annotation its type, description (editable) and media files
+ * (in the live document only: a version's annotations are not REST objects).
+ */
 export function SelectionPanel({ controller }: { controller: WorkspaceController }) {
   const s = useWorkspace(controller);
   const [only] = s.selection.size === 1 ? [...s.selection] : [];
@@ -49,6 +53,13 @@ export function SelectionPanel({ controller }: { controller: WorkspaceController
             Save description
           </button>
         </form>
+      ) : null}
+      {item !== undefined && controller.data.version === undefined ? (
+        <AnnotationMediaFiles
+          image={controller.data.image.id}
+          uniqueIdentifier={item.id}
+          readOnly={s.readOnly}
+        />
       ) : null}
     </section>
   );

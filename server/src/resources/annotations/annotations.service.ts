@@ -168,6 +168,23 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
     await this.change(viewer, id, { deleted: true });
   }
 
+  /**
+   * Demands that the viewer may change an annotation, as for PATCH: `missing()` (404 by default) when
+   * they cannot see it, 403 when they may only read its set. For what hangs off an annotation.
+   */
+  async requireEditable(
+    viewer: Viewer,
+    id: number,
+    missing: () => AppError = () => AppError.notFound(),
+  ): Promise<void> {
+    const { rows } = await new AnnotationsRepo(this.db).list(viewer, [
+      { name: 'id', lookup: 'exact', value: id },
+    ]);
+    const row = rows[0];
+    if (!row) throw missing();
+    await this.writable(viewer, row.image_id, row.document);
+  }
+
   private async visibleRow(viewer: Viewer, id: number): Promise<AnnotationRow> {
     const { rows } = await new AnnotationsRepo(this.db).list(viewer, [
       { name: 'id', lookup: 'exact', value: id },
