@@ -20,6 +20,9 @@ export const imageSet = z
     public: z.boolean(),
     collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]),
     priority: z.number().int(),
+    show_original_names: z
+      .boolean()
+      .describe('Members see the names images were uploaded under (team admins always do).'),
     time: timestamp,
   })
   .meta({ id: 'ImageSet' });
@@ -34,6 +37,7 @@ export const imageSetCreate = z.object({
   main_annotation_type: id.nullable().default(null),
   collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   priority: z.number().int().min(-1).max(1).default(0),
+  show_original_names: z.boolean().default(false),
   set_tags: z.array(id).max(1000).default([]),
   product_set: z.array(id).max(1000).default([]),
 });
