@@ -45,5 +45,13 @@ export type ImageSetCreate = z.infer<typeof imageSetCreate>;
 
 export const setTag = z.object({ id, name: z.string(), imagesets: z.array(id) }).meta({ id: 'SetTag' });
 export type SetTag = z.infer<typeof setTag>;
-export const setTagWrite = z.object({ name: text().trim().min(1).max(100) });
+export const setTagWrite = z.object({
+  name: text().trim().min(1).max(100),
+  imagesets: z
+    .array(id)
+    .max(1000)
+    .optional()
+    .describe('Links the tag to these sets (ones you administer); on update it replaces those links.'),
+});
+export type SetTagWrite = z.infer<typeof setTagWrite>;
 export const imageSetUpdate = updateSchemas(imageSetCreate);
