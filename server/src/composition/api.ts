@@ -13,6 +13,7 @@ import { annotationTypesEndpoints } from '../resources/annotation-types/annotati
 import { imagesEndpoints } from '../resources/images/images.routes.js';
 import { annotationsEndpoints } from '../resources/annotations/annotations.routes.js';
 import { imageLogsEndpoints } from '../resources/image-logs/image-logs.routes.js';
+import { screeningModesEndpoints } from '../resources/screening-modes/screening-modes.routes.js';
 import { verificationsEndpoints } from '../resources/verifications/verifications.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
@@ -53,6 +54,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
         uploads: s.uploads,
       }),
     },
+    { expandable: [s.screeningModes], endpoints: screeningModesEndpoints(s.screeningModes, listing) },
     { expandable: [s.annotations], endpoints: annotationsEndpoints(s.annotations, listing) },
     { expandable: [s.imageLogs], endpoints: imageLogsEndpoints(s.imageLogs, listing) },
     { endpoints: documentSnapshotEndpoints(s.documentSnapshots) },

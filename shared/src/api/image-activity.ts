@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.js';
+import { id, timestamp, updateSchemas } from './common.js';
 import { requestTime } from './annotations.js';
 
 /** EXACT's LogImageAction.action: 1 an image was opened, 2 it was closed (or left). */
@@ -62,3 +62,4 @@ export const screeningModeWrite = z.object({
   current_index: count.default(0),
 });
 export type ScreeningModeWrite = z.infer<typeof screeningModeWrite>;
+export const screeningModeUpdate = updateSchemas(screeningModeWrite);
