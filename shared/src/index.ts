@@ -16,3 +16,4 @@ export * from './api/versions.js';
 export * from './api/interchange.js';
 export * from './api/datasets.js';
 export * from './annotations/update-frames.js';
+export * from './api/image-activity.js';

@@ -63,6 +63,7 @@ export class Factories {
         main_annotation_type: null,
         collaboration_type: 0,
         priority: 0,
+        show_original_names: false,
       },
       creator.id,
     );

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { SessionInfo } from '@tessera/shared';
 import { WorkspaceView } from './components/WorkspaceView';
 import { loadWorkspace, type WorkspaceData } from './workspace-data';
+import { logImageActivity } from './image-activity';
 import './workspace.css';
 
 export interface WorkspaceProps {
@@ -34,6 +35,8 @@ export function Workspace(props: WorkspaceProps): React.JSX.Element {
       current = false;
     };
   }, [imageId, versionId]);
+  // EXACT's log of who opened and closed which image when (only live images, not old versions).
+  useEffect(() => (versionId === undefined ? logImageActivity(imageId) : undefined), [imageId, versionId]);
   if (error !== null) {
     return (
       <div className="workspace-message" role="alert">

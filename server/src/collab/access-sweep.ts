@@ -1,7 +1,7 @@
 import type { Connection, Hocuspocus } from '@hocuspocus/server';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Logger } from '../logging/logger.js';
-import { type CollabContext, contextOf } from './collab.context.js';
+import { type CollabContext, contextOf, followImageSet } from './collab.context.js';
 import { GatedSocket } from './commit-gate.js';
 import { grantFor } from './document-access.js';
 import { type DocumentName, parseDocumentName } from './document-names.js';
@@ -80,10 +80,11 @@ export class AccessSweeper {
 
   private async checkConnection(
     connection: Connection,
-    { viewer }: CollabContext,
+    context: CollabContext,
     documentName: string,
     name: DocumentName,
   ): Promise<void> {
+    const { viewer } = context;
     const log = { user: viewer.id, document: documentName };
     if (viewer.credential !== undefined && !(await this.auth.credentialHolds(viewer.credential))) {
       this.logger.info(log, 'collab: credentials ended; closing the socket');
@@ -99,8 +100,9 @@ export class AccessSweeper {
     if (!grant) {
       this.logger.info(log, 'collab: access revoked');
       connection.close({ code: 4403, reason: 'access-revoked' });
-    } else if (grant.readOnly && !connection.readOnly) {
-      connection.readOnly = true;
+      return;
     }
+    if (grant.readOnly && !connection.readOnly) connection.readOnly = true;
+    if (grant.imageSetId !== context.grant.imageSetId) followImageSet(context, grant.imageSetId);
   }
 }

@@ -15,6 +15,15 @@ export function contextOf(context: unknown): CollabContext {
 }
 
 /**
+ * Points an open connection's grant at the image's current set after the image moved (migration
+ * 0015 notifies the old set): later updates are checked against the new set's annotation types, and
+ * the new set's access notices reach the connection. Role and read-only stay: a check never widens.
+ */
+export function followImageSet(context: CollabContext, imageSetId: number): void {
+  (context as { grant: DocumentGrant }).grant = { ...context.grant, imageSetId };
+}
+
+/**
  * The refusal Hocuspocus sends to the client (`reason`) when a hook throws it. The message stays
  * empty so that Hocuspocus does not print it to the console: the extensions log refusals themselves.
  */

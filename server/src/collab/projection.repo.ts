@@ -30,26 +30,26 @@ export interface ProjectedVerification {
 export class ProjectionRepo {
   constructor(private readonly db: Queryable) {}
 
-  /** Inserts or rewrites these annotations of one document, in one statement. */
-  async upsert(
-    document: string,
-    image: { imageId: number; imageSetId: number },
-    rows: readonly ProjectedAnnotation[],
-  ) {
+  /**
+   * Inserts or rewrites these annotations of one document, in one statement. The image set is read
+   * from the image row as the statement runs, so rows written after the image moved to another set
+   * (images.service.ts) land in the new one whatever set the open document was loaded under.
+   */
+  async upsert(document: string, image: { readonly imageId: number }, rows: readonly ProjectedAnnotation[]) {
     if (rows.length === 0) return;
     await this.db.query(
       `INSERT INTO annotations (unique_identifier, document, image_id, image_set_id, annotation_type_id, vector, frame,
          x_min, y_min, x_max, y_max, deleted, description, meta_data, user_id, time, last_editor_id, last_edit_time,
          generated, score)
-       SELECT r.uuid, $1, $2, $3, r.type, r.vector, r.frame, r.x_min, r.y_min, r.x_max, r.y_max, r.deleted,
+       SELECT r.uuid, $1, $2, (SELECT image_set_id FROM images WHERE id = $2), r.type, r.vector, r.frame, r.x_min, r.y_min, r.x_max, r.y_max, r.deleted,
          r.description, r.meta, u.id, to_timestamp(r.created_at / 1000.0), e.id, to_timestamp(r.edited_at / 1000.0),
          r.generated, r.score
-       FROM jsonb_to_recordset($4::jsonb) AS r(uuid uuid, type int, vector jsonb, frame int, x_min float8, y_min float8,
+       FROM jsonb_to_recordset($3::jsonb) AS r(uuid uuid, type int, vector jsonb, frame int, x_min float8, y_min float8,
          x_max float8, y_max float8, deleted bool, description text, meta jsonb, creator int, created_at float8,
          editor int, edited_at float8, generated bool, score float8)
        LEFT JOIN users u ON u.id = r.creator
        LEFT JOIN users e ON e.id = r.editor
-       ON CONFLICT (document, unique_identifier) DO UPDATE SET
+       ON CONFLICT (document, unique_identifier) DO UPDATE SET image_set_id = EXCLUDED.image_set_id,
          annotation_type_id = EXCLUDED.annotation_type_id, vector = EXCLUDED.vector, frame = EXCLUDED.frame,
          x_min = EXCLUDED.x_min, y_min = EXCLUDED.y_min, x_max = EXCLUDED.x_max, y_max = EXCLUDED.y_max,
          deleted = EXCLUDED.deleted, description = EXCLUDED.description, meta_data = EXCLUDED.meta_data,
@@ -58,7 +58,6 @@ export class ProjectionRepo {
       [
         document,
         image.imageId,
-        image.imageSetId,
         JSON.stringify(
           rows.map((r) => ({
             uuid: r.uuid,

@@ -12,6 +12,8 @@ import { productsEndpoints } from '../resources/products/products.routes.js';
 import { annotationTypesEndpoints } from '../resources/annotation-types/annotation-types.routes.js';
 import { imagesEndpoints } from '../resources/images/images.routes.js';
 import { annotationsEndpoints } from '../resources/annotations/annotations.routes.js';
+import { imageLogsEndpoints } from '../resources/image-logs/image-logs.routes.js';
+import { screeningModesEndpoints } from '../resources/screening-modes/screening-modes.routes.js';
 import { verificationsEndpoints } from '../resources/verifications/verifications.routes.js';
 import { annotationMediaFilesEndpoints } from '../resources/annotation-media-files/annotation-media-files.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
@@ -53,7 +55,9 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
         uploads: s.uploads,
       }),
     },
+    { expandable: [s.screeningModes], endpoints: screeningModesEndpoints(s.screeningModes, listing) },
     { expandable: [s.annotations], endpoints: annotationsEndpoints(s.annotations, listing) },
+    { expandable: [s.imageLogs], endpoints: imageLogsEndpoints(s.imageLogs, listing) },
     { endpoints: documentSnapshotEndpoints(s.documentSnapshots) },
     {
       expandable: [s.versions, s.annotationVersions],

@@ -14,6 +14,8 @@ import { AnnotationsService } from '../resources/annotations/annotations.service
 import { VerificationsService } from '../resources/verifications/verifications.service.js';
 import { FrameDescriptionsService } from '../resources/images/frame-descriptions.service.js';
 import { ImagesService } from '../resources/images/images.service.js';
+import { ImageLogsService } from '../resources/image-logs/image-logs.service.js';
+import { ScreeningModesService } from '../resources/screening-modes/screening-modes.service.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
 import { DocumentsRepo } from '../collab/documents.repo.js';
 import { DocumentSnapshots } from '../collab/document-snapshot.js';
@@ -68,6 +70,8 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     setTags: new SetTagsService(db),
     products: new ProductsService(db),
     annotationTypes: new AnnotationTypesService(db),
+    imageLogs: new ImageLogsService(db),
+    screeningModes: new ScreeningModesService(db),
   };
   const versions = new VersionsService(db);
   const exportFormats = new ExportFormatsService(db);

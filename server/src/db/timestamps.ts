@@ -31,3 +31,9 @@ export function isValidTimestampText(text: string): boolean {
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
+
+/** EXACT's time overrides: ISO 8601, UTC when no zone is given; now when absent. */
+export function requestMillis(value: string | undefined): number {
+  if (value === undefined) return Date.now();
+  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
+}

@@ -25,7 +25,7 @@ export const restAnnotation = z
 export type RestAnnotation = z.infer<typeof restAnnotation>;
 
 /** EXACT's datetime in a request: ISO 8601, with or without zone (UTC when without). */
-const requestTime = z.iso.datetime({ local: true, offset: true });
+export const requestTime = z.iso.datetime({ local: true, offset: true });
 
 /** What a client sends to create (or, with a known unique_identifier, update) an annotation. */
 export const restAnnotationWrite = z.object({

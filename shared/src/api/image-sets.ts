@@ -20,6 +20,9 @@ export const imageSet = z
     public: z.boolean(),
     collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]),
     priority: z.number().int(),
+    show_original_names: z
+      .boolean()
+      .describe('Members see the names images were uploaded under (team admins always do).'),
     time: timestamp,
   })
   .meta({ id: 'ImageSet' });
@@ -34,6 +37,7 @@ export const imageSetCreate = z.object({
   main_annotation_type: id.nullable().default(null),
   collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
   priority: z.number().int().min(-1).max(1).default(0),
+  show_original_names: z.boolean().default(false),
   set_tags: z.array(id).max(1000).default([]),
   product_set: z.array(id).max(1000).default([]),
 });
@@ -41,5 +45,13 @@ export type ImageSetCreate = z.infer<typeof imageSetCreate>;
 
 export const setTag = z.object({ id, name: z.string(), imagesets: z.array(id) }).meta({ id: 'SetTag' });
 export type SetTag = z.infer<typeof setTag>;
-export const setTagWrite = z.object({ name: text().trim().min(1).max(100) });
+export const setTagWrite = z.object({
+  name: text().trim().min(1).max(100),
+  imagesets: z
+    .array(id)
+    .max(1000)
+    .optional()
+    .describe('Links the tag to these sets (ones you administer); on update it replaces those links.'),
+});
+export type SetTagWrite = z.infer<typeof setTagWrite>;
 export const imageSetUpdate = updateSchemas(imageSetCreate);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, timestamp } from './common.js';
+import { id, text, timestamp } from './common.js';
 
 export const imageState = z.enum(['processing', 'ready', 'failed']);
 
@@ -30,6 +30,20 @@ export const image = z
   })
   .meta({ id: 'Image' });
 export type Image = z.infer<typeof image>;
+
+/** What team admins change on an image (EXACT-Sync's `partial_update_image`); other keys are ignored. */
+export const imageChange = z.object({
+  name: text().trim().min(1).max(255),
+  mpp: z.number().min(0).max(1_000_000),
+  objectivePower: z.number().min(0).max(10_000),
+  image_set: id.describe('Moves the image (with its annotations) to another set of the same team.'),
+});
+export type ImageChange = z.infer<typeof imageChange>;
+/** PUT names the image and its set, as DRF's serializer requires; PATCH any subset. */
+export const imageUpdate = {
+  put: imageChange.partial({ mpp: true, objectivePower: true }),
+  patch: imageChange.partial(),
+};
 
 export const frameDescription = z
   .object({ id, frame_id: z.number().int().min(1), description: z.string(), image: id })

@@ -21,7 +21,7 @@ import type { LiveDocumentsPort } from '../../collab/live-documents.js';
 import type { Database } from '../../db/database.js';
 import type { PageRequest } from '../../api/pagination.js';
 import type { ParsedFilter } from '../../db/filters.js';
-import { formatTimestamp } from '../../db/timestamps.js';
+import { formatTimestamp, requestMillis as millis } from '../../db/timestamps.js';
 import { AppError } from '../../errors/app-error.js';
 import { AnnotationsRepo, annotationFilters, type AnnotationRow } from './annotations.repo.js';
 
@@ -289,12 +289,6 @@ function fieldsOf(record: AnnotationRecord): FieldChanges {
     description: record.description,
     meta: record.meta,
   };
-}
-
-/** EXACT's time overrides: ISO 8601, UTC when no zone is given; now when absent. */
-function millis(value: string | undefined): number {
-  if (value === undefined) return Date.now();
-  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
 }
 
 /** A projected row as EXACT's annotation object. */

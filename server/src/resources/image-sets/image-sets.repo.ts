@@ -1,4 +1,5 @@
-import type { Queryable, SqlValue } from '../../db/database.js';
+import type { Queryable } from '../../db/database.js';
+import { updateColumns } from '../../db/update-columns.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
 import type { ListViewer } from '../users/users.repo.js';
@@ -60,6 +61,7 @@ export interface ImageSetRow {
   public: boolean;
   collaboration_type: 0 | 1 | 2;
   priority: number;
+  show_original_names: boolean;
   time: string;
 }
 
@@ -72,6 +74,7 @@ export interface ImageSetFields {
   main_annotation_type: number | null;
   collaboration_type: 0 | 1 | 2;
   priority: number;
+  show_original_names: boolean;
 }
 
 const columnOf: Record<keyof ImageSetFields, string> = {
@@ -83,6 +86,7 @@ const columnOf: Record<keyof ImageSetFields, string> = {
   main_annotation_type: 'main_annotation_type_id',
   collaboration_type: 'collaboration_type',
   priority: 'priority',
+  show_original_names: 'show_original_names',
 };
 
 /** Image sets with their images, products and tags. */
@@ -96,7 +100,8 @@ export class ImageSetsRepo {
     return listPage<ImageSetRow>(this.db, {
       select:
         () => `s.id, s.name, s.path, s.location, s.description, s.team_id AS team, s.creator_id AS creator,
-        s.public, s.main_annotation_type_id AS main_annotation_type, s.collaboration_type, s.priority, s.time,
+        s.public, s.main_annotation_type_id AS main_annotation_type, s.collaboration_type, s.priority, s.show_original_names,
+        s.time,
         ARRAY(SELECT i.id FROM images i WHERE i.image_set_id = s.id ORDER BY i.id) AS images,
         ARRAY(SELECT ps.product_id FROM product_image_sets ps WHERE ps.image_set_id = s.id ORDER BY 1) AS product_set,
         ARRAY(SELECT st.set_tag_id FROM image_set_tags st WHERE st.image_set_id = s.id ORDER BY 1) AS set_tags`,
@@ -112,8 +117,8 @@ export class ImageSetsRepo {
     const rows = await this.db.query<{ id: number }>(
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('image_sets', 'id'))::int AS id)
        INSERT INTO image_sets (id, path, name, team_id, location, description, public, main_annotation_type_id,
-         collaboration_type, priority, creator_id)
-       SELECT id, 'imageset_' || id, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM next RETURNING id`,
+         collaboration_type, priority, creator_id, show_original_names)
+       SELECT id, 'imageset_' || id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM next RETURNING id`,
       [
         fields.name,
         fields.team,
@@ -124,22 +129,14 @@ export class ImageSetsRepo {
         fields.collaboration_type,
         fields.priority,
         creatorId,
+        fields.show_original_names,
       ],
     );
     return insertedId(rows);
   }
 
   async update(id: number, changes: Partial<ImageSetFields>): Promise<void> {
-    const params: SqlValue[] = [id];
-    const sets: string[] = [];
-    for (const [field, column] of Object.entries(columnOf) as [keyof ImageSetFields, string][]) {
-      const value = changes[field];
-      if (value === undefined) continue;
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    }
-    if (sets.length === 0) return;
-    await this.db.query(`UPDATE image_sets SET ${sets.join(', ')} WHERE id = $1`, params);
+    await updateColumns(this.db, 'image_sets', id, columnOf, changes);
   }
 
   async replaceTags(id: number, tagIds: readonly number[]): Promise<void> {
@@ -164,6 +161,15 @@ export class ImageSetsRepo {
       id,
     ]);
     return rows[0]?.team_id;
+  }
+
+  /** The set's team and collaboration kind, whoever asks; undefined if it does not exist. */
+  async kindOf(id: number): Promise<{ team_id: number; collaboration_type: number } | undefined> {
+    const rows = await this.db.query<{ team_id: number; collaboration_type: number }>(
+      'SELECT team_id, collaboration_type FROM image_sets WHERE id = $1',
+      [id],
+    );
+    return rows[0];
   }
 
   /** Of the given ids, those that are image sets of the team. */

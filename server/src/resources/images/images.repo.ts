@@ -1,14 +1,22 @@
 import type { Queryable } from '../../db/database.js';
-import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
+import { updateColumns } from '../../db/update-columns.js';
+import { SqlConditions, type FilterField, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
 import { imageSetVisible } from '../image-sets/image-sets.repo.js';
 import type { ListViewer } from '../users/users.repo.js';
 import { insertedId } from '../../db/inserted-id.js';
 
+const nameFilter = { type: 'text', lookups: ['exact', 'contains', 'in'], column: 'i.name' } as const;
+const filenameFilter = { type: 'text', lookups: ['exact', 'contains'], column: 'i.filename' } as const;
+
 export const imageFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'i.id' },
-  name: { type: 'text', lookups: ['exact', 'contains', 'in'], column: 'i.name' },
-  filename: { type: 'text', lookups: ['exact', 'contains'], column: 'i.filename' },
+  name: {
+    ...nameFilter,
+    description:
+      'Also matches the uploaded file name where you may see it (team admins; see show_original_names).',
+  },
+  filename: { ...filenameFilter, description: 'Also matches the uploaded file name, as `name` does.' },
   time: { type: 'timestamp', lookups: ['exact', 'lte', 'gte', 'range'], column: 'i.time' },
   mpp: { type: 'float', lookups: ['exact', 'lte', 'gte', 'range'], column: 'i.mpp' },
   objectivePower: { type: 'float', lookups: ['exact', 'lte', 'gte', 'range'], column: 'i.objective_power' },
@@ -47,10 +55,29 @@ export const imageFilters: FilterSpec = {
   },
 };
 
+/**
+ * The name filters for one viewer: `name` and `filename` also match the name an image was uploaded
+ * under wherever the viewer may see it (team admins, and members of sets that show original names),
+ * so a script finds `x.png` right after uploading it while other members see only pseudonyms.
+ */
+function nameFiltersFor(viewer: ListViewer, q: SqlConditions): FilterSpec {
+  const shown = () =>
+    viewer.isSuperuser
+      ? 'true'
+      : `(s.show_original_names OR EXISTS (SELECT 1 FROM team_memberships mo
+          WHERE mo.team_id = s.team_id AND mo.user_id = ${q.param(viewer.id)} AND mo.is_admin))`;
+  const orOriginal = (field: FilterField & { column: string }): FilterField => ({
+    ...field,
+    where: (c) => `(${c(field.column)} OR (${c('i.original_filename')} AND ${shown()}))`,
+  });
+  return { ...imageFilters, name: orOriginal(nameFilter), filename: orOriginal(filenameFilter) };
+}
+
 export interface ImageRow {
   id: number;
   image_set: number;
   team: number;
+  show_original_names: boolean;
   name: string;
   filename: string;
   time: string;
@@ -103,7 +130,20 @@ export interface InspectedImage {
   frameDescriptions: readonly string[];
 }
 
-const columns = `i.id, i.image_set_id AS image_set, s.team_id AS team, i.name, i.filename, i.time, i.width, i.height,
+/** The fields of an image a team admin changes. */
+export interface ImageFields {
+  name?: string;
+  mpp?: number;
+  objectivePower?: number;
+}
+
+const imageColumnOf: Record<keyof ImageFields, string> = {
+  name: 'name',
+  mpp: 'mpp',
+  objectivePower: 'objective_power',
+};
+
+const columns = `i.id, i.image_set_id AS image_set, s.team_id AS team, s.show_original_names, i.name, i.filename, i.time, i.width, i.height,
   i.depth, i.frames, i.channels, i.mpp, i.objective_power, i.image_type, i.state, i.failure_reason,
   i.original_filename, i.size_bytes, i.storage_path, i.pyramid_path, i.vendor, i.associated_images,
   i.vendor_properties, i.content_sha256,
@@ -116,7 +156,7 @@ export class ImagesRepo {
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const q = new SqlConditions();
     q.add(imageSetVisible(q, viewer, 's'));
-    q.addFilters(imageFilters, filters);
+    q.addFilters(nameFiltersFor(viewer, q), filters);
     return listPage<ImageRow>(this.db, {
       select: () => columns,
       from: 'images i JOIN image_sets s ON s.id = i.image_set_id',
@@ -161,6 +201,20 @@ export class ImagesRepo {
       ],
     );
     return insertedId(rows);
+  }
+
+  /** Changes an image's own fields (callers check permissions first). */
+  async update(id: number, changes: ImageFields): Promise<void> {
+    await updateColumns(this.db, 'images', id, imageColumnOf, changes);
+  }
+
+  /**
+   * Moves an image and its annotation rows to another set. The live document keeps its name
+   * (`image.<id>`): documents are named by image, so only the projection's set column follows.
+   */
+  async move(id: number, imageSetId: number): Promise<void> {
+    await this.db.query('UPDATE images SET image_set_id = $2 WHERE id = $1', [id, imageSetId]);
+    await this.db.query('UPDATE annotations SET image_set_id = $2 WHERE image_id = $1', [id, imageSetId]);
   }
 
   async markReady(id: number, m: InspectedImage): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { frameDescription, image, slideInformation } from '@tessera/shared';
+import { frameDescription, image, imageUpdate, slideInformation } from '@tessera/shared';
 import { crudEndpoints } from '../../api/crud.js';
 import { endpoint, type Endpoint, type RawQuery } from '../../api/endpoint.js';
 import { idParams, pathId, pathName } from '../../api/path-params.js';
@@ -52,6 +52,7 @@ export function imagesEndpoints(
       resource: images,
       listing,
       output: image,
+      update: { ...imageUpdate, run: (viewer, id, body) => images.update(viewer, id, body) },
       remove: (viewer, id) => images.remove(viewer, id),
     }),
     endpoint({

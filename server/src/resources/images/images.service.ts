@@ -1,5 +1,8 @@
-import type { Image } from '@tessera/shared';
-import { TeamAccess } from '../../access/team-access.js';
+import type { Image, ImageChange } from '@tessera/shared';
+import { invalidPk, TeamAccess } from '../../access/team-access.js';
+import { BLIND } from '../../collab/document-access.js';
+import { uniqueField } from '../../errors/pg-errors.js';
+import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { ResourceService } from '../../api/resource-service.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Database } from '../../db/database.js';
@@ -30,6 +33,41 @@ export class ImagesService extends ResourceService<Image> {
       ? undefined
       : await new MembershipsRepo(this.db).adminTeams(viewer.id, [...new Set(rows.map((r) => r.team))]);
     return { count, rows: rows.map((r) => presentImage(r, adminOf?.has(r.team) ?? true)) };
+  }
+
+  /**
+   * A team admin renames an image, corrects its resolution, or moves it to another set of the same
+   * team. A move takes the annotations along: documents are named by image, so only their rows'
+   * set changes, and the trigger of migration 0015 makes open connections follow (access-sweep.ts).
+   * Blind sets keep one document per user and shared sets one per image, so an image moves only
+   * between sets of the same kind.
+   */
+  async update(viewer: Viewer, id: number, input: Partial<ImageChange>): Promise<void> {
+    const image = await this.visibleRow(viewer, id);
+    await new TeamAccess(this.db).requireAdmin(viewer, image.team);
+    const target = input.image_set;
+    if (target !== undefined && target !== image.image_set) await this.checkMove(viewer, image, target);
+    await this.db.transaction(async (tx) => {
+      const repo = new ImagesRepo(tx);
+      await repo.update(id, input);
+      if (target !== undefined && target !== image.image_set)
+        await uniqueField('image_set', SAME_CONTENT, () => repo.move(id, target));
+    });
+  }
+
+  private async checkMove(viewer: Viewer, image: ImageRow, target: number): Promise<void> {
+    const set = await new ImageSetsRepo(this.db).kindOf(target);
+    const access = new TeamAccess(this.db);
+    const seen = set && (viewer.isSuperuser || (await access.roleOf(viewer, set.team_id)) !== null);
+    if (!set || !seen) throw invalidPk('image_set', target);
+    if (set.team_id !== image.team)
+      throw AppError.invalidField('image_set', 'Images move only between image sets of the same team.');
+    const source = await new ImageSetsRepo(this.db).kindOf(image.image_set);
+    if ((source?.collaboration_type === BLIND) !== (set.collaboration_type === BLIND))
+      throw AppError.invalidField(
+        'image_set',
+        'Images move only between blind sets or between shared sets: their annotations are kept differently.',
+      );
   }
 
   async remove(viewer: Viewer, id: number): Promise<void> {
@@ -81,6 +119,8 @@ export class ImagesService extends ResourceService<Image> {
   }
 }
 
+const SAME_CONTENT = 'The image set already holds an image with the same content.';
+
 function presentImage(row: ImageRow, admin: boolean): Image {
   const image: Image = {
     id: row.id,
@@ -103,8 +143,8 @@ function presentImage(row: ImageRow, admin: boolean): Image {
     vendor: row.vendor,
     size_bytes: row.size_bytes,
   };
+  if (admin || row.show_original_names) image.original_filename = row.original_filename;
   if (admin) {
-    image.original_filename = row.original_filename;
     image.vendor_properties = row.vendor_properties;
     image.associated_images = row.associated_images;
   }

@@ -57,6 +57,27 @@ export class SetTagsRepo {
     return rows.length > 0;
   }
 
+  /** Links the tag to these image sets (existing links stay). */
+  async link(id: number, imageSetIds: readonly number[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO image_set_tags (image_set_id, set_tag_id) SELECT unnest($2::int[]), $1 ON CONFLICT DO NOTHING`,
+      [id, imageSetIds],
+    );
+  }
+
+  /**
+   * Removes the tag from the image sets `userId` administers (every set for a superuser, null) other
+   * than `keep`: links to sets of other teams are theirs to change.
+   */
+  async unlinkOthers(id: number, keep: readonly number[], userId: number | null): Promise<void> {
+    await this.db.query(
+      `DELETE FROM image_set_tags st WHERE st.set_tag_id = $1 AND NOT (st.image_set_id = ANY($2::int[]))
+         AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM image_sets s JOIN team_memberships m ON m.team_id = s.team_id
+           WHERE s.id = st.image_set_id AND m.user_id = $3 AND m.is_admin))`,
+      [id, keep, userId],
+    );
+  }
+
   async existing(ids: readonly number[]): Promise<number[]> {
     const rows = await this.db.query<{ id: number }>('SELECT id FROM set_tags WHERE id = ANY($1::int[])', [
       ids,

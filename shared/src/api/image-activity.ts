@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { id, timestamp, updateSchemas } from './common.js';
+import { requestTime } from './annotations.js';
+
+/** EXACT's LogImageAction.action: 1 an image was opened, 2 it was closed (or left). */
+export const ImageAction = { opened: 1, closed: 2 } as const;
+const imageAction = z.union([z.literal(1), z.literal(2)]);
+
+export const imageActionLog = z
+  .object({ id, image: id, user: id, action: imageAction, time: timestamp, ip: z.string().nullable() })
+  .meta({ id: 'LogImageAction' });
+export type ImageActionLog = z.infer<typeof imageActionLog>;
+
+/** What a client records: its own opening or closing of an image; the server notes the address. */
+export const imageActionLogWrite = z.object({
+  image: id,
+  action: imageAction,
+  user: id.optional().describe('Only yourself.'),
+  time: requestTime.optional().describe('Override (offline sync); now when absent.'),
+});
+export type ImageActionLogWrite = z.infer<typeof imageActionLogWrite>;
+
+/** One tile of a screening plan, keyed by its index in `screening_tiles`. */
+const screeningTile = z
+  .object({
+    Screened: z.boolean(),
+    x_min: z.number(),
+    y_min: z.number(),
+    x_max: z.number(),
+    y_max: z.number(),
+  })
+  .describe('Other keys are dropped.');
+const count = z.number().int().min(0).max(1_000_000);
+
+export const screeningMode = z
+  .object({
+    id,
+    image: id,
+    user: id,
+    screening_tiles: z.record(z.string(), z.unknown()),
+    x_steps: z.number().int(),
+    y_steps: z.number().int(),
+    x_resolution: z.number().int(),
+    y_resolution: z.number().int(),
+    current_index: z.number().int(),
+  })
+  .meta({ id: 'ScreeningMode' });
+export type ScreeningMode = z.infer<typeof screeningMode>;
+
+/** A user's screening state of an image (EXACT's ScreeningMode); PATCH of current_index marks it screened. */
+export const screeningModeWrite = z.object({
+  image: id,
+  user: id.optional().describe('Only yourself.'),
+  screening_tiles: z
+    .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
+    .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.')
+    .default({}),
+  x_steps: count.default(0),
+  y_steps: count.default(0),
+  x_resolution: count.default(0),
+  y_resolution: count.default(0),
+  current_index: count.default(0),
+});
+export type ScreeningModeWrite = z.infer<typeof screeningModeWrite>;
+export const screeningModeUpdate = updateSchemas(screeningModeWrite);
