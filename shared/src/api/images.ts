@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp } from './common.js';
+import { drfInteger } from './drf-fields.js';
 
 export const imageState = z.enum(['processing', 'ready', 'failed']);
 
@@ -37,8 +38,8 @@ export const frameDescription = z
 export type FrameDescription = z.infer<typeof frameDescription>;
 
 export const uploadFields = z.object({
-  image_set: z.coerce.number().int().positive().max(2_147_483_647),
-  image_type: z.coerce.number().int().min(0).max(100).default(0),
+  image_set: id,
+  image_type: drfInteger({ min: 0, max: 100 }).default(0),
 });
 
 export const slideInformation = z

@@ -2,6 +2,7 @@ import type { RestAnnotation, RestAnnotationChange, RestAnnotationWrite } from '
 import {
   annotationProblem,
   createAnnotation,
+  epochMsOf,
   readRecord,
   setVerification,
   updateFields,
@@ -274,10 +275,9 @@ function fieldsOf(record: AnnotationRecord): FieldChanges {
   };
 }
 
-/** EXACT's time overrides: ISO 8601, UTC when no zone is given; now when absent. */
+/** EXACT's time overrides: ISO 8601, UTC when no zone is given, microseconds kept; now when absent. */
 function millis(value: string | undefined): number {
-  if (value === undefined) return Date.now();
-  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
+  return value === undefined ? Date.now() : epochMsOf(value);
 }
 
 /** A projected row as EXACT's annotation object. */
