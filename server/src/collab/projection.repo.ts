@@ -74,9 +74,9 @@ export class ProjectionRepo {
             description: r.description,
             meta: r.meta,
             creator: r.creator,
-            created_at: isoTextOf(r.createdAt),
+            created_at: timestampText(r.createdAt),
             editor: r.editor,
-            edited_at: isoTextOf(r.editedAt),
+            edited_at: timestampText(r.editedAt),
             generated: r.generated,
             score: r.score,
           })),
@@ -139,9 +139,18 @@ export class ProjectionRepo {
         document,
         uuids,
         JSON.stringify(
-          rows.map((r) => ({ uuid: r.uuid, user_id: r.user, verified: r.verified, at: isoTextOf(r.at) })),
+          rows.map((r) => ({ uuid: r.uuid, user_id: r.user, verified: r.verified, at: timestampText(r.at) })),
         ),
       ],
     );
   }
+}
+
+/**
+ * A document time as the exact text PostgreSQL reads (microseconds kept). A time beyond a JavaScript
+ * Date is sent as its number, which PostgreSQL refuses as a data exception like any other value it
+ * cannot store, so the projection leaves that one annotation out (projection-repair.ts).
+ */
+function timestampText(ms: number): string {
+  return Number.isNaN(new Date(Math.floor(ms)).getTime()) ? String(ms) : isoTextOf(ms);
 }
