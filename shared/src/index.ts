@@ -1,4 +1,6 @@
 export * from './api/common.js';
+export * from './api/drf-fields.js';
+export * from './api/drf-errors.js';
 export * from './api/users.js';
 export * from './api/teams.js';
 export * from './api/image-sets.js';

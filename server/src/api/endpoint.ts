@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { z } from 'zod';
+import { drfErrorMap } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
 import type { FilterSpec } from '../db/filters.js';
@@ -113,22 +114,29 @@ function hasBody(ctx: Context): boolean {
   return ctx.get('transfer-encoding') !== '' || Number(ctx.get('content-length') || '0') > 0;
 }
 
-/** Validates a JSON body with zod, reporting problems per field as DRF does. */
+/** Validates a JSON body with zod, reporting problems per field in DRF's words. */
 export function validateBody<B>(schema: z.ZodType<B>, body: unknown): B {
   if (body === undefined) throw AppError.badRequest('A JSON request body is required.');
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(body, DRF_MESSAGES);
   if (result.success) return result.data;
   throw AppError.invalid(zodFieldErrors(result.error));
 }
 
-/** Turns zod issues into `{"field": ["message"]}`; problems with the whole body go to non_field_errors. */
+/**
+ * The parse options of every request input (bodies, form fields, query strings): zod writes DRF's
+ * messages wherever a schema names none of its own.
+ */
+export const DRF_MESSAGES = { error: drfErrorMap } as const;
+
+/**
+ * Turns zod issues into `{"field": ["message"]}`; problems with the whole body go to non_field_errors.
+ * The messages are the issues' own: parse with DRF_MESSAGES for DRF's words.
+ */
 export function zodFieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.join('.') : 'non_field_errors';
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? 'This field is required.' : issue.message;
-    (errors[key] ??= []).push(message);
+    (errors[key] ??= []).push(issue.message);
   }
   return errors;
 }

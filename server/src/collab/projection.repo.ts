@@ -1,3 +1,4 @@
+import { isoTextOf } from '@tessera/shared';
 import type { Queryable } from '../db/database.js';
 
 /** One annotation as the projection stores it. */
@@ -42,11 +43,11 @@ export class ProjectionRepo {
          x_min, y_min, x_max, y_max, deleted, description, meta_data, user_id, time, last_editor_id, last_edit_time,
          generated, score)
        SELECT r.uuid, $1, $2, (SELECT image_set_id FROM images WHERE id = $2), r.type, r.vector, r.frame, r.x_min, r.y_min, r.x_max, r.y_max, r.deleted,
-         r.description, r.meta, u.id, to_timestamp(r.created_at / 1000.0), e.id, to_timestamp(r.edited_at / 1000.0),
+         r.description, r.meta, u.id, r.created_at, e.id, r.edited_at,
          r.generated, r.score
        FROM jsonb_to_recordset($3::jsonb) AS r(uuid uuid, type int, vector jsonb, frame int, x_min float8, y_min float8,
-         x_max float8, y_max float8, deleted bool, description text, meta jsonb, creator int, created_at float8,
-         editor int, edited_at float8, generated bool, score float8)
+         x_max float8, y_max float8, deleted bool, description text, meta jsonb, creator int, created_at timestamptz,
+         editor int, edited_at timestamptz, generated bool, score float8)
        LEFT JOIN users u ON u.id = r.creator
        LEFT JOIN users e ON e.id = r.editor
        ON CONFLICT (document, unique_identifier) DO UPDATE SET image_set_id = EXCLUDED.image_set_id,
@@ -72,9 +73,9 @@ export class ProjectionRepo {
             description: r.description,
             meta: r.meta,
             creator: r.creator,
-            created_at: r.createdAt,
+            created_at: timestampText(r.createdAt),
             editor: r.editor,
-            edited_at: r.editedAt,
+            edited_at: timestampText(r.editedAt),
             generated: r.generated,
             score: r.score,
           })),
@@ -83,19 +84,20 @@ export class ProjectionRepo {
     );
   }
 
-  /** How many rows a document has and its latest edit (ms), to tell whether a load must re-project. */
   /** Refreshes the planner's statistics of the projection's tables. */
   async analyze(): Promise<void> {
     await this.db.query('ANALYZE annotations, annotation_verifications');
   }
 
+  /** How many rows a document has and its latest edit (ms), to tell whether a load must re-project. */
   async summary(document: string): Promise<{ count: number; lastEdit: number }> {
-    const rows = await this.db.query<{ count: number; last_edit: number | null }>(
-      `SELECT count(*) AS count, (extract(epoch FROM max(last_edit_time)) * 1000)::float8 AS last_edit
+    // Whole microseconds (extract gives an exact numeric), as the document's times are.
+    const rows = await this.db.query<{ count: number; last_edit: string | null }>(
+      `SELECT count(*) AS count, (extract(epoch FROM max(last_edit_time)) * 1000000)::bigint::text AS last_edit
        FROM annotations WHERE document = $1`,
       [document],
     );
-    return { count: rows[0]?.count ?? 0, lastEdit: Math.round(rows[0]?.last_edit ?? 0) };
+    return { count: rows[0]?.count ?? 0, lastEdit: Number(rows[0]?.last_edit ?? 0) / 1000 };
   }
 
   /** Removes rows of a document whose annotations are no longer in it (a rebuild after a restore). */
@@ -120,8 +122,8 @@ export class ProjectionRepo {
       `WITH target AS (
          SELECT id, unique_identifier FROM annotations WHERE document = $1 AND unique_identifier = ANY($2::uuid[])
        ), incoming AS (
-         SELECT t.id AS annotation_id, u.id AS user_id, r.verified, to_timestamp(r.at / 1000.0) AS time
-         FROM jsonb_to_recordset($3::jsonb) AS r(uuid uuid, user_id int, verified bool, at float8)
+         SELECT t.id AS annotation_id, u.id AS user_id, r.verified, r.at AS time
+         FROM jsonb_to_recordset($3::jsonb) AS r(uuid uuid, user_id int, verified bool, at timestamptz)
          JOIN target t ON t.unique_identifier = r.uuid
          JOIN users u ON u.id = r.user_id
        ), removed AS (
@@ -135,8 +137,19 @@ export class ProjectionRepo {
       [
         document,
         uuids,
-        JSON.stringify(rows.map((r) => ({ uuid: r.uuid, user_id: r.user, verified: r.verified, at: r.at }))),
+        JSON.stringify(
+          rows.map((r) => ({ uuid: r.uuid, user_id: r.user, verified: r.verified, at: timestampText(r.at) })),
+        ),
       ],
     );
   }
+}
+
+/**
+ * A document time as the exact text PostgreSQL reads (microseconds kept). A time beyond a JavaScript
+ * Date is sent as its number, which PostgreSQL refuses as a data exception like any other value it
+ * cannot store, so the projection leaves that one annotation out (projection-repair.ts).
+ */
+function timestampText(ms: number): string {
+  return Number.isNaN(new Date(Math.floor(ms)).getTime()) ? String(ms) : isoTextOf(ms);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Dataset, DatasetImport, DatasetInstance, DatasetInstantiate } from '@tessera/shared';
 import { datasetImportFields } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import { zodFieldErrors } from '../api/endpoint.js';
+import { DRF_MESSAGES, zodFieldErrors } from '../api/endpoint.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
@@ -86,7 +86,7 @@ export class DatasetsService {
    */
   async importArchive(viewer: Viewer, upload: MultipartUpload): Promise<DatasetImport> {
     try {
-      const fields = datasetImportFields.safeParse(upload.fields);
+      const fields = datasetImportFields.safeParse(upload.fields, DRF_MESSAGES);
       if (!fields.success) throw AppError.invalid(zodFieldErrors(fields.error));
       const { team, name } = fields.data;
       await new TeamAccess(this.deps.db).requireAdmin(viewer, team, () => invalidPk('team', team));

@@ -1,7 +1,13 @@
-import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@tessera/shared';
+import {
+  drfBooleanValue,
+  drfIntegerValue,
+  drfNumberValue,
+  isDateTimeText,
+  isStorableText,
+  UNSTORABLE_TEXT_MESSAGE,
+} from '@tessera/shared';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
 import type { SqlValue } from './database.js';
-import { isValidTimestampText } from './timestamps.js';
 
 /** django-filter's lookups that EXACT's API offers. */
 export type Lookup = 'exact' | 'contains' | 'in' | 'lte' | 'gte' | 'lt' | 'gt' | 'range';
@@ -120,28 +126,31 @@ function parseLookupValue(type: FilterType, lookup: Lookup, text: string): SqlVa
   return parseScalar(type, text);
 }
 
+/**
+ * One filter value, read as DRF reads the same field in a body (1, "40.0", "yes", microseconds), with
+ * django-filter's messages (Django's form fields), as EXACT answers a bad filter.
+ */
 function parseScalar(type: FilterType, text: string): string | number | boolean {
   switch (type) {
     case 'int': {
-      const n = Number(text);
-      if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || Math.abs(n) > 2_147_483_647) {
-        throw new Error('Enter a whole number.');
-      }
+      const n = drfIntegerValue(text);
+      if (n === undefined) throw new Error('Enter a whole number.');
+      if (Math.abs(n) > 2_147_483_647) throw new Error('Enter a whole number.');
       return n;
     }
     case 'float': {
-      const n = Number(text);
-      if (text.trim() === '' || !Number.isFinite(n)) throw new Error('Enter a number.');
+      const n = drfNumberValue(text);
+      if (n === undefined) throw new Error('Enter a number.');
       return n;
     }
     case 'bool': {
-      const lower = text.toLowerCase();
-      if (lower === 'true' || lower === '1') return true;
-      if (lower === 'false' || lower === '0') return false;
-      throw new Error(`Select a valid choice. ${text} is not one of the available choices.`);
+      const value = drfBooleanValue(text);
+      if (value === undefined)
+        throw new Error(`Select a valid choice. ${text} is not one of the available choices.`);
+      return value;
     }
     case 'timestamp': {
-      if (!isValidTimestampText(text)) throw new Error('Enter a valid date/time.');
+      if (!isDateTimeText(text)) throw new Error('Enter a valid date/time.');
       return text;
     }
     case 'text':

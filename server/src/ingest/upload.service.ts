@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { uploadFields } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../access/team-access.js';
-import { zodFieldErrors } from '../api/endpoint.js';
+import { DRF_MESSAGES, zodFieldErrors } from '../api/endpoint.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
 import { isPgError, SqlState } from '../db/sqlstate.js';
@@ -44,7 +44,7 @@ export class UploadService {
    */
   async upload(viewer: Viewer, upload: MultipartUpload): Promise<UploadResult> {
     try {
-      const parsed = uploadFields.safeParse(upload.fields);
+      const parsed = uploadFields.safeParse(upload.fields, DRF_MESSAGES);
       if (!parsed.success) throw AppError.invalid(zodFieldErrors(parsed.error));
       if (upload.files.length === 0) throw AppError.invalidField('file', 'No file was submitted.');
       const setId = parsed.data.image_set;

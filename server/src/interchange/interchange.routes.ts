@@ -2,7 +2,7 @@ import { text } from 'node:stream/consumers';
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { exportQuery, importQuery, importReport, type ExportQuery, type ImportQuery } from '@tessera/shared';
-import { endpoint, zodFieldErrors, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { DRF_MESSAGES, endpoint, zodFieldErrors, type Endpoint, type RawQuery } from '../api/endpoint.js';
 import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
 import { parseCoco } from './coco.js';
@@ -96,7 +96,7 @@ function parseQuery(schema: z.ZodType, query: RawQuery): unknown {
   const flat = Object.fromEntries(
     Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value.at(-1) : value]),
   );
-  const parsed = schema.safeParse(flat);
+  const parsed = schema.safeParse(flat, DRF_MESSAGES);
   if (!parsed.success) throw AppError.invalid(zodFieldErrors(parsed.error));
   return parsed.data;
 }

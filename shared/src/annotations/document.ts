@@ -232,7 +232,7 @@ function trailingEditTime(text: string): unknown {
 }
 
 /** An edit stamp as the record's last key, as `JSON.stringify` writes it, and the record's end. */
-const WRITTEN_STAMP = /^\{"by":\d{1,15},"at":(\d{1,16})\}\}$/;
+const WRITTEN_STAMP = /^\{"by":\d{1,15},"at":(\d{1,16}(?:\.\d{1,6})?)\}\}$/;
 
 /** The `at` of a stamp (`{by, at}`), if it is one. */
 function timeOf(stamp: unknown): unknown {

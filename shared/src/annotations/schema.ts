@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isStorableText, text, UNSTORABLE_TEXT_MESSAGE } from '../api/common.js';
+import { storedId, isStorableText, text, UNSTORABLE_TEXT_MESSAGE } from '../api/common.js';
 import { anyVector, vectorSchema, type Vector } from './vector.js';
 
 /** Limits on an annotation's free-form parts. */
@@ -10,9 +10,21 @@ export const MAX_META_DEPTH = 8;
 /** An annotation's key in its document: a UUID the client makes (so offline clients can create). */
 export const annotationId = z.uuid({ error: 'annotation ids are UUIDs' });
 /** A user id, as everywhere in the API. */
-export const userId = id;
-/** A point in time in the document: integer milliseconds since the Unix epoch (UTC). */
-export const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
+export const userId = storedId;
+/**
+ * A point in time in the document: milliseconds since the Unix epoch (UTC), whole or with microseconds
+ * as the fraction (EXACT's clients send microseconds, and get them back unchanged).
+ */
+export const epochMs = z
+  .number()
+  .min(0)
+  .max(8_640_000_000_000_000)
+  .refine(isWholeMicroseconds, 'times are milliseconds with at most microseconds');
+
+/** Whether `ms` is a whole number of microseconds (the double nearest one). */
+function isWholeMicroseconds(ms: number): boolean {
+  return Math.round(ms * 1000) / 1000 === ms;
+}
 /** A score from an algorithm, or null for annotations made by people. */
 export const score = z.number().min(-1e9).max(1e9).nullable();
 
@@ -77,7 +89,7 @@ export type EditedStamp = z.infer<typeof editedStamp>;
  * Each schema checks one value on its own; `annotationProblem` checks them together.
  */
 export const annotationFields = {
-  type: id,
+  type: storedId,
   vector: anyVector,
   deleted: z.boolean(),
   description: text().max(MAX_DESCRIPTION_LENGTH),

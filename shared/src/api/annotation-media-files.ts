@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { id, text } from './common.js';
+import { drfIntegerChoice } from './drf-fields.js';
 
 /** EXACT's media file kinds (its MEDIA_FILE_TYPE_CHOICES). */
 export const MEDIA_FILE_TYPES = { undefined: 1, image: 2, video: 3, audio: 4 } as const;
 export type MediaFileType = (typeof MEDIA_FILE_TYPES)[keyof typeof MEDIA_FILE_TYPES];
 
-export const mediaFileType = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
-  error: 'Choose 1 (undefined), 2 (image), 3 (video) or 4 (audio).',
-});
+export const mediaFileType = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+
+/** The kind in a request: 1-4, as a number or its text (form fields are always text). */
+const mediaFileTypeInput = drfIntegerChoice([1, 2, 3, 4]);
 
 // eslint-disable-next-line no-control-regex -- control characters are what names may not hold
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
@@ -30,16 +32,10 @@ export const restAnnotationMediaFile = z
   .meta({ id: 'AnnotationMediaFile' });
 export type RestAnnotationMediaFile = z.infer<typeof restAnnotationMediaFile>;
 
-/** A multipart form field holding a whole number (form fields are always text). */
-const formInteger = z
-  .string()
-  .regex(/^\s*\d{1,10}\s*$/, 'A valid integer is required.')
-  .transform(Number);
-
 /** The form fields of an upload (multipart: `annotation`, `media_file_type`, `name`, and the file). */
 export const restAnnotationMediaFileUpload = z.object({
-  annotation: formInteger.pipe(id),
-  media_file_type: formInteger.pipe(mediaFileType).optional(),
+  annotation: id,
+  media_file_type: mediaFileTypeInput.optional(),
   name: mediaFileName.optional(),
 });
 export type RestAnnotationMediaFileUpload = z.infer<typeof restAnnotationMediaFileUpload>;
@@ -47,7 +43,7 @@ export type RestAnnotationMediaFileUpload = z.infer<typeof restAnnotationMediaFi
 /** PUT and PATCH (JSON): the name and the kind; the file and its annotation stay. */
 export const restAnnotationMediaFileChange = z.object({
   name: mediaFileName,
-  media_file_type: mediaFileType,
+  media_file_type: mediaFileTypeInput,
 });
 export type RestAnnotationMediaFileChange = z.infer<typeof restAnnotationMediaFileChange>;
 

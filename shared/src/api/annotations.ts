@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { anyVector } from '../annotations/vector.js';
 import { metaData } from '../annotations/schema.js';
 import { id, timestamp, text } from './common.js';
+import { drfBoolean, drfDateTime, drfNumber } from './drf-fields.js';
 
 /** An annotation as EXACT's REST API shows it (read from the SQL projection). */
 export const restAnnotation = z
@@ -24,8 +25,8 @@ export const restAnnotation = z
   .meta({ id: 'Annotation' });
 export type RestAnnotation = z.infer<typeof restAnnotation>;
 
-/** EXACT's datetime in a request: ISO 8601, with or without zone (UTC when without). */
-export const requestTime = z.iso.datetime({ local: true, offset: true });
+/** EXACT's datetime in a request: ISO 8601, with or without zone (UTC when without), microseconds kept. */
+export const requestTime = drfDateTime();
 
 /** What a client sends to create (or, with a known unique_identifier, update) an annotation. */
 export const restAnnotationWrite = z.object({
@@ -33,11 +34,11 @@ export const restAnnotationWrite = z.object({
   image: id,
   vector: anyVector,
   unique_identifier: z.uuid().optional(),
-  deleted: z.boolean().default(false),
+  deleted: drfBoolean().default(false),
   description: text().max(10_000).default(''),
   meta_data: metaData.optional(),
-  generated: z.boolean().default(false),
-  score: z.number().min(-1e9).max(1e9).nullable().default(null),
+  generated: drfBoolean().default(false),
+  score: drfNumber({ min: -1e9, max: 1e9 }).nullable().default(null),
   time: requestTime.optional().describe('Override (offline sync, as SlideRunner sends it).'),
   last_edit_time: requestTime.optional().describe('Override (offline sync).'),
 });
@@ -47,7 +48,7 @@ export type RestAnnotationWrite = z.infer<typeof restAnnotationWrite>;
 export const restAnnotationChange = z.object({
   annotation_type: id.optional(),
   vector: anyVector.optional(),
-  deleted: z.boolean().optional(),
+  deleted: drfBoolean().optional(),
   description: text().max(10_000).optional(),
   meta_data: metaData.optional(),
   last_edit_time: requestTime.optional(),
@@ -63,14 +64,14 @@ export type RestVerification = z.infer<typeof restVerification>;
 /** Verifying an annotation: always as the caller; a second verification by the same user replaces it. */
 export const restVerificationWrite = z.object({
   annotation: id,
-  verified: z.boolean().default(true),
+  verified: drfBoolean().default(true),
   user: id.optional().describe('If sent, it must be the caller: one verifies only for oneself.'),
   time: requestTime.optional().describe('Override (offline sync).'),
 });
 export type RestVerificationWrite = z.infer<typeof restVerificationWrite>;
 
 export const restVerificationChange = z.object({
-  verified: z.boolean().optional(),
+  verified: drfBoolean().optional(),
   time: requestTime.optional(),
 });
 export type RestVerificationChange = z.infer<typeof restVerificationChange>;

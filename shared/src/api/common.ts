@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { drfPrimaryKey } from './drf-fields.js';
 
-/** A database id as EXACT's clients send it: a positive integer. */
-export const id = z.number().int().positive().max(2_147_483_647);
+/** A database id as EXACT's clients send it: a positive integer (or its text, as DRF takes it). */
+export const id = drfPrimaryKey();
+/** An id inside a stored document: a number only, never converted (what is stored stays as sent). */
+export const storedId = z.number().int().positive().max(2_147_483_647);
 
 /**
  * What PostgreSQL cannot store in `text` or `jsonb`: NUL (it answers SQLSTATE 22P05 or 22021), and

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, text } from './common.js';
+import { drfInteger } from './drf-fields.js';
 
 /** An annotation type a predefined data set brings. */
 export const datasetLabel = z.object({
@@ -33,11 +34,7 @@ export type Dataset = z.infer<typeof dataset>;
 /** Setting a data set up in a team: a new image set with its product, annotation types, images and annotations. */
 export const datasetInstantiate = z.object({
   team: id,
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2_147_483_647)
+  seed: drfInteger({ min: 0, max: 2_147_483_647 })
     .default(1)
     .describe('Generated data sets: the same seed gives the same images and annotations.'),
   name: text().trim().min(1).max(200).optional().describe("The image set's name (default: the title)."),
@@ -60,7 +57,7 @@ export type DatasetInstance = z.infer<typeof datasetInstance>;
 
 /** The form fields of an archive import (multipart, beside the zip file). */
 export const datasetImportFields = z.object({
-  team: z.coerce.number().int().positive().max(2_147_483_647),
+  team: id,
   name: text().trim().min(1).max(200).optional(),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp, updateSchemas } from './common.js';
+import { drfBoolean, drfInteger, drfIntegerChoice, drfNumber } from './drf-fields.js';
 import { requestTime } from './annotations.js';
 
 /** EXACT's LogImageAction.action: 1 an image was opened, 2 it was closed (or left). */
@@ -14,7 +15,7 @@ export type ImageActionLog = z.infer<typeof imageActionLog>;
 /** What a client records: its own opening or closing of an image; the server notes the address. */
 export const imageActionLogWrite = z.object({
   image: id,
-  action: imageAction,
+  action: drfIntegerChoice([1, 2]),
   user: id.optional().describe('Only yourself.'),
   time: requestTime.optional().describe('Override (offline sync); now when absent.'),
 });
@@ -23,14 +24,14 @@ export type ImageActionLogWrite = z.infer<typeof imageActionLogWrite>;
 /** One tile of a screening plan, keyed by its index in `screening_tiles`. */
 const screeningTile = z
   .object({
-    Screened: z.boolean(),
-    x_min: z.number(),
-    y_min: z.number(),
-    x_max: z.number(),
-    y_max: z.number(),
+    Screened: drfBoolean(),
+    x_min: drfNumber(),
+    y_min: drfNumber(),
+    x_max: drfNumber(),
+    y_max: drfNumber(),
   })
   .describe('Other keys are dropped.');
-const count = z.number().int().min(0).max(1_000_000);
+const count = drfInteger({ min: 0, max: 1_000_000 });
 
 export const screeningMode = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp, updateSchemas, text } from './common.js';
+import { drfBoolean, drfInteger, drfIntegerChoice } from './drf-fields.js';
 
 /** 0 collaborative, 1 competitive (blind), 2 second opinion. */
 export const CollaborationType = { collaborative: 0, competitive: 1, secondOpinion: 2 } as const;
@@ -33,11 +34,11 @@ export const imageSetCreate = z.object({
   team: id,
   location: text().max(200).default(''),
   description: text().max(10_000).default(''),
-  public: z.boolean().default(false),
+  public: drfBoolean().default(false),
   main_annotation_type: id.nullable().default(null),
-  collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-  priority: z.number().int().min(-1).max(1).default(0),
-  show_original_names: z.boolean().default(false),
+  collaboration_type: drfIntegerChoice([0, 1, 2]).default(0),
+  priority: drfInteger({ min: -1, max: 1 }).default(0),
+  show_original_names: drfBoolean().default(false),
   set_tags: z.array(id).max(1000).default([]),
   product_set: z.array(id).max(1000).default([]),
 });

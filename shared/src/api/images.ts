@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, text, timestamp } from './common.js';
+import { drfInteger, drfNumber } from './drf-fields.js';
 
 export const imageState = z.enum(['processing', 'ready', 'failed']);
 
@@ -34,8 +35,8 @@ export type Image = z.infer<typeof image>;
 /** What team admins change on an image (EXACT-Sync's `partial_update_image`); other keys are ignored. */
 export const imageChange = z.object({
   name: text().trim().min(1).max(255),
-  mpp: z.number().min(0).max(1_000_000),
-  objectivePower: z.number().min(0).max(10_000),
+  mpp: drfNumber({ min: 0, max: 1_000_000 }),
+  objectivePower: drfNumber({ min: 0, max: 10_000 }),
   image_set: id.describe('Moves the image (with its annotations) to another set of the same team.'),
 });
 export type ImageChange = z.infer<typeof imageChange>;
@@ -51,8 +52,8 @@ export const frameDescription = z
 export type FrameDescription = z.infer<typeof frameDescription>;
 
 export const uploadFields = z.object({
-  image_set: z.coerce.number().int().positive().max(2_147_483_647),
-  image_type: z.coerce.number().int().min(0).max(100).default(0),
+  image_set: id,
+  image_type: drfInteger({ min: 0, max: 100 }).default(0),
 });
 
 export const slideInformation = z

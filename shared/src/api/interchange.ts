@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, updateSchemas, text } from './common.js';
+import { drfBoolean, drfInteger } from './drf-fields.js';
 
 /**
  * The export formats: COCO JSON, GeoJSON as QuPath imports it, CSV (one row per annotation), and
@@ -8,7 +9,7 @@ import { id, updateSchemas, text } from './common.js';
 export const exportFormat = z.enum(['coco', 'geojson', 'csv', 'exact']);
 export type ExportFormat = z.infer<typeof exportFormat>;
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const flag = drfBoolean();
 const idList = z
   .string()
   .regex(/^\d{1,10}(,\d{1,10})*$/, 'Give annotation type ids separated by commas.')
@@ -20,10 +21,10 @@ export const exportQuery = z.object({
   annotation_type: idList.optional().describe('Only these annotation types (ids, comma-separated).'),
   include_deleted: flag.default(false),
   verified_only: flag.default(false).describe('Only annotations at least one user verified.'),
-  min_verifications: z.coerce.number().int().min(0).max(1000).default(0),
-  split: z.coerce.number().int().positive().optional().describe("A version's split: export one part of it."),
+  min_verifications: drfInteger({ min: 0, max: 1000 }).default(0),
+  split: id.optional().describe("A version's split: export one part of it."),
   part: z.enum(['train', 'validation', 'test']).default('train'),
-  export_format: z.coerce.number().int().positive().optional().describe('For format=exact: the template.'),
+  export_format: id.optional().describe('For format=exact: the template.'),
 });
 export type ExportQuery = z.infer<typeof exportQuery>;
 
@@ -35,12 +36,7 @@ export type ImportFormat = z.infer<typeof importFormat>;
 export const importQuery = z.object({
   format: importFormat,
   generated: flag.default(false).describe('Mark the imported annotations as algorithm proposals.'),
-  image: z.coerce
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('GeoJSON names no image: the image of the set it belongs to.'),
+  image: id.optional().describe('GeoJSON names no image: the image of the set it belongs to.'),
 });
 export type ImportQuery = z.infer<typeof importQuery>;
 
@@ -61,7 +57,7 @@ const template = text().max(100_000);
 export const textExportFormatCreate = z.object({
   name: text().trim().min(1).max(100),
   team: id,
-  public: z.boolean().default(false),
+  public: drfBoolean().default(false),
   annotations_types: z.array(id).default([]).describe('The annotation types exported (none: all).'),
   base_format: template.describe('The file: %%content, %%imageset, %%setdescription, %%team, %%setlocation.'),
   image_format: template.nullable().default(null),
@@ -69,8 +65,8 @@ export const textExportFormatCreate = z.object({
   vector_format: text().max(200).default('x%%count1: %%x%%bry%%count1: %%y'),
   not_in_image_format: template.default(''),
   name_format: text().max(200).default('export_%%exportid.txt'),
-  min_verifications: z.number().int().min(0).max(1000).default(0),
-  image_aggregation: z.boolean().default(false),
+  min_verifications: drfInteger({ min: 0, max: 1000 }).default(0),
+  image_aggregation: drfBoolean().default(false),
 });
 export type TextExportFormatCreate = z.infer<typeof textExportFormatCreate>;
 

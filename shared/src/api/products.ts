@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VectorType } from '../annotations/vector.js';
 import { id, timestamp, updateSchemas, text } from './common.js';
+import { drfBoolean, drfInteger } from './drf-fields.js';
 
 export const product = z
   .object({
@@ -50,21 +51,21 @@ export type AnnotationType = z.infer<typeof annotationType>;
 export const annotationTypeCreate = z.object({
   name: text().trim().min(1).max(200),
   product: id,
-  vector_type: vectorType.default(VectorType.box),
-  node_count: z.number().int().min(0).max(10_000).default(0),
-  enable_concealed: z.boolean().default(true),
-  enable_blurred: z.boolean().default(true),
+  vector_type: drfInteger({ min: 1, max: 8 }).default(VectorType.box),
+  node_count: drfInteger({ min: 0, max: 10_000 }).default(0),
+  enable_concealed: drfBoolean().default(true),
+  enable_blurred: drfBoolean().default(true),
   color_code: z
     .string()
     .regex(/^#[0-9A-Fa-f]{6}$/, 'Enter a colour like #CC4444.')
     .default('#CC4444'),
-  multi_frame: z.boolean().default(false),
-  default_width: z.number().int().positive().max(100_000).default(50),
-  default_height: z.number().int().positive().max(100_000).default(50),
-  sort_order: z.number().int().min(-1_000_000).max(1_000_000).default(0),
-  closed: z.boolean().default(false),
-  area_hit_test: z.boolean().default(true),
-  active: z.boolean().default(true),
+  multi_frame: drfBoolean().default(false),
+  default_width: drfInteger({ min: 1, max: 100_000 }).default(50),
+  default_height: drfInteger({ min: 1, max: 100_000 }).default(50),
+  sort_order: drfInteger({ min: -1_000_000, max: 1_000_000 }).default(0),
+  closed: drfBoolean().default(false),
+  area_hit_test: drfBoolean().default(true),
+  active: drfBoolean().default(true),
 });
 export type AnnotationTypeCreate = z.infer<typeof annotationTypeCreate>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, text } from './common.js';
+import { drfBoolean } from './drf-fields.js';
 
 export const team = z
   .object({
@@ -20,5 +21,5 @@ export const teamMembership = z
   .meta({ id: 'TeamMembership' });
 export type TeamMembership = z.infer<typeof teamMembership>;
 
-export const teamMembershipCreate = z.object({ team: id, user: id, is_admin: z.boolean().default(false) });
-export const teamMembershipUpdate = z.object({ is_admin: z.boolean() });
+export const teamMembershipCreate = z.object({ team: id, user: id, is_admin: drfBoolean().default(false) });
+export const teamMembershipUpdate = z.object({ is_admin: drfBoolean() });

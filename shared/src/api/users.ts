@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp, text } from './common.js';
+import { drfBoolean, drfInteger } from './drf-fields.js';
 
 /** Django's user name rule, kept so EXACT's user names stay valid. */
 export const username = z
@@ -29,9 +30,9 @@ export const userCreate = z.object({
   username,
   password,
   email: z.email().max(254).nullable().optional(),
-  is_superuser: z.boolean().default(false),
-  is_staff: z.boolean().default(false),
-  is_active: z.boolean().default(true),
+  is_superuser: drfBoolean().default(false),
+  is_staff: drfBoolean().default(false),
+  is_active: drfBoolean().default(true),
 });
 export type UserCreate = z.infer<typeof userCreate>;
 
@@ -40,9 +41,9 @@ export const userUpdate = z.object({
   password: password.optional(),
   current_password: text().max(1024).optional().describe('Required when changing your own password.'),
   email: z.email().max(254).nullable().optional(),
-  is_superuser: z.boolean().optional(),
-  is_staff: z.boolean().optional(),
-  is_active: z.boolean().optional(),
+  is_superuser: drfBoolean().optional(),
+  is_staff: drfBoolean().optional(),
+  is_active: drfBoolean().optional(),
 });
 export type UserUpdate = z.infer<typeof userUpdate>;
 
@@ -71,7 +72,7 @@ export type AccessToken = z.infer<typeof accessToken>;
 
 export const accessTokenCreate = z.object({
   name: text().min(1).max(200),
-  expires_in_days: z.number().int().min(1).max(3650).nullable().default(90),
+  expires_in_days: drfInteger({ min: 1, max: 3650 }).nullable().default(90),
 });
 
 export const accessTokenCreated = accessToken

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, timestamp, text } from './common.js';
+import { drfInteger, drfNumber } from './drf-fields.js';
 
 /** A dataset version (EXACT's SetVersion plus Tessera's fields): immutable once made. */
 export const setVersion = z
@@ -99,7 +100,7 @@ export type RestoreReport = z.infer<typeof restoreReport>;
 
 const part = z.array(id).max(1_000_000);
 const ratios = z
-  .object({ train: z.number().min(0), validation: z.number().min(0), test: z.number().min(0) })
+  .object({ train: drfNumber({ min: 0 }), validation: drfNumber({ min: 0 }), test: drfNumber({ min: 0 }) })
   .refine((r) => r.train + r.validation + r.test > 0, 'The ratios must not all be 0.');
 
 /** A train/validation/test split of a version's images: by hand, by ratio, or stratified by labels. */
@@ -115,7 +116,7 @@ export const splitCreate = z.discriminatedUnion('method', [
     name: text().trim().min(1).max(200),
     method: z.enum(['ratio', 'stratified']),
     ratios,
-    seed: z.number().int().min(0).max(2_147_483_647).default(0),
+    seed: drfInteger({ min: 0, max: 2_147_483_647 }).default(0),
   }),
 ]);
 export type SplitCreate = z.infer<typeof splitCreate>;

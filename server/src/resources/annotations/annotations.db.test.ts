@@ -49,7 +49,7 @@ describe('annotations/annotations/ through the live document', () => {
       user: s.member.id,
       last_editor: s.member.id,
       deleted: false,
-      time: '2024-05-01T10:11:12.123000',
+      time: '2024-05-01T10:11:12.123456',
     });
     // The open client has it already: REST writes go through the document.
     expect(readRecord(live.doc, uuid)?.['description']).toBe('mitosis');

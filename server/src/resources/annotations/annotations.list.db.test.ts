@@ -38,13 +38,13 @@ describe('annotations/annotations/ list sent as built JSON', () => {
     expect(fast.results).toEqual(shared.results);
     expect(fast.results.map((r) => Object.keys(r))).toEqual(shared.results.map((r) => Object.keys(r)));
     expect(fast.results.map((r) => r.description)).toEqual(descriptions);
-    // Documents keep milliseconds: PostgreSQL prints 1 to 3 digits, EXACT's form has 6.
+    // Documents keep microseconds: PostgreSQL prints 1 to 6 digits, EXACT's form always has 6.
     expect(fast.results.map((r) => r.time)).toEqual([
       '2024-05-01T10:11:10.100000',
       '2024-05-01T10:11:11.120000',
       '2024-05-01T10:11:12.123000',
-      '2024-05-01T10:11:13.123000',
-      '2024-05-01T10:11:14.123000',
+      '2024-05-01T10:11:13.123400',
+      '2024-05-01T10:11:14.123450',
     ]);
   });
 });

@@ -126,9 +126,10 @@ describe('annotations/verifications/ through the live document', () => {
     expect(unknown.body.annotation?.[0]).toMatch(/Invalid pk/);
     const malformed = await s.api(s.member).post('/annotations/verifications/', {
       annotation: s.annotation.id,
-      verified: 'yes',
+      verified: 'maybe',
     });
     expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ verified: ['Must be a valid boolean.'] });
     const own = await s.api(s.member).patch<RestVerification>(`/annotations/verifications/${mine.body.id}/`, {
       verified: false,
     });
