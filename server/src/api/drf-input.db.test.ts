@@ -108,6 +108,23 @@ describe('microsecond timestamps', () => {
     expect(read.body.time).toBe('2026-12-07T01:00:37.042401');
   });
 
+  it("keep a created annotation's own last_edit_time, to the microsecond", async () => {
+    const s = await scene();
+    const created = await s.api.post<RestAnnotation>('/annotations/annotations/', {
+      annotation_type: s.box,
+      image: s.image,
+      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+      time: '2026-12-07T01:00:37.042401',
+      last_edit_time: '2026-12-07T02:15:00.000007',
+    });
+    expect(created.status).toBe(201);
+    const read = await s.api.get<RestAnnotation>(`/annotations/annotations/${created.body.id}/`);
+    expect(read.body).toMatchObject({
+      time: '2026-12-07T01:00:37.042401',
+      last_edit_time: '2026-12-07T02:15:00.000007',
+    });
+  });
+
   it('are compared to the microsecond by the time filters', async () => {
     const s = await scene();
     const created = await s.api.post<RestAnnotation>('/annotations/annotations/', {

@@ -90,6 +90,8 @@ export interface NewAnnotation {
   meta?: unknown;
   generated?: boolean;
   score?: number | null;
+  /** When it was last edited, if not at its creation (EXACT's `last_edit_time` on a create). */
+  editedAt?: number;
 }
 
 /** Creates an annotation in one transaction and returns its id. */
@@ -104,7 +106,7 @@ export function createAnnotation(doc: Y.Doc, input: NewAnnotation, actor: Actor,
     description: input.description ?? '',
     meta: input.meta ?? null,
     created: { by: actor.userId, at, generated: input.generated ?? false, score: input.score ?? null },
-    edited: { by: actor.userId, at },
+    edited: { by: actor.userId, at: input.editedAt ?? at },
   };
   // As text: Yjs decodes a string far faster than the same record as its own binary JSON (three
   // times, measured in README.md), and every load of a large document decodes all of them.

@@ -260,6 +260,7 @@ function apply(
       meta: record.meta,
       generated: record.created.generated,
       score: record.created.score,
+      editedAt: record.edited.at,
     },
     { userId, now: record.created.at },
   );
