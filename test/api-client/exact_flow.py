@@ -150,7 +150,15 @@ class Flow:
         polygon = answer(
             self.session.post(
                 self.url("annotations/annotation_types/"),
-                json={"name": "tumour region", "product": self.product, "vector_type": 5, "closed": True},
+                # As EXACT-Sync sends them: booleans as 1/0 and numbers as text (DRF reads both).
+                json={
+                    "name": "tumour region",
+                    "product": self.product,
+                    "vector_type": "5",
+                    "closed": 1,
+                    "enable_concealed": 1,
+                    "area_hit_test": 1,
+                },
             ),
             201,
         )
@@ -319,7 +327,7 @@ class Flow:
         patched = answer(
             self.session.patch(
                 self.url(f"annotations/annotations/{self.first}/"),
-                json={"vector": {"x1": 12, "y1": 12, "x2": 32, "y2": 32}, "description": "moved"},
+                json={"vector": {"x1": 12, "y1": 12, "x2": 32, "y2": 32}, "description": "moved", "deleted": 0},
             ),
             200,
         )
