@@ -101,6 +101,8 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   await watchdog.step('live documents', collab.close());
   await watchdog.step('http', running.close());
   await watchdog.step('image jobs', services.imageJobs.stop());
+  // The relay's kept-alive sockets to the tiler; after the jobs, the last of its callers.
+  services.tiler.close();
   await watchdog.step('tiler', tiler?.stop());
   await watchdog.step('database', database.close());
   logger.info('stopped');
