@@ -110,4 +110,26 @@ export class Factories {
       uploadedBy: uploader.id,
     });
   }
+
+  /**
+   * An image in a new team's set, with the people per-user resources are tested with: the team's
+   * admin, two members (one whose rows are looked at, one who looks) and an outsider.
+   */
+  async teamImage(): Promise<{
+    admin: TestUser;
+    member: TestUser;
+    other: TestUser;
+    outsider: TestUser;
+    image: number;
+  }> {
+    const [admin, member, other, outsider] = [
+      await this.user(),
+      await this.user(),
+      await this.user(),
+      await this.user(),
+    ];
+    const team = await this.team({ admins: [admin], members: [member, other] });
+    const image = await this.image(await this.imageSet(team, admin), admin);
+    return { admin, member, other, outsider, image };
+  }
 }

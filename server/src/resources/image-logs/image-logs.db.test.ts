@@ -9,16 +9,7 @@ const make = () => new Factories(server.db);
 const api = () => new ApiClient(server.baseUrl);
 const PATH = '/annotations/log_image_actions/';
 
-async function scene() {
-  const admin = await make().user();
-  const member = await make().user();
-  const other = await make().user();
-  const outsider = await make().user();
-  const team = await make().team({ admins: [admin], members: [member, other] });
-  const set = await make().imageSet(team, admin);
-  const image = await make().image(set, admin);
-  return { admin, member, other, outsider, image };
-}
+const scene = () => make().teamImage();
 
 describe('annotations/log_image_actions/', () => {
   it('records opening and closing with time and address, listable and filterable', async () => {

@@ -10,16 +10,7 @@ const api = () => new ApiClient(server.baseUrl);
 const PATH = '/images/screening_modes/';
 const tile = (x: number) => ({ Screened: false, x_min: x, y_min: 0, x_max: x + 100, y_max: 100 });
 
-async function scene() {
-  const admin = await make().user();
-  const member = await make().user();
-  const other = await make().user();
-  const outsider = await make().user();
-  const team = await make().team({ admins: [admin], members: [member, other] });
-  const set = await make().imageSet(team, admin);
-  const image = await make().image(set, admin);
-  return { admin, member, other, outsider, image };
-}
+const scene = () => make().teamImage();
 
 describe('images/screening_modes/', () => {
   it('keeps a user’s screening state; moving current_index marks that tile screened', async () => {
