@@ -15,7 +15,16 @@ async function scene() {
   const product = await make().product(team, admin, [set]);
   const box = await make().annotationType(product, { vector_type: 1 });
   const image = await make().image(set, admin);
-  return { api: new ApiClient(server.baseUrl, admin), product, box, image };
+  const api = new ApiClient(server.baseUrl, admin);
+  /** POSTs a box annotation of this scene with `fields` added (as EXACT-Sync sends them). */
+  const postBox = <T = unknown>(fields: Record<string, unknown>) =>
+    api.post<T>('/annotations/annotations/', {
+      annotation_type: box,
+      image,
+      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+      ...fields,
+    });
+  return { api, postBox, product, box, image };
 }
 
 describe('request fields as DRF reads them', () => {
@@ -76,10 +85,7 @@ describe('request fields as DRF reads them', () => {
 
   it('refuses an unreadable time with the formats DRF takes', async () => {
     const s = await scene();
-    const refused = await s.api.post('/annotations/annotations/', {
-      annotation_type: s.box,
-      image: s.image,
-      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+    const refused = await s.postBox({
       time: '07.12.2026 01:00',
     });
     expect(refused.body).toEqual({
@@ -93,10 +99,7 @@ describe('request fields as DRF reads them', () => {
 describe('microsecond timestamps', () => {
   it('come back from POST and GET as they were sent', async () => {
     const s = await scene();
-    const created = await s.api.post<RestAnnotation>('/annotations/annotations/', {
-      annotation_type: s.box,
-      image: s.image,
-      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+    const created = await s.postBox<RestAnnotation>({
       time: '2026-12-07T01:00:37.042401',
     });
     expect(created.status).toBe(201);
@@ -110,10 +113,7 @@ describe('microsecond timestamps', () => {
 
   it("keep a created annotation's own last_edit_time, to the microsecond", async () => {
     const s = await scene();
-    const created = await s.api.post<RestAnnotation>('/annotations/annotations/', {
-      annotation_type: s.box,
-      image: s.image,
-      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+    const created = await s.postBox<RestAnnotation>({
       time: '2026-12-07T01:00:37.042401',
       last_edit_time: '2026-12-07T02:15:00.000007',
     });
@@ -127,10 +127,7 @@ describe('microsecond timestamps', () => {
 
   it('are compared to the microsecond by the time filters', async () => {
     const s = await scene();
-    const created = await s.api.post<RestAnnotation>('/annotations/annotations/', {
-      annotation_type: s.box,
-      image: s.image,
-      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+    const created = await s.postBox<RestAnnotation>({
       time: '2026-12-07T01:00:37.042401',
     });
     const at = (lookup: string, value: string) =>
@@ -145,10 +142,7 @@ describe('microsecond timestamps', () => {
 
   it('filter booleans read as DRF reads them', async () => {
     const s = await scene();
-    await s.api.post('/annotations/annotations/', {
-      annotation_type: s.box,
-      image: s.image,
-      vector: { x1: 1, y1: 1, x2: 2, y2: 2 },
+    await s.postBox({
       deleted: 'yes',
     });
     const live = await s.api.get<Page<RestAnnotation>>(
