@@ -16,7 +16,6 @@ import { Budget, winnerOf, type Winner } from './map-chain.js';
 import { cutDelta, Straddles } from './state-delta.js';
 import { advanceStateVector, readStateVector, stateVectorFromUpdate } from './state-vector.js';
 import { addsNothing } from './update-content.js';
-import { writtenClockRanges, type ClockRange } from './update-clients.js';
 import {
   decode,
   deletionTest,
@@ -192,20 +191,6 @@ const stateBytes = (replica: Y.Doc) => Buffer.from(Y.encodeStateAsUpdate(replica
 const layoutJson = (replica: Y.Doc) =>
   Object.fromEntries(ROOT_NAMES.map((name) => [name, replica.getMap(name).toJSON()]));
 
-/** The ranges Yjs's decoder gives for an update's structs, merged as `writtenClockRanges` merges. */
-function decodedRanges(update: Uint8Array): [number, ClockRange[]][] {
-  const byClient = new Map<number, ClockRange[]>();
-  for (const struct of Y.decodeUpdate(update).structs) {
-    if (struct instanceof Y.Skip) continue;
-    const list = byClient.get(struct.id.client) ?? [];
-    const last = list.at(-1);
-    if (last !== undefined && last.clock + last.length === struct.id.clock) last.length += struct.length;
-    else list.push({ clock: struct.id.clock, length: struct.length });
-    byClient.set(struct.id.client, list);
-  }
-  return [...byClient].sort((a, b) => a[0] - b[0]);
-}
-
 /** Whether a struct of the update starts before the state vector's clock of its client and ends after it. */
 function spansClock(update: Uint8Array, stateVector: Uint8Array): boolean {
   const known = Y.decodeStateVector(stateVector);
@@ -218,11 +203,10 @@ function spansClock(update: Uint8Array, stateVector: Uint8Array): boolean {
 /** How often the byte-cut delta was taken rather than left to Yjs (the contract must exercise it). */
 const counts = { cut: 0, sliced: 0, predicted: 0 };
 
-/** The state-vector, client-range and delta fast paths on one update, against Yjs. */
+/** The state-vector and delta fast paths on one update, against Yjs. */
 function checkUpdate(update: Uint8Array, replicas: Y.Doc[]): void {
   expect(sorted(readStateVector(update))).toEqual(yjsVector(update));
   expect(sorted(Y.decodeStateVector(stateVectorFromUpdate(update)))).toEqual(yjsVector(update));
-  expect([...writtenClockRanges(update)].sort((a, b) => a[0] - b[0])).toEqual(decodedRanges(update));
   for (const replica of replicas) {
     const stateVector = Y.encodeStateVector(replica);
     const yjs = Y.diffUpdate(update, stateVector);

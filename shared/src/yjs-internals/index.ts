@@ -4,4 +4,3 @@ export { mapKeyCount, mapKeyItem, hasPending } from './doc-internals.js';
 export { addsNothing } from './update-content.js';
 export { advanceStateVector, readStateVector, stateVectorFromUpdate } from './state-vector.js';
 export { cutDelta, diffUpdateFast } from './state-delta.js';
-export { writtenClockRanges, type ClockRange } from './update-clients.js';
