@@ -23,7 +23,10 @@ export interface TilerServer {
   readonly images: ImageService;
   /** Starts listening on the configured host and port; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
-  /** Stops accepting connections, lets requests in flight finish, then closes every open source. */
+  /**
+   * Stops accepting connections, lets requests in flight finish (also those whose client has gone),
+   * then closes every open source.
+   */
   close(): Promise<void>;
 }
 
@@ -68,10 +71,15 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
     }
   };
 
+  // Handlers still running: one whose client went away (a job runner cancelled at shutdown) keeps
+  // working, converting into the storage, after its socket has closed; close() waits for it too.
+  const inFlight = new Set<Promise<void>>();
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
-    route(req, res).catch((err: unknown) => {
+    const handled = route(req, res).catch((err: unknown) => {
       sendError(req, res, err, logger);
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
 
   return {
@@ -92,6 +100,7 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
         });
         server.closeIdleConnections();
       });
+      await Promise.all(inFlight);
       await pool.closeAll();
     },
   };
