@@ -5,8 +5,10 @@ Run with /usr/bin/python3. Prints one JSON document on stdout:
   slide PATH                          vendor, levels, properties, associated images
   geometry PATH [--bounds X,Y,W,H] [--limit-bounds]
                                       DeepZoomGenerator level/tile geometry for every tile, and get_dzi
-  tiles PATH LEVEL,COL,ROW ...        get_tile() pixels (RGB, base64) for each address, raw and after
-                                      a quality-75 JPEG round trip (what deepzoom_server serves)
+  tiles PATH [--tile-size N --overlap N] LEVEL,COL,ROW ...
+                                      get_tile() pixels (RGB, base64) for each address, raw and after
+                                      a quality-75 JPEG round trip (what deepzoom_server serves);
+                                      DeepZoomGenerator's defaults (254, 1) unless told
 """
 
 import base64
@@ -78,8 +80,15 @@ def geometry(path, args):
     }
 
 
-def tiles(path, addresses):
-    dz = DeepZoomGenerator(openslide.OpenSlide(path))
+def tiles(path, args):
+    options = {}
+    for name, key in (('--tile-size', 'tile_size'), ('--overlap', 'overlap')):
+        if name in args:
+            at = args.index(name)
+            options[key] = int(args[at + 1])
+            args = args[:at] + args[at + 2 :]
+    addresses = args
+    dz = DeepZoomGenerator(openslide.OpenSlide(path), **options)
     out = []
     for address in addresses:
         level, col, row = (int(v) for v in address.split(','))
