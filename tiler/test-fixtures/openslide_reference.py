@@ -3,7 +3,7 @@
 Run with /usr/bin/python3. Prints one JSON document on stdout:
   version                             openslide-python and OpenSlide library versions
   slide PATH                          vendor, levels, properties, associated images
-  geometry PATH [--bounds X,Y,W,H] [--limit-bounds]
+  geometry PATH [--bounds X,Y,W,H] [--limit-bounds] [--tile-size N --overlap N]
                                       DeepZoomGenerator level/tile geometry for every tile, and get_dzi
   tiles PATH [--tile-size N --overlap N] LEVEL,COL,ROW ...
                                       get_tile() pixels (RGB, base64) for each address, raw and after
@@ -60,7 +60,9 @@ def geometry(path, args):
     if '--bounds' in args:
         bounds = [int(v) for v in args[args.index('--bounds') + 1].split(',')]
         osr = BoundedSlide(osr, bounds)
-    dz = DeepZoomGenerator(osr, tile_size=254, overlap=1, limit_bounds=limit_bounds)
+    tile_size = int(args[args.index('--tile-size') + 1]) if '--tile-size' in args else 254
+    overlap = int(args[args.index('--overlap') + 1]) if '--overlap' in args else 1
+    dz = DeepZoomGenerator(osr, tile_size=tile_size, overlap=overlap, limit_bounds=limit_bounds)
     tiles = []
     for level in range(dz.level_count):
         cols, rows = dz.level_tiles[level]

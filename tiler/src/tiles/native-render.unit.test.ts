@@ -48,7 +48,6 @@ const CASES: Record<string, [number, number, number, 'passthrough' | 'cropped' |
   ],
 };
 
-
 async function openNative(file: string): Promise<PooledSource> {
   const path = slidePath(file);
   return storageSourceOpener(dirname(path), { packMaxTiles: 0 })(basename(path));
