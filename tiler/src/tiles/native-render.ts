@@ -1,10 +1,12 @@
 // DeepZoom tiles of the native layout (deepzoom/native-layout.ts) made from a slide's stored JPEG tiles:
 // a tile of a native level is the stored tile itself (edge tiles cropped to the DeepZoom size); a tile of
-// a level between native ones is assembled from the stored tiles it covers and scaled down once.
+// a level between native ones is assembled from the stored tiles it covers, decoded at half size (JPEG's
+// DCT-domain scaling, sources/vips-shrink.ffi.ts; else decoded whole and scaled with Lanczos 3).
 import type { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import type { NativeLevelPlan } from '../deepzoom/native-layout.js';
 import { NativeTileError, type NativeJpegPyramid } from '../sources/native-jpeg.js';
-import { cropJpeg, joinedToJpeg, type JpegOptions } from '../sources/raster.js';
+import { cropJpeg, joinedToJpeg, rgbToJpeg, type JpegOptions } from '../sources/raster.js';
+import { decodeJoinedShrunk, shrinkOnLoadAvailable } from '../sources/vips-shrink.ffi.js';
 import type { TileAddress } from './render.js';
 
 /**
@@ -48,23 +50,21 @@ export async function renderNativeTile(
   for (let r = firstRow; r <= lastRow; r++) {
     for (let c = firstCol; c <= lastCol; c++) reads.push(pyramid.readTile(plan.sourceLevel, c, r));
   }
-  const tiles = await Promise.all(reads);
-  if (tiles.some((tile) => tile === null)) return null;
-  return decoding(
-    `tile ${col}_${row} of level ${level}`,
-    joinedToJpeg(
-      tiles.filter((tile) => tile !== null),
-      lastCol - firstCol + 1,
-      region,
-      { width, height },
-      options,
-    ),
-  );
+  const stored = await Promise.all(reads);
+  const tiles = stored.filter((tile) => tile !== null);
+  if (tiles.length < stored.length) return null;
+  const across = lastCol - firstCol + 1;
+  const what = `tile ${col}_${row} of level ${level}`;
+  if (!shrinkOnLoadAvailable()) {
+    return decoding(what, joinedToJpeg(tiles, across, region, { width, height }, options));
+  }
+  const pixels = await decoding(what, decodeJoinedShrunk(tiles, across, shrink, width, height));
+  return rgbToJpeg(pixels, width, height, options);
 }
 
 // A stored tile that passed the header check can still hold damaged entropy-coded data: libvips then
 // fails, and the client learns which tile of the slide is damaged.
-async function decoding(what: string, work: Promise<Buffer>): Promise<Buffer> {
+async function decoding<T>(what: string, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
