@@ -16,7 +16,7 @@ import { TilePack } from '../sources/tile-pack.js';
 import { SlideError } from '../sources/slide-error.js';
 
 /** Bump when rendering changes (quality, filter), so cached tiles and ETags from before are not reused. */
-export const RENDER_VERSION = 3;
+export const RENDER_VERSION = 2;
 
 /**
  * The tile pack beside a converted pyramid, if there is one and it matches the geometry (same level
@@ -81,8 +81,11 @@ export function storageSourceOpener(storageRoot: string, options: OpenerOptions 
       throw new SlideError('open-failed', err instanceof Error ? err.message : String(err), path);
     }
     const pack = native === undefined ? await openPackFor(path, geometry) : undefined;
+    // The layout is part of the identity: a slide that moves to its native layout has other tiles at the
+    // same addresses, so its ETags change; slides in openslide-python's layout keep theirs.
+    const layout = native === undefined ? '' : `\0native ${geometry.tileSize}`;
     const identity = createHash('sha256')
-      .update(`${RENDER_VERSION}\0${src}\0${info.size}\0${info.mtimeMs}`)
+      .update(`${RENDER_VERSION}\0${src}\0${info.size}\0${info.mtimeMs}${layout}`)
       .digest('base64url')
       .slice(0, 22);
     return { src, source, geometry, identity, ...(pack ? { pack } : {}), ...(native ? { native } : {}) };

@@ -138,6 +138,20 @@ describe.skipIf(lacking('openslide'))('passthrough tiles', () => {
   });
 });
 
+describe.skipIf(lacking('openslide'))('the identity behind cache keys and ETags', () => {
+  it('differs between the native and the openslide-python layout of one file', async () => {
+    const path = slidePath('CMU-1-Small-Region.svs');
+    const native = await openNative('CMU-1-Small-Region.svs');
+    const standard = await storageSourceOpener(dirname(path))(basename(path));
+    try {
+      expect(standard.native).toBeUndefined();
+      expect(native.identity).not.toBe(standard.identity);
+    } finally {
+      await Promise.all([native.source.close(), native.native?.pyramid.close(), standard.source.close()]);
+    }
+  });
+});
+
 describe.skipIf(lacking('openslide'))('tiles one level down', () => {
   it('are decoded at half size by the libvips sharp loaded, else joined and scaled by sharp', async () => {
     expect(shrinkOnLoadAvailable()).toBe(true);
