@@ -69,7 +69,7 @@ export function chooseLayout(
 
 /**
  * For each DeepZoom level of `geometry` (overlap 0), the closest native level at most 2x finer whose
- * size is exactly the DeepZoom level's size times the shrink and whose tiles are the DeepZoom tile size.
+ * size is the DeepZoom level's size times the shrink (see fits) and whose tiles are the DeepZoom tile size.
  */
 export function nativePlans(
   geometry: DeepZoomGeometry,
@@ -81,9 +81,16 @@ export function nativePlans(
     for (const [step, shrink] of SHRINKS.entries()) {
       const finer = geometry.levelDimensions[dz + step];
       if (finer === undefined || size % shrink !== 0) return undefined;
-      const match = usable.find((level) => level.width === finer[0] && level.height === finer[1]);
+      const match = usable.find((level) => fits(level.width, finer[0]) && fits(level.height, finer[1]));
       if (match !== undefined) return { sourceLevel: match.sourceLevel, shrink };
     }
     return undefined;
   });
+}
+
+// DeepZoom rounds level sizes up (33,014 / 4 -> 8,254); scanners often round down (Aperio: 8,253). Such a
+// level is still the same pixel grid: only the DeepZoom level's last pixel row or column lies beyond the
+// stored data (its edge tiles show the stored tile's padding there; a tile wholly beyond goes to OpenSlide).
+function fits(stored: number, deepZoom: number): boolean {
+  return stored === deepZoom || stored === deepZoom - 1;
 }

@@ -61,12 +61,16 @@ describe('chooseLayout', () => {
     expect(chooseLayout(pyramid, strips).geometry.tileSize).toBe(254);
   });
 
-  it('renders a level through the source where the stored level is not exactly the DeepZoom size', () => {
+  it('takes a stored level one pixel short of the DeepZoom size, and no shorter', () => {
     // Scanners often round level sizes down; DeepZoom rounds up: 33,014 / 4 = 8,253.5.
     const { pyramid, native } = aperio(46_920, 33_014, 3);
     const floored = native.map((level, i) => (i === 1 ? { ...level, height: 8_253 } : level));
-    const { plans, geometry } = chooseLayout(pyramid, floored);
-    const top = geometry.levelCount - 1;
+    const layout = chooseLayout(pyramid, floored);
+    const top = layout.geometry.levelCount - 1;
+    expect(layout.plans[top - 2]).toEqual({ sourceLevel: 1, shrink: 1 });
+    expect(layout.plans[top - 3]).toEqual({ sourceLevel: 1, shrink: 2 });
+    const short = native.map((level, i) => (i === 1 ? { ...level, height: 8_252 } : level));
+    const { plans } = chooseLayout(pyramid, short);
     expect(plans[top]).toEqual({ sourceLevel: 0, shrink: 1 });
     expect(plans[top - 1]).toEqual({ sourceLevel: 0, shrink: 2 });
     expect(plans[top - 2]).toBeUndefined();

@@ -30,6 +30,9 @@ export async function renderNativeTile(
   const width = Math.min(size, levelWidth - col * size);
   const height = Math.min(size, levelHeight - row * size);
 
+  // A stored level one pixel short of the DeepZoom level (see native-layout.ts) can lack a last column or
+  // row of tiles that DeepZoom has: those come from OpenSlide.
+  if (col * plan.shrink >= native.cols || row * plan.shrink >= native.rows) return null;
   if (plan.shrink === 1) {
     const stored = await pyramid.readTile(plan.sourceLevel, col, row);
     if (stored === null || (width === size && height === size)) return stored;

@@ -33,7 +33,8 @@ const MAX_EXTRA_DIFFERENCE = 1;
 
 // [level, col, row, how the tile is made]; CMU-1-Small-Region is 2220 x 2967 in one level of 240-px RGB
 // JPEG tiles; the synthetic slide 3000 x 2000 in 2x steps of 240-px YCbCr JPEG tiles.
-const CASES: Record<string, [number, number, number, 'passthrough' | 'cropped' | 'derived'][]> = {
+type How = 'passthrough' | 'cropped' | 'derived' | 'short' | 'short derived';
+const CASES: Record<string, [number, number, number, How][]> = {
   'CMU-1-Small-Region.svs': [
     [12, 4, 5, 'passthrough'],
     [12, 9, 0, 'cropped'],
@@ -47,8 +48,25 @@ const CASES: Record<string, [number, number, number, 'passthrough' | 'cropped' |
     [12, 12, 8, 'cropped'],
     [11, 3, 2, 'passthrough'],
     [11, 6, 4, 'cropped'],
+    // Level 4 is 187 x 125, the DeepZoom level 188 x 125; openslide-python's get_tile returns 187 x 125
+    // there (PIL's thumbnail keeps the aspect ratio), so the pixels both have are compared.
+    [8, 0, 0, 'short'],
+    [7, 0, 0, 'short derived'],
   ],
 };
+
+// Stored levels a pixel short of the DeepZoom level, on the synthetic slide's procedural noise: the
+// passthrough tile (edge cropped, encoded again) measured 2.77 (the OpenSlide path's own tile 3.60); the
+// tile halved while decoding 6.31 (OpenSlide path 1.54): DCT-domain halving and Lanczos differ most on
+// detail at the pixel scale. On tissue (CMU-1) halving while decoding costs 0.3-0.7 more than Lanczos.
+const MAX_SHORT_DIFFERENCE = 7;
+
+function crop(image: { width: number; data: Buffer }, width: number, height: number): Buffer {
+  const rows = Array.from({ length: height }, (_, y) =>
+    image.data.subarray(y * image.width * 3, (y * image.width + width) * 3),
+  );
+  return Buffer.concat(rows);
+}
 
 async function openNative(file: string): Promise<PooledSource> {
   const path = slidePath(file);
@@ -75,7 +93,7 @@ describe.skipIf(lacking('openslide')).each(Object.entries(CASES))('%s native til
         const label = `${file} ${level}/${col}_${row}`;
         const ref = expected[i];
         const plan = native.plans[level];
-        expect(plan?.shrink, label).toBe(how === 'derived' ? 2 : 1);
+        expect(plan?.shrink, label).toBe(how.endsWith('derived') ? 2 : 1);
         if (ref === undefined || plan === undefined) throw new Error(`no reference for ${label}`);
         const jpeg = await renderNativeTile(
           native.pyramid,
@@ -85,9 +103,17 @@ describe.skipIf(lacking('openslide')).each(Object.entries(CASES))('%s native til
           { quality: 90 },
         );
         if (jpeg === null) throw new Error(`${label}: no stored tile`);
-        const decoded = await decodeToRgb(jpeg);
-        expect([decoded.width, decoded.height], label).toEqual([ref.width, ref.height]);
+        const tile = await decodeToRgb(jpeg);
         const pixels = Buffer.from(ref.rgb, 'base64');
+        if (how.startsWith('short')) {
+          const spec = geometry.tile(level, col, row);
+          expect([tile.width, tile.height], label).toEqual([spec.width, spec.height]);
+          const common = crop(tile, ref.width, ref.height);
+          expect(meanAbsoluteDifference(common, pixels), label).toBeLessThan(MAX_SHORT_DIFFERENCE);
+          continue;
+        }
+        const decoded = tile;
+        expect([decoded.width, decoded.height], label).toEqual([ref.width, ref.height]);
         const difference = meanAbsoluteDifference(decoded.data, pixels);
         if (how === 'passthrough') {
           expect(difference, label).toBeLessThan(MAX_PASSTHROUGH_DIFFERENCE);
