@@ -47,7 +47,9 @@ function loadedLibvips(): string | null {
 
 function bind(lib: LibraryHandle) {
   return {
-    jpegloadBuffer: lib.func('int vips_jpegload_buffer(void *buf, size_t len, _Out_ void **out, ...)'),
+    call: lib.func('int vips_call(const char *operation, ...)'),
+    blobCopy: lib.func('void *vips_blob_copy(const void *data, size_t length)'),
+    areaUnref: lib.func('void vips_area_unref(void *area)'),
     arrayjoin: lib.func('int vips_arrayjoin(void **in, _Out_ void **out, int n, ...)'),
     extractArea: lib.func(
       'int vips_extract_area(void *in, _Out_ void **out, int left, int top, int width, int height, ...)',
@@ -74,8 +76,6 @@ export async function decodeJoinedShrunk(
   const vips = api();
   if (vips === null) throw new Error('shrunk JPEG decoding is not available');
   const images: unknown[] = [];
-  // libvips reads the tiles' bytes in place until the decode is done: keep them reachable until then.
-  pinned.add(tiles);
   const fail = (): never => {
     const message = String(vips.errorBuffer()).trim();
     vips.errorClear();
@@ -84,8 +84,13 @@ export async function decodeJoinedShrunk(
   try {
     for (const tile of tiles) {
       const out: [unknown] = [null];
+      // A copy libvips owns: its operation cache may keep the load (and read it lazily) after this call,
+      // which a blob over the tile's JS memory would outlive.
+      const blob: unknown = vips.blobCopy(tile, tile.length);
       const load = options(['shrink', shrink], ['fail_on', FAIL_ON_WARNING]);
-      if (vips.jpegloadBuffer(tile, tile.length, out, ...load) !== 0) fail();
+      const status = vips.call('jpegload_buffer', 'void *', blob, '_Out_ void **', out, ...load) as number;
+      vips.areaUnref(blob);
+      if (status !== 0) fail();
       images.push(out[0]);
     }
     const joined: [unknown] = [null];
@@ -95,7 +100,7 @@ export async function decodeJoinedShrunk(
     if (vips.extractArea(joined[0], cut, 0, 0, width, height, ...options()) !== 0) fail();
     images.push(cut[0]);
     const size: [number] = [0];
-    // The decode itself runs here, on a worker thread; `tiles` stays referenced until it is done.
+    // The decode itself runs here, on a worker thread.
     const memory = await new Promise<unknown>((resolve, reject) => {
       vips.writeToMemory.async(cut[0], size, (err: unknown, result: unknown) => {
         if (err === null || err === undefined) resolve(result);
@@ -112,11 +117,8 @@ export async function decodeJoinedShrunk(
     }
   } finally {
     for (const image of images) vips.unref(image);
-    pinned.delete(tiles);
   }
 }
-
-const pinned = new Set<readonly Buffer[]>();
 
 // libvips' optional arguments: name/value pairs closed by NULL, each typed for koffi's variadic call.
 function options(...pairs: [string, number][]): unknown[] {
