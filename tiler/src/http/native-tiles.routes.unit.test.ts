@@ -3,7 +3,11 @@
 import { copyFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { dziXml } from '../deepzoom/dzi.js';
+import { tilePackPath } from '../sources/convert.js';
+import { openSlide } from '../sources/openslide.js';
+import { writeTilePack } from '../tiles/pack-writer.js';
 import { decodeToRgb } from '../sources/raster.js';
 import { readTiffDirectories } from '../sources/tiff-directory.js';
 import { slidePath } from '../testing/reference.js';
@@ -80,6 +84,19 @@ describe.skipIf(lacking('openslide'))('a JPEG-tiled slide in its native layout',
       level_tiles?: unknown;
     };
     expect(JSON.stringify(info)).toContain('[10,13]');
+  });
+
+  it("keeps a slide that has a tile pack in the pack's layout", async () => {
+    const path = join(t.storageRoot, 'set', 'packed.svs');
+    await copyFile(slidePath('CMU-1-Small-Region.svs'), path);
+    const slide = openSlide(path);
+    try {
+      await writeTilePack(slide, new DeepZoomGeometry(slide), tilePackPath(path), 90);
+    } finally {
+      await slide.close();
+    }
+    const res = await fetch(`${base('packed.svs')}/dzi`);
+    expect(await res.text()).toMatch(/TileSize="254" Overlap="1"/);
   });
 
   it('leaves other formats in openslide-python layout', async () => {

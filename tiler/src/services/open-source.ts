@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolveInStorage } from '../access/storage-path.js';
 import type { NativeTiles, PooledSource, SourceOpener } from '../cache/source-pool.js';
-import type { DeepZoomGeometry } from '../deepzoom/geometry.js';
+import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { chooseLayout, PACK_MAX_TILES, type TileLayout } from '../deepzoom/native-layout.js';
 import { notFound } from '../errors/tiler-error.js';
 import { existsSync } from 'node:fs';
@@ -72,15 +72,20 @@ export function storageSourceOpener(storageRoot: string, options: OpenerOptions 
     const source = await openImageSource(path);
     let geometry: DeepZoomGeometry;
     let native: NativeTiles | undefined;
+    let pack: TilePack | undefined;
     try {
-      const chosen = await layoutFor(path, source, packMaxTiles);
-      geometry = chosen.layout.geometry;
-      native = chosen.native;
+      // A tile pack (every tile ready, in openslide-python's layout) wins over any other layout.
+      geometry = new DeepZoomGeometry(source);
+      pack = await openPackFor(path, geometry);
+      if (pack === undefined) {
+        const chosen = await layoutFor(path, source, packMaxTiles);
+        geometry = chosen.layout.geometry;
+        native = chosen.native;
+      }
     } catch (err) {
-      await source.close();
+      await Promise.all([source.close(), pack?.close()]);
       throw new SlideError('open-failed', err instanceof Error ? err.message : String(err), path);
     }
-    const pack = native === undefined ? await openPackFor(path, geometry) : undefined;
     // The layout is part of the identity: a slide that moves to its native layout has other tiles at the
     // same addresses, so its ETags change; slides in openslide-python's layout keep theirs.
     const layout = native === undefined ? '' : `\0native ${geometry.tileSize}`;
