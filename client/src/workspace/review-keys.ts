@@ -1,0 +1,27 @@
+// The keys of review work, apart from the drawing keys (keyboard.ts): Y and N give the agree and
+// disagree verdicts (accepting or rejecting the selected proposals), Space and Shift+Space (or Page
+// Down and Page Up) step through the fields of guided screening.
+import type { KeyInput } from './keyboard';
+
+export type ReviewAction = { kind: 'verdict'; agree: boolean } | { kind: 'field'; step: 1 | -1 };
+
+/** The review action a key press means, or null. */
+export function reviewKeyAction(e: KeyInput): ReviewAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key) {
+    case 'y':
+    case 'Y':
+      return { kind: 'verdict', agree: true };
+    case 'n':
+    case 'N':
+      return { kind: 'verdict', agree: false };
+    case ' ':
+      return { kind: 'field', step: e.shiftKey ? -1 : 1 };
+    case 'PageDown':
+      return { kind: 'field', step: 1 };
+    case 'PageUp':
+      return { kind: 'field', step: -1 };
+    default:
+      return null;
+  }
+}
