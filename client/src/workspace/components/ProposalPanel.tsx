@@ -1,0 +1,119 @@
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { isTextEntry } from '../keyboard';
+import { visibleRect } from '../overlay-renderer';
+import { summarise } from '../proposal-rules';
+import { reviewKeyAction } from '../review-keys';
+import type { WorkspaceController } from '../workspace-controller';
+import { useWorkspace } from './useWorkspace';
+
+/**
+ * Algorithm proposals of the image: how many are pending, accepted and rejected, the score threshold
+ * under which pending ones hide, rejected ones on request, accept/reject of the selected ones (Y / N)
+ * and accepting every pending one in view at or above the threshold at once.
+ */
+export function ProposalPanel({ controller }: { controller: WorkspaceController }) {
+  const s = useWorkspace(controller);
+  const review = controller.proposals;
+  const r = useSyncExternalStore(review.subscribe, review.getSnapshot);
+  const [note, setNote] = useState<string | null>(null);
+  const summary = useMemo(
+    () => summarise(controller.index.all(), review.stateOf),
+    // The index and verdicts change in place; their versions say when to count again.
+    [controller, s.version, r.verdictVersion],
+  );
+  const selectedProposals = [...s.selection].filter(
+    (id) => controller.index.get(id)?.record.created.generated === true,
+  );
+  const decideSelected = (agree: boolean) => {
+    const n = review.decide(selectedProposals, agree);
+    setNote(n === 0 ? null : `${agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTextEntry(e.target)) return;
+      const action = reviewKeyAction(e);
+      if (action?.kind !== 'verdict') return;
+      const ids = [...controller.getSnapshot().selection];
+      if (!ids.some((id) => controller.index.get(id)?.record.created.generated === true)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const n = review.decide(ids, action.agree);
+      setNote(n === 0 ? null : `${action.agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [controller, review]);
+  if (summary.pending + summary.accepted + summary.rejected === 0) return null;
+  const acceptInView = () => {
+    const view = controller.viewer?.transform();
+    if (view == null) return;
+    const frame = controller.data.image.frames > 1 ? s.frame : null;
+    const n = review.acceptInView(visibleRect(view), frame);
+    setNote(`Accepted ${n} proposal(s) in view.`);
+  };
+  const scores = summary.scores;
+  const step = scores === null ? 1 : (scores.max - scores.min) / 100 || 0.01;
+  const threshold = r.threshold ?? scores?.min ?? 0;
+  return (
+    <section className="panel" aria-labelledby="proposals-heading" data-testid="proposals">
+      <h2 id="proposals-heading">Proposals</h2>
+      <p data-testid="proposal-counts">
+        {summary.pending} pending, {summary.accepted} accepted, {summary.rejected} rejected
+      </p>
+      {scores !== null ? (
+        <label className="slider">
+          Score threshold
+          <input
+            type="range"
+            min={scores.min}
+            max={scores.max}
+            step={step}
+            value={threshold}
+            onChange={(e) => {
+              review.setThreshold(Number(e.target.value));
+            }}
+          />
+          <output data-testid="proposal-threshold">{threshold.toFixed(2)}</output>
+        </label>
+      ) : null}
+      <label>
+        <input
+          type="checkbox"
+          checked={r.showRejected}
+          onChange={(e) => {
+            review.setShowRejected(e.target.checked);
+          }}
+        />{' '}
+        Show rejected proposals
+      </label>
+      <div className="proposal-actions">
+        <button
+          type="button"
+          aria-keyshortcuts="Y"
+          disabled={selectedProposals.length === 0 || s.readOnly}
+          onClick={() => {
+            decideSelected(true);
+          }}
+        >
+          Accept <kbd>Y</kbd>
+        </button>
+        <button
+          type="button"
+          aria-keyshortcuts="N"
+          disabled={selectedProposals.length === 0 || s.readOnly}
+          onClick={() => {
+            decideSelected(false);
+          }}
+        >
+          Reject <kbd>N</kbd>
+        </button>
+      </div>
+      <button type="button" disabled={s.readOnly || summary.pending === 0} onClick={acceptInView}>
+        Accept all in view at or above the threshold
+      </button>
+      {note !== null ? <p className="hint">{note}</p> : null}
+    </section>
+  );
+}
