@@ -11,6 +11,7 @@ import { ImageNavigation } from './ImageNavigation';
 import { ProposalPanel } from './ProposalPanel';
 import { ScaleBar } from './ScaleBar';
 import { ScreeningPanel } from './ScreeningPanel';
+import { ShortcutHelp } from './ShortcutHelp';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
@@ -83,6 +84,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
         {controller && <ScreeningPanel controller={controller} />}
+        <ShortcutHelp />
       </aside>
       <section className="workspace-center" aria-label="Image viewer">
         {controller && <Toolbar controller={controller} />}
