@@ -1,6 +1,7 @@
-// The keys of review work, apart from the drawing keys (keyboard.ts): Y and N give the agree and
-// disagree verdicts (accepting or rejecting the selected proposals), Space and Shift+Space (or Page
-// Down and Page Up) step through the fields of guided screening.
+// The keys of review work, apart from the drawing keys (keyboard.ts): F and Shift+F give the agree
+// and disagree verdicts (EXACT's verify key; accepting or rejecting the selected proposals, as the
+// verification keys do for any annotation), Space and Shift+Space (or Page Down and Page Up) step
+// through the fields of guided screening.
 import type { KeyInput } from './keyboard';
 
 export type ReviewAction = { kind: 'verdict'; agree: boolean } | { kind: 'field'; step: 1 | -1 };
@@ -9,12 +10,9 @@ export type ReviewAction = { kind: 'verdict'; agree: boolean } | { kind: 'field'
 export function reviewKeyAction(e: KeyInput): ReviewAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
-    case 'y':
-    case 'Y':
-      return { kind: 'verdict', agree: true };
-    case 'n':
-    case 'N':
-      return { kind: 'verdict', agree: false };
+    case 'f':
+    case 'F':
+      return { kind: 'verdict', agree: !e.shiftKey };
     case ' ':
       return { kind: 'field', step: e.shiftKey ? -1 : 1 };
     case 'PageDown':

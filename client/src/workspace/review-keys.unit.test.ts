@@ -12,9 +12,9 @@ const press = (key: string, o: Partial<{ ctrlKey: boolean; shiftKey: boolean; al
 });
 
 describe('reviewKeyAction', () => {
-  it('gives Y and N as the agree and disagree verdicts', () => {
-    expect(reviewKeyAction(press('y'))).toEqual({ kind: 'verdict', agree: true });
-    expect(reviewKeyAction(press('N', { shiftKey: true }))).toEqual({ kind: 'verdict', agree: false });
+  it('gives F and Shift+F as the agree and disagree verdicts', () => {
+    expect(reviewKeyAction(press('f'))).toEqual({ kind: 'verdict', agree: true });
+    expect(reviewKeyAction(press('F', { shiftKey: true }))).toEqual({ kind: 'verdict', agree: false });
   });
 
   it('steps through screening fields with Space, Shift+Space, Page Down and Page Up', () => {
@@ -24,10 +24,10 @@ describe('reviewKeyAction', () => {
     expect(reviewKeyAction(press('PageUp'))).toEqual({ kind: 'field', step: -1 });
   });
 
-  it('leaves modified keys to the browser and takes no drawing key', () => {
-    expect(reviewKeyAction(press('y', { ctrlKey: true }))).toBeNull();
-    expect(reviewKeyAction(press('n', { altKey: true }))).toBeNull();
-    for (const key of ['y', 'n', ' ', 'PageDown', 'PageUp']) {
+  it('leaves modified keys to the browser and takes no drawing key for screening', () => {
+    expect(reviewKeyAction(press('f', { ctrlKey: true }))).toBeNull();
+    expect(reviewKeyAction(press('F', { altKey: true, shiftKey: true }))).toBeNull();
+    for (const key of [' ', 'PageDown', 'PageUp']) {
       expect(keyAction(press(key), false)).toBeNull();
       expect(keyAction(press(key), true)).toBeNull();
     }

@@ -21,8 +21,8 @@ export const SHORTCUT_GROUPS: readonly { readonly title: string; readonly keys: 
   {
     title: 'Review',
     keys: [
-      { keys: 'Y', action: 'agree: accept the selected proposals' },
-      { keys: 'N', action: 'disagree: reject the selected proposals' },
+      { keys: 'F', action: 'agree: accept the selected proposals' },
+      { keys: 'Shift+F', action: 'disagree: reject the selected proposals' },
       { keys: 'Space / Page Down', action: 'screening: next field' },
       { keys: 'Shift+Space / Page Up', action: 'screening: previous field' },
     ],

@@ -8,7 +8,7 @@ import { useWorkspace } from './useWorkspace';
 
 /**
  * Algorithm proposals of the image: how many are pending, accepted and rejected, the score threshold
- * under which pending ones hide, rejected ones on request, accept/reject of the selected ones (Y / N)
+ * under which pending ones hide, rejected ones on request, accept/reject of the selected ones (F / Shift+F)
  * and accepting every pending one in view at or above the threshold at once.
  */
 export function ProposalPanel({ controller }: { controller: WorkspaceController }) {
@@ -33,10 +33,14 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
       if (isTextEntry(e.target)) return;
       const action = reviewKeyAction(e);
       if (action?.kind !== 'verdict') return;
-      const ids = [...controller.getSnapshot().selection];
-      if (!ids.some((id) => controller.index.get(id)?.record.created.generated === true)) return;
+      // F is the verification key for any annotation: the viewer's own key (flip) never gets it. When
+      // the selection is all proposals this panel is its only handler; otherwise the proposals among
+      // it are decided here and the rest is left to the other verification handlers.
       e.preventDefault();
       e.stopPropagation();
+      const ids = [...controller.getSnapshot().selection];
+      const isProposal = (id: string) => controller.index.get(id)?.record.created.generated === true;
+      if (ids.length > 0 && ids.every(isProposal)) e.stopImmediatePropagation();
       const n = review.decide(ids, action.agree);
       setNote(n === 0 ? null : `${action.agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
     };
@@ -91,23 +95,23 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
       <div className="proposal-actions">
         <button
           type="button"
-          aria-keyshortcuts="Y"
+          aria-keyshortcuts="F"
           disabled={selectedProposals.length === 0 || s.readOnly}
           onClick={() => {
             decideSelected(true);
           }}
         >
-          Accept <kbd>Y</kbd>
+          Accept <kbd>F</kbd>
         </button>
         <button
           type="button"
-          aria-keyshortcuts="N"
+          aria-keyshortcuts="Shift+F"
           disabled={selectedProposals.length === 0 || s.readOnly}
           onClick={() => {
             decideSelected(false);
           }}
         >
-          Reject <kbd>N</kbd>
+          Reject <kbd>⇧ F</kbd>
         </button>
       </div>
       <button type="button" disabled={s.readOnly || summary.pending === 0} onClick={acceptInView}>

@@ -1,7 +1,7 @@
-// Review work in the workspace, in headless Chromium against the real server: algorithm proposals
-// accepted and rejected with the keys (and in bulk above a score threshold) reach the REST
-// verifications; a guided screening session resumes after a reload at the same field, with the
-// screened fields shaded on the navigator.
+// Proposals and guided screening in the workspace, in headless Chromium against the real server:
+// algorithm proposals accepted and rejected with the keys (and in bulk above a score threshold) reach
+// the REST verifications; a guided screening session resumes after a reload at the same field, with
+// the screened fields shaded on the navigator.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RestAnnotation, RestVerification, ScreeningMode } from '@tessera/shared';
@@ -67,7 +67,7 @@ const centre = (a: RestAnnotation) => {
 };
 
 describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () => {
-  it('accepts and rejects proposals with Y and N, and in bulk above the threshold', async () => {
+  it('accepts and rejects proposals with F and Shift+F, and in bulk above the threshold', async () => {
     const [a, b, c, d] = (await propose([0.9, 0.8, 0.3, 0.7])) as [
       RestAnnotation,
       RestAnnotation,
@@ -82,10 +82,10 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
 
     await click(page, centre(a));
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('1 selected');
-    await page.keyboard.press('y');
+    await page.keyboard.press('f');
     await click(page, centre(b));
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('1 selected');
-    await page.keyboard.press('n');
+    await page.keyboard.press('Shift+F');
     await expect.poll(() => verdicts(a.id)).toEqual([{ user: reviewer.id, verified: true }]);
     await expect.poll(() => verdicts(b.id)).toEqual([{ user: reviewer.id, verified: false }]);
     // The rejected proposal is hidden: it left the selection and a click no longer finds it.
