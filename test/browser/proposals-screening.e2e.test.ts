@@ -143,6 +143,11 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
     // Stepping on from the resumed field continues the same plan.
     await page.keyboard.press('Space');
     await expect.poll(async () => (await stored())?.current_index).toBe(3);
+    // A click on the navigator goes to the field there: here the last one.
+    const last = await lastFieldOnNavigator(page);
+    await page.mouse.click(last.x, last.y);
+    await expect.poll(() => position.getAttribute('data-current')).toBe(String(last.index));
+    await expect.poll(async () => (await stored())?.current_index).toBe(last.index);
   });
 });
 
@@ -172,4 +177,18 @@ function shadeAt(page: Page, index: number): Promise<number> {
     const dpr = window.devicePixelRatio || 1;
     return ctx.getImageData(Math.round(p.x * dpr), Math.round(p.y * dpr), 1, 1).data[3] ?? -1;
   }, index);
+}
+
+/** The last field's index and the page point of its centre on the navigator. */
+function lastFieldOnNavigator(page: Page): Promise<{ index: number; x: number; y: number }> {
+  return page.evaluate(() => {
+    const s = (window as unknown as ReviewWindow).tesseraScreening;
+    const fields = s?.session.getSnapshot().progress?.fields ?? [];
+    const field = fields.at(-1);
+    if (s === undefined || field === undefined) throw new Error('no screening plan');
+    const p = s.navigator.navigatorPoint((field.minX + field.maxX) / 2, (field.minY + field.maxY) / 2);
+    if (p === null) throw new Error('the image is not open');
+    const box = s.navigator.canvas.getBoundingClientRect();
+    return { index: fields.length - 1, x: box.left + p.x, y: box.top + p.y };
+  });
 }

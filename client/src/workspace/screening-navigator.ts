@@ -3,6 +3,7 @@
 // viewer's side of a session (its size, showing a field).
 import type OpenSeadragon from 'openseadragon';
 import type { Rect } from './geometry';
+import { fieldAt } from './screening-plan';
 import type { ScreeningSnapshot, ScreeningViewer } from './screening-session';
 
 /** Fill of screened fields and outline of the current one (EXACT's green and magenta). */
@@ -13,6 +14,7 @@ const CURRENT_STROKE = '#ff00ff';
 export class ScreeningNavigator {
   readonly canvas: HTMLCanvasElement;
   private state: () => ScreeningSnapshot | null = () => null;
+  private pick: (index: number) => void = () => undefined;
 
   constructor(private readonly viewer: OpenSeadragon.Viewer) {
     this.canvas = document.createElement('canvas');
@@ -23,11 +25,22 @@ export class ScreeningNavigator {
     viewer.navigator.addHandler('update-viewport', () => {
       this.draw();
     });
+    // While screening, a click on the navigator goes to the field there (as in EXACT), not just there.
+    viewer.addHandler('navigator-click', (event) => {
+      const progress = this.state()?.active === true ? this.state()?.progress : null;
+      const item = viewer.world.getItemAt(0) as OpenSeadragon.TiledImage | undefined;
+      if (progress == null || item === undefined) return;
+      event.preventDefaultAction = true;
+      const p = item.viewportToImageCoordinates(viewer.navigator.viewport.pointFromPixel(event.position));
+      const index = fieldAt(progress.fields, p.x, p.y);
+      if (index >= 0) this.pick(index);
+    });
   }
 
-  /** What the session looks like now (read at every draw). */
-  follow(state: () => ScreeningSnapshot): void {
+  /** What the session looks like now (read at every draw), and what a click on a field does. */
+  follow(state: () => ScreeningSnapshot, pick: (index: number) => void): void {
     this.state = state;
+    this.pick = pick;
     this.draw();
   }
 

@@ -91,6 +91,21 @@ export function previousField(index: number, count: number): number {
   return Math.max(0, Math.min(count - 1, index - 1));
 }
 
+/**
+ * The field a point of the image belongs to: of the fields containing it (neighbours overlap), the one
+ * whose centre is nearest; -1 when no field contains it.
+ */
+export function fieldAt(fields: readonly Rect[], x: number, y: number): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  fields.forEach((f, i) => {
+    if (x < f.minX || x > f.maxX || y < f.minY || y > f.maxY) return;
+    const distance = Math.hypot((f.minX + f.maxX) / 2 - x, (f.minY + f.maxY) / 2 - y);
+    if (distance < bestDistance) [best, bestDistance] = [i, distance];
+  });
+  return best;
+}
+
 /** The plan as EXACT's `screening_tiles`, keyed by index, with the screened ones marked. */
 export function toScreeningTiles(
   plan: ScreeningPlan,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_FIELDS,
   axisStarts,
+  fieldAt,
   fieldSizeFor,
   nextField,
   planFields,
@@ -107,6 +108,18 @@ describe('stepping', () => {
     expect(nextField(11, 12)).toBe(11);
     expect(previousField(4, 12)).toBe(3);
     expect(previousField(0, 12)).toBe(0);
+  });
+});
+
+describe('fieldAt', () => {
+  it('finds the field a point lies in, the nearer centre where fields overlap', () => {
+    const plan = planFields(3000, 2000, 1000, 1000);
+    expect(fieldAt(plan.fields, 10, 10)).toBe(0);
+    // x = 900 lies in fields 0 (0-1000) and 1 (850-1850); field 0's centre (500) is nearer.
+    expect(fieldAt(plan.fields, 900, 10)).toBe(0);
+    expect(fieldAt(plan.fields, 1000, 10)).toBe(1);
+    expect(fieldAt(plan.fields, 2999, 1999)).toBe(plan.fields.length - 1);
+    expect(fieldAt(plan.fields, 3500, 10)).toBe(-1);
   });
 });
 

@@ -17,7 +17,9 @@ export function ScreeningPanel({ controller }: { controller: WorkspaceController
       controller.session.user.id,
       overlay.binding(),
     );
-    overlay.follow(created.getSnapshot);
+    overlay.follow(created.getSnapshot, (index) => {
+      created.moveTo(index);
+    });
     setSession(created);
     // Exposed for the browser tests, as the workspace is.
     Object.assign(window, { tesseraScreening: { session: created, navigator: overlay } });
