@@ -16,6 +16,12 @@ import {
 } from './proposal-rules';
 import { VerdictIndex } from './verdict-index';
 
+/**
+ * The most verdicts one bulk accept writes: one update of this many stays far under the validator's
+ * size and work limits (a verdict is about 70 bytes), and more on screen than this are not reviewed.
+ */
+export const MAX_BULK_ACCEPT = 5000;
+
 /** What the review needs of the workspace. */
 export interface ReviewHost {
   /** Whether this user may write (tells them why not, when not). */
@@ -88,9 +94,14 @@ export class ProposalReview {
     return proposals.length;
   }
 
-  /** The pending proposals in `rect` (on `frame`) at or above the threshold, accepted at once. */
-  acceptInView(rect: Rect, frame: number | null): number {
-    return this.decide(this.acceptableIn(rect, frame), true);
+  /**
+   * The pending proposals in `rect` (on `frame`) at or above the threshold, accepted at once; none
+   * when there are more than MAX_BULK_ACCEPT (then `tooMany` says how many).
+   */
+  acceptInView(rect: Rect, frame: number | null): { accepted: number } | { tooMany: number } {
+    const ids = this.acceptableIn(rect, frame);
+    if (ids.length > MAX_BULK_ACCEPT) return { tooMany: ids.length };
+    return { accepted: this.decide(ids, true) };
   }
 
   /** What `acceptInView` would accept now. */

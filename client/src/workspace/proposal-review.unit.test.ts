@@ -11,7 +11,7 @@ import {
 } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
 import { mirrorDocument } from './document-binding';
-import { ProposalReview } from './proposal-review';
+import { MAX_BULK_ACCEPT, ProposalReview } from './proposal-review';
 import { acceptableInView, lookOf, proposalState, summarise } from './proposal-rules';
 import { annotationRecord } from '../testing/records';
 
@@ -152,10 +152,12 @@ describe('ProposalReview', () => {
     const before = s.updates.length;
     const everywhere = { minX: 0, minY: 0, maxX: 1000, maxY: 1000 };
     expect(s.review.acceptableIn(everywhere, null).sort()).toEqual([high, mid].sort());
-    expect(s.review.acceptInView({ minX: 50, minY: 0, maxX: 1000, maxY: 1000 }, null)).toBe(1);
+    expect(s.review.acceptInView({ minX: 50, minY: 0, maxX: 1000, maxY: 1000 }, null)).toEqual({
+      accepted: 1,
+    });
     expect(s.review.stateOf(mid)).toBe('accepted');
     expect(s.review.stateOf(high)).toBe('pending'); // out of the view
-    expect(s.review.acceptInView(everywhere, null)).toBe(1);
+    expect(s.review.acceptInView(everywhere, null)).toEqual({ accepted: 1 });
     expect(s.updates.length - before).toBe(2);
     expect(s.review.stateOf(low)).toBe('pending');
     expect(s.refusals).toEqual([]);
@@ -177,5 +179,31 @@ describe('ProposalReview', () => {
     const stored = s.updates.length;
     expect(s.review.decide([high], true)).toBe(0);
     expect(s.updates.length).toBe(stored);
+  });
+
+  it('refuses a bulk accept of more than MAX_BULK_ACCEPT proposals, writing nothing', () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i <= MAX_BULK_ACCEPT; i++) {
+      const vector = {
+        x1: i % 1000,
+        y1: Math.floor(i / 1000),
+        x2: (i % 1000) + 1,
+        y2: Math.floor(i / 1000) + 1,
+      };
+      createAnnotation(
+        doc,
+        { id: crypto.randomUUID(), type: 1, vector, generated: true, score: 1 },
+        { userId: 1 },
+      );
+    }
+    const index = new AnnotationIndex(1000, 1000);
+    mirrorDocument(doc, index, () => undefined);
+    const review = new ProposalReview(5, index, { canWrite: () => true, changed: () => undefined });
+    review.bind(doc);
+    let updates = 0;
+    doc.on('update', () => updates++);
+    const everywhere = { minX: 0, minY: 0, maxX: 1000, maxY: 1000 };
+    expect(review.acceptInView(everywhere, null)).toEqual({ tooMany: MAX_BULK_ACCEPT + 1 });
+    expect(updates).toBe(0);
   });
 });

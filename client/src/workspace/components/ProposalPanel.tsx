@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { isTextEntry } from '../keyboard';
 import { visibleRect } from '../overlay-renderer';
+import { MAX_BULK_ACCEPT } from '../proposal-review';
 import { summarise } from '../proposal-rules';
 import { reviewKeyAction } from '../review-keys';
 import type { WorkspaceController } from '../workspace-controller';
@@ -54,8 +55,12 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
     const view = controller.viewer?.transform();
     if (view == null) return;
     const frame = controller.data.image.frames > 1 ? s.frame : null;
-    const n = review.acceptInView(visibleRect(view), frame);
-    setNote(`Accepted ${n} proposal(s) in view.`);
+    const result = review.acceptInView(visibleRect(view), frame);
+    setNote(
+      'tooMany' in result
+        ? `${result.tooMany} proposals in view: zoom in to accept at most ${MAX_BULK_ACCEPT} at once.`
+        : `Accepted ${result.accepted} proposal(s) in view.`,
+    );
   };
   const scores = summary.scores;
   const step = scores === null ? 1 : (scores.max - scores.min) / 100 || 0.01;
