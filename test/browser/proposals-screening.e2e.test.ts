@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RestAnnotation, RestVerification, ScreeningMode } from '@tessera/shared';
-import { useBrowser } from './support/browser.js';
+import { saveScreenshot, useBrowser } from './support/browser.js';
 import { click, localCount, openWorkspace, setUpWorkspace } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
@@ -28,7 +28,10 @@ interface ReviewWindow {
     };
   };
   tesseraScreening?: {
-    session: { getSnapshot(): { progress: { fields: Rect[]; current: number } | null } };
+    session: {
+      getSnapshot(): { progress: { fields: Rect[]; current: number } | null };
+      settled(): Promise<unknown>;
+    };
     navigator: {
       canvas: HTMLCanvasElement;
       navigatorPoint(x: number, y: number): { x: number; y: number } | null;
@@ -98,6 +101,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
     await expect
       .poll(async () => Number(await page.getByTestId('proposal-threshold').textContent()))
       .toBeGreaterThan(0.45);
+    await saveScreenshot(page, 'proposals-reviewed');
     await page.getByRole('button', { name: 'Accept all in view at or above the threshold' }).click();
     await expect.poll(() => verdicts(d.id)).toEqual([{ user: reviewer.id, verified: true }]);
     await expect.poll(() => counts.textContent()).toBe('1 pending, 2 accepted, 1 rejected');
@@ -116,6 +120,8 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
     await page.keyboard.press('Shift+Space');
     await page.keyboard.press('Space');
     await expect.poll(() => position.getAttribute('data-current')).toBe('2');
+    // Every move answered (the second one already set current_index 2 before the last two).
+    await page.evaluate(() => (window as unknown as ReviewWindow).tesseraScreening?.session.settled());
 
     const api = new ApiClient(server.baseUrl, user);
     const stored = async () =>
@@ -139,6 +145,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
     await expect.poll(() => shadeAt(page, 0)).toBeGreaterThan(0);
     await expect.poll(() => shadeAt(page, 1)).toBeGreaterThan(0);
     expect(await shadeAt(page, -1)).toBe(0);
+    await saveScreenshot(page, 'screening-resumed');
 
     // Stepping on from the resumed field continues the same plan.
     await page.keyboard.press('Space');
