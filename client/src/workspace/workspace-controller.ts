@@ -16,6 +16,7 @@ import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
+import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
@@ -36,6 +37,8 @@ export class WorkspaceController {
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
   editor: AnnotationEditor;
+  /** Algorithm proposals: threshold, verdicts, how they are drawn. */
+  readonly proposals: ProposalReview;
   viewer: ViewerBinding | null = null;
   private snapshot: WorkspaceSnapshot;
   private readonly listeners = new Set<() => void>();
@@ -57,6 +60,12 @@ export class WorkspaceController {
     this.index = new AnnotationIndex(data.image.width, data.image.height);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
+    this.proposals = new ProposalReview(session.user.id, this.index, {
+      canWrite: () => this.canEdit(),
+      changed: () => {
+        this.scheduleNotify();
+      },
+    });
     performance.mark('tessera:workspace-data-loaded');
     this.live =
       data.version === undefined
@@ -294,6 +303,7 @@ export class WorkspaceController {
         draft: this.interaction.draft(),
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
+        look: this.proposals.look,
       },
       dpr,
     );
@@ -307,6 +317,7 @@ export class WorkspaceController {
     const stopMirror = mirrorDocument(doc, this.index, () => {
       this.scheduleNotify();
     });
+    const stopVerdicts = this.proposals.bind(doc);
     // A version view has no provider: nobody else is on a past state.
     const provider = this.live.provider;
     const awareness = provider?.awareness;
@@ -324,6 +335,7 @@ export class WorkspaceController {
     provider?.setAwarenessField('frame', this.snapshot.frame);
     this.unbindDoc = () => {
       stopMirror();
+      stopVerdicts();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
@@ -336,7 +348,13 @@ export class WorkspaceController {
     this.notifyScheduled = true;
     requestAnimationFrame(() => {
       this.notifyScheduled = false;
-      const live = new Set([...this.snapshot.selection].filter((id) => this.index.get(id) !== undefined));
+      // Hidden proposals (rejected, under the threshold) leave the selection as well.
+      const live = new Set(
+        [...this.snapshot.selection].filter((id) => {
+          const item = this.index.get(id);
+          return item !== undefined && this.proposals.visible(item);
+        }),
+      );
       this.update({ version: this.index.version, selection: live });
     });
   }
@@ -393,7 +411,7 @@ export class WorkspaceController {
         return t === undefined ? null : drawTypeOf(t);
       },
       hitTest: (p: Point, tolerance: number) =>
-        hitTestAt(this.index, this.styles, p, tolerance, this.shownFrame()),
+        hitTestAt(this.index, this.styles, p, tolerance, this.shownFrame(), this.proposals.visible),
       selection: () => this.snapshot.selection,
       select: (ids: readonly string[]) => {
         this.select(ids);
@@ -405,7 +423,11 @@ export class WorkspaceController {
           ? null
           : { vectorType: style.vectorType, points: item.points };
       },
-      within: (rect: Rect) => this.index.within(rect, this.shownFrame()).map((a) => a.id),
+      within: (rect: Rect) =>
+        this.index
+          .within(rect, this.shownFrame())
+          .filter(this.proposals.visible)
+          .map((a) => a.id),
       create: (type: DrawType, points: Point[]) => {
         if (!this.canEdit()) return;
         this.report(this.editor.create(type.id, toVector(points, this.shownFrame())));

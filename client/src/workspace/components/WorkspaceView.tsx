@@ -8,7 +8,10 @@ import { CollaboratorList } from './CollaboratorList';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { ProposalPanel } from './ProposalPanel';
 import { ScaleBar } from './ScaleBar';
+import { ScreeningPanel } from './ScreeningPanel';
+import { ShortcutHelp } from './ShortcutHelp';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
@@ -80,6 +83,8 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         <ImageNavigation data={props.data} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
+        {controller && <ScreeningPanel controller={controller} />}
+        <ShortcutHelp />
       </aside>
       <section className="workspace-center" aria-label="Image viewer">
         {controller && <Toolbar controller={controller} />}
@@ -92,6 +97,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
+        {controller && <ProposalPanel controller={controller} />}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
