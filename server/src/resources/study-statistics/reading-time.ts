@@ -9,6 +9,8 @@
  * before it (the second tab's) counts nothing.
  */
 
+import { groupBy } from './group-by.js';
+
 export const OPENED = 1;
 export const CLOSED = 2;
 
@@ -32,13 +34,7 @@ export interface VisitTotals {
 
 /** Totals per reader and image (one entry for each pair with any entry in the log). */
 export function readingTimes(entries: readonly ImageActionEntry[], capMs: number): VisitTotals[] {
-  const groups = new Map<string, ImageActionEntry[]>();
-  for (const entry of entries) {
-    const key = `${entry.userId}:${entry.imageId}`;
-    const group = groups.get(key);
-    if (group) group.push(entry);
-    else groups.set(key, [entry]);
-  }
+  const groups = groupBy(entries, (entry) => `${entry.userId}:${entry.imageId}`);
   return [...groups.values()].map((group) => visitsOf(group, capMs));
 }
 
