@@ -35,7 +35,8 @@ export function AgreementSection({ statistics }: { statistics: StudyStatistics }
         {statistics.rules.point_distance} px apart; the best overlaps are paired first, each annotation once.
         Cohen’s kappa compares the classes of all items, an annotation the other reader has no match for
         counting as their “none”; the kappa of matched pairs compares only the classes of what both marked. F1
-        is 2 × matched / (both readers’ annotations). Image-level labels are not compared.
+        is 2 × matched / (both readers’ annotations). Image-level labels pair with each other (the same class
+        first).
       </p>
     </section>
   );

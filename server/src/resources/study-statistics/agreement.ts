@@ -7,21 +7,62 @@
  * measures detection and classification together; `kappaMatched` only the classes of what both marked.
  * Nothing is ever rated "none" by everyone, so "none" agreement is never counted (the usual caveat of
  * kappa for detections: the items are only the things someone marked).
+ *
+ * Image-level labels (annotations without geometry) are matched among themselves: any two on the same
+ * image and frame may pair, labels of the same class first, then the rest in the order they were
+ * made. So two readers grading an image differently make one item with two classes, not two misses.
  */
 import { cohenKappa, fleissKappa, type Category } from './kappa.js';
 import {
   assignGreedily,
   matchScore,
-  matchShapes,
   scoredPairs,
+  type Candidate,
   type MatchRule,
   type Shape,
 } from './matching.js';
 
-/** An annotation with a place: its bounding box and its class (the annotation type). */
+/** An annotation: its bounding box (zeros for image-level labels) and its class (annotation type). */
 export interface RatedShape extends Shape {
   readonly label: number;
+  /** An image-level label: no geometry, matched only with other image-level labels. */
+  readonly imageLevel?: boolean;
 }
+
+/** How one kind of annotation is paired: which annotations it takes, their scores, the candidates. */
+export interface Pairer {
+  readonly takes: (shape: RatedShape) => boolean;
+  readonly score: (a: RatedShape, b: RatedShape) => number | null;
+  readonly candidates: <S extends Shape>(
+    a: readonly S[],
+    b: readonly RatedShape[],
+    score: (s: S, t: RatedShape) => number | null,
+  ) => Candidate[];
+}
+
+/** Annotations with a place, matched by matching.ts's rule with its sweep. */
+export function byPlace(rule: MatchRule): Pairer {
+  return {
+    takes: (shape) => shape.imageLevel !== true,
+    score: (a, b) => matchScore(a, b, rule),
+    candidates: (a, b, score) => scoredPairs(a, b, rule, score),
+  };
+}
+
+/** Image-level labels: every pair on the same frame, the same class scoring higher. */
+export const byImageLabel: Pairer = {
+  takes: (shape) => shape.imageLevel === true,
+  score: (a, b) => (a.frame !== b.frame ? null : a.label === b.label ? 1 : 0.5),
+  candidates: (a, b, score) =>
+    a.flatMap((s, i) =>
+      b.flatMap((t, j) => {
+        const value = score(s, t);
+        return value === null ? [] : [{ i, j, score: value }];
+      }),
+    ),
+};
+
+const pairers = (rule: MatchRule): Pairer[] => [byPlace(rule), byImageLabel];
 
 /** One image: each reader's annotations on it (a reader with none may be absent). */
 export type ImageReadings = ReadonlyMap<number, readonly RatedShape[]>;
@@ -50,19 +91,25 @@ export function pairAgreement(
   let onlyA = 0;
   let onlyB = 0;
   for (const image of images) {
-    const shapesA = image.get(a) ?? [];
-    const shapesB = image.get(b) ?? [];
-    const matching = matchShapes(shapesA, shapesB, rule);
-    const pairs = matching.pairs.map(([i, j]): [Category, Category] => [
-      label(shapesA[i]),
-      label(shapesB[j]),
-    ]);
-    rated.push(...pairs);
-    rated.push(...matching.onlyA.map((i): [Category, Category] => [label(shapesA[i]), NONE]));
-    rated.push(...matching.onlyB.map((j): [Category, Category] => [NONE, label(shapesB[j])]));
-    matched += pairs.length;
-    onlyA += matching.onlyA.length;
-    onlyB += matching.onlyB.length;
+    for (const pairer of pairers(rule)) {
+      const shapesA = (image.get(a) ?? []).filter((shape) => pairer.takes(shape));
+      const shapesB = (image.get(b) ?? []).filter((shape) => pairer.takes(shape));
+      const matching = assignGreedily(
+        shapesA.length,
+        shapesB.length,
+        pairer.candidates(shapesA, shapesB, pairer.score),
+      );
+      const pairs = matching.pairs.map(([i, j]): [Category, Category] => [
+        label(shapesA[i]),
+        label(shapesB[j]),
+      ]);
+      rated.push(...pairs);
+      rated.push(...matching.onlyA.map((i): [Category, Category] => [label(shapesA[i]), NONE]));
+      rated.push(...matching.onlyB.map((j): [Category, Category] => [NONE, label(shapesB[j])]));
+      matched += pairs.length;
+      onlyA += matching.onlyA.length;
+      onlyB += matching.onlyB.length;
+    }
   }
   const total = 2 * matched + onlyA + onlyB;
   return {
@@ -83,9 +130,11 @@ export function fleissAgreement(
 ): { items: number; kappa: number | null } {
   const ratings: Category[][] = [];
   for (const image of images) {
-    const lists = readers.map((reader) => image.get(reader) ?? []);
-    for (const cluster of clusterReaders(lists, rule)) {
-      ratings.push(cluster.map((index, r) => (index === null ? NONE : label(lists[r]?.[index]))));
+    for (const pairer of pairers(rule)) {
+      const lists = readers.map((reader) => (image.get(reader) ?? []).filter((shape) => pairer.takes(shape)));
+      for (const cluster of clusterReaders(lists, pairer)) {
+        ratings.push(cluster.map((index, r) => (index === null ? NONE : label(lists[r]?.[index]))));
+      }
     }
   }
   return { items: ratings.length, kappa: fleissKappa(ratings) };
@@ -105,12 +154,12 @@ interface Cluster extends Shape {
  */
 export function clusterReaders(
   lists: readonly (readonly RatedShape[])[],
-  rule: MatchRule,
+  pairer: Pairer,
 ): (number | null)[][] {
   let clusters: Cluster[] = [];
   lists.forEach((shapes, reader) => {
-    const candidates = scoredPairs(clusters, shapes, rule, (cluster, shape) =>
-      bestScore(cluster, shape, rule),
+    const candidates = pairer.candidates(clusters, shapes, (cluster, shape) =>
+      bestScore(cluster, shape, pairer),
     );
     const matching = assignGreedily(clusters.length, shapes.length, candidates);
     const grown = [...clusters];
@@ -128,10 +177,10 @@ export function clusterReaders(
   return clusters.map((cluster) => cluster.members);
 }
 
-function bestScore(cluster: Cluster, shape: RatedShape, rule: MatchRule): number | null {
+function bestScore(cluster: Cluster, shape: RatedShape, pairer: Pairer): number | null {
   let best: number | null = null;
   for (const member of cluster.shapes) {
-    const score = matchScore(member, shape, rule);
+    const score = pairer.score(member, shape);
     if (score !== null && (best === null || score > best)) best = score;
   }
   return best;

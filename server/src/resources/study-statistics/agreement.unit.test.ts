@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  byPlace,
   clusterReaders,
   fleissAgreement,
   pairAgreement,
@@ -70,6 +71,45 @@ describe('agreement of two readers', () => {
   });
 });
 
+describe('agreement on image-level labels', () => {
+  /** An image-level label of class `label`. */
+  const grade = (label: number): RatedShape => ({
+    frame: null,
+    xMin: 0,
+    yMin: 0,
+    xMax: 0,
+    yMax: 0,
+    label,
+    imageLevel: true,
+  });
+
+  it('pairs labels of an image with each other, the same class first, never with shapes', () => {
+    // Image 1: reader 1 says 7 and 8, reader 2 says 8 and 9: 8/8 first, then 7/9.
+    // Image 2: reader 1 says 7, reader 2 boxes a cell at the origin and says nothing.
+    const images = [
+      image({ 1: [grade(7), grade(8)], 2: [grade(8), grade(9)] }),
+      image({ 1: [grade(7)], 2: [cell(0, 7)] }),
+    ];
+    const result = pairAgreement(images, 1, 2, rule);
+    expect(result).toMatchObject({ matched: 2, onlyA: 1, onlyB: 1 });
+    const expected = cohenKappa([
+      [8, 8],
+      [7, 9],
+      [7, 'none'],
+      ['none', 7],
+    ]);
+    expect(result.kappa).toBeCloseTo(expected ?? Number.NaN, 12);
+  });
+
+  it("counts them in Fleiss' kappa as clusters of their own", () => {
+    const images = [image({ 1: [grade(7)], 2: [grade(7)], 3: [grade(8)] })];
+    const result = fleissAgreement(images, [1, 2, 3], rule);
+    expect(result.items).toBe(1);
+    // One item rated 7, 7, 8: P 1/3; shares 2/3 and 1/3: Pe 5/9.
+    expect(result.kappa).toBeCloseTo((1 / 3 - 5 / 9) / (1 - 5 / 9), 12);
+  });
+});
+
 describe('agreement of three or more readers', () => {
   it('clusters one annotation per reader, starting new clusters for the unmatched', () => {
     const lists = [
@@ -77,7 +117,7 @@ describe('agreement of three or more readers', () => {
       [cell(101, 2), cell(1, 1)],
       [cell(2, 1), cell(400, 3)],
     ];
-    expect(clusterReaders(lists, rule)).toEqual([
+    expect(clusterReaders(lists, byPlace(rule))).toEqual([
       [0, 1, 0],
       [1, 0, null],
       [null, null, 1],

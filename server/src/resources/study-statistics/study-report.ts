@@ -6,7 +6,7 @@
  * and everyone with annotations in the set (a team admin who reads too, a former member). Time comes
  * from the readers' own log entries only: a study lead opening readers' copies is no reader.
  * Agreement (blind sets only; elsewhere readers see each other's work) counts the readers with at
- * least one annotation that has a place; image-level labels (no geometry) are counted but not matched.
+ * least one annotation; image-level labels (no geometry) are matched among themselves (agreement.ts).
  */
 import type { PairAgreement, ReaderStatistics, StudyStatistics } from '@tessera/shared';
 import { fleissAgreement, pairAgreement, type ImageReadings, type RatedShape } from './agreement.js';
@@ -113,6 +113,14 @@ function countByType(rows: readonly StudyAnnotationRow[], typeOrder: ReadonlyMap
     .map(([annotation_type, count]) => ({ annotation_type, count }));
 }
 
+/** A row as matching takes it: a row without a bounding box is an image-level label. */
+function ratedShape(row: StudyAnnotationRow): RatedShape {
+  const { frame, annotation_type_id: label } = row;
+  if (row.x_min === null || row.y_min === null || row.x_max === null || row.y_max === null)
+    return { frame, xMin: 0, yMin: 0, xMax: 0, yMax: 0, label, imageLevel: true };
+  return { frame, xMin: row.x_min, yMin: row.y_min, xMax: row.x_max, yMax: row.y_max, label };
+}
+
 /** Tenths of a second: finer is noise for reading times. */
 const seconds = (milliseconds: number) => Math.round(milliseconds / 100) / 10;
 
@@ -122,26 +130,12 @@ function agreement(
 ): NonNullable<StudyStatistics['agreement']> {
   const images = new Map<number, Map<number, RatedShape[]>>();
   for (const row of rows) {
-    if (
-      row.reader_id === null ||
-      row.x_min === null ||
-      row.y_min === null ||
-      row.x_max === null ||
-      row.y_max === null
-    )
-      continue;
+    if (row.reader_id === null) continue;
     const byReader = images.get(row.image_id) ?? new Map<number, RatedShape[]>();
     images.set(row.image_id, byReader);
     const shapes = byReader.get(row.reader_id) ?? [];
     byReader.set(row.reader_id, shapes);
-    shapes.push({
-      frame: row.frame,
-      xMin: row.x_min,
-      yMin: row.y_min,
-      xMax: row.x_max,
-      yMax: row.y_max,
-      label: row.annotation_type_id,
-    });
+    shapes.push(ratedShape(row));
   }
   const readings: ImageReadings[] = [...images.values()];
   const readers = [...new Set(readings.flatMap((image) => [...image.keys()]))].sort((a, b) => a - b);

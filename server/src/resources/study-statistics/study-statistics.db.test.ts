@@ -185,6 +185,31 @@ describe('images/image_sets/<id>/study_statistics/', () => {
     expect(agreement?.fleiss?.kappa).toBeCloseTo(1 / 6, 12);
   });
 
+  it('pairs image-level labels of two readers on an image with each other, not with shapes', async () => {
+    const s = await blindStudy();
+    const make = new Factories(server.db);
+    const product = await make.product((await new ImageSetsRepo(server.db).teamOf(s.set)) ?? 0, s.admin, [
+      s.set,
+    ]);
+    const [benign, malignant] = [
+      await make.annotationType(product, { name: 'benign', vector_type: 7 }),
+      await make.annotationType(product, { name: 'malignant', vector_type: 7 }),
+    ];
+    const label = (reader: TestUser, type: number) =>
+      asUser(reader).post('/annotations/annotations/', {
+        image: s.images[0],
+        annotation_type: type,
+        vector: null,
+      });
+    expect((await label(s.r1, benign)).status).toBe(201);
+    expect((await label(s.r2, malignant)).status).toBe(201);
+    await s.mark(s.r1, 0, [[0, 0, 'A']]);
+    const pair = (await asUser(s.admin).get<StudyStatistics>(stats(s.set))).body.agreement?.pairs[0];
+    // Items (benign, malignant) and (A, none): po 0, pe 0.
+    expect(pair).toMatchObject({ matched: 1, only_a: 1, only_b: 0, kappa: 0, kappa_matched: 0 });
+    expect(pair?.f1).toBeCloseTo(2 / 3, 12);
+  });
+
   it('is for team admins: readers get 403, outsiders 404, strangers 401; bad queries 400', async () => {
     const s = await blindStudy();
     expect((await asUser(s.r1).get(stats(s.set))).status).toBe(403);

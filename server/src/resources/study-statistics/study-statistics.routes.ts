@@ -18,7 +18,8 @@ export function studyStatisticsEndpoints(statistics: StudyStatisticsService): En
         'Per reader: annotations per type and image, and time from the image action log (an opening ' +
         'closed again counts up to one hour; an opening never closed counts nothing). Blind sets: ' +
         "pairwise Cohen's kappa and F1, Fleiss' kappa for three or more readers, over annotations " +
-        'matched greedily by bounding-box IoU (points: centre distance), unmatched ones rated "none". ' +
+        'matched greedily by bounding-box IoU (points: centre distance; image-level labels with each ' +
+        'other), unmatched ones rated "none". ' +
         'format=csv: one row per reader and image.',
       response: studyStatistics,
       async handler({ viewer, params, query, ctx }) {
