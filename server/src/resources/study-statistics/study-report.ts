@@ -68,9 +68,11 @@ function readerStatistics(
   user: number,
   username: string,
   rows: readonly StudyAnnotationRow[],
-  visits: readonly VisitTotals[],
+  logged: readonly VisitTotals[],
   typeOrder: ReadonlyMap<number, number>,
 ): ReaderStatistics {
+  // Images whose log has only closings were never opened: they get no row.
+  const visits = logged.filter((v) => v.visits + v.unclosedVisits > 0);
   const imageIds = [...new Set([...rows.map((r) => r.image_id), ...visits.map((v) => v.imageId)])].sort(
     (a, b) => a - b,
   );

@@ -87,6 +87,7 @@ describe('images/image_sets/<id>/study_statistics/', () => {
     await s.log(s.r1, 0, 1, '2030-01-01T11:00:00'); // never closed: no time
     await s.log(s.r1, 1, 1, '2030-01-01T12:00:00');
     await s.log(s.r1, 1, 2, '2030-01-01T14:00:00'); // two hours: counted as one
+    await s.log(s.r2, 1, 2, '2030-01-01T10:00:00'); // a closing alone opened nothing
     await s.log(s.admin, 0, 1, '2030-01-01T10:00:00'); // the study lead looking is no reading
     await s.log(s.admin, 0, 2, '2030-01-01T10:30:00');
 
@@ -133,7 +134,7 @@ describe('images/image_sets/<id>/study_statistics/', () => {
       },
     ]);
     // A reader who has not started is listed with zeros.
-    expect(r2).toMatchObject({ annotations: 0, images_opened: 0, seconds: 0, images: [] });
+    expect(r2).toMatchObject({ annotations: 0, images_opened: 0, seconds: 0, visits: 0, images: [] });
 
     const csv = await asUser(s.admin).get<string>(stats(s.set, '?format=csv'));
     expect(csv.status).toBe(200);
