@@ -150,6 +150,17 @@ describe.skipIf(lacking('chromium', 'openslide'))('running a blind study', () =>
       .toMatch(new RegExp(`^${r1.username} \\| 1 of 1 \\| 1 \\| 3 \\| 2 \\| 1 \\| \\d+ s \\| 0$`));
     expect(await cells(r2)).toBe(`${r2.username} | 1 of 1 | 1 | 3 | 1 | 2 | 12 min 30 s | 0`);
     expect(await cells(r3)).toBe(`${r3.username} | 1 of 1 | 1 | 3 | 2 | 1 | 0 s | 1`);
+    await readersTable.getByText('Per image').click();
+    const perImage = readersTable.locator(`tr[data-reader-image="${r2.id}-${image}"] td`);
+    expect(await perImage.allTextContents()).toEqual([
+      r2.username,
+      upload.body.results[0]?.name,
+      '3',
+      '12 min 30 s',
+      '1',
+      '0',
+    ]);
+    await readersTable.getByText('Per image').click();
     const agreement = lead.getByRole('region', { name: 'Agreement' });
     const pair = (a: TestUser, b: TestUser) => agreement.locator(`td[data-pair="${a.id}-${b.id}"]`);
     // ada-ben: items (M,M) (M,I) (I,none) (none,I): po 1/4, pe 5/16, kappa -1/11; F1 4/6.

@@ -44,6 +44,9 @@ export function ReadersSection({ statistics }: { statistics: StudyStatistics }) 
           </tbody>
         </table>
       )}
+      {statistics.readers.some((reader) => reader.images.length > 0) ? (
+        <PerImageDetails statistics={statistics} />
+      ) : null}
       <p className="muted">
         Time is the sum of visits from the image action log: opening an image to leaving it, each visit
         counted up to {formatDuration(statistics.rules.session_cap_seconds)}. A visit never closed (a crashed
@@ -80,5 +83,49 @@ function ReaderRow({
       <td className="num">{formatDuration(reader.seconds)}</td>
       <td className="num">{reader.unclosed_visits}</td>
     </tr>
+  );
+}
+
+/** Each reader's images one by one (collapsed): where they are and how long each took. */
+function PerImageDetails({ statistics }: { statistics: StudyStatistics }) {
+  const names = new Map(statistics.images.map((image) => [image.id, image.name]));
+  return (
+    <details className="study-per-image">
+      <summary>Per image</summary>
+      <table className="data-table" aria-label="Readers per image">
+        <thead>
+          <tr>
+            <th scope="col">Reader</th>
+            <th scope="col">Image</th>
+            <th scope="col" className="num">
+              Annotations
+            </th>
+            <th scope="col" className="num">
+              Time
+            </th>
+            <th scope="col" className="num">
+              Visits
+            </th>
+            <th scope="col" className="num">
+              Unclosed visits
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {statistics.readers.flatMap((reader) =>
+            reader.images.map((image) => (
+              <tr key={`${reader.user}-${image.image}`} data-reader-image={`${reader.user}-${image.image}`}>
+                <td>{reader.username}</td>
+                <td>{names.get(image.image) ?? `image ${image.image}`}</td>
+                <td className="num">{image.annotations}</td>
+                <td className="num">{formatDuration(image.seconds)}</td>
+                <td className="num">{image.visits}</td>
+                <td className="num">{image.unclosed_visits}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </details>
   );
 }
