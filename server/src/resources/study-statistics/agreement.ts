@@ -99,14 +99,11 @@ export function pairAgreement(
         shapesB.length,
         pairer.candidates(shapesA, shapesB, pairer.score),
       );
-      const pairs = matching.pairs.map(([i, j]): [Category, Category] => [
-        label(shapesA[i]),
-        label(shapesB[j]),
-      ]);
-      rated.push(...pairs);
-      rated.push(...matching.onlyA.map((i): [Category, Category] => [label(shapesA[i]), NONE]));
-      rated.push(...matching.onlyB.map((j): [Category, Category] => [NONE, label(shapesB[j])]));
-      matched += pairs.length;
+      // Loops, not push(...items): an image can hold more annotations than a call takes arguments.
+      for (const [i, j] of matching.pairs) rated.push([label(shapesA[i]), label(shapesB[j])]);
+      for (const i of matching.onlyA) rated.push([label(shapesA[i]), NONE]);
+      for (const j of matching.onlyB) rated.push([NONE, label(shapesB[j])]);
+      matched += matching.pairs.length;
       onlyA += matching.onlyA.length;
       onlyB += matching.onlyB.length;
     }

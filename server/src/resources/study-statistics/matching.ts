@@ -91,9 +91,10 @@ export function assignGreedily(sizeA: number, sizeB: number, candidates: Candida
 }
 
 /**
- * The scored pairs of shapes that may match: a sweep over b sorted by xMin, so a reader's thousands of
- * cells are not compared with every one of the other reader's. Shapes farther apart than their boxes
- * grown by pointDistance can match neither by overlap nor by distance.
+ * The scored pairs of shapes that may match, found through a grid over b (cells as large as b's
+ * largest shape plus the slack) so each shape of a is compared only with b's shapes in the cells
+ * around it, not with all of a reader's 100,000 cells. Shapes whose boxes, grown by pointDistance,
+ * do not touch can match neither by overlap nor by distance.
  */
 export function scoredPairs<S extends Shape, T extends Shape>(
   a: readonly S[],
@@ -101,32 +102,47 @@ export function scoredPairs<S extends Shape, T extends Shape>(
   rule: MatchRule,
   score: (s: S, t: T) => number | null,
 ): Candidate[] {
-  const slack = rule.pointDistance;
-  const order = b.map((_, j) => j).sort((p, q) => (b[p]?.xMin ?? 0) - (b[q]?.xMin ?? 0));
+  const slack = 2 * rule.pointDistance;
   const widest = b.reduce((w, t) => Math.max(w, t.xMax - t.xMin), 0);
+  const tallest = b.reduce((h, t) => Math.max(h, t.yMax - t.yMin), 0);
+  const cell = Math.max(1, widest + slack, tallest + slack);
+  const grid = new Map<number, number[]>();
+  b.forEach((t, j) => {
+    const key = cellKey(Math.floor(t.xMin / cell), Math.floor(t.yMin / cell));
+    const members = grid.get(key);
+    if (members) members.push(j);
+    else grid.set(key, [j]);
+  });
   const candidates: Candidate[] = [];
   a.forEach((s, i) => {
-    const from = lowerBound(order, (j) => (b[j]?.xMin ?? 0) >= s.xMin - widest - 2 * slack);
-    for (let k = from; k < order.length; k++) {
-      const j = order[k] ?? 0;
+    // A partner's corner (xMin, yMin) lies within these bounds, so in these cells.
+    const [x0, x1] = [Math.floor((s.xMin - widest - slack) / cell), Math.floor((s.xMax + slack) / cell)];
+    const [y0, y1] = [Math.floor((s.yMin - tallest - slack) / cell), Math.floor((s.yMax + slack) / cell)];
+    const consider = (j: number) => {
       const t = b[j];
-      if (t === undefined || t.xMin > s.xMax + 2 * slack) break;
-      if (t.xMax < s.xMin - 2 * slack || t.yMin > s.yMax + 2 * slack || t.yMax < s.yMin - 2 * slack) continue;
+      if (t === undefined || !near(s, t, slack)) return;
       const value = score(s, t);
       if (value !== null) candidates.push({ i, j, score: value });
+    };
+    // A shape far larger than the cells (a region over many tiny points) looks at every shape instead.
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > grid.size) {
+      b.forEach((_, j) => {
+        consider(j);
+      });
+      return;
+    }
+    for (let cx = x0; cx <= x1; cx++) {
+      for (let cy = y0; cy <= y1; cy++) for (const j of grid.get(cellKey(cx, cy)) ?? []) consider(j);
     }
   });
   return candidates;
 }
 
-/** The first position in `order` where `reached` holds (it holds from there on). */
-function lowerBound(order: readonly number[], reached: (j: number) => boolean): number {
-  let low = 0;
-  let high = order.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (reached(order[middle] ?? 0)) high = middle;
-    else low = middle + 1;
-  }
-  return low;
-}
+const near = (s: Shape, t: Shape, slack: number) =>
+  t.xMin <= s.xMax + slack &&
+  t.xMax >= s.xMin - slack &&
+  t.yMin <= s.yMax + slack &&
+  t.yMax >= s.yMin - slack;
+
+/** One number per grid cell: coordinates stay within +-10,000,000 px, so cells within +-2^24. */
+const cellKey = (cx: number, cy: number) => (cx + 2 ** 24) * 2 ** 26 + (cy + 2 ** 24);

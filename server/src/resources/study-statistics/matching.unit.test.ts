@@ -80,4 +80,16 @@ describe('matching shapes of two readers', () => {
     expect(everyPair.length).toBeGreaterThan(250);
     expect(swept.sort()).toEqual(everyPair.sort());
   });
+
+  it('finds the pairs of a shape much larger than the grid cells (points with no slack)', () => {
+    const exact = { iouThreshold: 0.5, pointDistance: 0 };
+    const points = [point(5, 5), point(500, 500), point(-3, 7)];
+    const region = box(0, 0, 1000, 1000);
+    const found = scoredPairs([point(500, 500), region], points, exact, (s, t) => matchScore(s, t, exact));
+    // The region's centre is (500, 500): it matches that point at distance 0, as the point itself does.
+    expect(found.map((c) => [c.i, c.j])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+  });
 });
