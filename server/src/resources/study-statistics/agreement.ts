@@ -40,7 +40,7 @@ export interface Pairer {
   ) => Candidate[];
 }
 
-/** Annotations with a place, matched by matching.ts's rule with its sweep. */
+/** Annotations with a place, matched by matching.ts's rule, candidates from its grid. */
 export function byPlace(rule: MatchRule): Pairer {
   return {
     takes: (shape) => shape.imageLevel !== true,
