@@ -33,6 +33,7 @@ import { ImportService } from '../interchange/import.service.js';
 import { ExportFormatsService } from '../interchange/export-formats.service.js';
 import { ArtifactsService } from '../versions/artifacts.service.js';
 import { SplitsService } from '../versions/splits.service.js';
+import { StudyStatisticsService } from '../resources/study-statistics/study-statistics.service.js';
 
 /** The services behind the API, one instance each per process. */
 export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
@@ -72,6 +73,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     annotationTypes: new AnnotationTypesService(db),
     imageLogs: new ImageLogsService(db),
     screeningModes: new ScreeningModesService(db),
+    studyStatistics: new StudyStatisticsService(db),
   };
   const versions = new VersionsService(db);
   const exportFormats = new ExportFormatsService(db);
