@@ -1,0 +1,125 @@
+import type { Document, Hocuspocus } from '@hocuspocus/server';
+import * as Y from 'yjs';
+import type { Logger } from '../logging/logger.js';
+import type { DocumentStore } from './document-store.js';
+import { formatDocumentName, parseDocumentName } from './document-names.js';
+import type { ProjectionExtension } from './projection.extension.js';
+import type { ReaderCopiesRepo } from './reader-copies.repo.js';
+
+/** What one merge run did. */
+export interface MergeSummary {
+  /** Readers' copies merged into their image's shared document and removed. */
+  readonly merged: number;
+  /** Copies left for a later run (the set became blind again, or a write arrived meanwhile). */
+  readonly left: number;
+}
+
+/** How often one copy is merged again when writes keep arriving while it is removed. */
+const ATTEMPTS = 3;
+
+/**
+ * Rule B1 (README): when a set stops being blind, every reader's copy `image.<id>.user.<uid>` is
+ * merged into the image's shared document `image.<id>` as Yjs state (so annotations keep their
+ * uuid, record, edits, deletions and verifications; applying a state twice changes nothing) and then
+ * removed. The stored copies of non-blind sets are the work still to do, so a run that stopped half
+ * way (a crash) is finished by the next one (`resume` at start) without losing or doubling anything.
+ */
+export class ReaderCopyMerger {
+  /** One run per image set at a time (and one for `resume`). */
+  private readonly running = new Map<number | 'all', Promise<MergeSummary>>();
+
+  constructor(
+    private readonly hocuspocus: Hocuspocus,
+    private readonly store: DocumentStore,
+    private readonly projection: Pick<ProjectionExtension, 'settled'>,
+    private readonly repo: ReaderCopiesRepo,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Merges the copies left in one set (or in every set that is not blind). */
+  merge(imageSetId?: number): Promise<MergeSummary> {
+    const key = imageSetId ?? 'all';
+    const previous = this.running.get(key) ?? Promise.resolve(undefined);
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.mergeAll(imageSetId))
+      .finally(() => {
+        if (this.running.get(key) === run) this.running.delete(key);
+      });
+    this.running.set(key, run);
+    return run;
+  }
+
+  /** Resolves once the runs under way have ended (shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async mergeAll(imageSetId: number | undefined): Promise<MergeSummary> {
+    let merged = 0;
+    let left = 0;
+    for (const copy of await this.repo.pending(imageSetId)) {
+      if (await this.mergeCopy(copy.document)) merged++;
+      else left++;
+    }
+    if (merged + left > 0) this.logger.info({ imageSetId, merged, left }, 'collab: readers copies merged');
+    return { merged, left };
+  }
+
+  /** Merges one copy into its shared document and removes it; false if it has to stay for now. */
+  private async mergeCopy(copy: string): Promise<boolean> {
+    const name = parseDocumentName(copy);
+    if (name?.userId == null) return false;
+    const shared = formatDocumentName({ imageId: name.imageId, userId: null });
+    const source = await this.hocuspocus.openDirectConnection(copy, { userId: null });
+    try {
+      // The set is no longer blind: the copy's readers lose it (rule A6 says the same on its sweep).
+      const document = this.loaded(copy);
+      for (const connection of document.getConnections()) {
+        connection.close({ code: 4403, reason: 'access-revoked' });
+      }
+      // No compaction may write the copy's state back after it is removed.
+      await this.store.retire(copy, document);
+      await this.projection.settled(copy);
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        if ((await this.repo.isBlind(name.imageId)) !== false) return false;
+        const lastLogId = await this.repo.lastLogId(copy);
+        await this.mergeState(copy, shared, Y.encodeStateAsUpdate(document));
+        if (await this.repo.remove(copy, lastLogId)) return true;
+      }
+      this.logger.warn({ document: copy }, 'collab: a reader copy kept changing; left for the next merge');
+      return false;
+    } finally {
+      await source.disconnect();
+    }
+  }
+
+  /** A document this merger holds open through a direct connection. */
+  private loaded(name: string): Document {
+    const document = this.hocuspocus.documents.get(name);
+    if (!document) throw new Error(`collab: ${name} is not loaded`);
+    return document;
+  }
+
+  /** Applies a copy's whole state to the shared document and waits for its log and projection. */
+  private async mergeState(copy: string, shared: string, state: Uint8Array): Promise<void> {
+    // Loaded (and projected) first: a load re-projects a document whose rows do not match it, which
+    // would drop the rows moved over before its annotations arrive.
+    const target = await this.hocuspocus.openDirectConnection(shared, { userId: null });
+    try {
+      const clashes = await this.repo.moveToShared(copy, shared);
+      if (clashes.length > 0) {
+        this.logger.warn({ document: copy, clientIds: clashes }, 'collab: client ids claimed by others');
+      }
+      await target.transact((doc) => {
+        Y.applyUpdate(doc, state);
+      });
+      // The onChange hook that starts the append runs after the transaction; let it start.
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.store.settled(shared);
+      await this.projection.settled(shared);
+    } finally {
+      await target.disconnect();
+    }
+  }
+}
