@@ -4,6 +4,7 @@
 import {
   VectorType,
   annotationProblem,
+  type Annotation,
   type AnnotationType,
   type AnnotationTypes,
   type SessionInfo,
@@ -15,6 +16,7 @@ import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
+import { ReaderCopies } from './reader-copies';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
@@ -37,6 +39,8 @@ export class WorkspaceController {
   readonly typesById: ReadonlyMap<number, AnnotationType>;
   editor: AnnotationEditor;
   viewer: ViewerBinding | null = null;
+  /** Other readers' copies, in a blind set's live workspace (shown to team admins, ReaderPicker). */
+  readonly readers: ReaderCopies | null;
   private snapshot: WorkspaceSnapshot;
   private readonly listeners = new Set<() => void>();
   private unbindDoc: () => void = () => undefined;
@@ -58,19 +62,34 @@ export class WorkspaceController {
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
     performance.mark('tessera:workspace-data-loaded');
+    const isValid = (a: Annotation) => annotationProblem(a, this.rules) === null;
     this.live =
       data.version === undefined
         ? new LiveDocument({
             name: documentName(data.image, data.imageSet, session.user.id),
             snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
             userId: session.user.id,
-            url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
-            isValid: (a) => annotationProblem(a, this.rules) === null,
+            url: collabUrl(),
+            isValid,
             onReplaced: () => {
               this.bindDocument();
             },
           })
         : new VersionDocument(data.version);
+    this.readers =
+      data.version === undefined && data.imageSet.collaboration_type === 1
+        ? new ReaderCopies({
+            imageId: data.image.id,
+            width: data.image.width,
+            height: data.image.height,
+            userId: session.user.id,
+            url: collabUrl(),
+            isValid,
+            onChange: () => {
+              this.scheduleNotify();
+            },
+          })
+        : null;
     this.editor = new AnnotationEditor(this.live.doc, session.user.id, this.rules);
     this.bindDocument();
     this.update({ readOnly: this.live.readOnly });
@@ -120,6 +139,7 @@ export class WorkspaceController {
     for (const pending of this.presence.values()) window.clearTimeout(pending.timer);
     this.unbindDoc();
     this.viewer?.destroy();
+    this.readers?.destroy();
     this.live.destroy();
     this.listeners.clear();
   }
@@ -284,6 +304,7 @@ export class WorkspaceController {
       view,
       {
         index: this.index,
+        layers: this.readers?.layers(),
         styles: this.styles,
         frame: this.shownFrame(),
         selected: this.snapshot.selection,
@@ -420,4 +441,9 @@ export class WorkspaceController {
       readOnly: () => this.snapshot.readOnly,
     };
   }
+}
+
+/** The live documents' WebSocket address on this page's server. */
+function collabUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }

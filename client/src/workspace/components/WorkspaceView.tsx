@@ -8,6 +8,7 @@ import { CollaboratorList } from './CollaboratorList';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { ReaderPicker } from './ReaderPicker';
 import { ScaleBar } from './ScaleBar';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
@@ -92,6 +93,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
+        {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
