@@ -41,13 +41,14 @@ let admin: TestUser;
 let readerA: TestUser;
 let readerB: TestUser;
 let image = 0;
+let set = 0;
 
 describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace', () => {
   beforeAll(async () => {
     const f = new Factories(server.db);
     [admin, readerA, readerB] = [await f.user(), await f.user(), await f.user()];
     const team = await f.team({ admins: [admin], members: [readerA, readerB] });
-    const set = await f.imageSet(team, admin);
+    set = await f.imageSet(team, admin);
     await new ImageSetsRepo(server.db).update(set, { collaboration_type: 1 });
     const product = await f.product(team, admin, [set]);
     const type = await f.annotationType(product, {
@@ -125,6 +126,31 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
       `/annotations/annotations/?image=${image}`,
     );
     expect(own.body.count).toBe(1);
+    await page.context().close();
+  });
+
+  it("[B1] reloads a reader's open workspace when the set leaves blind mode, with everyone's work", async () => {
+    const page = await openWorkspace(await browser.newContext(), server, readerA, image);
+    expect(await localCount(page)).toBe(2);
+    const switched = await new ApiClient(server.baseUrl, admin).patch(`/images/image_sets/${set}/`, {
+      collaboration_type: 2,
+    });
+    expect(switched.status).toBe(200);
+    // Two of reader A, one of reader B, one of the admin: all in the shared document now.
+    await expect.poll(() => localCount(page), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => page.getByLabel("Readers' copies").count()).toBe(0);
+    // Second opinion: reader A verifies reader B's annotation by the pk REST lists.
+    const api = new ApiClient(server.baseUrl, readerA);
+    const listed = await api.get<{ results: { id: number; user: number }[] }>(
+      `/annotations/annotations/?image=${image}&limit=100`,
+    );
+    const theirs = listed.body.results.find((a) => a.user === readerB.id);
+    expect(theirs).toBeDefined();
+    const verified = await api.post('/annotations/verifications/', {
+      annotation: theirs?.id,
+      verified: true,
+    });
+    expect(verified.status).toBe(201);
     await page.context().close();
   });
 });

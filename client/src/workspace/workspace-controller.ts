@@ -54,6 +54,8 @@ export class WorkspaceController {
   constructor(
     readonly data: WorkspaceData,
     readonly session: SessionInfo,
+    /** The server closed the document for an access change: load the workspace again. */
+    onRevoked?: () => void,
   ) {
     this.rules = typeRules(data.types);
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
@@ -74,6 +76,7 @@ export class WorkspaceController {
             onReplaced: () => {
               this.bindDocument();
             },
+            onRevoked,
           })
         : new VersionDocument(data.version);
     this.readers =

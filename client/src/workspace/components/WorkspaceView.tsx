@@ -16,13 +16,13 @@ import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
-export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
+export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
   const viewerRef = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<WorkspaceController | null>(null);
   useEffect(() => {
     const element = viewerRef.current;
     if (element === null) return;
-    const created = new WorkspaceController(props.data, props.session);
+    const created = new WorkspaceController(props.data, props.session, props.onRevoked);
     created.attachViewer(element);
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
@@ -31,7 +31,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       created.destroy();
       setController(null);
     };
-  }, [props.data, props.session]);
+  }, [props.data, props.session, props.onRevoked]);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
