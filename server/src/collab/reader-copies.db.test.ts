@@ -16,6 +16,7 @@ import { AnnotationsService } from '../resources/annotations/annotations.service
 import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 import { ImageSetsService } from '../resources/image-sets/image-sets.service.js';
 import { VerificationsService } from '../resources/verifications/verifications.service.js';
+import { VersionsService } from '../versions/versions.service.js';
 import { DocumentsRepo } from './documents.repo.js';
 import { LiveDocumentsPort } from './live-documents.js';
 
@@ -117,6 +118,29 @@ async function expectProjectionMatches(fx: Fixture, document: string): Promise<v
   expect(await projectedVerdicts(fx.image)).toEqual(verdicts);
 }
 
+/** What a new version of the set freezes: its documents, and each frozen annotation (uuid, deleted). */
+async function versionOf(fx: Fixture): Promise<{ documents: string[]; rows: string[] }> {
+  const id = await new VersionsService(h.db).create(viewerOf(fx.admin), {
+    name: `after ${randomUUID()}`,
+    description: '',
+    imagesets: [fx.imageSet],
+  });
+  const documents = await h.db.query<{ document: string }>(
+    'SELECT document FROM set_version_documents WHERE version_id = $1 ORDER BY document',
+    [id],
+  );
+  const rows = await h.db.query<{ uuid: string; deleted: boolean }>(
+    `SELECT r.unique_identifier AS uuid, r.deleted FROM version_annotations r
+     JOIN set_version_documents d ON d.document = r.document AND d.version_id = $1
+     WHERE r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)`,
+    [id],
+  );
+  return {
+    documents: documents.map((d) => d.document),
+    rows: rows.map((r) => `${r.uuid}:${r.deleted}`).sort(),
+  };
+}
+
 /** A blind set where both members and the admin annotated their own copies, with edits and verdicts. */
 async function blindStudy() {
   const fx = await makeFixture(h, { blind: true });
@@ -167,6 +191,10 @@ describe('switching a set out of blind mode (rule B1)', () => {
     expect(idsAfter).toEqual(idsBefore);
     expect(await readerCopiesLeft(fx.image)).toBe(0);
     await expect.poll(() => reader.refusals).toContain('access-revoked');
+    // A version made now freezes the shared document only, with every annotation as it stands.
+    const version = await versionOf(fx);
+    expect(version.documents).toEqual([shared]);
+    expect(version.rows).toEqual(all.map((a) => `${a.id}:${a.deleted}`).sort());
 
     // Second opinion: a member verifies another reader's annotation by the pk REST shows.
     const pk = idsAfter.get(moved) ?? 0;

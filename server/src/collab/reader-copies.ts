@@ -2,7 +2,7 @@ import type { Document, Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import type { DocumentStore } from './document-store.js';
-import { formatDocumentName, parseDocumentName } from './document-names.js';
+import { formatDocumentName } from './document-names.js';
 import type { ProjectionExtension } from './projection.extension.js';
 import type { ReaderCopiesRepo } from './reader-copies.repo.js';
 
@@ -12,6 +12,11 @@ export interface MergeSummary {
   readonly merged: number;
   /** Copies left for a later run (the set became blind again, or a write arrived meanwhile). */
   readonly left: number;
+}
+
+/** A direct connection's write. */
+interface Writable {
+  transact(change: (doc: Y.Doc) => void): Promise<void>;
 }
 
 /** How often one copy is merged again when writes keep arriving while it is removed. */
@@ -58,19 +63,39 @@ export class ReaderCopyMerger {
   private async mergeAll(imageSetId: number | undefined): Promise<MergeSummary> {
     let merged = 0;
     let left = 0;
+    const byImage = new Map<number, string[]>();
     for (const copy of await this.repo.pending(imageSetId)) {
-      if (await this.mergeCopy(copy.document)) merged++;
-      else left++;
+      byImage.set(copy.image_id, [...(byImage.get(copy.image_id) ?? []), copy.document]);
+    }
+    for (const [imageId, copies] of byImage) {
+      const done = await this.mergeImage(imageId, copies);
+      merged += done;
+      left += copies.length - done;
     }
     if (merged + left > 0) this.logger.info({ imageSetId, merged, left }, 'collab: readers copies merged');
     return { merged, left };
   }
 
-  /** Merges one copy into its shared document and removes it; false if it has to stay for now. */
-  private async mergeCopy(copy: string): Promise<boolean> {
-    const name = parseDocumentName(copy);
-    if (name?.userId == null) return false;
-    const shared = formatDocumentName({ imageId: name.imageId, userId: null });
+  /** Merges an image's copies into its shared document, held open meanwhile; answers how many. */
+  private async mergeImage(imageId: number, copies: readonly string[]): Promise<number> {
+    const shared = formatDocumentName({ imageId, userId: null });
+    // Loaded (and projected) first: a load re-projects a document whose rows do not match it, which
+    // would drop the rows moved over before their annotations arrive.
+    const target = await this.hocuspocus.openDirectConnection(shared, { userId: null });
+    let merged = 0;
+    try {
+      for (const copy of copies) {
+        if ((await this.repo.isBlind(imageId)) !== false) break;
+        if (await this.mergeCopy(copy, shared, target)) merged++;
+      }
+    } finally {
+      await target.disconnect();
+    }
+    return merged;
+  }
+
+  /** Merges one copy into the shared document and removes it; false if it has to stay for now. */
+  private async mergeCopy(copy: string, shared: string, target: Writable): Promise<boolean> {
     const source = await this.hocuspocus.openDirectConnection(copy, { userId: null });
     try {
       // The set is no longer blind: the copy's readers lose it (rule A6 says the same on its sweep).
@@ -82,9 +107,8 @@ export class ReaderCopyMerger {
       await this.store.retire(copy, document);
       await this.projection.settled(copy);
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        if ((await this.repo.isBlind(name.imageId)) !== false) return false;
         const lastLogId = await this.repo.lastLogId(copy);
-        await this.mergeState(copy, shared, Y.encodeStateAsUpdate(document));
+        await this.mergeState(copy, shared, target, Y.encodeStateAsUpdate(document));
         if (await this.repo.remove(copy, lastLogId)) return true;
       }
       this.logger.warn({ document: copy }, 'collab: a reader copy kept changing; left for the next merge');
@@ -102,24 +126,17 @@ export class ReaderCopyMerger {
   }
 
   /** Applies a copy's whole state to the shared document and waits for its log and projection. */
-  private async mergeState(copy: string, shared: string, state: Uint8Array): Promise<void> {
-    // Loaded (and projected) first: a load re-projects a document whose rows do not match it, which
-    // would drop the rows moved over before its annotations arrive.
-    const target = await this.hocuspocus.openDirectConnection(shared, { userId: null });
-    try {
-      const clashes = await this.repo.moveToShared(copy, shared);
-      if (clashes.length > 0) {
-        this.logger.warn({ document: copy, clientIds: clashes }, 'collab: client ids claimed by others');
-      }
-      await target.transact((doc) => {
-        Y.applyUpdate(doc, state);
-      });
-      // The onChange hook that starts the append runs after the transaction; let it start.
-      await new Promise((resolve) => setImmediate(resolve));
-      await this.store.settled(shared);
-      await this.projection.settled(shared);
-    } finally {
-      await target.disconnect();
+  private async mergeState(copy: string, shared: string, target: Writable, state: Uint8Array): Promise<void> {
+    const clashes = await this.repo.moveToShared(copy, shared);
+    if (clashes.length > 0) {
+      this.logger.warn({ document: copy, clientIds: clashes }, 'collab: client ids claimed by others');
     }
+    await target.transact((doc) => {
+      Y.applyUpdate(doc, state);
+    });
+    // The onChange hook that starts the append runs after the transaction; let it start.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.store.settled(shared);
+    await this.projection.settled(shared);
   }
 }

@@ -77,9 +77,9 @@ export class ImageSetsService extends ResourceService<ImageSet> {
     });
     // Committed first: the new kind is what every later write and connection sees, and a merge
     // that stops half way is finished by the next one (rule B1), so nothing is lost or doubled.
-    const blindBefore = current.collaboration_type === BLIND;
-    const blindAfter = (input.collaboration_type ?? current.collaboration_type) === BLIND;
-    if (blindBefore && !blindAfter) await this.liveDocuments?.mergeReaderCopies(id);
+    // Saving a mode that is not blind again retries whatever an earlier merge left.
+    const mode = input.collaboration_type;
+    if (mode !== undefined && mode !== BLIND) await this.liveDocuments?.mergeReaderCopies(id);
   }
 
   async remove(viewer: Viewer, id: number): Promise<void> {
