@@ -132,6 +132,15 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
   it("[B1] reloads a reader's open workspace when the set leaves blind mode, with everyone's work", async () => {
     const page = await openWorkspace(await browser.newContext(), server, readerA, image);
     expect(await localCount(page)).toBe(2);
+    // The browser stores its copy of the document (it would come back into a fresh copy, should the
+    // set become blind again, if it were kept after the switch).
+    const storedCopies = (id: number) =>
+      page.evaluate(
+        async (prefix) =>
+          (await indexedDB.databases()).filter((d) => d.name?.startsWith(prefix) === true).length,
+        `tessera:image.${id}.user.`,
+      );
+    await expect.poll(() => storedCopies(image)).toBe(1);
     const switched = await new ApiClient(server.baseUrl, admin).patch(`/images/image_sets/${set}/`, {
       collaboration_type: 2,
     });
@@ -139,6 +148,8 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
     // Two of reader A, one of reader B, one of the admin: all in the shared document now.
     await expect.poll(() => localCount(page), { timeout: 15_000 }).toBe(4);
     await expect.poll(() => page.getByLabel("Readers' copies").count()).toBe(0);
+    // The browser's stored copy of the reader's document went with it.
+    await expect.poll(() => storedCopies(image)).toBe(0);
     // Second opinion: reader A verifies reader B's annotation by the pk REST lists.
     const api = new ApiClient(server.baseUrl, readerA);
     const listed = await api.get<{ results: { id: number; user: number }[] }>(

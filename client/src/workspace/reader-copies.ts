@@ -104,3 +104,28 @@ export class ReaderCopies {
     this.open.delete(id);
   }
 }
+
+/**
+ * Drops this browser's stored copies of an image's per-reader documents once its set is not blind:
+ * the server merged them into the shared document and removed them (server rule B1), and a stale
+ * copy would otherwise be sent back into a fresh one should the set become blind again.
+ */
+export async function forgetReaderCopies(imageId: number): Promise<void> {
+  const prefix = `tessera:image.${imageId}.user.`;
+  const stored = (await indexedDB.databases()).flatMap((d) => (d.name?.startsWith(prefix) ? [d.name] : []));
+  await Promise.all(
+    stored.map(
+      (name) =>
+        new Promise<void>((resolve) => {
+          const deleting = indexedDB.deleteDatabase(name);
+          // Blocked or failed: left for the next visit, nothing depends on it.
+          deleting.onsuccess =
+            deleting.onerror =
+            deleting.onblocked =
+              () => {
+                resolve();
+              };
+        }),
+    ),
+  );
+}

@@ -16,7 +16,7 @@ import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
-import { ReaderCopies } from './reader-copies';
+import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
@@ -79,8 +79,10 @@ export class WorkspaceController {
             onRevoked,
           })
         : new VersionDocument(data.version);
+    const blind = data.imageSet.collaboration_type === 1;
+    if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
     this.readers =
-      data.version === undefined && data.imageSet.collaboration_type === 1
+      data.version === undefined && blind
         ? new ReaderCopies({
             imageId: data.image.id,
             width: data.image.width,
