@@ -27,11 +27,11 @@ const ATTEMPTS = 3;
  * merged into the image's shared document `image.<id>` as Yjs state (so annotations keep their
  * uuid, record, edits, deletions and verifications; applying a state twice changes nothing) and then
  * removed. The stored copies of non-blind sets are the work still to do, so a run that stopped half
- * way (a crash) is finished by the next one (`resume` at start) without losing or doubling anything.
+ * way (a crash) is finished by the next one (every start makes one) without losing or doubling anything.
  */
 export class ReaderCopyMerger {
-  /** One run per image set at a time (and one for `resume`). */
-  private readonly running = new Map<number | 'all', Promise<MergeSummary>>();
+  /** Runs one after another: two runs over one copy would each hold and remove it. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly hocuspocus: Hocuspocus,
@@ -41,23 +41,16 @@ export class ReaderCopyMerger {
     private readonly logger: Logger,
   ) {}
 
-  /** Merges the copies left in one set (or in every set that is not blind). */
+  /** Merges the copies left in one set (or in every set that is not blind), after earlier runs. */
   merge(imageSetId?: number): Promise<MergeSummary> {
-    const key = imageSetId ?? 'all';
-    const previous = this.running.get(key) ?? Promise.resolve(undefined);
-    const run = previous
-      .catch(() => undefined)
-      .then(() => this.mergeAll(imageSetId))
-      .finally(() => {
-        if (this.running.get(key) === run) this.running.delete(key);
-      });
-    this.running.set(key, run);
+    const run = this.queue.catch(() => undefined).then(() => this.mergeAll(imageSetId));
+    this.queue = run;
     return run;
   }
 
   /** Resolves once the runs under way have ended (shutdown). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+    await this.queue.catch(() => undefined);
   }
 
   private async mergeAll(imageSetId: number | undefined): Promise<MergeSummary> {
