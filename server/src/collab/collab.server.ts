@@ -134,6 +134,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     created.projection,
     new ReaderCopiesRepo(deps.db),
     deps.logger,
+    (document) => warmer.release(document),
   );
   // B1: copies left by a merge that stopped half way (a crash) are merged now.
   merger.merge().catch((error: unknown) => {

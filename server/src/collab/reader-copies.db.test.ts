@@ -192,6 +192,11 @@ describe('switching a set out of blind mode (rule B1)', () => {
     expect(idsAfter).toEqual(idsBefore);
     expect(await readerCopiesLeft(fx.image)).toBe(0);
     await expect.poll(() => reader.refusals).toContain('access-revoked');
+    // Unloaded at once, though just written and so held 5 s (collab.server.ts): a copy kept loaded
+    // would serve its old content. (Within 2 s: held, it would still be loaded then.)
+    await expect
+      .poll(() => h.collab.hocuspocus.documents.has(copyOf(fx.member)), { timeout: 2_000 })
+      .toBe(false);
     // A version made now freezes the shared document only, with every annotation as it stands.
     const version = await versionOf(fx);
     expect(version.documents).toEqual([shared]);

@@ -39,6 +39,8 @@ export class ReaderCopyMerger {
     private readonly projection: Pick<ProjectionExtension, 'settled'>,
     private readonly repo: ReaderCopiesRepo,
     private readonly logger: Logger,
+    /** Lets go of a document held loaded ahead of a connection (document-warmer.ts). */
+    private readonly releaseHold: (document: string) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Merges the copies left in one set (or in every set that is not blind), after earlier runs. */
@@ -96,6 +98,8 @@ export class ReaderCopyMerger {
       for (const connection of document.getConnections()) {
         connection.close({ code: 4403, reason: 'access-revoked' });
       }
+      // Unloaded as soon as this merge lets go: a copy kept loaded would serve its old content.
+      await this.releaseHold(copy);
       // No compaction may write the copy's state back after it is removed.
       await this.store.retire(copy, document);
       await this.projection.settled(copy);
