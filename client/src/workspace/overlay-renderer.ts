@@ -31,8 +31,17 @@ export interface TypeStyle {
  */
 export type ShapeLook = 'solid' | 'proposal' | 'rejected' | 'hidden';
 
+/** Annotations of another document drawn under the scene's own (readers' copies in a blind set). */
+export interface OverlayLayer {
+  index: AnnotationIndex;
+  /** One colour for all of its shapes; null: each type's colour. */
+  color: string | null;
+}
+
 export interface Scene {
   index: AnnotationIndex;
+  /** Drawn first, in order, in detail only (never selected or edited). */
+  layers?: readonly OverlayLayer[];
   styles: ReadonlyMap<number, TypeStyle>;
   frame: number | null;
   selected: ReadonlySet<string>;
@@ -60,7 +69,7 @@ export class OverlayRenderer {
   private heat: HTMLCanvasElement | null = null;
   private heatVersion = -1;
   /** What the last frame drew: "detail" or "density", and how many shapes (for tests and the bench). */
-  lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0 };
+  lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0, layerShapes: 0 };
 
   /** Draws a whole frame. */
   draw(ctx: CanvasRenderingContext2D, view: ViewTransform, scene: Scene, dpr: number): void {
@@ -72,15 +81,21 @@ export class OverlayRenderer {
     toImage();
     const rect = visibleRect(view);
     const pixel = 1 / view.scale;
+    let layerShapes = 0;
+    for (const layer of scene.layers ?? []) {
+      const shapes = layer.index.search(rect, scene.frame);
+      this.drawShapes(ctx, shapes, scene, pixel, layer.color);
+      layerShapes += shapes.length;
+    }
     if (scene.index.estimateIn(rect) > DETAIL_LIMIT) {
       this.drawDensity(ctx, scene.index);
-      this.lastFrame = { mode: 'density', shapes: 0 };
+      this.lastFrame = { mode: 'density', shapes: 0, layerShapes };
       const selected = [...scene.selected].map((id) => scene.index.get(id)).filter((a) => a !== undefined);
       this.drawShapes(ctx, selected, scene, pixel);
     } else {
       const shapes = scene.index.search(rect, scene.frame);
       this.drawShapes(ctx, shapes, scene, pixel);
-      this.lastFrame = { mode: 'detail', shapes: shapes.length };
+      this.lastFrame = { mode: 'detail', shapes: shapes.length, layerShapes };
     }
     if (scene.editing !== null) drawHandles(ctx, scene.editing, pixel);
     if (scene.draft !== null) {
@@ -104,6 +119,7 @@ export class OverlayRenderer {
     shapes: readonly IndexedAnnotation[],
     scene: Scene,
     pixel: number,
+    layerColor: string | null = null,
   ): void {
     const batches = new Map<string, ColourBatch>();
     const selectedPath = new Path2D();
@@ -111,7 +127,7 @@ export class OverlayRenderer {
       const look = scene.look?.(shape) ?? 'solid';
       if (look === 'hidden') continue;
       const style = scene.styles.get(shape.record.type);
-      const color = look === 'rejected' ? REJECTED_COLOR : (style?.color ?? '#888888');
+      const color = look === 'rejected' ? REJECTED_COLOR : (layerColor ?? style?.color ?? '#888888');
       const key = look === 'solid' ? color : `${look} ${color}`;
       let batch = batches.get(key);
       if (batch === undefined)

@@ -130,4 +130,28 @@ describe('OverlayRenderer', () => {
       'dashed #ff0000 strokeRect 30 10 10 10',
     ]);
   });
+
+  it("draws readers' copies under the own copy, in the reader's colour or the types' [W11]", () => {
+    const styles = new Map<number, TypeStyle>([[1, { color: '#ff0000', vectorType: VectorType.box }]]);
+    const copy = (x: number) => {
+      const index = new AnnotationIndex(1000, 1000);
+      index.reset([[`box${x}`, record(1, { x1: x, y1: 10, x2: x + 10, y2: 20 })]]);
+      return index;
+    };
+    const own = copy(0);
+    const { ctx, strokes } = recordingContext();
+    const view = { scale: 1, offsetX: 0, offsetY: 0, width: 400, height: 400 };
+    const renderer = new OverlayRenderer();
+    const layers = [
+      { index: copy(100), color: '#0000ff' },
+      { index: copy(200), color: null },
+    ];
+    renderer.draw(ctx, view, { ...scene(own, styles), layers }, 1);
+    expect(strokes).toEqual([
+      '#0000ff strokeRect 100 10 10 10',
+      '#ff0000 strokeRect 200 10 10 10',
+      '#ff0000 strokeRect 0 10 10 10',
+    ]);
+    expect(renderer.lastFrame).toMatchObject({ shapes: 1, layerShapes: 2 });
+  });
 });

@@ -4,6 +4,7 @@
 import {
   VectorType,
   annotationProblem,
+  type Annotation,
   type AnnotationType,
   type AnnotationTypes,
   type SessionInfo,
@@ -15,6 +16,7 @@ import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
+import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
 import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
@@ -40,6 +42,8 @@ export class WorkspaceController {
   /** Algorithm proposals: threshold, verdicts, how they are drawn. */
   readonly proposals: ProposalReview;
   viewer: ViewerBinding | null = null;
+  /** Other readers' copies, in a blind set's live workspace (shown to team admins, ReaderPicker). */
+  readonly readers: ReaderCopies | null;
   private snapshot: WorkspaceSnapshot;
   private readonly listeners = new Set<() => void>();
   private unbindDoc: () => void = () => undefined;
@@ -53,6 +57,8 @@ export class WorkspaceController {
   constructor(
     readonly data: WorkspaceData,
     readonly session: SessionInfo,
+    /** The server closed the document for an access change: load the workspace again. */
+    onRevoked?: () => void,
   ) {
     this.rules = typeRules(data.types);
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
@@ -67,19 +73,37 @@ export class WorkspaceController {
       },
     });
     performance.mark('tessera:workspace-data-loaded');
+    const isValid = (a: Annotation) => annotationProblem(a, this.rules) === null;
     this.live =
       data.version === undefined
         ? new LiveDocument({
             name: documentName(data.image, data.imageSet, session.user.id),
             snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
             userId: session.user.id,
-            url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
-            isValid: (a) => annotationProblem(a, this.rules) === null,
+            url: collabUrl(),
+            isValid,
             onReplaced: () => {
               this.bindDocument();
             },
+            onRevoked,
           })
         : new VersionDocument(data.version);
+    const blind = data.imageSet.collaboration_type === 1;
+    if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
+    this.readers =
+      data.version === undefined && blind
+        ? new ReaderCopies({
+            imageId: data.image.id,
+            width: data.image.width,
+            height: data.image.height,
+            userId: session.user.id,
+            url: collabUrl(),
+            isValid,
+            onChange: () => {
+              this.scheduleNotify();
+            },
+          })
+        : null;
     this.editor = new AnnotationEditor(this.live.doc, session.user.id, this.rules);
     this.bindDocument();
     this.update({ readOnly: this.live.readOnly });
@@ -129,6 +153,7 @@ export class WorkspaceController {
     for (const pending of this.presence.values()) window.clearTimeout(pending.timer);
     this.unbindDoc();
     this.viewer?.destroy();
+    this.readers?.destroy();
     this.live.destroy();
     this.listeners.clear();
   }
@@ -293,6 +318,7 @@ export class WorkspaceController {
       view,
       {
         index: this.index,
+        layers: this.readers?.layers(),
         styles: this.styles,
         frame: this.shownFrame(),
         selected: this.snapshot.selection,
@@ -442,4 +468,9 @@ export class WorkspaceController {
       readOnly: () => this.snapshot.readOnly,
     };
   }
+}
+
+/** The live documents' WebSocket address on this page's server. */
+function collabUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }

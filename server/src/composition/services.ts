@@ -67,7 +67,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     users: new UsersService(db),
     teams: new TeamsService(db),
     memberships: new MembershipsService(db),
-    imageSets: new ImageSetsService(db),
+    imageSets: new ImageSetsService(db, liveDocuments),
     setTags: new SetTagsService(db),
     products: new ProductsService(db),
     annotationTypes: new AnnotationTypesService(db),

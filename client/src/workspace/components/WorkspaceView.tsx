@@ -9,6 +9,7 @@ import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
 import { ProposalPanel } from './ProposalPanel';
+import { ReaderPicker } from './ReaderPicker';
 import { ScaleBar } from './ScaleBar';
 import { ScreeningPanel } from './ScreeningPanel';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -18,13 +19,13 @@ import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
-export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
+export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
   const viewerRef = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<WorkspaceController | null>(null);
   useEffect(() => {
     const element = viewerRef.current;
     if (element === null) return;
-    const created = new WorkspaceController(props.data, props.session);
+    const created = new WorkspaceController(props.data, props.session, props.onRevoked);
     created.attachViewer(element);
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
@@ -33,7 +34,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       created.destroy();
       setController(null);
     };
-  }, [props.data, props.session]);
+  }, [props.data, props.session, props.onRevoked]);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -98,6 +99,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
+        {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
