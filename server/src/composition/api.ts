@@ -22,6 +22,7 @@ import { versionsEndpoints } from '../versions/versions.routes.js';
 import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { interchangeEndpoints } from '../interchange/interchange.routes.js';
 import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
+import { mapsEndpoints } from '../maps/maps.routes.js';
 import type { Services } from './services.js';
 
 /** What one resource or subsystem adds to the API. */
@@ -75,6 +76,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
       endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),
     },
     { endpoints: datasetsEndpoints(s.datasets, uploads) },
+    { expandable: [s.maps], endpoints: mapsEndpoints(s.maps, listing) },
   ];
 }
 
