@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import { signedIn } from './support/pages.js';
-import { setUpWorkspace } from './support/workspace.js';
+import { openWorkspace, setUpWorkspace } from './support/workspace.js';
 import { openLiveDocument } from '../support/collab-client.js';
 import { ApiClient } from '../support/http.js';
 import { lacking } from '../support/prerequisites.js';
@@ -15,6 +15,21 @@ import { useTestServer } from '../support/server.js';
 const server = useTestServer({ client: true, tiler: true, collab: { allowedTypesTtlMs: 0 } });
 const browser = useBrowser();
 const fx = setUpWorkspace(server);
+
+interface WorkspaceWindow {
+  tesseraWorkspace: {
+    index: { get(id: string): { record: { type: number } } | undefined };
+    getSnapshot(): { selection: Set<string> };
+  };
+}
+
+/** The type of annotation `uuid` as an open workspace holds it. */
+function typeInWorkspace(page: Page, uuid: string): Promise<number | null> {
+  return page.evaluate(
+    (id) => (window as unknown as WorkspaceWindow).tesseraWorkspace.index.get(id)?.record.type ?? null,
+    uuid,
+  );
+}
 
 interface MapWindow {
   tesseraMap?: {
@@ -70,6 +85,9 @@ describe.skipIf(lacking('chromium', 'openslide'))('annotation maps in the browse
       const uuid = first?.unique_identifier ?? '';
       expect(readRecord(live.doc, uuid)?.['type']).toBe(cell);
 
+      // A reader has the slide open in the workspace meanwhile.
+      const slide = await openWorkspace(await browser.newContext(), server, fx().member2, image);
+      expect(await typeInWorkspace(slide, uuid)).toBe(cell);
       const page = await signedIn(browser, server.baseUrl, member, `/maps/${created.body.id}`);
       await page.waitForFunction(
         () => ((window as MapWindow).tesseraMap?.viewer.world.getItemCount() ?? 0) > 0,
@@ -81,6 +99,9 @@ describe.skipIf(lacking('chromium', 'openslide'))('annotation maps in the browse
       await page.keyboard.press('2');
       await expect
         .poll(() => readRecord(live.doc, uuid)?.['type'], { message: 'the relabel in the live document' })
+        .toBe(mitosis);
+      await expect
+        .poll(() => typeInWorkspace(slide, uuid), { message: 'the relabel in the open workspace' })
         .toBe(mitosis);
       await expect.poll(() => page.getByTestId('map-selection').textContent()).toContain('Mitosis');
       await saveScreenshot(page, 'annotation-map-relabelled');
@@ -95,6 +116,22 @@ describe.skipIf(lacking('chromium', 'openslide'))('annotation maps in the browse
         })
         .toBe(true);
       await expect.poll(() => page.getByTestId('map-selection').textContent()).toContain('(deleted)');
+
+      // The link of a cell opens its slide with its annotation selected.
+      await clickCell(page, 0, 0, 128);
+      await page.getByRole('link', { name: 'open on its slide' }).click();
+      await page.waitForURL(`**/images/${image}?annotation=${uuid}`);
+      await expect
+        .poll(() =>
+          page.evaluate(
+            (id) =>
+              (window as unknown as Partial<WorkspaceWindow>).tesseraWorkspace
+                ?.getSnapshot()
+                .selection.has(id),
+            uuid,
+          ),
+        )
+        .toBe(true);
     } finally {
       live.close();
     }
