@@ -209,4 +209,44 @@ describe('annotation maps', { timeout: 120_000 }, () => {
     expect(wrong.status).toBe(400);
     await server.services.maps.settled();
   });
+
+  it('places crops by supplied feature vectors when every annotation has one', async () => {
+    const s = await scene();
+    // Against their colours: one red and two blue crops in one group, the rest in the other.
+    const group = new Set([s.red[0]?.id, s.blue[0]?.id, s.blue[1]?.id]);
+    const features = Object.fromEntries(
+      [...s.red, ...s.blue].map((a, i) => [a.unique_identifier, [(group.has(a.id) ? 0 : 10) + i * 0.01, 1]]),
+    );
+    const made = await api(s.member).post<AnnotationMap>(MAPS, {
+      image: s.image,
+      annotation_type: s.cell,
+      kind: 'cluster',
+      features,
+    });
+    expect(made.status).toBe(201);
+    expect((await ready(s.member, made.body.id)).state).toBe('ready');
+    const cells = await cellsOf(s.member, made.body.id);
+    const rowsOf = (inGroup: boolean) =>
+      new Set(
+        cells
+          .filter((c) => group.has(c.annotation) === inGroup)
+          .map((c) => `${c.col},${c.row}`.split(',')[1]),
+      );
+    // Each group fills one row of the 3x2 grid.
+    expect(rowsOf(true).size).toBe(1);
+    expect(rowsOf(false).size).toBe(1);
+    expect([...rowsOf(true)]).not.toEqual([...rowsOf(false)]);
+  });
+
+  it('keeps maps of a blind set to team admins', async () => {
+    const s = await scene();
+    const blind = await api(s.admin).patch(`/images/image_sets/${s.set}/`, { collaboration_type: 1 });
+    expect(blind.status).toBe(200);
+    expect((await api(s.member).post(MAPS, { image_set: s.set, annotation_type: s.cell })).status).toBe(403);
+    const made = await api(s.admin).post<AnnotationMap>(MAPS, { image_set: s.set, annotation_type: s.cell });
+    expect(made.status).toBe(201);
+    expect((await ready(s.admin, made.body.id)).annotation_count).toBe(6);
+    expect((await api(s.member).get(`${MAPS}${made.body.id}/`)).status).toBe(404);
+    expect((await api(s.member).get(`${MAPS}${made.body.id}/cells/`)).status).toBe(404);
+  });
 });
