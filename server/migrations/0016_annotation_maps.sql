@@ -48,4 +48,4 @@ CREATE TABLE annotation_map_cells (
   box_in_cell real[] NOT NULL,
   PRIMARY KEY (map_id, cell)
 );
-CREATE INDEX annotation_map_cells_annotation_idx ON annotation_map_cells (annotation_id);
+CREATE INDEX annotation_map_cells_annotation_idx ON annotation_map_cells (annotation_id, map_id);

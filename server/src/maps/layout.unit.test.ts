@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embed2d, seededRandom } from './embedding.js';
+import { embed2d, embed2dInWorker, seededRandom } from './embedding.js';
 import { clusterLayout, gridLayout, gridShape } from './layout.js';
 
 const key = (cell: { col: number; row: number }) => `${cell.col},${cell.row}`;
@@ -63,5 +63,11 @@ describe('map layouts', () => {
       Math.hypot(c.col - (p[0] ?? 0), c.row - (p[1] ?? 0)) <
       Math.hypot(c.col - (q[0] ?? 0), c.row - (q[1] ?? 0));
     expect(cells.slice(0, 20).filter((c) => nearer(c, a, b)).length).toBeGreaterThanOrEqual(18);
+  });
+
+  it('the worker thread embeds exactly as this thread does', async () => {
+    const random = seededRandom(5);
+    const features = Array.from({ length: 30 }, () => Array.from({ length: 4 }, () => random()));
+    expect(await embed2dInWorker(features, 9)).toEqual(embed2d(features, 9));
   });
 });

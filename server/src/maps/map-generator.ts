@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import type { ImageStorage } from '../ingest/storage.js';
 import { boxInCell, cropSquare, type BoundingBox } from './crop.js';
-import { embed2d } from './embedding.js';
+import { embed2dInWorker } from './embedding.js';
 import { clusterLayout, gridLayout, type GridCell } from './layout.js';
 import { MapsRepo, type MapRow, type NewCell, type ScopeAnnotation } from './maps.repo.js';
 import type { MosaicClient } from './mosaic.client.js';
@@ -67,7 +67,9 @@ export class MapGenerator {
     const placed =
       map.kind === 'grid'
         ? gridLayout(crops.length)
-        : clusterLayout(embed2d(await this.features(map, annotations, crops, layoutPath), map.seed));
+        : clusterLayout(
+            await embed2dInWorker(await this.features(map, annotations, crops, layoutPath), map.seed),
+          );
     await this.writeJob(layoutPath, map, annotations, crops, placed);
     const mosaic = await this.mosaics.run(layoutPath, mosaicPath);
     const cells = annotations.map((a, i): NewCell => {

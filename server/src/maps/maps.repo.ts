@@ -102,9 +102,13 @@ const IN_SCOPE = `a.annotation_type_id = m.annotation_type_id AND a.image_set_id
   AND (m.image_id IS NULL OR a.image_id = m.image_id) AND NOT a.deleted AND a.x_min IS NOT NULL
   AND EXISTS (SELECT 1 FROM images si WHERE si.id = a.image_id AND si.state = 'ready')`;
 
+// Stale: an annotation in scope is on no cell (counted: each annotation is on one cell at most, so the
+// scope is covered exactly when as many cells as it has annotations hold one of them), or an annotation
+// on the map moved. The cells' (annotation_id, map_id) index makes each lookup exact.
 const STALE = `m.state = 'ready' AND (
-  EXISTS (SELECT 1 FROM annotations a WHERE ${IN_SCOPE}
-    AND NOT EXISTS (SELECT 1 FROM annotation_map_cells c WHERE c.map_id = m.id AND c.annotation_id = a.id))
+  (SELECT count(*) FROM annotations a WHERE ${IN_SCOPE})
+    <> (SELECT count(*) FROM annotation_map_cells c JOIN annotations a ON a.id = c.annotation_id
+        WHERE c.map_id = m.id AND ${IN_SCOPE})
   OR EXISTS (SELECT 1 FROM annotation_map_cells c JOIN annotations a ON a.id = c.annotation_id
     WHERE c.map_id = m.id AND NOT a.deleted
       AND (a.x_min, a.y_min, a.x_max, a.y_max) IS DISTINCT FROM (c.x_min, c.y_min, c.x_max, c.y_max)))`;
