@@ -13,7 +13,6 @@ const cell = (col: number, row: number): AnnotationMapCell => ({
   deleted: false,
   moved: false,
   box_in_cell: [0, 0, 1, 1],
-  vector: null,
 });
 // A 3x2 grid with the last cell empty.
 const cells = [cell(0, 0), cell(1, 0), cell(2, 0), cell(0, 1), cell(1, 1)];

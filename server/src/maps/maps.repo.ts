@@ -84,7 +84,6 @@ export interface LiveCellRow {
   deleted: boolean;
   moved: boolean;
   box_in_cell: [number, number, number, number];
-  vector: Record<string, number> | null;
 }
 
 /**
@@ -247,7 +246,7 @@ export class MapsRepo {
   async liveCells(id: number): Promise<LiveCellRow[]> {
     return this.db.query<LiveCellRow>(
       `SELECT c.cell, c.col, c."row" AS row, a.id AS annotation, a.unique_identifier, a.image_id AS image,
-         a.annotation_type_id AS annotation_type, a.deleted, a.vector, c.box_in_cell,
+         a.annotation_type_id AS annotation_type, a.deleted, c.box_in_cell,
          (a.x_min, a.y_min, a.x_max, a.y_max) IS DISTINCT FROM (c.x_min, c.y_min, c.x_max, c.y_max) AS moved
        FROM annotation_map_cells c JOIN annotations a ON a.id = c.annotation_id
        WHERE c.map_id = $1 ORDER BY c.cell`,

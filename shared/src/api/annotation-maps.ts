@@ -78,7 +78,6 @@ export const annotationMapCell = z
     deleted: z.boolean(),
     moved: z.boolean().describe('The annotation’s box changed since the crop was taken.'),
     box_in_cell: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-    vector: z.record(z.string(), z.number()).nullable(),
   })
   .meta({ id: 'AnnotationMapCell' });
 export type AnnotationMapCell = z.infer<typeof annotationMapCell>;
