@@ -33,7 +33,10 @@ export function MapScreen({ mapId }: { mapId: number }) {
       Regenerate
     </button>
   );
-  if (map.state === 'processing') return <p role="status">Generating the map…</p>;
+  if (map.state === 'processing') {
+    // A server stopped mid-generation leaves the map processing: starting again is always allowed.
+    return <p role="status">Generating the map… {regenerateButton}</p>;
+  }
   if (map.state === 'failed') {
     return (
       <>
