@@ -5,7 +5,17 @@
 
 /** Folders of server/src by layer. Composition, runtime and the CLI sit on top and may import all. */
 const PLATFORM = ['config', 'db', 'errors', 'logging', 'api', 'http'];
-const DOMAIN = ['auth', 'access', 'resources', 'ingest', 'collab', 'versions', 'interchange', 'datasets'];
+const DOMAIN = [
+  'auth',
+  'access',
+  'resources',
+  'ingest',
+  'collab',
+  'versions',
+  'interchange',
+  'datasets',
+  'maps',
+];
 
 const rule = (regex, message) => ({ regex, message });
 
@@ -17,7 +27,7 @@ const NOT_THE_TOP = rule(
 /** Platform pieces serve every resource and subsystem, so they know none (api may name the Viewer type). */
 const PLATFORM_RULES = [
   rule(
-    '(^|/)(resources|ingest|collab|versions|interchange|datasets|access)/',
+    '(^|/)(resources|ingest|collab|versions|interchange|datasets|maps|access)/',
     'Platform code (config, db, errors, logging, api, http) may not import resources or subsystems.',
   ),
   rule('(^|/)auth/(?!viewer\\.js$)', 'Platform code may only use the Viewer type from auth/.'),

@@ -1,4 +1,5 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { MapPage } from './maps/MapPage';
 import { SessionProvider } from './session';
 import { RequireSession } from './shell/RequireSession';
 import { AccountPage } from './pages/AccountPage';
@@ -24,6 +25,7 @@ export function App() {
             <Route path="/sets/:setId/settings" element={<SettingsPage />} />
             <Route path="/sets/:setId/study" element={<StudyPage />} />
             <Route path="/images/:imageId" element={<WorkspacePage />} />
+            <Route path="/maps/:mapId" element={<MapPage />} />
             <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="*" element={<NotFoundPage />} />

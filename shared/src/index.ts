@@ -20,3 +20,4 @@ export * from './api/datasets.js';
 export * from './annotations/update-frames.js';
 export * from './api/image-activity.js';
 export * from './api/study-statistics.js';
+export * from './api/annotation-maps.js';

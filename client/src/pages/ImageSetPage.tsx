@@ -10,6 +10,7 @@ import { useLoad } from '../hooks/useLoad';
 import { useTitle } from '../hooks/useTitle';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
+import { MapsSection } from '../maps/MapsSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -142,6 +143,7 @@ function ImageSetView({ setId }: { setId: number }) {
         </nav>
       ) : null}
       {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
+      {set.data ? <MapsSection setId={setId} /> : null}
     </div>
   );
 }

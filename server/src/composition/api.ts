@@ -23,6 +23,7 @@ import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { interchangeEndpoints } from '../interchange/interchange.routes.js';
 import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
 import { studyStatisticsEndpoints } from '../resources/study-statistics/study-statistics.routes.js';
+import { mapsEndpoints } from '../maps/maps.routes.js';
 import type { Services } from './services.js';
 
 /** What one resource or subsystem adds to the API. */
@@ -77,6 +78,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
       endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),
     },
     { endpoints: datasetsEndpoints(s.datasets, uploads) },
+    { expandable: [s.maps], endpoints: mapsEndpoints(s.maps, listing) },
   ];
 }
 

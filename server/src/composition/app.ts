@@ -6,6 +6,7 @@ import { LOGIN_PATH } from '../auth/auth.routes.js';
 import { authenticate } from '../auth/authenticate.middleware.js';
 import { assembleHttpApp } from '../http/app.js';
 import { pixelsRouter } from '../resources/images/pixels.routes.js';
+import { mapPixelsRouter } from '../maps/map-pixels.routes.js';
 import { apiEndpoints } from './api.js';
 import { createServices, type Services } from './services.js';
 
@@ -29,7 +30,7 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
     ...deps,
     endpoints: apiEndpoints(services, config),
     authentication: authenticate(services.auth, new Set([LOGIN_PATH])),
-    routers: [pixelsRouter(services.images, services.tiler)],
+    routers: [pixelsRouter(services.images, services.tiler), mapPixelsRouter(services.maps, services.tiler)],
   });
   return { app, services };
 }

@@ -34,6 +34,9 @@ import { ExportFormatsService } from '../interchange/export-formats.service.js';
 import { ArtifactsService } from '../versions/artifacts.service.js';
 import { SplitsService } from '../versions/splits.service.js';
 import { StudyStatisticsService } from '../resources/study-statistics/study-statistics.service.js';
+import { MapGenerator } from '../maps/map-generator.js';
+import { MapsService } from '../maps/maps.service.js';
+import { MosaicClient } from '../maps/mosaic.client.js';
 
 /** The services behind the API, one instance each per process. */
 export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
@@ -88,6 +91,8 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   };
   // Data sets are set up through the other services, with the caller's rights.
   const datasets = new DatasetsService({ ...services, db, maxUploadBytes: config.maxUploadBytes, logger });
-  return { ...services, ...versionServices, datasets };
+  const mosaics = new MosaicClient(config.tilerUrl, tilerSecret);
+  const maps = new MapsService(db, new MapGenerator(db, storage, mosaics, logger));
+  return { ...services, ...versionServices, datasets, maps };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -101,6 +101,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   await watchdog.step('live documents', collab.close());
   await watchdog.step('http', running.close());
   await watchdog.step('image jobs', services.imageJobs.stop());
+  await watchdog.step('annotation maps', services.maps.settled());
   // The relay's kept-alive sockets to the tiler; after the jobs, the last of its callers.
   services.tiler.close();
   await watchdog.step('tiler', tiler?.stop());

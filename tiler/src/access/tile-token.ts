@@ -3,8 +3,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-/** What a token lets its bearer do: tiles/DZI/info/thumbnail/region, associated images, or inspect. */
-export const TILE_TOKEN_SCOPES = ['tiles', 'associated', 'inspect'] as const;
+/**
+ * What a token lets its bearer do: tiles/DZI/info/thumbnail/region, associated images, inspect, or build
+ * an annotation map's mosaic from the job file at `src` (the crops it names, into `out`).
+ */
+export const TILE_TOKEN_SCOPES = ['tiles', 'associated', 'inspect', 'mosaic'] as const;
 
 /** One scope of a tile token. */
 export type TileTokenScope = (typeof TILE_TOKEN_SCOPES)[number];
@@ -82,3 +85,4 @@ function mac(secret: string, body: string): Buffer {
 }
 
 export { framePath, tilePackPath } from './layout.js';
+export type { MosaicJob, MosaicCrop } from '../mosaic/mosaic-job.js';

@@ -27,18 +27,21 @@ export async function handleInspect(
     res.setHeader('Allow', 'POST');
     throw new TilerError('method-not-allowed', 'use POST');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse((await readBody(req)).toString('utf8'));
-  } catch (err) {
-    if (err instanceof TilerError) throw err;
-    throw new TilerError('bad-request', 'the body must be JSON');
-  }
-  const body = inspectBody.safeParse(json);
+  const body = inspectBody.safeParse(await readJsonBody(req));
   if (!body.success) throw new TilerError('bad-request', firstIssue(body.error));
   const payload = tokens.check(body.data.token, 'inspect');
   if (payload === null) throw notFound();
   sendJson(res, 200, await inspectImage(payload, storageRoot, maxImagePixels));
+}
+
+/** A small JSON request body (400 when it is not JSON, 413 past 16 KiB). */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse((await readBody(req)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof TilerError) throw err;
+    throw new TilerError('bad-request', 'the body must be JSON');
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -10,6 +10,7 @@ import { notFound } from '../errors/tiler-error.js';
 import { ImageService } from '../services/image.service.js';
 import { storageSourceOpener, type OpenerOptions } from '../services/open-source.js';
 import { missingLibraries, useSystemLibraries } from '../services/system-libraries.js';
+import { handleMosaic } from '../mosaic/mosaic.routes.js';
 import { handleInspect } from './inspect.routes.js';
 import { sendError, sendJson } from './respond.js';
 import { handleTokenRoute } from './tiles.routes.js';
@@ -65,6 +66,8 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
       });
     } else if (path === '/v1/inspect') {
       await handleInspect(req, res, inspect);
+    } else if (path === '/v1/mosaic') {
+      await handleMosaic(req, res, { ...inspect, pool });
     } else if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       sendJson(res, 200, {
         status: 'ok',

@@ -254,3 +254,8 @@ export async function assemblePieces(
     .tiff({ compression: 'lzw' })
     .toFile(output);
 }
+
+/** Writes raw RGB as one flat, LZW-compressed TIFF (the input of a conversion to a pyramid). */
+export async function writeRgbTiff(image: RgbImage, output: string): Promise<void> {
+  await fromRaw(image).tiff({ compression: 'lzw' }).toFile(output);
+}

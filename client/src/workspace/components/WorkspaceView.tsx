@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SessionInfo } from '@tessera/shared';
+import { focusAnnotationWhenReady } from '../focus-annotation';
 import { isTextEntry, keyAction } from '../keyboard';
 import { WorkspaceController } from '../workspace-controller';
 import type { WorkspaceData } from '../workspace-data';
@@ -30,7 +31,10 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
     (window as unknown as { tesseraWorkspace?: WorkspaceController }).tesseraWorkspace = created;
+    const focus = new URLSearchParams(window.location.search).get('annotation');
+    const stopFocus = focus === null ? undefined : focusAnnotationWhenReady(created, focus);
     return () => {
+      stopFocus?.();
       created.destroy();
       setController(null);
     };

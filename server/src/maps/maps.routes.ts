@@ -1,0 +1,52 @@
+import { annotationMap, annotationMapCell, annotationMapCreate } from '@tessera/shared';
+import { z } from 'zod';
+import { crudEndpoints } from '../api/crud.js';
+import { endpoint, type Endpoint } from '../api/endpoint.js';
+import type { Listing } from '../api/listing.js';
+import { idParams } from '../api/path-params.js';
+import type { MapsService } from './maps.service.js';
+
+const PATH = '/annotations/annotation_maps/';
+
+/**
+ * `annotations/annotation_maps/`: list, retrieve, create and delete maps; `<id>/cells/` the cells with
+ * their annotations as they are now; `<id>/regenerate/` a new mosaic from the annotations of now.
+ */
+export function mapsEndpoints(maps: MapsService, listing: Listing): Endpoint[] {
+  return [
+    ...crudEndpoints({
+      path: PATH,
+      tag: 'annotations',
+      noun: 'annotation map',
+      resource: maps,
+      listing,
+      output: annotationMap,
+      create: { body: annotationMapCreate, run: (viewer, body) => maps.create(viewer, body) },
+      remove: (viewer, id) => maps.remove(viewer, id),
+    }),
+    endpoint({
+      method: 'get',
+      path: `${PATH}:id/cells/`,
+      params: idParams,
+      tag: 'annotations',
+      summary: 'The cells of a map with their annotations as they are now',
+      response: z.array(annotationMapCell),
+      async handler({ viewer, params }) {
+        return { body: await maps.cells(viewer, params.id) };
+      },
+    }),
+    endpoint({
+      method: 'post',
+      path: `${PATH}:id/regenerate/`,
+      params: idParams,
+      tag: 'annotations',
+      summary: 'Generates the map again from the annotations as they are now',
+      response: annotationMap,
+      status: 202,
+      async handler({ viewer, params, query }) {
+        await maps.regenerate(viewer, params.id);
+        return { status: 202, body: await listing.retrieve(maps, viewer, params.id, query) };
+      },
+    }),
+  ];
+}
