@@ -10,7 +10,7 @@ import {
   type ImportReport,
 } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
-import { BLIND } from '../collab/document-access.js';
+import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName } from '../collab/document-names.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
 import type { Database } from '../db/database.js';

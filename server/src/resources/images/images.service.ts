@@ -1,6 +1,6 @@
 import type { Image, ImageChange } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../../access/team-access.js';
-import { BLIND } from '../../collab/document-access.js';
+import { BLIND } from '../../access/policy/modes.js';
 import { uniqueField } from '../../errors/pg-errors.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { ResourceService } from '../../api/resource-service.js';
