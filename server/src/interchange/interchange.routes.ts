@@ -54,6 +54,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/export/',
+      policy: 'version.export',
       params: idParams,
       tag: TAG,
       summary: 'Exports a version',
@@ -63,6 +64,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/image_sets/:id/export/',
+      policy: 'image_set.export',
       params: idParams,
       tag: TAG,
       summary: "Exports an image set's annotations as they are now",
@@ -72,6 +74,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'post',
       path: '/images/image_sets/:id/import/',
+      policy: 'image_set.annotate',
       params: idParams,
       tag: TAG,
       summary: 'Imports annotations (COCO, GeoJSON, EXACT label lines) into an image set',
