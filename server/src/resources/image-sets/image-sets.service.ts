@@ -53,7 +53,7 @@ export class ImageSetsService extends ResourceService<ImageSet> {
     const access = new TeamAccess(this.db);
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await access.requireAdmin(viewer, current.team);
+    await access.requireAdminOfSeen(viewer, current.team);
     const team = input.team ?? current.team;
     if (team !== current.team) await access.requireAdmin(viewer, team, () => invalidPk('team', team));
     await this.db.transaction(async (tx) => {
@@ -74,7 +74,7 @@ export class ImageSetsService extends ResourceService<ImageSet> {
   async remove(viewer: Viewer, id: number): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, current.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, current.team);
     await new ImageSetsRepo(this.db).delete(id);
   }
 }
