@@ -84,6 +84,8 @@ export function interchangeEndpoints(
       response: importReport,
       async handler({ viewer, params, query, ctx }) {
         const options = parseQuery(importQuery, query) as ImportQuery;
+        // The policy before the body: a caller who may not write here reads no file first.
+        await imports.requireWritable(viewer, params.id);
         const parsed = await parseBody(ctx, options.format);
         const report = await imports.importInto(viewer, params.id, parsed, {
           generated: options.generated,
