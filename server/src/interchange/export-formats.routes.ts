@@ -15,7 +15,7 @@ export function exportFormatsEndpoints(formats: ExportFormatsService, listing: L
     listing,
     output: textExportFormat,
     create: {
-      policy: 'export_format.administer',
+      policy: 'team.administer',
       body: textExportFormatCreate,
       run: (viewer, body) => formats.create(viewer, body),
     },

@@ -60,7 +60,7 @@ export function seesOwnRow(s: Subject, ofImages: boolean): boolean {
 
 const sees: Record<PolicyObject, (s: Subject) => boolean> = {
   user: () => true,
-  team: () => true,
+  team: (s) => belongs(s.standing),
   set_tag: () => true,
   dataset: () => true,
   export_format: (s) => belongs(s.standing),
@@ -68,7 +68,7 @@ const sees: Record<PolicyObject, (s: Subject) => boolean> = {
   screening_mode: (s) => seesOwnRow(s, true),
   image_log: (s) => seesOwnRow(s, true),
   membership: (s) => belongs(s.standing),
-  // [P5] Products and their types: the team's, and those attached to a set one sees.
+  // [P1] Products and their types: the team's, and those attached to a set one sees.
   product: (s) => seesSet(s.standing),
   annotation_type: (s) => seesSet(s.standing),
   image_set: (s) => seesSet(s.standing),
@@ -83,9 +83,11 @@ const sees: Record<PolicyObject, (s: Subject) => boolean> = {
 const may: Record<PolicyAction, (s: Subject) => boolean> = {
   see: () => true,
   own: (s) => s.owner === s.caller?.id,
+  'own-or-administer': (s) => s.owner === s.caller?.id || administers(s.standing),
   annotate: (s) => annotates(s.standing),
   verify: (s) => annotates(s.standing),
   export: exports,
+  // [P5] Managing a team and what it owns: its admins and superusers; whoever sees it otherwise, 403.
   administer: (s) => administers(s.standing),
 };
 
@@ -101,6 +103,9 @@ export function decide(policy: EndpointPolicy, s: Subject): Verdict {
   if (policy === 'superuser') return s.standing === 'superuser' ? 'allow' : 'forbidden';
   const parts = policyParts(policy);
   if (parts === null) return 'hidden';
-  if (s.standing !== 'superuser' && !sees[parts.object](s)) return 'hidden';
-  return s.standing === 'superuser' || may[parts.action](s) ? 'allow' : 'forbidden';
+  const superuser = s.standing === 'superuser';
+  // Superusers see everything but other people's tokens.
+  if (!(superuser && parts.object !== 'token') && !sees[parts.object](s)) return 'hidden';
+  // Superusers may everything but act as someone else (`own`: one's verdicts, tokens, screening state).
+  return (superuser && parts.action !== 'own') || may[parts.action](s) ? 'allow' : 'forbidden';
 }

@@ -15,7 +15,7 @@ export function annotationTypesEndpoints(types: AnnotationTypesService, listing:
     listing,
     output: annotationType,
     create: {
-      policy: 'annotation_type.administer',
+      policy: 'product.administer',
       body: annotationTypeCreate,
       run: (viewer, body) => types.create(viewer, body),
     },

@@ -15,7 +15,7 @@ export function imageSetsEndpoints(imageSets: ImageSetsService, listing: Listing
     listing,
     output: imageSet,
     create: {
-      policy: 'image_set.administer',
+      policy: 'team.administer',
       body: imageSetCreate,
       run: (viewer, body) => imageSets.create(viewer, body),
     },

@@ -64,7 +64,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'post',
       path: '/images/images/',
-      policy: 'image_set.annotate',
+      policy: 'image_set.administer',
       tag: 'images',
       summary: 'Uploads images (multipart: image_set, image_type, files under any field name)',
       description:

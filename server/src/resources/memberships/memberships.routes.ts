@@ -15,7 +15,7 @@ export function membershipsEndpoints(memberships: MembershipsService, listing: L
     listing,
     output: teamMembership,
     create: {
-      policy: 'membership.administer',
+      policy: 'team.administer',
       body: teamMembershipCreate,
       run: (viewer, body) => memberships.create(viewer, body),
     },
@@ -25,6 +25,6 @@ export function membershipsEndpoints(memberships: MembershipsService, listing: L
       patch: teamMembershipUpdate.partial(),
       run: (viewer, id, body) => memberships.update(viewer, id, body),
     },
-    remove: { policy: 'membership.administer', run: (viewer, id) => memberships.remove(viewer, id) },
+    remove: { policy: 'membership.own-or-administer', run: (viewer, id) => memberships.remove(viewer, id) },
   });
 }

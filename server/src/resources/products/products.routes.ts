@@ -15,7 +15,7 @@ export function productsEndpoints(products: ProductsService, listing: Listing): 
     listing,
     output: product,
     create: {
-      policy: 'product.administer',
+      policy: 'team.administer',
       body: productCreate,
       run: (viewer, body) => products.create(viewer, body),
     },

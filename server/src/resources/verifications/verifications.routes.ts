@@ -40,7 +40,7 @@ export function verificationsEndpoints(verifications: VerificationsService, list
       listing,
       output: restVerification,
       update: {
-        policy: 'verification.verify',
+        policy: 'verification.own',
         put: restVerificationChange,
         patch: restVerificationChange,
         run: (viewer, id, body) => verifications.change(viewer, id, body),
