@@ -29,12 +29,13 @@ export type PolicyObject =
 /**
  * What the endpoint does with it: `see` (read one, list), `annotate` (create, change or delete
  * annotations and what hangs off them), `verify` (set one's verdict), `export` (take a set's or a
- * version's annotations out), `administer` (manage the object or its team), `own` (only the
- * caller's own rows, superusers included: tokens, screening state, one's verdicts),
- * `own-or-administer` (one's own row, or any row of a team one administers: leaving a team).
+ * version's annotations out), `version` (make a dataset version of a set), `administer` (manage
+ * the object or its team), `own` (only the caller's own rows, superusers included: tokens,
+ * screening state, one's verdicts), `own-or-administer` (one's own row, or any row of a team one
+ * administers: leaving a team).
  */
 export type PolicyAction =
-  'see' | 'annotate' | 'verify' | 'export' | 'administer' | 'own' | 'own-or-administer';
+  'see' | 'annotate' | 'verify' | 'export' | 'version' | 'administer' | 'own' | 'own-or-administer';
 
 /**
  * One line per endpoint: `policy: 'annotation.annotate'`. `public`: anyone, signed in or not;

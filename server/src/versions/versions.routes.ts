@@ -42,7 +42,7 @@ export function versionsEndpoints(
       listing,
       output: setVersion,
       create: {
-        policy: 'image_set.export',
+        policy: 'image_set.version',
         body: setVersionCreate,
         run: (viewer, body) => versions.create(viewer, body),
       },

@@ -87,6 +87,8 @@ const may: Record<PolicyAction, (s: Subject) => boolean> = {
   annotate: (s) => annotates(s.standing),
   verify: (s) => annotates(s.standing),
   export: exports,
+  // [P6] Making a version of a set: its team; of a blind set, those who administer the team.
+  version: (s) => seesVersion(s),
   // [P5] Managing a team and what it owns: its admins and superusers; whoever sees it otherwise, 403.
   administer: (s) => administers(s.standing),
 };
