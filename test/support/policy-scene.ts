@@ -188,6 +188,13 @@ async function setObjects(
       { kind: 'annotation', id: annotation, label: `annotation ${of}`, ...common },
       { kind: 'verification', id: verification, label: `verification ${of}`, ...common, owner: author.id },
       { kind: 'media_file', id: mediaFile, label: `media file ${of}`, ...common },
+      ...(await ownRows(api, set.image)).map((row) => ({
+        ...row,
+        label: `${row.kind.replace('_', ' ')} ${of}`,
+        ...where,
+        copyOwner: null,
+        owner: author.id,
+      })),
     );
   }
   const version = expectCreated(
@@ -198,6 +205,16 @@ async function setObjects(
   );
   objects.push({ kind: 'version', id: version, label: `version of the ${name}`, copyOwner: null, ...where });
   return objects;
+}
+
+/** A reader's own rows of an image: their log of opening it and their screening state. */
+async function ownRows(api: ApiClient, image: number): Promise<{ kind: PolicyObject; id: number }[]> {
+  const log = await api.post<{ id: number }>('/annotations/log_image_actions/', { image, action: 1 });
+  const mode = await api.post<{ id: number }>('/images/screening_modes/', { image });
+  return [
+    { kind: 'image_log', id: expectCreated(log) },
+    { kind: 'screening_mode', id: expectCreated(mode) },
+  ];
 }
 
 function expectCreated(res: { status: number; body: { id: number } }): number {

@@ -58,6 +58,8 @@ const SCENE_KINDS = new Set<PolicyObject>([
   'verification',
   'media_file',
   'version',
+  'image_log',
+  'screening_mode',
 ]);
 const kindOf = (e: Endpoint) => (e.policy ? policyParts(e.policy)?.object : undefined);
 const inScene = (e: Endpoint) => SCENE_KINDS.has(kindOf(e) as PolicyObject);
@@ -86,6 +88,7 @@ const NAMED_ELSEWHERE: Record<
   'POST /images/set_versions/': (o) => ({ body: { name: 'probe', imagesets: [o.id] } }),
   'GET /annotations/annotation_versions/': (o) => ({ query: `?version=${o.id}` }),
   'GET /annotations/annotations/count/': (o) => ({ query: `?id=${o.id}` }),
+  'POST /images/screening_modes/': (o) => ({ body: { image: o.id } }),
   'POST /images/image_sets/': (o) => ({ body: { name: 'probe', team: o.id } }),
   'POST /administration/products/': (o) => ({ body: { name: 'probe', team: o.id } }),
   'POST /annotations/export_formats/': (o) => ({

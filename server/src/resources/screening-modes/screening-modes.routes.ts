@@ -8,14 +8,14 @@ import type { ScreeningModesService } from './screening-modes.service.js';
 export function screeningModesEndpoints(modes: ScreeningModesService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/images/screening_modes/',
-    policy: 'screening_mode.own',
+    policy: 'screening_mode.see',
     tag: 'images',
     noun: 'screening state',
     resource: modes,
     listing,
     output: screeningMode,
     create: {
-      policy: 'screening_mode.own',
+      policy: 'image.see',
       body: screeningModeWrite,
       run: (viewer, body) => modes.create(viewer, body),
     },
