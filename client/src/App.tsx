@@ -8,6 +8,7 @@ import { ImageSetPage } from './pages/ImageSetPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { StudyPage } from './pages/study/StudyPage';
 import { WorkspacePage } from './pages/WorkspacePage';
 
 /** The browser client: sign-in, then the signed-in pages behind the header. */
@@ -21,6 +22,7 @@ export function App() {
             <Route index element={<HomePage />} />
             <Route path="/sets/:setId" element={<ImageSetPage />} />
             <Route path="/sets/:setId/settings" element={<SettingsPage />} />
+            <Route path="/sets/:setId/study" element={<StudyPage />} />
             <Route path="/images/:imageId" element={<WorkspacePage />} />
             <Route path="/datasets" element={<DatasetsPage />} />
             <Route path="/account" element={<AccountPage />} />

@@ -31,6 +31,15 @@ export function formatTime(timestamp: string | null): string {
   return `${timestamp.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A duration for people: "45 s", "4 min 05 s", "1 h 05 min". */
+export function formatDuration(seconds: number): string {
+  const whole = Math.round(seconds);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (whole < 60) return `${whole} s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${pad(whole % 60)} s`;
+  return `${Math.floor(whole / 3600)} h ${pad(Math.floor((whole % 3600) / 60))} min`;
+}
+
 /** Runs `work` on every item with at most `limit` running at once; results keep the items' order. */
 export async function mapLimit<T, R>(
   items: readonly T[],

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { formatBytes, formatTime, mapLimit, parseId, plural, safeNext } from './format';
+import { formatBytes, formatDuration, formatTime, mapLimit, parseId, plural, safeNext } from './format';
 
 describe('display helpers', () => {
   it('parses ids from URLs and refuses everything else', () => {
@@ -24,6 +24,12 @@ describe('display helpers', () => {
   it('shows server times to the minute in UTC, and a dash for none', () => {
     expect(formatTime('2026-11-27T08:34:12.123456')).toBe('2026-11-27 08:34 UTC');
     expect(formatTime(null)).toBe('—');
+  });
+
+  it('shows durations in seconds, minutes or hours', () => {
+    expect(formatDuration(44.6)).toBe('45 s');
+    expect(formatDuration(245)).toBe('4 min 05 s');
+    expect(formatDuration(3900)).toBe('1 h 05 min');
   });
 
   it('runs at most `limit` tasks at once and keeps the order of results', async () => {

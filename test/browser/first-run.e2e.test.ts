@@ -3,23 +3,19 @@
 // first page's three things to try, open the demo slide, see its annotations drawn, draw one, find it
 // over REST, and stop with SIGTERM. With TESSERA_GUIDE_SCREENSHOTS=1 it also writes the user guide's
 // screenshots into docs/images/ (normal runs write only to test-artifacts/).
-import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Image, Page as ApiPage, RestAnnotation } from '@tessera/shared';
-import { saveScreenshot, useBrowser } from './support/browser.js';
+import { useBrowser } from './support/browser.js';
+import { guideScreenshot } from './support/guide.js';
 import { click, drag, syncState } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { startTessera, type TesseraProcess } from '../support/process.js';
 import { lacking } from '../support/prerequisites.js';
 
-const GUIDE_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
-const WRITE_GUIDE = process.env.TESSERA_GUIDE_SCREENSHOTS === '1';
 /** The guide's screenshots: one window-sized PNG each, small enough to commit. */
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -34,19 +30,9 @@ interface FirstRunWindow {
   };
 }
 
-/** A screenshot for failed runs (test-artifacts/) and, when asked, for the guide (docs/images/). */
-async function shoot(
-  page: Page,
-  name: string,
-  clip?: { x: number; y: number; width: number; height: number },
-) {
-  await saveScreenshot(page, `first-run-${name}`);
-  if (!WRITE_GUIDE) return;
-  mkdirSync(GUIDE_IMAGES, { recursive: true });
-  // A palette PNG: the slide's grain makes a true-colour window shot ~450 KB, too big to commit.
-  await sharp(await page.screenshot({ type: 'png', ...(clip ? { clip } : {}) }))
-    .png({ palette: true, quality: 30, effort: 10 })
-    .toFile(path.join(GUIDE_IMAGES, `${name}.png`));
+/** A screenshot for failed runs and, with TESSERA_GUIDE_SCREENSHOTS=1, for the guide. */
+function shoot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }) {
+  return guideScreenshot(page, 'first-run', name, clip);
 }
 
 /** The terminal's output as the person who ran `npm start` sees it, as a picture for the guide. */

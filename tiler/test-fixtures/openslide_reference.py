@@ -3,10 +3,12 @@
 Run with /usr/bin/python3. Prints one JSON document on stdout:
   version                             openslide-python and OpenSlide library versions
   slide PATH                          vendor, levels, properties, associated images
-  geometry PATH [--bounds X,Y,W,H] [--limit-bounds]
+  geometry PATH [--bounds X,Y,W,H] [--limit-bounds] [--tile-size N --overlap N]
                                       DeepZoomGenerator level/tile geometry for every tile, and get_dzi
-  tiles PATH LEVEL,COL,ROW ...        get_tile() pixels (RGB, base64) for each address, raw and after
-                                      a quality-75 JPEG round trip (what deepzoom_server serves)
+  tiles PATH [--tile-size N --overlap N] LEVEL,COL,ROW ...
+                                      get_tile() pixels (RGB, base64) for each address, raw and after
+                                      a quality-75 JPEG round trip (what deepzoom_server serves);
+                                      DeepZoomGenerator's defaults (254, 1) unless told
 """
 
 import base64
@@ -58,7 +60,9 @@ def geometry(path, args):
     if '--bounds' in args:
         bounds = [int(v) for v in args[args.index('--bounds') + 1].split(',')]
         osr = BoundedSlide(osr, bounds)
-    dz = DeepZoomGenerator(osr, tile_size=254, overlap=1, limit_bounds=limit_bounds)
+    tile_size = int(args[args.index('--tile-size') + 1]) if '--tile-size' in args else 254
+    overlap = int(args[args.index('--overlap') + 1]) if '--overlap' in args else 1
+    dz = DeepZoomGenerator(osr, tile_size=tile_size, overlap=overlap, limit_bounds=limit_bounds)
     tiles = []
     for level in range(dz.level_count):
         cols, rows = dz.level_tiles[level]
@@ -78,8 +82,15 @@ def geometry(path, args):
     }
 
 
-def tiles(path, addresses):
-    dz = DeepZoomGenerator(openslide.OpenSlide(path))
+def tiles(path, args):
+    options = {}
+    for name, key in (('--tile-size', 'tile_size'), ('--overlap', 'overlap')):
+        if name in args:
+            at = args.index(name)
+            options[key] = int(args[at + 1])
+            args = args[:at] + args[at + 2 :]
+    addresses = args
+    dz = DeepZoomGenerator(openslide.OpenSlide(path), **options)
     out = []
     for address in addresses:
         level, col, row = (int(v) for v in address.split(','))

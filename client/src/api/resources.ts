@@ -12,6 +12,7 @@ import type {
   Product,
   RestoreReport,
   SetVersion,
+  StudyStatistics,
   Team,
   TeamMembership,
   User,
@@ -155,6 +156,28 @@ export function exportUrl(
       ? `/images/set_versions/${target.version}/export/`
       : `/images/image_sets/${target.imageSet}/export/`;
   return `/api/v1${path}${query({ format })}`;
+}
+
+/** How the study statistics match readers' annotations (the server's defaults when left out). */
+export interface StudyRule {
+  readonly iouThreshold?: number;
+  readonly pointDistance?: number;
+}
+
+export const studyStatistics = {
+  /** Readers' counts, time and agreement of an image set (team admins). */
+  get: (imageSet: number, rule: StudyRule) =>
+    api<StudyStatistics>('GET', studyStatisticsPath(imageSet, rule)),
+  /** Where the per-reader table downloads as CSV. */
+  csvUrl: (imageSet: number, rule: StudyRule) => `/api/v1${studyStatisticsPath(imageSet, rule, 'csv')}`,
+};
+
+function studyStatisticsPath(imageSet: number, rule: StudyRule, format?: 'csv'): string {
+  return `/images/image_sets/${imageSet}/study_statistics/${query({
+    format,
+    iou_threshold: rule.iouThreshold,
+    point_distance: rule.pointDistance,
+  })}`;
 }
 
 export const datasets = {

@@ -77,9 +77,14 @@ function ImageSetView({ setId }: { setId: number }) {
           </span>
         ) : null}
         {set.data?.isAdmin ? (
-          <Link className="button" to={`/sets/${setId}/settings`}>
-            Settings
-          </Link>
+          <>
+            <Link className="button" to={`/sets/${setId}/study`}>
+              Study statistics
+            </Link>
+            <Link className="button" to={`/sets/${setId}/settings`}>
+              Settings
+            </Link>
+          </>
         ) : null}
       </div>
       {set.data?.set.description ? <p className="description">{set.data.set.description}</p> : null}

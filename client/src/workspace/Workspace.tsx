@@ -1,6 +1,6 @@
 // The annotation workspace of one image: loads the image, its set and templates, then the live view.
 // The shell routes /images/:imageId here (lazily: OpenSeadragon, Yjs and the schemas load only here).
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '@tessera/shared';
 import { WorkspaceView } from './components/WorkspaceView';
 import { loadWorkspace, type WorkspaceData } from './workspace-data';
@@ -19,6 +19,11 @@ export function Workspace(props: WorkspaceProps): React.JSX.Element {
   const { imageId, versionId, session } = props;
   const [data, setData] = useState<WorkspaceData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Bumped when the server closed the document for an access change: everything is loaded again.
+  const [loads, setLoads] = useState(0);
+  const reload = useCallback(() => {
+    setLoads((n) => n + 1);
+  }, []);
   useEffect(() => {
     let current = true;
     setData(null);
@@ -34,7 +39,7 @@ export function Workspace(props: WorkspaceProps): React.JSX.Element {
     return () => {
       current = false;
     };
-  }, [imageId, versionId]);
+  }, [imageId, versionId, loads]);
   // EXACT's log of who opened and closed which image when (only live images, not old versions).
   useEffect(() => (versionId === undefined ? logImageActivity(imageId) : undefined), [imageId, versionId]);
   if (error !== null) {
@@ -60,7 +65,7 @@ export function Workspace(props: WorkspaceProps): React.JSX.Element {
       </div>
     );
   }
-  return <WorkspaceView key={imageId} data={data} session={session} />;
+  return <WorkspaceView key={imageId} data={data} session={session} onRevoked={reload} />;
 }
 
 export default Workspace;

@@ -41,6 +41,8 @@ export class AnnotationIndex {
   readonly density: DensityGrid;
   /** Grows with every change, so views know when to redraw or recount. */
   version = 0;
+  /** How many live annotations are algorithm proposals (`generated`): panels skip counting at 0. */
+  generatedCount = 0;
 
   constructor(imageWidth: number, imageHeight: number) {
     const cell = Math.max(1, Math.ceil(Math.max(imageWidth, imageHeight) / DENSITY_CELLS));
@@ -54,6 +56,7 @@ export class AnnotationIndex {
     this.loaded.clear();
     this.byId.clear();
     this.labels.clear();
+    this.generatedCount = 0;
     this.density.counts.fill(0);
     const shapes: IndexedAnnotation[] = [];
     for (const [id, record] of records) {
@@ -89,6 +92,7 @@ export class AnnotationIndex {
     if (old !== undefined) {
       this.byId.delete(id);
       this.labels.delete(id);
+      if (old.record.created.generated) this.generatedCount--;
       if (old.points.length > 0) {
         this.tree.remove(old);
         this.count(old, -1);
@@ -154,6 +158,7 @@ export class AnnotationIndex {
 
   private remember(item: IndexedAnnotation): void {
     this.byId.set(item.id, item);
+    if (item.record.created.generated) this.generatedCount++;
     if (item.points.length === 0) this.labels.set(item.id, item);
     else this.count(item, 1);
   }

@@ -83,4 +83,26 @@ describe('AnnotationIndex', () => {
     expect(found.map((a) => a.id).sort()).toEqual(touching.map(([id]) => id).sort());
     expect(index.estimateIn({ minX: 0, minY: 0, maxX: 100_000, maxY: 100_000 })).toBe(100_000);
   });
+
+  it('counts the live proposals through resets, changes and deletions', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    const proposal = annotationRecord(
+      { x1: 0, y1: 0, x2: 10, y2: 10 },
+      { created: { by: 1, at: 1, generated: true, score: 0.5 } },
+    );
+    index.reset([
+      ['p1', proposal],
+      ['p2', proposal],
+      ['person', annotationRecord({ x1: 0, y1: 0, x2: 10, y2: 10 })],
+    ]);
+    expect(index.generatedCount).toBe(2);
+    index.set('p1', { ...proposal, deleted: true });
+    index.set('p2', { ...proposal, type: 2 });
+    index.set('p3', proposal);
+    expect(index.generatedCount).toBe(2);
+    index.set('p3', null);
+    expect(index.generatedCount).toBe(1);
+    index.reset([]);
+    expect(index.generatedCount).toBe(0);
+  });
 });

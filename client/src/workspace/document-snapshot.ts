@@ -8,9 +8,13 @@ export class DocumentSnapshotLoader {
   private pending: Promise<Uint8Array[] | null> | undefined;
   private readonly early: AbortController;
 
-  constructor(private readonly imageId: number) {
+  /** `user`: another reader's copy in a blind set (team admins); absent: the caller's own document. */
+  constructor(
+    private readonly imageId: number,
+    private readonly user?: number,
+  ) {
     // The shell may have started this fetch as the page loaded (early-document.ts).
-    const started = takeEarlyDocumentFetch(imageId);
+    const started = user === undefined ? takeEarlyDocumentFetch(imageId) : undefined;
     this.early = started?.abort ?? new AbortController();
     this.pending = started ? this.readEarly(started.response) : this.fetchOnce(this.early.signal);
   }
@@ -45,7 +49,8 @@ export class DocumentSnapshotLoader {
 
   private async fetchOnce(signal?: AbortSignal): Promise<Uint8Array[] | null> {
     try {
-      const response = await fetch(documentSnapshotUrl(this.imageId), { credentials: 'same-origin', signal });
+      const url = documentSnapshotUrl(this.imageId) + (this.user === undefined ? '' : `?user=${this.user}`);
+      const response = await fetch(url, { credentials: 'same-origin', signal });
       return response.ok ? await this.read(response) : null;
     } catch {
       // Offline, aborted or refused: the live connection loads the document instead.

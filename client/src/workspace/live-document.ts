@@ -38,6 +38,12 @@ export interface LiveDocumentOptions {
   readonly isValid: (annotation: Annotation) => boolean;
   /** Called when a fresh Y.Doc replaces the old one (after a refusal). */
   readonly onReplaced?: () => void;
+  /**
+   * Called when the server closes the document because access to it changed (server rule A6): the
+   * set's kind changed (a blind set's copies give way to the shared document, rule B1), or the user
+   * lost access. The page loads again what now applies.
+   */
+  readonly onRevoked?: () => void;
 }
 
 /** One image's document: doc, provider, persistence, and a subscribable sync state. */
@@ -120,6 +126,7 @@ export class LiveDocument {
       },
       onClose: ({ event }) => {
         if (event.reason.startsWith('invalid-update')) void this.recover(event.reason);
+        else if (event.reason === 'access-revoked') this.options.onRevoked?.();
       },
       onUnsyncedChanges: ({ number }) => {
         if (number === 0 && this.connected) this.pendingEdits = 0;

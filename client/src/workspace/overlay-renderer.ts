@@ -25,8 +25,23 @@ export interface TypeStyle {
   vectorType: number;
 }
 
+/**
+ * How one shape is drawn: solid in its type's colour, dashed as an algorithm's proposal, dashed grey as
+ * a rejected proposal, or not at all.
+ */
+export type ShapeLook = 'solid' | 'proposal' | 'rejected' | 'hidden';
+
+/** Annotations of another document drawn under the scene's own (readers' copies in a blind set). */
+export interface OverlayLayer {
+  index: AnnotationIndex;
+  /** One colour for all of its shapes; null: each type's colour. */
+  color: string | null;
+}
+
 export interface Scene {
   index: AnnotationIndex;
+  /** Drawn first, in order, in detail only (never selected or edited). */
+  layers?: readonly OverlayLayer[];
   styles: ReadonlyMap<number, TypeStyle>;
   frame: number | null;
   selected: ReadonlySet<string>;
@@ -35,6 +50,8 @@ export interface Scene {
   draft: { vectorType: number; points: Point[]; color: string } | null;
   selectionRect: Rect | null;
   collaborators: readonly Collaborator[];
+  /** How each shape is drawn (all solid when absent). */
+  look?: (shape: IndexedAnnotation) => ShapeLook;
 }
 
 /** The image rectangle a view shows. */
@@ -52,7 +69,7 @@ export class OverlayRenderer {
   private heat: HTMLCanvasElement | null = null;
   private heatVersion = -1;
   /** What the last frame drew: "detail" or "density", and how many shapes (for tests and the bench). */
-  lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0 };
+  lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0, layerShapes: 0 };
 
   /** Draws a whole frame. */
   draw(ctx: CanvasRenderingContext2D, view: ViewTransform, scene: Scene, dpr: number): void {
@@ -64,15 +81,21 @@ export class OverlayRenderer {
     toImage();
     const rect = visibleRect(view);
     const pixel = 1 / view.scale;
+    let layerShapes = 0;
+    for (const layer of scene.layers ?? []) {
+      const shapes = layer.index.search(rect, scene.frame);
+      this.drawShapes(ctx, shapes, scene, pixel, layer.color);
+      layerShapes += shapes.length;
+    }
     if (scene.index.estimateIn(rect) > DETAIL_LIMIT) {
       this.drawDensity(ctx, scene.index);
-      this.lastFrame = { mode: 'density', shapes: 0 };
+      this.lastFrame = { mode: 'density', shapes: 0, layerShapes };
       const selected = [...scene.selected].map((id) => scene.index.get(id)).filter((a) => a !== undefined);
       this.drawShapes(ctx, selected, scene, pixel);
     } else {
       const shapes = scene.index.search(rect, scene.frame);
       this.drawShapes(ctx, shapes, scene, pixel);
-      this.lastFrame = { mode: 'detail', shapes: shapes.length };
+      this.lastFrame = { mode: 'detail', shapes: shapes.length, layerShapes };
     }
     if (scene.editing !== null) drawHandles(ctx, scene.editing, pixel);
     if (scene.draft !== null) {
@@ -96,22 +119,28 @@ export class OverlayRenderer {
     shapes: readonly IndexedAnnotation[],
     scene: Scene,
     pixel: number,
+    layerColor: string | null = null,
   ): void {
     const batches = new Map<string, ColourBatch>();
     const selectedPath = new Path2D();
     for (const shape of shapes) {
+      const look = scene.look?.(shape) ?? 'solid';
+      if (look === 'hidden') continue;
       const style = scene.styles.get(shape.record.type);
-      const color = style?.color ?? '#888888';
-      let batch = batches.get(color);
-      if (batch === undefined) batches.set(color, (batch = { rects: [], path: null }));
+      const color = look === 'rejected' ? REJECTED_COLOR : (layerColor ?? style?.color ?? '#888888');
+      const key = look === 'solid' ? color : `${look} ${color}`;
+      let batch = batches.get(key);
+      if (batch === undefined)
+        batches.set(key, (batch = { color, dashed: look !== 'solid', rects: [], path: null }));
       const vectorType = style?.vectorType ?? VectorType.polygon;
       if (strokesAsRect(vectorType, shape, pixel)) batch.rects.push(shape);
       else traceShape((batch.path ??= new Path2D()), vectorType, shape, pixel);
       if (scene.selected.has(shape.id)) traceShape(selectedPath, vectorType, shape, pixel);
     }
     ctx.lineWidth = 2 * pixel;
-    for (const [color, batch] of batches) {
-      ctx.strokeStyle = color;
+    for (const batch of batches.values()) {
+      ctx.strokeStyle = batch.color;
+      ctx.setLineDash(batch.dashed ? [6 * pixel, 4 * pixel] : []);
       // One strokeRect per box rather than one path of them all: the software rasteriser (no GPU)
       // strokes a lone rectangle on a fast path, and a path of thousands of rectangles as a general
       // path, which took 20-30 ms a frame at 5,000 boxes (bench/client, 300 px region).
@@ -122,6 +151,7 @@ export class OverlayRenderer {
       }
       if (batch.path !== null) ctx.stroke(batch.path);
     }
+    ctx.setLineDash([]);
     if (scene.selected.size > 0) {
       ctx.fillStyle = 'rgba(255, 255, 255, 0.25)';
       ctx.fill(selectedPath);
@@ -161,8 +191,13 @@ export class OverlayRenderer {
   }
 }
 
-/** The shapes of one colour: those drawn as their bounding box, and one path of all the others. */
+/** The outline colour of rejected proposals (shown only when asked for). */
+const REJECTED_COLOR = '#9a9a9a';
+
+/** The shapes of one colour and line: those drawn as their bounding box, and one path of the others. */
 interface ColourBatch {
+  color: string;
+  dashed: boolean;
   rects: IndexedAnnotation[];
   path: Path2D | null;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VectorType, type AnnotationRecord, type Vector } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
-import { OverlayRenderer, type Scene, type TypeStyle } from './overlay-renderer';
+import { OverlayRenderer, type Scene, type ShapeLook, type TypeStyle } from './overlay-renderer';
 import { annotationRecord } from '../testing/records';
 
 /** A Path2D that records what was traced into it (Node has no canvas). */
@@ -27,7 +27,7 @@ class RecordingPath {
 /** A 2D context that records the strokes it is asked for, with the colour each is drawn in. */
 function recordingContext() {
   const strokes: string[] = [];
-  const state = { strokeStyle: '', lineWidth: 0 };
+  const state = { strokeStyle: '', lineWidth: 0, dashed: false };
   const ctx = {
     canvas: { width: 1000, height: 1000 },
     set strokeStyle(v: string) {
@@ -38,12 +38,14 @@ function recordingContext() {
     },
     setTransform: () => undefined,
     clearRect: () => undefined,
-    setLineDash: () => undefined,
+    setLineDash: (segments: number[]) => {
+      state.dashed = segments.length > 0;
+    },
     strokeRect: (x: number, y: number, w: number, h: number) => {
-      strokes.push(`${state.strokeStyle} strokeRect ${x} ${y} ${w} ${h}`);
+      strokes.push(`${state.dashed ? 'dashed ' : ''}${state.strokeStyle} strokeRect ${x} ${y} ${w} ${h}`);
     },
     stroke: (path: RecordingPath) => {
-      strokes.push(`${state.strokeStyle} stroke ${path.ops.join(', ')}`);
+      strokes.push(`${state.dashed ? 'dashed ' : ''}${state.strokeStyle} stroke ${path.ops.join(', ')}`);
     },
   };
   return { ctx: ctx as unknown as CanvasRenderingContext2D, strokes };
@@ -97,5 +99,59 @@ describe('OverlayRenderer', () => {
       // Under two screen pixels: a dot, padded by one screen pixel on every side.
       '#ff0000 strokeRect 99.5 99.5 1.5 1.25',
     ]);
+  });
+
+  it('draws proposals dashed, rejected ones dashed grey, and hidden ones not at all [W9]', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    const box = (x: number) => ({ x1: x, y1: 10, x2: x + 10, y2: 20 });
+    index.reset([
+      ['person', record(1, box(10))],
+      ['proposal', record(1, box(30))],
+      ['rejected', record(1, box(50))],
+      ['hidden', record(1, box(70))],
+    ]);
+    const styles = new Map<number, TypeStyle>([[1, { color: '#ff0000', vectorType: VectorType.box }]]);
+    const looks = new Map<string, ShapeLook>([
+      ['proposal', 'proposal'],
+      ['rejected', 'rejected'],
+      ['hidden', 'hidden'],
+    ]);
+    const { ctx, strokes } = recordingContext();
+    const view = { scale: 1, offsetX: 0, offsetY: 0, width: 400, height: 400 };
+    new OverlayRenderer().draw(
+      ctx,
+      view,
+      { ...scene(index, styles), look: (a) => looks.get(a.id) ?? 'solid' },
+      1,
+    );
+    expect(strokes.sort()).toEqual([
+      '#ff0000 strokeRect 10 10 10 10',
+      'dashed #9a9a9a strokeRect 50 10 10 10',
+      'dashed #ff0000 strokeRect 30 10 10 10',
+    ]);
+  });
+
+  it("draws readers' copies under the own copy, in the reader's colour or the types' [W11]", () => {
+    const styles = new Map<number, TypeStyle>([[1, { color: '#ff0000', vectorType: VectorType.box }]]);
+    const copy = (x: number) => {
+      const index = new AnnotationIndex(1000, 1000);
+      index.reset([[`box${x}`, record(1, { x1: x, y1: 10, x2: x + 10, y2: 20 })]]);
+      return index;
+    };
+    const own = copy(0);
+    const { ctx, strokes } = recordingContext();
+    const view = { scale: 1, offsetX: 0, offsetY: 0, width: 400, height: 400 };
+    const renderer = new OverlayRenderer();
+    const layers = [
+      { index: copy(100), color: '#0000ff' },
+      { index: copy(200), color: null },
+    ];
+    renderer.draw(ctx, view, { ...scene(own, styles), layers }, 1);
+    expect(strokes).toEqual([
+      '#0000ff strokeRect 100 10 10 10',
+      '#ff0000 strokeRect 200 10 10 10',
+      '#ff0000 strokeRect 0 10 10 10',
+    ]);
+    expect(renderer.lastFrame).toMatchObject({ shapes: 1, layerShapes: 2 });
   });
 });

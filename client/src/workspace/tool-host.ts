@@ -1,7 +1,7 @@
 // The pieces of the tools' host that are plain functions of the data: a type as a draw tool, and
 // which annotation a click hits.
 import { VectorType, type AnnotationType } from '@tessera/shared';
-import type { AnnotationIndex } from './annotation-index';
+import type { AnnotationIndex, IndexedAnnotation } from './annotation-index';
 import { hits, type Point } from './geometry';
 import type { DrawType } from './interaction';
 import type { TypeStyle } from './overlay-renderer';
@@ -28,6 +28,7 @@ export function hitTestAt(
   p: Point,
   tolerance: number,
   frame: number | null,
+  visible: (shape: IndexedAnnotation) => boolean = () => true,
 ): string | null {
   const near = index.search(
     { minX: p.x - tolerance, minY: p.y - tolerance, maxX: p.x + tolerance, maxY: p.y + tolerance },
@@ -36,7 +37,11 @@ export function hitTestAt(
   const area = (a: { minX: number; minY: number; maxX: number; maxY: number }) =>
     (a.maxX - a.minX) * (a.maxY - a.minY);
   const hit = near
-    .filter((a) => hits(styles.get(a.record.type)?.vectorType ?? VectorType.polygon, a.points, p, tolerance))
+    .filter(
+      (a) =>
+        visible(a) &&
+        hits(styles.get(a.record.type)?.vectorType ?? VectorType.polygon, a.points, p, tolerance),
+    )
     .sort((a, b) => area(a) - area(b));
   return hit[0]?.id ?? null;
 }

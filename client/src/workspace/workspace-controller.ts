@@ -4,6 +4,7 @@
 import {
   VectorType,
   annotationProblem,
+  type Annotation,
   type AnnotationType,
   type AnnotationTypes,
   type SessionInfo,
@@ -15,7 +16,9 @@ import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
+import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
+import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
@@ -36,7 +39,11 @@ export class WorkspaceController {
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
   editor: AnnotationEditor;
+  /** Algorithm proposals: threshold, verdicts, how they are drawn. */
+  readonly proposals: ProposalReview;
   viewer: ViewerBinding | null = null;
+  /** Other readers' copies, in a blind set's live workspace (shown to team admins, ReaderPicker). */
+  readonly readers: ReaderCopies | null;
   private snapshot: WorkspaceSnapshot;
   private readonly listeners = new Set<() => void>();
   private unbindDoc: () => void = () => undefined;
@@ -50,6 +57,8 @@ export class WorkspaceController {
   constructor(
     readonly data: WorkspaceData,
     readonly session: SessionInfo,
+    /** The server closed the document for an access change: load the workspace again. */
+    onRevoked?: () => void,
   ) {
     this.rules = typeRules(data.types);
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
@@ -57,20 +66,44 @@ export class WorkspaceController {
     this.index = new AnnotationIndex(data.image.width, data.image.height);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
+    this.proposals = new ProposalReview(session.user.id, this.index, {
+      canWrite: () => this.canEdit(),
+      changed: () => {
+        this.scheduleNotify();
+      },
+    });
     performance.mark('tessera:workspace-data-loaded');
+    const isValid = (a: Annotation) => annotationProblem(a, this.rules) === null;
     this.live =
       data.version === undefined
         ? new LiveDocument({
             name: documentName(data.image, data.imageSet, session.user.id),
             snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
             userId: session.user.id,
-            url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`,
-            isValid: (a) => annotationProblem(a, this.rules) === null,
+            url: collabUrl(),
+            isValid,
             onReplaced: () => {
               this.bindDocument();
             },
+            onRevoked,
           })
         : new VersionDocument(data.version);
+    const blind = data.imageSet.collaboration_type === 1;
+    if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
+    this.readers =
+      data.version === undefined && blind
+        ? new ReaderCopies({
+            imageId: data.image.id,
+            width: data.image.width,
+            height: data.image.height,
+            userId: session.user.id,
+            url: collabUrl(),
+            isValid,
+            onChange: () => {
+              this.scheduleNotify();
+            },
+          })
+        : null;
     this.editor = new AnnotationEditor(this.live.doc, session.user.id, this.rules);
     this.bindDocument();
     this.update({ readOnly: this.live.readOnly });
@@ -120,6 +153,7 @@ export class WorkspaceController {
     for (const pending of this.presence.values()) window.clearTimeout(pending.timer);
     this.unbindDoc();
     this.viewer?.destroy();
+    this.readers?.destroy();
     this.live.destroy();
     this.listeners.clear();
   }
@@ -284,6 +318,7 @@ export class WorkspaceController {
       view,
       {
         index: this.index,
+        layers: this.readers?.layers(),
         styles: this.styles,
         frame: this.shownFrame(),
         selected: this.snapshot.selection,
@@ -294,6 +329,7 @@ export class WorkspaceController {
         draft: this.interaction.draft(),
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
+        look: this.proposals.look,
       },
       dpr,
     );
@@ -307,6 +343,7 @@ export class WorkspaceController {
     const stopMirror = mirrorDocument(doc, this.index, () => {
       this.scheduleNotify();
     });
+    const stopVerdicts = this.proposals.bind(doc);
     // A version view has no provider: nobody else is on a past state.
     const provider = this.live.provider;
     const awareness = provider?.awareness;
@@ -324,6 +361,7 @@ export class WorkspaceController {
     provider?.setAwarenessField('frame', this.snapshot.frame);
     this.unbindDoc = () => {
       stopMirror();
+      stopVerdicts();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
@@ -336,7 +374,13 @@ export class WorkspaceController {
     this.notifyScheduled = true;
     requestAnimationFrame(() => {
       this.notifyScheduled = false;
-      const live = new Set([...this.snapshot.selection].filter((id) => this.index.get(id) !== undefined));
+      // Hidden proposals (rejected, under the threshold) leave the selection as well.
+      const live = new Set(
+        [...this.snapshot.selection].filter((id) => {
+          const item = this.index.get(id);
+          return item !== undefined && this.proposals.visible(item);
+        }),
+      );
       this.update({ version: this.index.version, selection: live });
     });
   }
@@ -393,7 +437,7 @@ export class WorkspaceController {
         return t === undefined ? null : drawTypeOf(t);
       },
       hitTest: (p: Point, tolerance: number) =>
-        hitTestAt(this.index, this.styles, p, tolerance, this.shownFrame()),
+        hitTestAt(this.index, this.styles, p, tolerance, this.shownFrame(), this.proposals.visible),
       selection: () => this.snapshot.selection,
       select: (ids: readonly string[]) => {
         this.select(ids);
@@ -405,7 +449,11 @@ export class WorkspaceController {
           ? null
           : { vectorType: style.vectorType, points: item.points };
       },
-      within: (rect: Rect) => this.index.within(rect, this.shownFrame()).map((a) => a.id),
+      within: (rect: Rect) =>
+        this.index
+          .within(rect, this.shownFrame())
+          .filter(this.proposals.visible)
+          .map((a) => a.id),
       create: (type: DrawType, points: Point[]) => {
         if (!this.canEdit()) return;
         this.report(this.editor.create(type.id, toVector(points, this.shownFrame())));
@@ -420,4 +468,9 @@ export class WorkspaceController {
       readOnly: () => this.snapshot.readOnly,
     };
   }
+}
+
+/** The live documents' WebSocket address on this page's server. */
+function collabUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }

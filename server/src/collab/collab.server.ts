@@ -13,6 +13,8 @@ import { DocumentWarmer } from './document-warmer.js';
 import { listenForAccessChanges } from './access-notices.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
+import { ReaderCopyMerger, type MergeSummary } from './reader-copies.js';
+import { ReaderCopiesRepo } from './reader-copies.repo.js';
 import { ProjectionExtension } from './projection.extension.js';
 import { ProjectionRepo } from './projection.repo.js';
 import { DocumentsRepo } from './documents.repo.js';
@@ -50,6 +52,11 @@ export interface Collaboration {
    * log and in the projection. The caller validates first: server-side changes do not pass `beforeSync`.
    */
   write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void>;
+  /**
+   * Rule B1: merges the readers' copies of a set that is no longer blind (every such set when no id
+   * is given) into the images' shared documents, and removes them.
+   */
+  mergeReaderCopies(imageSetId?: number): Promise<MergeSummary>;
   /** Checks every open connection's access now (after a membership or visibility change). */
   recheckAccess(): Promise<void>;
   /**
@@ -121,9 +128,22 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
   sweeper.start(deps.accessSweepMs);
   const notices = listenForAccessChanges(deps.db.url, sweeper, deps.logger);
   const warmer = new DocumentWarmer(created.hocuspocus, deps.logger);
+  const merger = new ReaderCopyMerger(
+    created.hocuspocus,
+    created.store,
+    created.projection,
+    new ReaderCopiesRepo(deps.db),
+    deps.logger,
+    (document) => warmer.release(document),
+  );
+  // B1: copies left by a merge that stopped half way (a crash) are merged now.
+  merger.merge().catch((error: unknown) => {
+    deps.logger.error({ err: error }, 'collab: merging readers copies left from before failed');
+  });
   let closing: Promise<void> | undefined;
   const close = async () => {
     sweeper.stop();
+    await merger.idle();
     await notices.close();
     await warmer.close();
     httpServer.off('upgrade', onUpgrade);
@@ -150,6 +170,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
       warmer.warm(name, userId, WRITE_HOLD_MS);
       return writeDocument(created, name, change, userId);
     },
+    mergeReaderCopies: (imageSetId) => merger.merge(imageSetId),
     recheckAccess: () => sweeper.sweep(),
     listening: notices.listening,
     warm: (name, userId) => {

@@ -169,6 +169,17 @@ export class DocumentStore {
     if (tracked) tracked.broken = true;
   }
 
+  /**
+   * A document whose content moved elsewhere (a reader's copy merged into the shared document, rule
+   * B1): never compacted again, so its stored rows can be removed; resolves once a compaction already
+   * running and its server-side changes have settled.
+   */
+  async retire(name: string, doc: Y.Doc): Promise<void> {
+    this.markBroken(name);
+    await this.compact(name, doc);
+    await this.settled(name);
+  }
+
   /** Whether the document failed to log an update it applied (see `markBroken`). */
   isBroken(name: string): boolean {
     return this.tracked.get(name)?.broken ?? false;

@@ -54,6 +54,14 @@ export class DocumentWarmer {
     });
   }
 
+  /** Lets one held document go now (a reader's copy merged away, rule B1). */
+  async release(document: string): Promise<void> {
+    const hold = this.holds.get(document);
+    if (hold === undefined) return;
+    clearTimeout(hold.timer);
+    await hold.release();
+  }
+
   /** Lets every held document go and warms no more (shutdown). */
   async close(): Promise<void> {
     this.closed = true;

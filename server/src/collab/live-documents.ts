@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { AppError } from '../errors/app-error.js';
 import type { Collaboration } from './collab.server.js';
+import type { MergeSummary } from './reader-copies.js';
 
 /**
  * The REST layer's handle on the live documents. The documents attach to the HTTP server after it
@@ -16,6 +17,14 @@ export class LiveDocumentsPort {
   /** A snapshot of this document was just sent: load it for the connection that follows (rule S1). */
   warm(name: string, userId: number): void {
     this.collab?.warm(name, userId);
+  }
+
+  /**
+   * A set stopped being blind: its readers' copies move into the shared documents now (rule B1).
+   * Without running live documents (a command-line process) the next server start does it.
+   */
+  async mergeReaderCopies(imageSetId: number): Promise<MergeSummary | undefined> {
+    return this.collab?.mergeReaderCopies(imageSetId);
   }
 
   /** Changes a document like a client would (validated by the caller) and waits for log and projection. */

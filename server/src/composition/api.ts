@@ -22,6 +22,7 @@ import { versionsEndpoints } from '../versions/versions.routes.js';
 import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { interchangeEndpoints } from '../interchange/interchange.routes.js';
 import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
+import { studyStatisticsEndpoints } from '../resources/study-statistics/study-statistics.routes.js';
 import type { Services } from './services.js';
 
 /** What one resource or subsystem adds to the API. */
@@ -69,6 +70,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     { endpoints: splitsAndArtifactsEndpoints(s.splits, s.artifacts) },
     { expandable: [s.exportFormats], endpoints: exportFormatsEndpoints(s.exportFormats, listing) },
     { endpoints: interchangeEndpoints(s.exports, s.imports, s.splits) },
+    { endpoints: studyStatisticsEndpoints(s.studyStatistics) },
     { expandable: [s.verifications], endpoints: verificationsEndpoints(s.verifications, listing) },
     {
       expandable: [s.annotationMediaFiles],

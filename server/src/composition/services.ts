@@ -33,6 +33,7 @@ import { ImportService } from '../interchange/import.service.js';
 import { ExportFormatsService } from '../interchange/export-formats.service.js';
 import { ArtifactsService } from '../versions/artifacts.service.js';
 import { SplitsService } from '../versions/splits.service.js';
+import { StudyStatisticsService } from '../resources/study-statistics/study-statistics.service.js';
 
 /** The services behind the API, one instance each per process. */
 export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
@@ -66,12 +67,13 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     users: new UsersService(db),
     teams: new TeamsService(db),
     memberships: new MembershipsService(db),
-    imageSets: new ImageSetsService(db),
+    imageSets: new ImageSetsService(db, liveDocuments),
     setTags: new SetTagsService(db),
     products: new ProductsService(db),
     annotationTypes: new AnnotationTypesService(db),
     imageLogs: new ImageLogsService(db),
     screeningModes: new ScreeningModesService(db),
+    studyStatistics: new StudyStatisticsService(db),
   };
   const versions = new VersionsService(db);
   const exportFormats = new ExportFormatsService(db);

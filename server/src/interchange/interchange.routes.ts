@@ -1,8 +1,8 @@
 import { text } from 'node:stream/consumers';
 import type { Context } from 'koa';
-import type { z } from 'zod';
-import { exportQuery, importQuery, importReport, type ExportQuery, type ImportQuery } from '@tessera/shared';
-import { DRF_MESSAGES, endpoint, zodFieldErrors, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { exportQuery, importQuery, importReport, type ImportQuery } from '@tessera/shared';
+import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
+import { parseQuery } from '../api/query-params.js';
 import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
 import { parseCoco } from './coco.js';
@@ -35,7 +35,7 @@ export function interchangeEndpoints(
       query: RawQuery;
       ctx: Context;
     }) {
-      const query = parseQuery(exportQuery, input.query) as ExportQuery;
+      const query = parseQuery(exportQuery, input.query);
       const from = source(input.params.id);
       let images = imagesOf(input.query);
       if (query.split !== undefined) {
@@ -83,7 +83,7 @@ export function interchangeEndpoints(
         'feature); items whose image or annotation type the set lacks are skipped and reported.',
       response: importReport,
       async handler({ viewer, params, query, ctx }) {
-        const options = parseQuery(importQuery, query) as ImportQuery;
+        const options = parseQuery(importQuery, query);
         // The policy before the body: a caller who may not write here reads no file first.
         await imports.requireWritable(viewer, params.id);
         const parsed = await parseBody(ctx, options.format);
@@ -95,15 +95,6 @@ export function interchangeEndpoints(
       },
     }),
   ];
-}
-
-function parseQuery(schema: z.ZodType, query: RawQuery): unknown {
-  const flat = Object.fromEntries(
-    Object.entries(query).map(([key, value]) => [key, Array.isArray(value) ? value.at(-1) : value]),
-  );
-  const parsed = schema.safeParse(flat, DRF_MESSAGES);
-  if (!parsed.success) throw AppError.invalid(zodFieldErrors(parsed.error));
-  return parsed.data;
 }
 
 function imagesOf(query: RawQuery): number[] | undefined {

@@ -4,6 +4,8 @@
 // (OpenSlide keeps its first error), so it is dropped and the next request opens the file afresh.
 import type { TilePack } from '../sources/tile-pack.js';
 import type { DeepZoomGeometry } from '../deepzoom/geometry.js';
+import type { NativeLevelPlan } from '../deepzoom/native-layout.js';
+import type { NativeJpegPyramid } from '../sources/native-jpeg.js';
 import type { ImageSource } from '../sources/image-source.js';
 import { SlideError } from '../sources/slide-error.js';
 
@@ -17,6 +19,14 @@ export interface PooledSource {
   readonly identity: string;
   /** Pre-encoded DeepZoom tiles, for images Tessera converted itself. */
   readonly pack?: TilePack;
+  /** The slide's stored JPEG tiles, when it is served in their layout (deepzoom/native-layout.ts). */
+  readonly native?: NativeTiles;
+}
+
+/** Stored JPEG tiles and, per DeepZoom level, how tiles are made from them. */
+export interface NativeTiles {
+  readonly pyramid: NativeJpegPyramid;
+  readonly plans: readonly (NativeLevelPlan | undefined)[];
 }
 
 /** Opens the source stored at a storage-relative path. */
@@ -117,7 +127,8 @@ export class SourcePool {
   private closeIfIdle(entry: Entry): void {
     if (entry.leases > 0 || entry.closed) return;
     entry.closed = true;
-    const closing = Promise.all([entry.pooled.source.close(), entry.pooled.pack?.close()])
+    const { source, pack, native } = entry.pooled;
+    const closing = Promise.all([source.close(), pack?.close(), native?.pyramid.close()])
       .then(() => undefined)
       .catch((err: unknown) => {
         this.onCloseError(err, entry.pooled.src);

@@ -95,6 +95,17 @@ describe.skipIf(lacking('openslide'))('DeepZoom geometry matches openslide-pytho
     },
   );
 
+  // The native layout of JPEG-tiled slides (native-layout.ts): the stored 240-px grid, no overlap; the
+  // slides' sizes are not multiples of 240, so the last column and row are partial on every level.
+  it.each(['CMU-1-Small-Region.svs', 'synthetic-aperio-3000x2000.svs'])(
+    '%s: every tile with 240-px tiles and no overlap',
+    async (file) => {
+      expect(
+        await compare(file, ['--tile-size', '240', '--overlap', '0'], { tileSize: 240, overlap: 0 }),
+      ).toBeGreaterThan(0);
+    },
+  );
+
   it('limit_bounds true without bounds properties equals the whole slide', async () => {
     expect(
       await compare('CMU-1-Small-Region.svs', ['--limit-bounds'], { limitBounds: true }),

@@ -8,7 +8,7 @@ import { SourcePool } from '../cache/source-pool.js';
 import type { TilerConfig } from '../config.js';
 import { notFound } from '../errors/tiler-error.js';
 import { ImageService } from '../services/image.service.js';
-import { storageSourceOpener } from '../services/open-source.js';
+import { storageSourceOpener, type OpenerOptions } from '../services/open-source.js';
 import { missingLibraries, useSystemLibraries } from '../services/system-libraries.js';
 import { handleInspect } from './inspect.routes.js';
 import { sendError, sendJson } from './respond.js';
@@ -35,6 +35,8 @@ export interface TilerServerOptions {
   readonly logger?: Logger;
   /** Seconds since the epoch (tests move time to expire tokens). */
   readonly now?: () => number;
+  /** How slides are laid out (tests lower the tile-pack limit to serve small slides natively). */
+  readonly layout?: OpenerOptions;
 }
 
 /** Builds the tiler server for `config` (does not listen yet). */
@@ -42,9 +44,13 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
   const logger = options.logger ?? pino({ level: config.logLevel });
   useSystemLibraries(config);
   const tokens = new TokenVerifier(config.secret, options.now);
-  const pool = new SourcePool(storageSourceOpener(config.storageRoot), MAX_OPEN_SOURCES, (err, src) => {
-    logger.error({ err, src }, 'closing a source failed');
-  });
+  const pool = new SourcePool(
+    storageSourceOpener(config.storageRoot, options.layout),
+    MAX_OPEN_SOURCES,
+    (err, src) => {
+      logger.error({ err, src }, 'closing a source failed');
+    },
+  );
   const images = new ImageService(pool, config.cacheBytes);
   const inspect = { tokens, storageRoot: config.storageRoot, maxImagePixels: config.maxImagePixels };
 

@@ -9,6 +9,8 @@ import { dziXml } from '../deepzoom/dzi.js';
 import { TilerError, notFound } from '../errors/tiler-error.js';
 import { MAX_REGION_PIXELS } from '../sources/openslide.js';
 import { rgbToJpeg, rgbToPng } from '../sources/raster.js';
+import { NativeTileError } from '../sources/native-jpeg.js';
+import { renderNativeTile } from '../tiles/native-render.js';
 import { renderTileJpeg, type TileAddress } from '../tiles/render.js';
 import { slideInformation } from './metadata.js';
 
@@ -54,7 +56,7 @@ export class ImageService {
     return this.cache.weight;
   }
 
-  /** The DZI descriptor (254-px JPEG tiles, 1-px overlap). */
+  /** The DZI descriptor in the slide's layout (254-px tiles and 1-px overlap, or the native grid). */
   dzi(src: string, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
     return this.pool.use(src, (pooled) =>
       this.cached(pooled, 'dzi', ifNoneMatch, () => {
@@ -83,7 +85,9 @@ export class ImageService {
       if (!pooled.geometry.hasTile(level, col, row)) throw notFound();
       return this.cached(pooled, `t${level}/${col}_${row}`, ifNoneMatch, async () => {
         const packed = await pooled.pack?.read(level, col, row);
-        return packed ?? renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY });
+        if (packed !== undefined) return packed;
+        const native = await nativeTile(pooled, address);
+        return native ?? renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY });
       });
     });
   }
@@ -155,6 +159,20 @@ export class ImageService {
       return rendered;
     });
     return { body, etag: tag };
+  }
+}
+
+// A tile made from the slide's stored JPEG tiles, when its level has a plan; null: render it as usual.
+async function nativeTile(pooled: PooledSource, address: TileAddress): Promise<Buffer | null> {
+  const plan = pooled.native?.plans[address.level];
+  if (pooled.native === undefined || plan === undefined) return null;
+  try {
+    return await renderNativeTile(pooled.native.pyramid, pooled.geometry, plan, address, {
+      quality: TILE_QUALITY,
+    });
+  } catch (err) {
+    if (err instanceof NativeTileError) throw new TilerError('unprocessable', err.message);
+    throw err;
   }
 }
 

@@ -10,6 +10,7 @@ import type { TileTokenPayload } from '../access/tile-token.js';
 import { TilerError, fromSlideError } from '../errors/tiler-error.js';
 import { existsSync } from 'node:fs';
 import { DeepZoomGeometry } from '../deepzoom/geometry.js';
+import { PACK_MAX_TILES } from '../deepzoom/native-layout.js';
 import { convertToPyramid, framePath, tilePackPath } from '../sources/convert.js';
 import { tileCount, writeTilePack } from '../tiles/pack-writer.js';
 import { TILE_QUALITY } from './image.service.js';
@@ -159,8 +160,7 @@ async function packScannerSlide(path: string): Promise<void> {
   }
 }
 
-/** Largest scanner slide (in DeepZoom tiles) whose tiles are all rendered at ingest. */
-export const PACK_MAX_TILES = 20_000;
+export { PACK_MAX_TILES };
 
 // DICOM: the frames are assembled into one flat image, which is converted like any ordinary image.
 async function inspectDicom(

@@ -51,6 +51,42 @@ export async function rgbToJpeg(
     .toBuffer();
 }
 
+/** Keeps the top-left width x height of a JPEG (an edge tile stored full-size) and re-encodes it. */
+export async function cropJpeg(
+  jpeg: Buffer,
+  width: number,
+  height: number,
+  options: JpegOptions = {},
+): Promise<Buffer> {
+  return sharp(jpeg, { limitInputPixels: MAX_DECODE_PIXELS })
+    .extract({ left: 0, top: 0, width, height })
+    .jpeg({ quality: options.quality ?? 75, optimiseCoding: false })
+    .toBuffer();
+}
+
+/**
+ * Joins equally sized JPEG tiles into a grid (`across` per row, row by row), keeps the grid's top-left
+ * `region`, scales that to width x height (Lanczos 3) and encodes it, in one libvips pipeline: a
+ * DeepZoom tile made from stored tiles.
+ */
+export async function joinedToJpeg(
+  tiles: readonly Buffer[],
+  across: number,
+  region: { readonly width: number; readonly height: number },
+  target: { readonly width: number; readonly height: number },
+  options: JpegOptions = {},
+): Promise<Buffer> {
+  const input = tiles.length === 1 ? tiles[0] : tiles;
+  return sharp(input as Buffer | Buffer[], {
+    limitInputPixels: MAX_DECODE_PIXELS,
+    ...(tiles.length === 1 ? {} : { join: { across } }),
+  })
+    .extract({ left: 0, top: 0, ...region })
+    .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
+    .jpeg({ quality: options.quality ?? 75, optimiseCoding: false })
+    .toBuffer();
+}
+
 /** Decodes an encoded image (JPEG, PNG, TIFF...) to raw RGB, dropping any alpha channel. */
 export async function decodeToRgb(encoded: Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(encoded, { limitInputPixels: MAX_DECODE_PIXELS })

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { signTileToken, type TileTokenPayload, type TileTokenScope } from '../access/tile-token.js';
 import { parseTilerConfig, type TilerConfig } from '../config.js';
 import { slidePath } from './reference.js';
-import { createTilerServer, type TilerServer } from '../http/server.js';
+import { createTilerServer, type TilerServer, type TilerServerOptions } from '../http/server.js';
 
 /** The HMAC secret the test tilers use. */
 export const TEST_SECRET = 'test-secret-for-the-tiler-0123456789abcdef';
@@ -28,6 +28,7 @@ export interface TestTiler {
 export async function startTestTiler(
   slides: readonly string[],
   env: Record<string, string> = {},
+  options: Pick<TilerServerOptions, 'layout'> = {},
 ): Promise<TestTiler> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-tiler-'));
   const storageRoot = join(dataDir, 'images');
@@ -43,7 +44,7 @@ export async function startTestTiler(
   // Real time unless a test sets the clock.
   let fixed: number | null = null;
   const now = (): number => fixed ?? Math.floor(Date.now() / 1000);
-  const tiler = createTilerServer(parsed.config, { logger: pino({ level: 'silent' }), now });
+  const tiler = createTilerServer(parsed.config, { ...options, logger: pino({ level: 'silent' }), now });
   const address = await tiler.listen();
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -8,20 +8,24 @@ import { CollaboratorList } from './CollaboratorList';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { ProposalPanel } from './ProposalPanel';
+import { ReaderPicker } from './ReaderPicker';
 import { ScaleBar } from './ScaleBar';
+import { ScreeningPanel } from './ScreeningPanel';
+import { ShortcutHelp } from './ShortcutHelp';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
-export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
+export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
   const viewerRef = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<WorkspaceController | null>(null);
   useEffect(() => {
     const element = viewerRef.current;
     if (element === null) return;
-    const created = new WorkspaceController(props.data, props.session);
+    const created = new WorkspaceController(props.data, props.session, props.onRevoked);
     created.attachViewer(element);
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
@@ -30,7 +34,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       created.destroy();
       setController(null);
     };
-  }, [props.data, props.session]);
+  }, [props.data, props.session, props.onRevoked]);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -80,6 +84,8 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         <ImageNavigation data={props.data} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
+        {controller && <ScreeningPanel controller={controller} />}
+        <ShortcutHelp />
       </aside>
       <section className="workspace-center" aria-label="Image viewer">
         {controller && <Toolbar controller={controller} />}
@@ -92,6 +98,8 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
+        {controller && <ProposalPanel controller={controller} />}
+        {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>

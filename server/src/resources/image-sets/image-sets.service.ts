@@ -9,6 +9,8 @@ import { formatTimestamp } from '../../db/timestamps.js';
 import { AppError } from '../../errors/app-error.js';
 import { uniqueField } from '../../errors/pg-errors.js';
 import { ProductsRepo } from '../products/products.repo.js';
+import { BLIND } from '../../access/policy/modes.js';
+import type { LiveDocumentsPort } from '../../collab/live-documents.js';
 import { SetTagsRepo } from '../set-tags/set-tags.repo.js';
 import { ImageSetsRepo, imageSetFilters } from './image-sets.repo.js';
 
@@ -24,7 +26,11 @@ export class ImageSetsService extends ResourceService<ImageSet> {
     main_annotation_type: 'annotation_types',
   };
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** Where a set that stops being blind has its readers' copies merged (collab README, rule B1). */
+    private readonly liveDocuments?: Pick<LiveDocumentsPort, 'mergeReaderCopies'>,
+  ) {
     super();
   }
 
@@ -69,6 +75,11 @@ export class ImageSetsService extends ResourceService<ImageSet> {
         input.main_annotation_type === undefined ? current.main_annotation_type : input.main_annotation_type;
       await checkMainType(tx, mainType, input.product_set ?? current.product_set);
     });
+    // Committed first: the new kind is what every later write and connection sees, and a merge
+    // that stops half way is finished by the next one (rule B1), so nothing is lost or doubled.
+    // Saving a mode that is not blind again retries whatever an earlier merge left.
+    const mode = input.collaboration_type;
+    if (mode !== undefined && mode !== BLIND) await this.liveDocuments?.mergeReaderCopies(id);
   }
 
   async remove(viewer: Viewer, id: number): Promise<void> {

@@ -1,0 +1,132 @@
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { isTextEntry } from '../keyboard';
+import { visibleRect } from '../overlay-renderer';
+import { MAX_BULK_ACCEPT } from '../proposal-review';
+import { summarise } from '../proposal-rules';
+import { reviewKeyAction } from '../review-keys';
+import type { WorkspaceController } from '../workspace-controller';
+import { useWorkspace } from './useWorkspace';
+
+/**
+ * Algorithm proposals of the image: how many are pending, accepted and rejected, the score threshold
+ * under which pending ones hide, rejected ones on request, accept/reject of the selected ones (F / Shift+F)
+ * and accepting every pending one in view at or above the threshold at once.
+ */
+export function ProposalPanel({ controller }: { controller: WorkspaceController }) {
+  const s = useWorkspace(controller);
+  const review = controller.proposals;
+  const r = useSyncExternalStore(review.subscribe, review.getSnapshot);
+  const [note, setNote] = useState<string | null>(null);
+  const summary = useMemo(
+    () =>
+      // Images without proposals (most) skip the walk over every annotation on each change.
+      controller.index.generatedCount === 0
+        ? { pending: 0, accepted: 0, rejected: 0, scores: null }
+        : summarise(controller.index.all(), review.stateOf),
+    // The index and verdicts change in place; their versions say when to count again.
+    [controller, s.version, r.verdictVersion],
+  );
+  const selectedProposals = [...s.selection].filter(
+    (id) => controller.index.get(id)?.record.created.generated === true,
+  );
+  const decideSelected = (agree: boolean) => {
+    const n = review.decide(selectedProposals, agree);
+    setNote(n === 0 ? null : `${agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTextEntry(e.target)) return;
+      const action = reviewKeyAction(e);
+      if (action?.kind !== 'verdict') return;
+      // F is the verification key for any annotation: the viewer's own key (flip) never gets it. When
+      // the selection is all proposals this panel is its only handler; otherwise the proposals among
+      // it are decided here and the rest is left to the other verification handlers.
+      e.preventDefault();
+      e.stopPropagation();
+      const ids = [...controller.getSnapshot().selection];
+      const isProposal = (id: string) => controller.index.get(id)?.record.created.generated === true;
+      if (ids.length > 0 && ids.every(isProposal)) e.stopImmediatePropagation();
+      const n = review.decide(ids, action.agree);
+      setNote(n === 0 ? null : `${action.agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [controller, review]);
+  if (summary.pending + summary.accepted + summary.rejected === 0) return null;
+  const acceptInView = () => {
+    const view = controller.viewer?.transform();
+    if (view == null) return;
+    const frame = controller.data.image.frames > 1 ? s.frame : null;
+    const result = review.acceptInView(visibleRect(view), frame);
+    setNote(
+      'tooMany' in result
+        ? `${result.tooMany} proposals in view: zoom in to accept at most ${MAX_BULK_ACCEPT} at once.`
+        : `Accepted ${result.accepted} proposal(s) in view.`,
+    );
+  };
+  const scores = summary.scores;
+  const step = scores === null ? 1 : (scores.max - scores.min) / 100 || 0.01;
+  const threshold = r.threshold ?? scores?.min ?? 0;
+  return (
+    <section className="panel" aria-labelledby="proposals-heading" data-testid="proposals">
+      <h2 id="proposals-heading">Proposals</h2>
+      <p data-testid="proposal-counts">
+        {summary.pending} pending, {summary.accepted} accepted, {summary.rejected} rejected
+      </p>
+      {scores !== null ? (
+        <label className="slider">
+          Score threshold
+          <input
+            type="range"
+            min={scores.min}
+            max={scores.max}
+            step={step}
+            value={threshold}
+            onChange={(e) => {
+              review.setThreshold(Number(e.target.value));
+            }}
+          />
+          <output data-testid="proposal-threshold">{threshold.toFixed(2)}</output>
+        </label>
+      ) : null}
+      <label>
+        <input
+          type="checkbox"
+          checked={r.showRejected}
+          onChange={(e) => {
+            review.setShowRejected(e.target.checked);
+          }}
+        />{' '}
+        Show rejected proposals
+      </label>
+      <div className="proposal-actions">
+        <button
+          type="button"
+          aria-keyshortcuts="F"
+          disabled={selectedProposals.length === 0 || s.readOnly}
+          onClick={() => {
+            decideSelected(true);
+          }}
+        >
+          Accept <kbd>F</kbd>
+        </button>
+        <button
+          type="button"
+          aria-keyshortcuts="Shift+F"
+          disabled={selectedProposals.length === 0 || s.readOnly}
+          onClick={() => {
+            decideSelected(false);
+          }}
+        >
+          Reject <kbd>⇧ F</kbd>
+        </button>
+      </div>
+      <button type="button" disabled={s.readOnly || summary.pending === 0} onClick={acceptInView}>
+        Accept all in view at or above the threshold
+      </button>
+      {note !== null ? <p className="hint">{note}</p> : null}
+    </section>
+  );
+}

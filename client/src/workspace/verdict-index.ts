@@ -1,0 +1,47 @@
+// The verdicts of the open document by annotation: loaded whole once, then only the keys each
+// transaction (local or remote) set are re-read.
+import type * as Y from 'yjs';
+import { parseVerificationKey, verificationsOf, type VerificationRecord } from '@tessera/shared';
+import type { Verdicts } from './proposal-rules';
+
+/** Every user's verdict on every annotation of one document. */
+export class VerdictIndex {
+  private readonly byAnnotation = new Map<string, Map<number, VerificationRecord>>();
+  /** Grows with every change, so views know when to recount. */
+  version = 0;
+
+  /** The verdicts on one annotation (undefined when there are none). */
+  of(annotation: string): Verdicts | undefined {
+    return this.byAnnotation.get(annotation);
+  }
+
+  /** Loads `doc`'s verdicts and follows their changes; returns the function that stops following. */
+  follow(doc: Y.Doc, onChange: () => void): () => void {
+    const map = verificationsOf(doc);
+    this.byAnnotation.clear();
+    for (const [key, value] of map.entries()) this.put(key, value);
+    this.version++;
+    const observer = (event: Y.YMapEvent<VerificationRecord>) => {
+      for (const key of event.keysChanged as Set<string>) this.put(key, map.get(key));
+      this.version++;
+      onChange();
+    };
+    map.observe(observer);
+    return () => {
+      map.unobserve(observer);
+    };
+  }
+
+  private put(key: string, value: VerificationRecord | undefined): void {
+    const parsed = parseVerificationKey(key);
+    if (parsed === null) return;
+    let verdicts = this.byAnnotation.get(parsed.annotation);
+    if (value === undefined) {
+      verdicts?.delete(parsed.user);
+      return;
+    }
+    if (verdicts === undefined)
+      this.byAnnotation.set(parsed.annotation, (verdicts = new Map<number, VerificationRecord>()));
+    verdicts.set(parsed.user, value);
+  }
+}

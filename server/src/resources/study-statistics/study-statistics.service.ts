@@ -1,0 +1,50 @@
+import type { StudyStatistics, StudyStatisticsQuery } from '@tessera/shared';
+import { TeamAccess } from '../../access/team-access.js';
+import type { Viewer } from '../../auth/viewer.js';
+import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors/app-error.js';
+import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
+import { StudyStatisticsRepo } from './study-statistics.repo.js';
+import { readersOf, studyReport } from './study-report.js';
+
+/** A visit longer than this counts this long: a tab left open is not reading. */
+export const SESSION_CAP_MS = 60 * 60 * 1000;
+const BLIND = 1;
+
+/**
+ * Study statistics of an image set for its team admins: readers' counts, time and agreement. Team
+ * admins only, in every kind of set: the figures compare people, and time comes from their personal
+ * log. A member of the team sees the set and gets 403; anyone who cannot see the set, 404.
+ */
+export class StudyStatisticsService {
+  constructor(private readonly db: Database) {}
+
+  async of(viewer: Viewer, imageSetId: number, query: StudyStatisticsQuery): Promise<StudyStatistics> {
+    const visible = await new ImageSetsRepo(this.db).list(viewer, [
+      { name: 'id', lookup: 'exact', value: imageSetId },
+    ]);
+    const set = visible.rows[0];
+    if (set === undefined) throw AppError.notFound();
+    await new TeamAccess(this.db).requireAdmin(viewer, set.team);
+    const repo = new StudyStatisticsRepo(this.db);
+    const [annotations, imageActions, expectedReaders, images, annotationTypes] = await Promise.all([
+      repo.annotations(imageSetId),
+      repo.imageActions(imageSetId),
+      repo.expectedReaders(set.team),
+      repo.images(imageSetId),
+      repo.annotationTypes(imageSetId),
+    ]);
+    return studyReport({
+      imageSetId,
+      blind: set.collaboration_type === BLIND,
+      rule: { iouThreshold: query.iou_threshold, pointDistance: query.point_distance },
+      sessionCapMs: SESSION_CAP_MS,
+      annotations,
+      imageActions,
+      expectedReaders,
+      usernames: await repo.usernames(readersOf({ annotations, expectedReaders })),
+      images,
+      annotationTypes,
+    });
+  }
+}
