@@ -51,7 +51,7 @@ export class Factories {
   async imageSet(
     team: number,
     creator: TestUser,
-    o: { public?: boolean; name?: string } = {},
+    o: { public?: boolean; name?: string; collaborationType?: 0 | 1 | 2 } = {},
   ): Promise<number> {
     return new ImageSetsRepo(this.db).insert(
       {
@@ -61,7 +61,7 @@ export class Factories {
         description: '',
         public: o.public ?? false,
         main_annotation_type: null,
-        collaboration_type: 0,
+        collaboration_type: o.collaborationType ?? 0,
         priority: 0,
         show_original_names: false,
       },

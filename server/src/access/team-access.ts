@@ -33,6 +33,14 @@ export class TeamAccess {
     if (role !== 'admin') throw AppError.forbidden('Only team admins may do this.');
   }
 
+  /**
+   * Demands that the viewer administers the team of an object they already see (rule P5 of
+   * access/policy): whoever sees it but is no team admin gets 403, a reader of a public set included.
+   */
+  async requireAdminOfSeen(viewer: Viewer, teamId: number): Promise<void> {
+    await this.requireAdmin(viewer, teamId, () => AppError.forbidden('Only team admins may do this.'));
+  }
+
   /** Demands membership (any role) or superuser (of a team that exists). */
   async requireMember(
     viewer: Viewer,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
 import { endpoint, type Endpoint } from './endpoint.js';
+import type { EndpointPolicy } from './endpoint-policy.js';
 import { idParams } from './path-params.js';
 import type { ReadableResource, Listing } from './listing.js';
 
@@ -14,13 +15,20 @@ export interface CrudOptions<C, U> {
   readonly resource: ReadableResource;
   readonly listing: Listing;
   readonly output: z.ZodType;
-  readonly create?: { readonly body: z.ZodType<C>; run(viewer: Viewer, body: C): Promise<number> };
+  /** The policy of the list and retrieve routes (`team.see`); each write names its own. */
+  readonly policy: EndpointPolicy;
+  readonly create?: {
+    readonly policy: EndpointPolicy;
+    readonly body: z.ZodType<C>;
+    run(viewer: Viewer, body: C): Promise<number>;
+  };
   readonly update?: {
+    readonly policy: EndpointPolicy;
     readonly put: z.ZodType<U>;
     readonly patch: z.ZodType<Partial<U>>;
     run(viewer: Viewer, id: number, body: Partial<U>): Promise<void>;
   };
-  readonly remove?: (viewer: Viewer, id: number) => Promise<void>;
+  readonly remove?: { readonly policy: EndpointPolicy; run(viewer: Viewer, id: number): Promise<void> };
 }
 
 /** DRF's ModelViewSet routes for one resource: list, retrieve, and the writes it supports. */
@@ -31,6 +39,7 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
       method: 'get',
       path: o.path,
       tag: o.tag,
+      policy: o.policy,
       summary: `Lists the ${o.noun}s you may see`,
       list: { filters: o.resource.filters },
       flex: true,
@@ -44,6 +53,7 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
       path: item,
       params: idParams,
       tag: o.tag,
+      policy: o.policy,
       summary: `One ${o.noun}`,
       flex: true,
       response: o.output,
@@ -64,6 +74,7 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
         method: 'post',
         path: o.path,
         tag: o.tag,
+        policy: create.policy,
         summary: `Creates a ${o.noun}`,
         body: create.body,
         response: o.output,
@@ -86,6 +97,7 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
           path: item,
           params: idParams,
           tag: o.tag,
+          policy: update.policy,
           summary:
             method === 'put' ? `Replaces a ${o.noun}'s fields` : `Changes some of a ${o.noun}'s fields`,
           body,
@@ -106,9 +118,10 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
         path: item,
         params: idParams,
         tag: o.tag,
+        policy: remove.policy,
         summary: `Deletes a ${o.noun}`,
         async handler({ viewer, params }) {
-          await remove(viewer, params.id);
+          await remove.run(viewer, params.id);
           return {};
         },
       }),

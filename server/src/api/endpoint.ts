@@ -5,6 +5,7 @@ import { drfErrorMap } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
 import type { FilterSpec } from '../db/filters.js';
+import type { EndpointPolicy } from './endpoint-policy.js';
 import { assertParamsMatchPath, parsePathParams, type PathParamsSchema } from './path-params.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -41,6 +42,11 @@ interface EndpointBase<B, P> {
   readonly params?: PathParamsSchema<P>;
   readonly summary: string;
   readonly tag: string;
+  /**
+   * Who may call it, one line: `policy: 'annotation.annotate'` (api/endpoint-policy.ts; the rules are
+   * in access/policy/). The authorization matrix test fails for an endpoint that names none.
+   */
+  readonly policy?: EndpointPolicy;
   readonly description?: string;
   readonly body?: z.ZodType<B>;
   /** Documented response schema (the list wrapper is added for `list` endpoints). */

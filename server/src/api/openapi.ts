@@ -61,6 +61,8 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       summary: ep.summary,
       description: ep.description,
       tags: [ep.tag],
+      // The access rule it follows (access/policy/README.md), for readers of the API document.
+      'x-tessera-policy': ep.policy,
       security: ep.auth === 'optional' ? [] : undefined,
       parameters,
       requestBody: ep.body && {

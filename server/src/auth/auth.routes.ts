@@ -19,6 +19,7 @@ export function authEndpoints(
     anonymousEndpoint({
       method: 'post',
       path: '/auth/login/',
+      policy: 'public',
       auth: 'optional',
       tag: 'auth',
       summary: 'Sign in; sets the httpOnly session cookie and returns the CSRF token',
@@ -48,6 +49,7 @@ export function authEndpoints(
     endpoint({
       method: 'get',
       path: '/auth/session/',
+      policy: 'public',
       tag: 'auth',
       summary: 'The signed-in user and, for browser sessions, the CSRF token',
       response: sessionInfo,
@@ -59,6 +61,7 @@ export function authEndpoints(
     endpoint({
       method: 'post',
       path: '/auth/logout/',
+      policy: 'signed-in',
       tag: 'auth',
       summary: 'Ends the browser session',
       async handler({ ctx }) {
@@ -71,6 +74,7 @@ export function authEndpoints(
     endpoint({
       method: 'get',
       path: '/users/tokens/',
+      policy: 'signed-in',
       tag: 'auth',
       summary: "The caller's personal access tokens (never their secrets)",
       response: accessToken.array(),
@@ -81,6 +85,7 @@ export function authEndpoints(
     endpoint({
       method: 'post',
       path: '/users/tokens/',
+      policy: 'signed-in',
       tag: 'auth',
       summary: 'Creates a personal access token; the answer is the only time its secret is shown',
       body: accessTokenCreate,
@@ -93,6 +98,7 @@ export function authEndpoints(
     endpoint({
       method: 'delete',
       path: '/users/tokens/:id/',
+      policy: 'token.own',
       params: idParams,
       tag: 'auth',
       summary: 'Revokes one of your tokens',

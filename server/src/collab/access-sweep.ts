@@ -3,7 +3,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { Logger } from '../logging/logger.js';
 import { type CollabContext, contextOf, followImageSet } from './collab.context.js';
 import { GatedSocket } from './commit-gate.js';
-import { grantFor } from './document-access.js';
+import { grantFor } from '../access/policy/document-grant.js';
 import { type DocumentName, parseDocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 

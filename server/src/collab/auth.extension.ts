@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../auth/authenticate.middleware.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logging/logger.js';
 import { CollabRefusal, type CollabContext } from './collab.context.js';
-import { grantFor } from './document-access.js';
+import { grantFor } from '../access/policy/document-grant.js';
 import { parseDocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 

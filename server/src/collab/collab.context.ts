@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/viewer.js';
-import type { DocumentGrant } from './document-access.js';
+import type { DocumentGrant } from '../access/policy/document-grant.js';
 
 /** What the authentication extension leaves in a connection's Hocuspocus context. */
 export interface CollabContext {

@@ -20,6 +20,7 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
     endpoint({
       method: 'get',
       path: '/images/images/:id/annotation_document/',
+      policy: 'image.see',
       params: idParams,
       tag: 'annotations',
       summary: "The image's live annotation document as stored (Yjs updates), to apply before connecting",

@@ -4,7 +4,8 @@ import type { Context } from 'koa';
 import { frameHeader, UPDATE_FRAMES_TYPE } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
-import { BLIND, grantFor } from './document-access.js';
+import { grantFor } from '../access/policy/document-grant.js';
+import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName, type DocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 

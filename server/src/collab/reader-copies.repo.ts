@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
-import { BLIND } from './document-access.js';
+import { BLIND } from '../access/policy/modes.js';
 
 /** A per-reader document name of one image and set, as stored. */
 export interface StoredReaderCopy {

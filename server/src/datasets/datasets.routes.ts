@@ -18,6 +18,7 @@ export function datasetsEndpoints(
     endpoint({
       method: 'get',
       path: '/datasets/datasets/',
+      policy: 'dataset.see',
       tag: 'data sets',
       summary: 'The predefined data sets with their description pages and availability here',
       response: page(dataset),
@@ -29,6 +30,7 @@ export function datasetsEndpoints(
     endpoint({
       method: 'get',
       path: '/datasets/datasets/:name/',
+      policy: 'dataset.see',
       params: datasetParams,
       tag: 'data sets',
       summary: "One data set's description page",
@@ -40,6 +42,7 @@ export function datasetsEndpoints(
     endpoint({
       method: 'post',
       path: '/datasets/datasets/:name/instantiate/',
+      policy: 'team.administer',
       params: datasetParams,
       tag: 'data sets',
       summary: 'Set a data set up in a team (team admins): a new image set with its images and annotations',
@@ -57,6 +60,7 @@ export function datasetsEndpoints(
     endpoint({
       method: 'post',
       path: '/datasets/import/',
+      policy: 'team.administer',
       tag: 'data sets',
       summary: 'Make an image set from a zip of images and label files (team admins)',
       description:

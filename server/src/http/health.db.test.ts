@@ -24,6 +24,7 @@ describe('operations endpoints', () => {
           {
             requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
             parameters?: { name: string; in: string; schema: { type: string } }[];
+            'x-tessera-policy'?: string;
           }
         >
       >;
@@ -41,6 +42,10 @@ describe('operations endpoints', () => {
       doc.paths['/api/v1/users/users/']?.post?.requestBody?.content['application/json']?.schema;
     expect(createUser?.required).toEqual(expect.arrayContaining(['username', 'password']));
     expect(doc.components.schemas).toHaveProperty('ImageSet');
+    // Each operation names the access rule it follows.
+    expect(doc.paths['/api/v1/annotations/annotations/{id}/']?.patch?.['x-tessera-policy']).toBe(
+      'annotation.annotate',
+    );
     // Path ids are integers; other path parts (a data set's name) are text.
     const pathTypes = (route: string) =>
       Object.fromEntries(

@@ -53,7 +53,7 @@ export class UploadService {
       ]);
       const set = sets.rows[0];
       if (!set) throw invalidPk('image_set', setId);
-      await new TeamAccess(this.db).requireAdmin(viewer, set.team);
+      await new TeamAccess(this.db).requireAdminOfSeen(viewer, set.team);
       const result: UploadResult = { created: [], skipped: [] };
       const target: UploadTarget = { set, imageType: parsed.data.image_type, viewer, at: new Date(), result };
       for (const file of upload.files) {

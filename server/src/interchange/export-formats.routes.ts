@@ -8,13 +8,22 @@ import type { ExportFormatsService } from './export-formats.service.js';
 export function exportFormatsEndpoints(formats: ExportFormatsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/annotations/export_formats/',
+    policy: 'export_format.see',
     tag: 'exports and imports',
     noun: 'export format',
     resource: formats,
     listing,
     output: textExportFormat,
-    create: { body: textExportFormatCreate, run: (viewer, body) => formats.create(viewer, body) },
-    update: { ...textExportFormatUpdate, run: (viewer, id, body) => formats.update(viewer, id, body) },
-    remove: (viewer, id) => formats.remove(viewer, id),
+    create: {
+      policy: 'team.administer',
+      body: textExportFormatCreate,
+      run: (viewer, body) => formats.create(viewer, body),
+    },
+    update: {
+      policy: 'export_format.administer',
+      ...textExportFormatUpdate,
+      run: (viewer, id, body) => formats.update(viewer, id, body),
+    },
+    remove: { policy: 'export_format.administer', run: (viewer, id) => formats.remove(viewer, id) },
   });
 }

@@ -38,7 +38,7 @@ export class ExportFormatsService extends ResourceService<TextExportFormat> {
   async update(viewer: Viewer, id: number, input: Partial<TextExportFormatCreate>): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, current.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, current.team);
     if (input.team !== undefined && input.team !== current.team) {
       throw AppError.invalidField('team', 'An export format stays with its team.');
     }
@@ -55,7 +55,7 @@ export class ExportFormatsService extends ResourceService<TextExportFormat> {
   async remove(viewer: Viewer, id: number): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, current.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, current.team);
     await new ExportFormatsRepo(this.db).delete(id);
   }
 

@@ -3,10 +3,8 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { ExportFormat, ExportQuery } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/database.js';
-import { TeamAccess } from '../access/team-access.js';
-import { AppError } from '../errors/app-error.js';
+import { requireOnImageSet } from '../access/policy/enforce.js';
 import type { Logger } from '../logging/logger.js';
-import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
 import type { VersionsService } from '../versions/versions.service.js';
 import { cocoWriter } from './coco.js';
 import { csvWriter } from './csv.js';
@@ -49,15 +47,15 @@ export class ExportService {
     images?: number[],
   ): Promise<OpenedExport> {
     if ('version' in source) await this.versions.visible(viewer, source.version);
-    else {
-      const visible = await new ImageSetsRepo(this.db).list(viewer, [
-        { name: 'id', lookup: 'exact', value: source.imageSet },
-      ]);
-      const set = visible.rows[0];
-      if (set === undefined) throw AppError.notFound();
-      // A blind set's annotations are every reader's own copies: only team admins take them all.
-      if (set.collaboration_type === 1) await new TeamAccess(this.db).requireAdmin(viewer, set.team);
-    }
+    // P4: a blind set's annotations are every reader's own copies: only its team admins take them all.
+    else
+      await requireOnImageSet(
+        this.db,
+        viewer,
+        source.imageSet,
+        'image_set.export',
+        "Only the team's admins export a blind image set: it holds every reader's own annotations.",
+      );
     const repo = new ExportRepo(this.db);
     const base = 'version' in source ? `version_${source.version}` : `imageset_${source.imageSet}`;
     let writer: ExportWriter;

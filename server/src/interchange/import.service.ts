@@ -10,7 +10,8 @@ import {
   type ImportReport,
 } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
-import { BLIND } from '../collab/document-access.js';
+import { requireOnImageSet } from '../access/policy/enforce.js';
+import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName } from '../collab/document-names.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
 import type { Database } from '../db/database.js';
@@ -45,17 +46,27 @@ export class ImportService {
     private readonly documents: LiveDocumentsPort,
   ) {}
 
+  /** P3: imports write annotations: 404 for a set the viewer cannot see, 403 for a reader of it. */
+  async requireWritable(viewer: Viewer, imageSetId: number): Promise<void> {
+    await requireOnImageSet(
+      this.db,
+      viewer,
+      imageSetId,
+      'image_set.annotate',
+      'You may read this image set but not annotate it.',
+    );
+  }
+
   async importInto(
     viewer: Viewer,
     imageSetId: number,
     parsed: ParsedImport,
     options: ImportOptions = {},
   ): Promise<ImportReport> {
+    await this.requireWritable(viewer, imageSetId);
     const repo = new InterchangeRepo(this.db);
     const target = await repo.target(imageSetId, viewer.id);
-    const member = viewer.isSuperuser || (target !== undefined && target.isAdmin !== null);
-    if (!target || (!member && !target.public)) throw AppError.notFound();
-    if (!member) throw AppError.forbidden('You may read this image set but not annotate it.');
+    if (!target) throw AppError.notFound();
     const types = new Map((await repo.types(imageSetId)).map((t) => [t.name, t]));
     const images = new Map<string, number>();
     for (const image of await repo.images(imageSetId)) {

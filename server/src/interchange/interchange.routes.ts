@@ -54,6 +54,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/export/',
+      policy: 'version.export',
       params: idParams,
       tag: TAG,
       summary: 'Exports a version',
@@ -63,6 +64,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'get',
       path: '/images/image_sets/:id/export/',
+      policy: 'image_set.export',
       params: idParams,
       tag: TAG,
       summary: "Exports an image set's annotations as they are now",
@@ -72,6 +74,7 @@ export function interchangeEndpoints(
     endpoint({
       method: 'post',
       path: '/images/image_sets/:id/import/',
+      policy: 'image_set.annotate',
       params: idParams,
       tag: TAG,
       summary: 'Imports annotations (COCO, GeoJSON, EXACT label lines) into an image set',
@@ -81,6 +84,8 @@ export function interchangeEndpoints(
       response: importReport,
       async handler({ viewer, params, query, ctx }) {
         const options = parseQuery(importQuery, query);
+        // The policy before the body: a caller who may not write here reads no file first.
+        await imports.requireWritable(viewer, params.id);
         const parsed = await parseBody(ctx, options.format);
         const report = await imports.importInto(viewer, params.id, parsed, {
           generated: options.generated,

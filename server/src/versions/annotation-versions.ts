@@ -5,7 +5,8 @@ import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
 import { AppError } from '../errors/app-error.js';
-import { contentRow, liveRows, versionVisible } from './versions.repo.js';
+import { versionVisible } from '../access/policy/visibility.js';
+import { contentRow, liveRows } from './versions.repo.js';
 
 export const annotationVersionFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'r.id' },

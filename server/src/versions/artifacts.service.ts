@@ -80,8 +80,9 @@ export class ArtifactsService {
   }
 
   async remove(viewer: Viewer, versionId: number, artifactId: number): Promise<void> {
-    const row = await this.find(viewer, versionId, artifactId);
+    // P5 first: who may not delete learns nothing of which files exist.
     await this.versions.requireAdmin(viewer, versionId);
+    const row = await this.find(viewer, versionId, artifactId);
     await new ArtifactsRepo(this.db).delete(row.id);
     await rm(this.resolve(row.storage_path), { force: true });
   }

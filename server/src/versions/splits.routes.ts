@@ -16,6 +16,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'post',
       path,
+      policy: 'version.annotate',
       params: idParams,
       tag: TAG,
       summary,
@@ -30,6 +31,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/splits/',
+      policy: 'version.see',
       params: idParams,
       tag: TAG,
       summary: "The version's train/validation/test splits",
@@ -41,6 +43,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'post',
       path: '/images/set_versions/:id/splits/',
+      policy: 'version.annotate',
       params: idParams,
       tag: TAG,
       summary: "Splits the version's images: by hand, by ratio with a seed, or stratified by label counts",
@@ -54,6 +57,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/artifacts/',
+      policy: 'version.see',
       params: idParams,
       tag: TAG,
       summary: 'Files attached to the version (model weights, metrics, notebooks)',
@@ -70,6 +74,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/artifacts/:artifact/',
+      policy: 'version.see',
       params: artifactParams,
       tag: TAG,
       summary: 'Downloads an attached file',
@@ -87,6 +92,7 @@ export function splitsAndArtifactsEndpoints(splits: SplitsService, artifacts: Ar
     endpoint({
       method: 'delete',
       path: '/images/set_versions/:id/artifacts/:artifact/',
+      policy: 'version.administer',
       params: artifactParams,
       tag: TAG,
       summary: 'Deletes an attached file (team admins)',

@@ -2,19 +2,10 @@ import { readStoredState } from '../collab/documents.repo.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
+import { versionVisible } from '../access/policy/visibility.js';
 import type { ListViewer } from '../resources/users/users.repo.js';
 import type { DocumentCapture, StoredDocument } from './capture.js';
 import { insertedId } from '../db/inserted-id.js';
-
-/** SQL condition: the viewer may read version `alias` (a member of its team, or a superuser). */
-export function versionVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
-  if (viewer.isSuperuser) return 'true';
-  // Team members see the team's versions, except that a version holding a blind (competitive) set
-  // holds every reader's annotations: only team admins see it (as they alone see every copy).
-  return `EXISTS (SELECT 1 FROM team_memberships mv WHERE mv.team_id = ${alias}.team_id AND mv.user_id = ${q.param(viewer.id)}
-    AND (mv.is_admin OR NOT EXISTS (SELECT 1 FROM set_version_image_sets vb JOIN image_sets sb ON sb.id = vb.image_set_id
-      WHERE vb.version_id = ${alias}.id AND sb.collaboration_type = 1)))`;
-}
 
 export const versionFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 'v.id' },

@@ -35,20 +35,29 @@ export function versionsEndpoints(
   return [
     ...crudEndpoints({
       path: '/images/set_versions/',
+      policy: 'version.see',
       tag: TAG,
       noun: 'dataset version',
       resource: versions,
       listing,
       output: setVersion,
-      create: { body: setVersionCreate, run: (viewer, body) => versions.create(viewer, body) },
-      remove: async (viewer, id) => {
-        await versions.requireAdmin(viewer, id);
-        await versions.remove(id);
+      create: {
+        policy: 'image_set.version',
+        body: setVersionCreate,
+        run: (viewer, body) => versions.create(viewer, body),
+      },
+      remove: {
+        policy: 'version.administer',
+        async run(viewer, id) {
+          await versions.requireAdmin(viewer, id);
+          await versions.remove(id);
+        },
       },
     }),
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/diff/',
+      policy: 'version.see',
       params: idParams,
       tag: TAG,
       summary: 'What changed from this version to another (?to=<id>) or to now (?to=now, the default)',
@@ -66,6 +75,7 @@ export function versionsEndpoints(
     endpoint({
       method: 'get',
       path: '/images/set_versions/:id/documents/',
+      policy: 'version.see',
       params: idParams,
       tag: TAG,
       summary:
@@ -94,6 +104,7 @@ export function versionsEndpoints(
     endpoint({
       method: 'post',
       path: '/images/set_versions/:id/restore/',
+      policy: 'version.administer',
       params: idParams,
       tag: TAG,
       summary: 'Restores the version (or one image of it) into the live state as new edits (team admins)',
@@ -110,6 +121,7 @@ export function versionsEndpoints(
     endpoint({
       method: 'get',
       path: '/annotations/annotation_versions/',
+      policy: 'version.see',
       tag: TAG,
       summary: 'The annotations a version holds (?version=<id> is required)',
       list: { filters: annotationVersions.filters },

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
-import { addAnnotationVisibility } from '../annotations/annotations.repo.js';
+import { addAnnotationVisibility } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 
 /** EXACT's media file filters, plus the annotation's image for a whole image's files at once. */

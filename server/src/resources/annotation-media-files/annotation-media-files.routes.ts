@@ -23,21 +23,24 @@ export function annotationMediaFilesEndpoints(
   return [
     ...crudEndpoints({
       path: PATH,
+      policy: 'media_file.see',
       tag: 'annotations',
       noun: 'annotation media file',
       resource: mediaFiles,
       listing,
       output: restAnnotationMediaFile,
       update: {
+        policy: 'media_file.annotate',
         put: restAnnotationMediaFileChange,
         patch: restAnnotationMediaFileChange.partial(),
         run: (viewer, id, body) => mediaFiles.change(viewer, id, body),
       },
-      remove: (viewer, id) => mediaFiles.remove(viewer, id),
+      remove: { policy: 'media_file.annotate', run: (viewer, id) => mediaFiles.remove(viewer, id) },
     }),
     endpoint({
       method: 'post',
       path: PATH,
+      policy: 'annotation.annotate',
       tag: 'annotations',
       summary: 'Attaches a file to an annotation (multipart: annotation, media_file_type, name, file)',
       description:
@@ -56,6 +59,7 @@ export function annotationMediaFilesEndpoints(
     endpoint({
       method: 'get',
       path: `${PATH}:id/file/`,
+      policy: 'media_file.see',
       params: idParams,
       tag: 'annotations',
       summary: "A media file's bytes (image, video and audio shown in place, anything else downloaded)",

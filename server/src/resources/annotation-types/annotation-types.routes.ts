@@ -8,13 +8,22 @@ import type { AnnotationTypesService } from './annotation-types.service.js';
 export function annotationTypesEndpoints(types: AnnotationTypesService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/annotations/annotation_types/',
+    policy: 'annotation_type.see',
     tag: 'annotation schemes',
     noun: 'annotation type',
     resource: types,
     listing,
     output: annotationType,
-    create: { body: annotationTypeCreate, run: (viewer, body) => types.create(viewer, body) },
-    update: { ...annotationTypeUpdate, run: (viewer, id, body) => types.update(viewer, id, body) },
-    remove: (viewer, id) => types.remove(viewer, id),
+    create: {
+      policy: 'product.administer',
+      body: annotationTypeCreate,
+      run: (viewer, body) => types.create(viewer, body),
+    },
+    update: {
+      policy: 'annotation_type.administer',
+      ...annotationTypeUpdate,
+      run: (viewer, id, body) => types.update(viewer, id, body),
+    },
+    remove: { policy: 'annotation_type.administer', run: (viewer, id) => types.remove(viewer, id) },
   });
 }

@@ -31,7 +31,7 @@ export class AnnotationTypesService extends ResourceService<AnnotationType> {
   async update(viewer: Viewer, id: number, input: Partial<AnnotationTypeCreate>): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, await this.teamOfProduct(current.product));
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, await this.teamOfProduct(current.product));
     if (input.product !== undefined && input.product !== current.product) {
       await this.requireProductAdmin(viewer, input.product);
     }
@@ -41,16 +41,20 @@ export class AnnotationTypesService extends ResourceService<AnnotationType> {
   async remove(viewer: Viewer, id: number): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, await this.teamOfProduct(current.product));
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, await this.teamOfProduct(current.product));
     await stillReferenced('Annotations still use this annotation type; deactivate it instead.', () =>
       new AnnotationTypesRepo(this.db).delete(id),
     );
   }
 
   private async requireProductAdmin(viewer: Viewer, productId: number): Promise<void> {
-    const team = await new ProductsRepo(this.db).teamOf(productId);
+    const products = new ProductsRepo(this.db);
+    const team = await products.teamOf(productId);
     if (team === undefined) throw invalidPk('product', productId);
-    await new TeamAccess(this.db).requireAdmin(viewer, team, () => invalidPk('product', productId));
+    // P5: a product the viewer sees (their team's, or one of a public set) but does not administer is 403.
+    const { rows } = await products.list(viewer, [{ name: 'id', lookup: 'exact', value: productId }]);
+    if (rows.length > 0) await new TeamAccess(this.db).requireAdminOfSeen(viewer, team);
+    else await new TeamAccess(this.db).requireAdmin(viewer, team, () => invalidPk('product', productId));
   }
 
   private async teamOfProduct(productId: number): Promise<number> {

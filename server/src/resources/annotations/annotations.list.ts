@@ -16,6 +16,7 @@ export function annotationListEndpoint(annotations: AnnotationsService, listing:
   return endpoint({
     method: 'get',
     path: '/annotations/annotations/',
+    policy: 'annotation.see',
     tag: 'annotations',
     summary: 'Lists the annotations you may see',
     list: { filters: annotations.filters },

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage, type ListQuery } from '../../db/list-query.js';
-import { imageSetVisible } from '../image-sets/image-sets.repo.js';
+import { addAnnotationVisibility } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 import { ANNOTATION_PAGE_JSON_SQL } from './annotation-json.js';
 
@@ -61,25 +61,6 @@ export interface AnnotationRow {
   last_edit_time: string;
   generated: boolean;
   score: number | null;
-}
-
-/**
- * Who sees an annotation `a`: annotations of visible image sets; in blind sets only one's own copy's
- * annotations, unless one administers the team. Shared with the verifications, which are seen exactly
- * where their annotation is. The visible sets are computed once per query (`ARRAY(...)` is an init
- * plan), never joined: a join hides from the planner that a page of one image in id order is a range
- * of the (image_id, id) index, and it sorted every annotation of the image instead.
- */
-export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): void {
-  if (viewer.isSuperuser) return;
-  const visible = imageSetVisible(q, viewer, 's');
-  const own = q.param(`.user.${viewer.id}`);
-  const administers = `EXISTS (SELECT 1 FROM team_memberships ma WHERE ma.team_id = s.team_id
-    AND ma.user_id = ${q.param(viewer.id)} AND ma.is_admin)`;
-  q.add(`a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s
-      WHERE ${visible} AND (s.collaboration_type <> 1 OR ${administers})))
-    OR (a.document = 'image.' || a.image_id || ${own}::text
-      AND a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s WHERE ${visible})))`);
 }
 
 /** A page as `listPage` takes it: limit/offset, or a keyset start and a known count from a cursor. */

@@ -19,6 +19,7 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
     endpoint({
       method: 'get',
       path: '/annotations/annotations/count/',
+      policy: 'annotation.see',
       tag: 'annotations',
       summary: 'How many annotations match the filters',
       list: { filters: annotations.filters, paginated: false },
@@ -34,6 +35,7 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
     endpoint({
       method: 'delete',
       path: '/annotations/annotations/multiple_delete/',
+      policy: 'annotation.annotate',
       tag: 'annotations',
       summary: 'Deletes the annotations named by ?id__in=1,2,3',
       async handler({ viewer, query }) {
@@ -51,6 +53,7 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
     endpoint({
       method: 'post',
       path: '/annotations/annotations/',
+      policy: 'image.annotate',
       tag: 'annotations',
       summary: 'Creates an annotation or a list of them; a known unique_identifier updates it (200)',
       response: restAnnotation,
@@ -84,17 +87,19 @@ export function annotationsEndpoints(annotations: AnnotationsService, listing: L
     // The list is annotationListEndpoint's (sent as built JSON text); the rest is the shared CRUD.
     ...crudEndpoints({
       path: '/annotations/annotations/',
+      policy: 'annotation.see',
       tag: 'annotations',
       noun: 'annotation',
       resource: annotations,
       listing,
       output: restAnnotation,
       update: {
+        policy: 'annotation.annotate',
         put: restAnnotationChange,
         patch: restAnnotationChange,
         run: (viewer, id, body) => annotations.change(viewer, id, body),
       },
-      remove: (viewer, id) => annotations.remove(viewer, id),
+      remove: { policy: 'annotation.annotate', run: (viewer, id) => annotations.remove(viewer, id) },
     }).filter((e) => !(e.method === 'get' && e.path === '/annotations/annotations/')),
   ];
 }

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { insertedId } from '../../db/inserted-id.js';
 import { listPage } from '../../db/list-query.js';
-import { imageSetVisible } from '../image-sets/image-sets.repo.js';
+import { ownOrAdministered } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 
 export const imageLogFilters: FilterSpec = {
@@ -20,17 +20,6 @@ export interface ImageLogRow {
   action: 1 | 2;
   time: string;
   ip: string | null;
-}
-
-/**
- * SQL condition: the viewer may read row `alias` (with `user_id`) of an image `i` in set `s`: their
- * own rows of images they still see, and every row of the teams they administer.
- */
-export function ownOrAdministered(q: SqlConditions, viewer: ListViewer, alias: string): string {
-  if (viewer.isSuperuser) return 'true';
-  const me = q.param(viewer.id);
-  return `((${alias}.user_id = ${me} AND ${imageSetVisible(q, viewer, 's')})
-    OR EXISTS (SELECT 1 FROM team_memberships ma WHERE ma.team_id = s.team_id AND ma.user_id = ${me} AND ma.is_admin))`;
 }
 
 /** EXACT's record of who opened and closed which image when. */

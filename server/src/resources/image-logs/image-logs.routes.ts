@@ -12,6 +12,7 @@ export function imageLogsEndpoints(logs: ImageLogsService, listing: Listing): En
   return [
     ...crudEndpoints({
       path: PATH,
+      policy: 'image_log.see',
       tag: 'annotations',
       noun: 'image action',
       resource: logs,
@@ -21,6 +22,7 @@ export function imageLogsEndpoints(logs: ImageLogsService, listing: Listing): En
     endpoint({
       method: 'post',
       path: PATH,
+      policy: 'image.see',
       tag: 'annotations',
       summary: 'Records that you opened (1) or closed (2) an image',
       body: imageActionLogWrite,

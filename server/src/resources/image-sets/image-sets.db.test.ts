@@ -54,9 +54,9 @@ describe('images/image_sets/', () => {
     expect((await api().as(outsider).get(`/images/image_sets/${publicSet}/`)).status).toBe(200);
     const listed = await api().as(outsider).get<Page<ImageSet>>(`/images/image_sets/?team=${team}`);
     expect(listed.body.results.map((s) => s.id)).toEqual([publicSet]);
-    // Public means readable, not writable.
+    // Public means readable, not writable: the reader sees the set, so refusing the change is a 403.
     expect((await api().as(outsider).patch(`/images/image_sets/${publicSet}/`, { name: 'x' })).status).toBe(
-      404,
+      403,
     );
     expect((await api().as(member).patch(`/images/image_sets/${publicSet}/`, { name: 'x' })).status).toBe(
       403,

@@ -2,18 +2,9 @@ import type { Queryable } from '../../db/database.js';
 import { updateColumns } from '../../db/update-columns.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
+import { imageSetVisible } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 import { insertedId } from '../../db/inserted-id.js';
-
-/**
- * SQL condition: the viewer may read image set `alias`: a superuser, a member of its team, or anyone
- * signed in when the set is public. Every resource hanging off image sets reuses this.
- */
-export function imageSetVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
-  if (viewer.isSuperuser) return 'true';
-  return `(${alias}.public OR EXISTS (SELECT 1 FROM team_memberships mv
-    WHERE mv.team_id = ${alias}.team_id AND mv.user_id = ${q.param(viewer.id)}))`;
-}
 
 export const imageSetFilters: FilterSpec = {
   id: { type: 'int', lookups: ['exact', 'in'], column: 's.id' },

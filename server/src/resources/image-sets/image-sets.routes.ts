@@ -8,13 +8,22 @@ import type { ImageSetsService } from './image-sets.service.js';
 export function imageSetsEndpoints(imageSets: ImageSetsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/images/image_sets/',
+    policy: 'image_set.see',
     tag: 'image sets',
     noun: 'image set',
     resource: imageSets,
     listing,
     output: imageSet,
-    create: { body: imageSetCreate, run: (viewer, body) => imageSets.create(viewer, body) },
-    update: { ...imageSetUpdate, run: (viewer, id, body) => imageSets.update(viewer, id, body) },
-    remove: (viewer, id) => imageSets.remove(viewer, id),
+    create: {
+      policy: 'team.administer',
+      body: imageSetCreate,
+      run: (viewer, body) => imageSets.create(viewer, body),
+    },
+    update: {
+      policy: 'image_set.administer',
+      ...imageSetUpdate,
+      run: (viewer, id, body) => imageSets.update(viewer, id, body),
+    },
+    remove: { policy: 'image_set.administer', run: (viewer, id) => imageSets.remove(viewer, id) },
   });
 }

@@ -9,7 +9,7 @@ import { formatTimestamp } from '../../db/timestamps.js';
 import { AppError } from '../../errors/app-error.js';
 import { uniqueField } from '../../errors/pg-errors.js';
 import { ProductsRepo } from '../products/products.repo.js';
-import { BLIND } from '../../collab/document-access.js';
+import { BLIND } from '../../access/policy/modes.js';
 import type { LiveDocumentsPort } from '../../collab/live-documents.js';
 import { SetTagsRepo } from '../set-tags/set-tags.repo.js';
 import { ImageSetsRepo, imageSetFilters } from './image-sets.repo.js';
@@ -59,7 +59,7 @@ export class ImageSetsService extends ResourceService<ImageSet> {
     const access = new TeamAccess(this.db);
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await access.requireAdmin(viewer, current.team);
+    await access.requireAdminOfSeen(viewer, current.team);
     const team = input.team ?? current.team;
     if (team !== current.team) await access.requireAdmin(viewer, team, () => invalidPk('team', team));
     await this.db.transaction(async (tx) => {
@@ -85,7 +85,7 @@ export class ImageSetsService extends ResourceService<ImageSet> {
   async remove(viewer: Viewer, id: number): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, current.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, current.team);
     await new ImageSetsRepo(this.db).delete(id);
   }
 }

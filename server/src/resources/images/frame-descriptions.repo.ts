@@ -2,7 +2,7 @@ import type { FrameDescription } from '@tessera/shared';
 import type { Queryable } from '../../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
-import { imageSetVisible } from '../image-sets/image-sets.repo.js';
+import { imageSetVisible } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 
 export const frameDescriptionFilters: FilterSpec = {

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/database.js';
 import { updateColumns } from '../../db/update-columns.js';
 import { SqlConditions, type FilterField, type FilterSpec, type ParsedFilter } from '../../db/filters.js';
 import { listPage } from '../../db/list-query.js';
-import { imageSetVisible } from '../image-sets/image-sets.repo.js';
+import { annotationInSeenCopy, imageSetVisible } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 import { insertedId } from '../../db/inserted-id.js';
 
@@ -25,35 +25,16 @@ export const imageFilters: FilterSpec = {
   image_type: { type: 'int', lookups: ['exact', 'in'], column: 'i.image_type' },
   image_set: { type: 'int', lookups: ['exact', 'in'], column: 'i.image_set_id' },
   state: { type: 'text', lookups: ['exact', 'in'], column: 'i.state' },
-  // EXACT's annotation filters on images: a live (not deleted) annotation of that type, and bounds on
-  // the number of live annotations (an index-only count on annotations (image_id, deleted)).
-  annotation_type: {
-    type: 'int',
-    lookups: ['exact', 'in'],
-    where: (c) =>
-      `EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted AND ${c('a.annotation_type_id')})`,
-  },
-  num_annotations_min: {
-    type: 'int',
-    lookups: ['exact'],
-    compareAs: 'gte',
-    where: (c) => c('(SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted)'),
-  },
-  num_annotations_max: {
-    type: 'int',
-    lookups: ['exact'],
-    compareAs: 'lte',
-    where: (c) => c('(SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND NOT a.deleted)'),
-  },
-  // Images with at least one live annotation that someone verified.
-  verified: {
-    type: 'bool',
-    lookups: ['exact'],
-    where: (c) =>
-      c(`EXISTS (SELECT 1 FROM annotations a JOIN annotation_verifications v ON v.annotation_id = a.id
-        WHERE a.image_id = i.id AND NOT a.deleted AND v.verified)`),
-  },
+  // Declared here for parsing and the OpenAPI document; their SQL depends on the viewer (below).
+  annotation_type: { type: 'int', lookups: ['exact', 'in'], where: perViewer },
+  num_annotations_min: { type: 'int', lookups: ['exact'], compareAs: 'gte', where: perViewer },
+  num_annotations_max: { type: 'int', lookups: ['exact'], compareAs: 'lte', where: perViewer },
+  verified: { type: 'bool', lookups: ['exact'], where: perViewer },
 };
+
+function perViewer(): string {
+  throw new Error('annotation filters of images depend on the viewer: use annotationFiltersFor');
+}
 
 /**
  * The name filters for one viewer: `name` and `filename` also match the name an image was uploaded
@@ -70,7 +51,39 @@ function nameFiltersFor(viewer: ListViewer, q: SqlConditions): FilterSpec {
     ...field,
     where: (c) => `(${c(field.column)} OR (${c('i.original_filename')} AND ${shown()}))`,
   });
-  return { ...imageFilters, name: orOriginal(nameFilter), filename: orOriginal(filenameFilter) };
+  return {
+    ...imageFilters,
+    ...annotationFiltersFor(viewer, q),
+    name: orOriginal(nameFilter),
+    filename: orOriginal(filenameFilter),
+  };
+}
+
+/**
+ * EXACT's annotation filters on images: a live (not deleted) annotation of that type, bounds on the
+ * number of live annotations, one someone verified. They count only annotations the viewer sees
+ * (rule P2), so in a blind set a reader learns nothing of the other readers' copies.
+ */
+function annotationFiltersFor(viewer: ListViewer, q: SqlConditions): FilterSpec {
+  const seen = () => `NOT a.deleted AND ${annotationInSeenCopy(q, viewer, 'a', 's')}`;
+  const live = () => `(SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND ${seen()})`;
+  return {
+    annotation_type: {
+      type: 'int',
+      lookups: ['exact', 'in'],
+      where: (c) =>
+        `EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id AND ${seen()} AND ${c('a.annotation_type_id')})`,
+    },
+    num_annotations_min: { type: 'int', lookups: ['exact'], compareAs: 'gte', where: (c) => c(live()) },
+    num_annotations_max: { type: 'int', lookups: ['exact'], compareAs: 'lte', where: (c) => c(live()) },
+    verified: {
+      type: 'bool',
+      lookups: ['exact'],
+      where: (c) =>
+        c(`EXISTS (SELECT 1 FROM annotations a JOIN annotation_verifications v ON v.annotation_id = a.id
+        WHERE a.image_id = i.id AND ${seen()} AND v.verified)`),
+    },
+  };
 }
 
 export interface ImageRow {

@@ -39,6 +39,7 @@ export function imagesEndpoints(
   return [
     ...crudEndpoints({
       path: '/images/frame_descriptions/',
+      policy: 'frame_description.see',
       tag: 'images',
       noun: 'frame description',
       resource: deps.frameDescriptions,
@@ -47,17 +48,23 @@ export function imagesEndpoints(
     }),
     ...crudEndpoints({
       path: '/images/images/',
+      policy: 'image.see',
       tag: 'images',
       noun: 'image',
       resource: images,
       listing,
       output: image,
-      update: { ...imageUpdate, run: (viewer, id, body) => images.update(viewer, id, body) },
-      remove: (viewer, id) => images.remove(viewer, id),
+      update: {
+        policy: 'image.administer',
+        ...imageUpdate,
+        run: (viewer, id, body) => images.update(viewer, id, body),
+      },
+      remove: { policy: 'image.administer', run: (viewer, id) => images.remove(viewer, id) },
     }),
     endpoint({
       method: 'post',
       path: '/images/images/',
+      policy: 'image_set.administer',
       tag: 'images',
       summary: 'Uploads images (multipart: image_set, image_type, files under any field name)',
       description:
@@ -84,6 +91,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/thumbnail/',
+      policy: 'image.see',
       params: idParams,
       tag: 'images',
       summary: 'A JPEG thumbnail (longest side `size`, default 256)',
@@ -101,6 +109,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/slide_information/',
+      policy: 'image.see',
       params: idParams,
       tag: 'images',
       summary: "The pyramid's levels as EXACT reports them",
@@ -114,6 +123,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/associated/:name/',
+      policy: 'image.administer',
       params: z.object({ id: pathId, name: pathName }),
       tag: 'images',
       summary: 'A label or macro image as JPEG (team admins only: labels often show patient data)',
@@ -129,6 +139,7 @@ export function imagesEndpoints(
     endpoint({
       method: 'get',
       path: '/images/images/:id/get_patch/',
+      policy: 'image.see',
       params: idParams,
       tag: 'images',
       summary: `A PNG region: x, y (level-0 pixels), level, width and height (each at most ${PATCH_LIMIT})`,

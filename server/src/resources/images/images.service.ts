@@ -1,6 +1,6 @@
 import type { Image, ImageChange } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../../access/team-access.js';
-import { BLIND } from '../../collab/document-access.js';
+import { BLIND } from '../../access/policy/modes.js';
 import { uniqueField } from '../../errors/pg-errors.js';
 import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { ResourceService } from '../../api/resource-service.js';
@@ -44,7 +44,7 @@ export class ImagesService extends ResourceService<Image> {
    */
   async update(viewer: Viewer, id: number, input: Partial<ImageChange>): Promise<void> {
     const image = await this.visibleRow(viewer, id);
-    await new TeamAccess(this.db).requireAdmin(viewer, image.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, image.team);
     const target = input.image_set;
     if (target !== undefined && target !== image.image_set) await this.checkMove(viewer, image, target);
     await this.db.transaction(async (tx) => {
@@ -72,7 +72,7 @@ export class ImagesService extends ResourceService<Image> {
 
   async remove(viewer: Viewer, id: number): Promise<void> {
     const image = await this.visibleRow(viewer, id);
-    await new TeamAccess(this.db).requireAdmin(viewer, image.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, image.team);
     await new ImagesRepo(this.db).delete(id);
     if (image.storage_path !== null) await this.storage.removeImageDir(image.storage_path);
   }
@@ -96,7 +96,9 @@ export class ImagesService extends ResourceService<Image> {
   ): Promise<{ row: ImageRow; src: string }> {
     const { associated = false, frame = 1 } = options;
     const row = await this.visibleRow(viewer, id);
-    if (associated && !(await this.isAdmin(viewer, row.team))) throw AppError.notFound();
+    // P5: label and macro images are the team admins'; whoever sees the image but is none gets 403.
+    if (associated && !(await this.isAdmin(viewer, row.team)))
+      throw AppError.forbidden('Label and macro images are for team admins.');
     if (row.state === 'processing') throw AppError.conflict('The image is still being processed.');
     if (row.state === 'failed')
       throw AppError.conflict(`The image failed to process: ${row.failure_reason ?? ''}`);
@@ -108,7 +110,7 @@ export class ImagesService extends ResourceService<Image> {
   /** The original upload's absolute path; downloading originals is a team admin's right. */
   async originalFile(viewer: Viewer, id: number): Promise<{ path: string; row: ImageRow }> {
     const row = await this.visibleRow(viewer, id);
-    await new TeamAccess(this.db).requireAdmin(viewer, row.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, row.team);
     if (row.storage_path === null) throw AppError.notFound();
     return { path: this.storage.resolve(row.storage_path), row };
   }

@@ -8,17 +8,23 @@ import type { MembershipsService } from './memberships.service.js';
 export function membershipsEndpoints(memberships: MembershipsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/users/team_membership/',
+    policy: 'membership.see',
     tag: 'teams',
     noun: 'team membership',
     resource: memberships,
     listing,
     output: teamMembership,
-    create: { body: teamMembershipCreate, run: (viewer, body) => memberships.create(viewer, body) },
+    create: {
+      policy: 'team.administer',
+      body: teamMembershipCreate,
+      run: (viewer, body) => memberships.create(viewer, body),
+    },
     update: {
+      policy: 'membership.administer',
       put: teamMembershipUpdate,
       patch: teamMembershipUpdate.partial(),
       run: (viewer, id, body) => memberships.update(viewer, id, body),
     },
-    remove: (viewer, id) => memberships.remove(viewer, id),
+    remove: { policy: 'membership.own-or-administer', run: (viewer, id) => memberships.remove(viewer, id) },
   });
 }

@@ -81,7 +81,7 @@ describe('administration/products/ and annotations/annotation_types/', () => {
     expect((await api().as(reader).get(`/annotations/annotation_types/${type}/`)).status).toBe(200);
     expect(
       (await api().as(reader).patch(`/annotations/annotation_types/${type}/`, { name: 'x' })).status,
-    ).toBe(404);
+    ).toBe(403); // seen, so refused with 403
   });
 
   it('keeps a product within its team: image sets of other teams are refused', async () => {

@@ -8,13 +8,22 @@ import type { ProductsService } from './products.service.js';
 export function productsEndpoints(products: ProductsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/administration/products/',
+    policy: 'product.see',
     tag: 'annotation schemes',
     noun: 'product',
     resource: products,
     listing,
     output: product,
-    create: { body: productCreate, run: (viewer, body) => products.create(viewer, body) },
-    update: { ...productUpdate, run: (viewer, id, body) => products.update(viewer, id, body) },
-    remove: (viewer, id) => products.remove(viewer, id),
+    create: {
+      policy: 'team.administer',
+      body: productCreate,
+      run: (viewer, body) => products.create(viewer, body),
+    },
+    update: {
+      policy: 'product.administer',
+      ...productUpdate,
+      run: (viewer, id, body) => products.update(viewer, id, body),
+    },
+    remove: { policy: 'product.administer', run: (viewer, id) => products.remove(viewer, id) },
   });
 }

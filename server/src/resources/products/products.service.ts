@@ -48,7 +48,7 @@ export class ProductsService extends ResourceService<Product> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
     const access = new TeamAccess(this.db);
-    await access.requireAdmin(viewer, current.team);
+    await access.requireAdminOfSeen(viewer, current.team);
     const team = input.team ?? current.team;
     if (team !== current.team) await access.requireAdmin(viewer, team, () => invalidPk('team', team));
     await this.db.transaction(async (tx) => {
@@ -63,7 +63,7 @@ export class ProductsService extends ResourceService<Product> {
   async remove(viewer: Viewer, id: number): Promise<void> {
     const current = await this.find(viewer, id);
     if (!current) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, current.team);
+    await new TeamAccess(this.db).requireAdminOfSeen(viewer, current.team);
     await stillReferenced('Annotations still use this product’s annotation types.', () =>
       new ProductsRepo(this.db).delete(id),
     );

@@ -3,7 +3,7 @@ import { SqlConditions, type FilterSpec, type ParsedFilter } from '../../db/filt
 import { insertedId } from '../../db/inserted-id.js';
 import { listPage } from '../../db/list-query.js';
 import { updateColumns } from '../../db/update-columns.js';
-import { ownOrAdministered } from '../image-logs/image-logs.repo.js';
+import { ownOrAdministered } from '../../access/policy/visibility.js';
 import type { ListViewer } from '../users/users.repo.js';
 
 export const screeningModeFilters: FilterSpec = {

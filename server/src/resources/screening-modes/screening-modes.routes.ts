@@ -8,13 +8,22 @@ import type { ScreeningModesService } from './screening-modes.service.js';
 export function screeningModesEndpoints(modes: ScreeningModesService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/images/screening_modes/',
+    policy: 'screening_mode.see',
     tag: 'images',
     noun: 'screening state',
     resource: modes,
     listing,
     output: screeningMode,
-    create: { body: screeningModeWrite, run: (viewer, body) => modes.create(viewer, body) },
-    update: { ...screeningModeUpdate, run: (viewer, id, body) => modes.update(viewer, id, body) },
-    remove: (viewer, id) => modes.remove(viewer, id),
+    create: {
+      policy: 'image.see',
+      body: screeningModeWrite,
+      run: (viewer, body) => modes.create(viewer, body),
+    },
+    update: {
+      policy: 'screening_mode.own',
+      ...screeningModeUpdate,
+      run: (viewer, id, body) => modes.update(viewer, id, body),
+    },
+    remove: { policy: 'screening_mode.own', run: (viewer, id) => modes.remove(viewer, id) },
   });
 }

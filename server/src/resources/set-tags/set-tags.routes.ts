@@ -8,17 +8,23 @@ import type { SetTagsService } from './set-tags.service.js';
 export function setTagsEndpoints(setTags: SetTagsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/images/set_tags/',
+    policy: 'set_tag.see',
     tag: 'image sets',
     noun: 'set tag',
     resource: setTags,
     listing,
     output: setTag,
-    create: { body: setTagWrite, run: (viewer, body) => setTags.create(viewer, body) },
+    create: {
+      policy: 'set_tag.administer',
+      body: setTagWrite,
+      run: (viewer, body) => setTags.create(viewer, body),
+    },
     update: {
+      policy: 'set_tag.administer',
       put: setTagWrite,
       patch: setTagWrite.partial(),
       run: (viewer, id, body) => setTags.update(viewer, id, body),
     },
-    remove: (viewer, id) => setTags.remove(viewer, id),
+    remove: { policy: 'superuser', run: (viewer, id) => setTags.remove(viewer, id) },
   });
 }

@@ -11,6 +11,7 @@ export function studyStatisticsEndpoints(statistics: StudyStatisticsService): En
     endpoint({
       method: 'get',
       path: '/images/image_sets/:id/study_statistics/',
+      policy: 'image_set.administer',
       params: idParams,
       tag: 'image sets',
       summary: "Readers' annotation counts, time per image and agreement (team admins)",

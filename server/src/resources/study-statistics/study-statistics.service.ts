@@ -1,5 +1,6 @@
 import type { StudyStatistics, StudyStatisticsQuery } from '@tessera/shared';
-import { TeamAccess } from '../../access/team-access.js';
+import { requireOnImageSet } from '../../access/policy/enforce.js';
+import { isBlind } from '../../access/policy/modes.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Database } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
@@ -9,7 +10,6 @@ import { readersOf, studyReport } from './study-report.js';
 
 /** A visit longer than this counts this long: a tab left open is not reading. */
 export const SESSION_CAP_MS = 60 * 60 * 1000;
-const BLIND = 1;
 
 /**
  * Study statistics of an image set for its team admins: readers' counts, time and agreement. Team
@@ -25,7 +25,14 @@ export class StudyStatisticsService {
     ]);
     const set = visible.rows[0];
     if (set === undefined) throw AppError.notFound();
-    await new TeamAccess(this.db).requireAdmin(viewer, set.team);
+    // P5: whoever sees the set (a member, a reader of a public set) but does not administer it, 403.
+    await requireOnImageSet(
+      this.db,
+      viewer,
+      imageSetId,
+      'image_set.administer',
+      'Study statistics are for team admins.',
+    );
     const repo = new StudyStatisticsRepo(this.db);
     const [annotations, imageActions, expectedReaders, images, annotationTypes] = await Promise.all([
       repo.annotations(imageSetId),
@@ -36,7 +43,7 @@ export class StudyStatisticsService {
     ]);
     return studyReport({
       imageSetId,
-      blind: set.collaboration_type === BLIND,
+      blind: isBlind(set.collaboration_type),
       rule: { iouThreshold: query.iou_threshold, pointDistance: query.point_distance },
       sessionCapMs: SESSION_CAP_MS,
       annotations,

@@ -8,17 +8,19 @@ import type { TeamsService } from './teams.service.js';
 export function teamsEndpoints(teams: TeamsService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/users/teams/',
+    policy: 'team.see',
     tag: 'teams',
     noun: 'team',
     resource: teams,
     listing,
     output: team,
-    create: { body: teamWrite, run: (viewer, body) => teams.create(viewer, body) },
+    create: { policy: 'signed-in', body: teamWrite, run: (viewer, body) => teams.create(viewer, body) },
     update: {
+      policy: 'team.administer',
       put: teamWrite,
       patch: teamWrite.partial(),
       run: (viewer, id, body) => teams.update(viewer, id, body),
     },
-    remove: (viewer, id) => teams.remove(viewer, id),
+    remove: { policy: 'team.administer', run: (viewer, id) => teams.remove(viewer, id) },
   });
 }

@@ -8,17 +8,19 @@ import type { UsersService } from './users.service.js';
 export function usersEndpoints(users: UsersService, listing: Listing): Endpoint[] {
   return crudEndpoints({
     path: '/users/users/',
+    policy: 'user.see',
     tag: 'users',
     noun: 'user',
     resource: users,
     listing,
     output: user,
-    create: { body: userCreate, run: (viewer, body) => users.create(viewer, body) },
+    create: { policy: 'superuser', body: userCreate, run: (viewer, body) => users.create(viewer, body) },
     update: {
+      policy: 'user.own',
       put: userUpdate,
       patch: userUpdate,
       run: (viewer, id, body) => users.update(viewer, id, body),
     },
-    remove: (viewer, id) => users.remove(viewer, id),
+    remove: { policy: 'superuser', run: (viewer, id) => users.remove(viewer, id) },
   });
 }

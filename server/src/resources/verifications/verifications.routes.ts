@@ -15,6 +15,7 @@ export function verificationsEndpoints(verifications: VerificationsService, list
     endpoint({
       method: 'post',
       path: '/annotations/verifications/',
+      policy: 'annotation.verify',
       tag: 'annotations',
       summary: 'Verifies an annotation as you (201), or replaces your verdict (200)',
       body: restVerificationWrite,
@@ -32,12 +33,14 @@ export function verificationsEndpoints(verifications: VerificationsService, list
     }),
     ...crudEndpoints({
       path: '/annotations/verifications/',
+      policy: 'verification.see',
       tag: 'annotations',
       noun: 'verification',
       resource: verifications,
       listing,
       output: restVerification,
       update: {
+        policy: 'verification.own',
         put: restVerificationChange,
         patch: restVerificationChange,
         run: (viewer, id, body) => verifications.change(viewer, id, body),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Viewer } from '../auth/viewer.js';
-import { grantFor } from './document-access.js';
-import type { ImageAccessRow } from './documents.repo.js';
+import type { Viewer } from '../../auth/viewer.js';
+import { grantFor } from './document-grant.js';
+import type { ImageAccessRow } from '../../collab/documents.repo.js';
 
 const user: Viewer = { id: 5, username: 'u', isSuperuser: false, isStaff: false, via: 'session' };
 const superuser: Viewer = { ...user, id: 6, isSuperuser: true };

@@ -1,0 +1,30 @@
+import type { EndpointPolicy } from '../../api/endpoint-policy.js';
+import type { Viewer } from '../../auth/viewer.js';
+import type { Queryable } from '../../db/database.js';
+import { AppError } from '../../errors/app-error.js';
+import { PolicyRepo } from './policy.repo.js';
+import { decide, type Verdict } from './rules.js';
+import { standingOf } from './standing.js';
+
+/** Throws the answer a verdict calls for: 404 where the caller may not see, 403 where they may not act. */
+export function enforce(verdict: Verdict, forbidden = 'You may not do this here.'): void {
+  if (verdict === 'hidden') throw AppError.notFound();
+  if (verdict === 'forbidden') throw AppError.forbidden(forbidden);
+}
+
+/**
+ * Demands that `policy` allows the viewer on image set `setId` (its rules in rules.ts); a set that
+ * does not exist is refused like one the viewer may not see (404).
+ */
+export async function requireOnImageSet(
+  db: Queryable,
+  viewer: Viewer,
+  setId: number,
+  policy: EndpointPolicy,
+  forbidden?: string,
+): Promise<void> {
+  const set = await new PolicyRepo(db).imageSet(setId, viewer.id);
+  if (set === undefined) throw AppError.notFound();
+  const standing = standingOf(viewer, { isAdmin: set.is_admin, public: set.public });
+  enforce(decide(policy, { caller: viewer, standing, mode: set.collaboration_type }), forbidden);
+}
