@@ -73,7 +73,8 @@ export function subjectOf(role: SceneRole, object: Omit<SceneObject, 'kind' | 'i
  * One team with an admin and two readers (`member`, `blind peer`), a superuser and two users outside
  * the team; a private and a public image set of each collaboration mode, each with an image, one
  * annotation by each reader (in blind sets in their own copy), each reader's verification and media
- * file of their annotation, and a version of each set. Every write goes through the REST API.
+ * file of their annotation, a version and an annotation map (made by `member`) of each set. Every
+ * write goes through the REST API but the maps (see `mapOf`).
  */
 export async function buildPolicyScene(server: TestServer): Promise<PolicyScene> {
   const make = new Factories(server.db);
@@ -204,7 +205,35 @@ async function setObjects(
     }),
   );
   objects.push({ kind: 'version', id: version, label: `version of the ${name}`, copyOwner: null, ...where });
+  const [maker] = o.authors;
+  if (maker === undefined) throw new Error('the scene needs an author');
+  objects.push({
+    kind: 'annotation_map',
+    id: await mapOf(server, set, o.box, maker),
+    label: `map of the ${name}`,
+    ...where,
+    copyOwner: null,
+    owner: maker.id,
+  });
   return objects;
+}
+
+/**
+ * An annotation map of the set made by `maker`, written directly in the state a generation starts in
+ * (`processing`): the scene's images are never tiled, so no mosaic could be made of them; an allowed
+ * caller meets 409 on its pixel URLs, as on the images'. In blind sets it is a map made before the
+ * set turned blind (the API lets only team admins make one there).
+ */
+async function mapOf(server: TestServer, set: SceneSet, type: number, maker: TestUser): Promise<number> {
+  const rows = await server.db.query<{ id: number }>(
+    `INSERT INTO annotation_maps (name, image_set_id, annotation_type_id, kind, cell_size, context, seed,
+       state, creator_id)
+     VALUES ('probe map', $1, $2, 'grid', 128, 0.5, 1, 'processing', $3) RETURNING id`,
+    [set.id, type, maker.id],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error('the scene could not store its map');
+  return id;
 }
 
 /** A reader's own rows of an image: their log of opening it and their screening state. */

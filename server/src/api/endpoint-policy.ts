@@ -20,6 +20,7 @@ export type PolicyObject =
   | 'annotation'
   | 'verification'
   | 'media_file'
+  | 'annotation_map'
   | 'image_log'
   | 'screening_mode'
   | 'version'
@@ -29,13 +30,14 @@ export type PolicyObject =
 /**
  * What the endpoint does with it: `see` (read one, list), `annotate` (create, change or delete
  * annotations and what hangs off them), `verify` (set one's verdict), `export` (take a set's or a
- * version's annotations out), `version` (make a dataset version of a set), `administer` (manage
+ * version's annotations out), `version` (make a dataset version of a set), `map` (make an annotation
+ * map of a set: it shows every reader's annotations), `administer` (manage
  * the object or its team), `own` (only the caller's own rows, superusers included: tokens,
  * screening state, one's verdicts), `own-or-administer` (one's own row, or any row of a team one
  * administers: leaving a team).
  */
 export type PolicyAction =
-  'see' | 'annotate' | 'verify' | 'export' | 'version' | 'administer' | 'own' | 'own-or-administer';
+  'see' | 'annotate' | 'verify' | 'export' | 'version' | 'map' | 'administer' | 'own' | 'own-or-administer';
 
 /**
  * One line per endpoint: `policy: 'annotation.annotate'`. `public`: anyone, signed in or not;

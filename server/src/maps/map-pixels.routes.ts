@@ -11,9 +11,11 @@ const mapParams = z.object({ id: pathId });
 const tileParams = mapParams.extend({ level: pathId, tile: pathName });
 
 /**
- * A map's mosaic as DeepZoom, beside EXACT's image pixel URLs and answered the same way: the caller is
- * checked against the map's image set, then a signed token takes the request to the tiler, whose answer
- * is relayed. Each generation is a new file, so the tiler's immutable cache headers hold.
+ * A map's mosaic as DeepZoom, beside EXACT's image pixel URLs and answered the same way. Policy:
+ * `annotation_map.see` (rule P8, probed by the authorization matrix): the map must be one the caller
+ * sees (`maps.mosaicSource`, SQL from access/policy/visibility.ts), else 404; then a signed token takes
+ * the request to the tiler, whose answer is relayed. Each generation is a new file, so the tiler's
+ * immutable cache headers hold.
  */
 export function mapPixelsRouter(maps: MapsService, tiler: TilerClient): Router {
   const router = new Router();

@@ -1,8 +1,8 @@
+import { annotationMapVisible } from '../access/policy/visibility.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { insertedId } from '../db/inserted-id.js';
 import { listPage } from '../db/list-query.js';
-import { imageSetVisible } from '../resources/image-sets/image-sets.repo.js';
 import type { ListViewer } from '../resources/users/users.repo.js';
 
 export const mapFilters: FilterSpec = {
@@ -86,16 +86,6 @@ export interface LiveCellRow {
   box_in_cell: [number, number, number, number];
 }
 
-/**
- * Who sees a map `m` of set `s`: whoever sees the set; in blind sets (collaboration type 1), where a
- * map would show every reader's annotations, only the team's admins.
- */
-function mapVisible(q: SqlConditions, viewer: ListViewer): string {
-  if (viewer.isSuperuser) return 'true';
-  return `${imageSetVisible(q, viewer, 's')} AND (s.collaboration_type <> 1 OR EXISTS (SELECT 1
-    FROM team_memberships ma WHERE ma.team_id = s.team_id AND ma.user_id = ${q.param(viewer.id)} AND ma.is_admin))`;
-}
-
 // An annotation of the map's scope and type that a map can show: boxed, not deleted, on a ready image.
 const IN_SCOPE = `a.annotation_type_id = m.annotation_type_id AND a.image_set_id = m.image_set_id
   AND (m.image_id IS NULL OR a.image_id = m.image_id) AND NOT a.deleted AND a.x_min IS NOT NULL
@@ -118,7 +108,8 @@ export class MapsRepo {
 
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
     const q = new SqlConditions();
-    q.add(mapVisible(q, viewer));
+    // [P8] Where the set is seen; in blind sets by those who administer the team.
+    q.add(annotationMapVisible(q, viewer, 's'));
     q.addFilters(mapFilters, filters);
     return listPage<MapRow>(this.db, {
       select: () => `m.id, m.name, m.image_set_id, m.image_id, m.annotation_type_id, m.kind, m.cell_size,

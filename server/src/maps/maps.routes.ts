@@ -21,14 +21,21 @@ export function mapsEndpoints(maps: MapsService, listing: Listing): Endpoint[] {
       resource: maps,
       listing,
       output: annotationMap,
-      create: { body: annotationMapCreate, run: (viewer, body) => maps.create(viewer, body) },
-      remove: (viewer, id) => maps.remove(viewer, id),
+      policy: 'annotation_map.see',
+      // The set (or image) is named in the body: making a map is an action on the set (P8).
+      create: {
+        policy: 'image_set.map',
+        body: annotationMapCreate,
+        run: (viewer, body) => maps.create(viewer, body),
+      },
+      remove: { policy: 'annotation_map.own-or-administer', run: (viewer, id) => maps.remove(viewer, id) },
     }),
     endpoint({
       method: 'get',
       path: `${PATH}:id/cells/`,
       params: idParams,
       tag: 'annotations',
+      policy: 'annotation_map.see',
       summary: 'The cells of a map with their annotations as they are now',
       response: z.array(annotationMapCell),
       async handler({ viewer, params }) {
@@ -40,6 +47,7 @@ export function mapsEndpoints(maps: MapsService, listing: Listing): Endpoint[] {
       path: `${PATH}:id/regenerate/`,
       params: idParams,
       tag: 'annotations',
+      policy: 'annotation_map.annotate',
       summary: 'Generates the map again from the annotations as they are now',
       response: annotationMap,
       status: 202,

@@ -60,6 +60,7 @@ const SCENE_KINDS = new Set<PolicyObject>([
   'version',
   'image_log',
   'screening_mode',
+  'annotation_map',
 ]);
 const kindOf = (e: Endpoint) => (e.policy ? policyParts(e.policy)?.object : undefined);
 const inScene = (e: Endpoint) => SCENE_KINDS.has(kindOf(e) as PolicyObject);
@@ -90,6 +91,9 @@ const NAMED_ELSEWHERE: Record<
   'GET /annotations/annotations/count/': (o) => ({ query: `?id=${o.id}` }),
   'POST /images/screening_modes/': (o) => ({ body: { image: o.id } }),
   'POST /images/image_sets/': (o) => ({ body: { name: 'probe', team: o.id } }),
+  'POST /annotations/annotation_maps/': (o, s) => ({
+    body: { image_set: o.id, annotation_type: idOf(s, 'annotation_type') },
+  }),
   'POST /administration/products/': (o) => ({ body: { name: 'probe', team: o.id } }),
   'POST /annotations/export_formats/': (o) => ({
     body: { name: 'probe', team: o.id, base_format: 'x', annotation_format: 'x' },
@@ -337,12 +341,15 @@ describe('live documents and their snapshots follow the policy', () => {
 });
 
 describe("EXACT's pixel URLs follow the policy", () => {
-  // Outside /api/v1 (pixels.routes.ts). The scene's images are still processing: an allowed caller
-  // gets 409 for tiles; the original's bytes do not exist, so an allowed download may answer 404.
-  const PIXEL_ROUTES: { path: (image: number) => string; policy: EndpointPolicy }[] = [
+  // Outside /api/v1 (pixels.routes.ts, maps/map-pixels.routes.ts). The scene's images are still
+  // processing and its maps are being generated: an allowed caller gets 409 for tiles; the original's
+  // bytes do not exist, so an allowed download may answer 404.
+  const PIXEL_ROUTES: { path: (id: number) => string; policy: EndpointPolicy }[] = [
     { path: (id) => `/images/image/${id}/1/1/tile/`, policy: 'image.see' },
     { path: (id) => `/images/image/${id}/1/1/tile_files/0/0_0.jpeg`, policy: 'image.see' },
     { path: (id) => `/images/api/image/download/${id}/`, policy: 'image.administer' },
+    { path: (id) => `/images/annotation_map/${id}/tile/`, policy: 'annotation_map.see' },
+    { path: (id) => `/images/annotation_map/${id}/tile_files/0/0_0.jpeg`, policy: 'annotation_map.see' },
   ];
 
   it.each(PIXEL_ROUTES.map((r) => [r.path(0).replace('/0/', '/:id/'), r] as const))(

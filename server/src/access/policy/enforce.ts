@@ -23,8 +23,23 @@ export async function requireOnImageSet(
   policy: EndpointPolicy,
   forbidden?: string,
 ): Promise<void> {
-  const set = await new PolicyRepo(db).imageSet(setId, viewer.id);
+  await requireInImageSet(db, viewer, { setId }, policy, forbidden);
+}
+
+/**
+ * Demands that `policy` allows the viewer on an object of image set `setId` made by `owner` (an
+ * annotation map and its creator, for `own-or-administer`); decided like `requireOnImageSet`.
+ */
+export async function requireInImageSet(
+  db: Queryable,
+  viewer: Viewer,
+  object: { readonly setId: number; readonly owner?: number | null },
+  policy: EndpointPolicy,
+  forbidden?: string,
+): Promise<void> {
+  const set = await new PolicyRepo(db).imageSet(object.setId, viewer.id);
   if (set === undefined) throw AppError.notFound();
   const standing = standingOf(viewer, { isAdmin: set.is_admin, public: set.public });
-  enforce(decide(policy, { caller: viewer, standing, mode: set.collaboration_type }), forbidden);
+  const subject = { caller: viewer, standing, mode: set.collaboration_type, owner: object.owner ?? null };
+  enforce(decide(policy, subject), forbidden);
 }

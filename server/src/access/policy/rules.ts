@@ -18,7 +18,7 @@ export interface Subject {
   readonly mode: number;
   /** The reader whose blind copy holds an annotation (or what hangs off it); null in shared documents. */
   readonly copyOwner?: number | null;
-  /** The user a per-user row belongs to (image logs, tokens, screening state). */
+  /** The user a per-user row belongs to (image logs, tokens, screening state), or who made a map. */
   readonly owner?: number | null;
 }
 
@@ -52,6 +52,19 @@ export function seesVersion(s: Subject): boolean {
   return belongs(s.standing) && (!isBlind(s.mode) || administers(s.standing));
 }
 
+/**
+ * [P8] An annotation map is seen where its set is; in a blind set only by those who administer the
+ * team, since a map shows every reader's annotations (as an export does, P4).
+ */
+export function seesMap(s: Subject): boolean {
+  return seesSet(s.standing) && exports(s);
+}
+
+/** [P8] Making a map of a set: its team (P3); in a blind set those who administer the team. */
+export function maps(s: Subject): boolean {
+  return annotates(s.standing) && exports(s);
+}
+
 /** [P7] Per-user rows: one's own (of images one still sees), and every row of a team one administers. */
 export function seesOwnRow(s: Subject, ofImages: boolean): boolean {
   if (administers(s.standing)) return true;
@@ -77,6 +90,7 @@ const sees: Record<PolicyObject, (s: Subject) => boolean> = {
   annotation: seesCopy,
   verification: seesCopy,
   media_file: seesCopy,
+  annotation_map: seesMap,
   version: seesVersion,
 };
 
@@ -89,6 +103,7 @@ const may: Record<PolicyAction, (s: Subject) => boolean> = {
   export: exports,
   // [P6] Making a version of a set: its team; of a blind set, those who administer the team.
   version: (s) => seesVersion(s),
+  map: maps,
   // [P5] Managing a team and what it owns: its admins and superusers; whoever sees it otherwise, 403.
   administer: (s) => administers(s.standing),
 };

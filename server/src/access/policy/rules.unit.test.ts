@@ -48,6 +48,20 @@ describe('the policy rules', () => {
     expect(decide('membership.own-or-administer', subject('team-admin', { owner: 8 }))).toBe('allow');
   });
 
+  it('[P8] a map is seen where its set is, in blind sets by team admins; made by the team; deleted by its maker or an admin', () => {
+    expect(decide('annotation_map.see', subject('reader'))).toBe('allow');
+    expect(decide('annotation_map.see', subject('member', { mode: BLIND }))).toBe('hidden');
+    expect(decide('annotation_map.see', subject('team-admin', { mode: BLIND }))).toBe('allow');
+    expect(decide('annotation_map.annotate', subject('reader'))).toBe('forbidden');
+    expect(decide('image_set.map', subject('member'))).toBe('allow');
+    expect(decide('image_set.map', subject('member', { mode: BLIND }))).toBe('forbidden');
+    expect(decide('image_set.map', subject('reader'))).toBe('forbidden');
+    expect(decide('image_set.map', subject('team-admin', { mode: BLIND }))).toBe('allow');
+    expect(decide('annotation_map.own-or-administer', subject('member', { owner: 7 }))).toBe('allow');
+    expect(decide('annotation_map.own-or-administer', subject('member', { owner: 8 }))).toBe('forbidden');
+    expect(decide('annotation_map.own-or-administer', subject('team-admin', { owner: 8 }))).toBe('allow');
+  });
+
   it('anonymous callers are refused everything but public endpoints', () => {
     expect(decide('public', subject('anonymous'))).toBe('allow');
     expect(decide('signed-in', subject('anonymous'))).toBe('hidden');

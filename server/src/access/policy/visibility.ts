@@ -50,6 +50,16 @@ export function annotationInSeenCopy(q: SqlConditions, viewer: ListViewer, a: st
     OR ${administersSet(q, viewer, set)})`;
 }
 
+/**
+ * [P8] The viewer sees annotation map `m` of set `s`: where they see the set; in blind sets only
+ * those who administer the team (a map shows every reader's annotations).
+ */
+export function annotationMapVisible(q: SqlConditions, viewer: ListViewer, set: string): string {
+  if (viewer.isSuperuser) return 'true';
+  return `(${imageSetVisible(q, viewer, set)}
+    AND (${set}.collaboration_type <> ${BLIND} OR ${administersSet(q, viewer, set)}))`;
+}
+
 /** [P6] The viewer sees version `alias`: its team; one holding a blind set only those who administer it. */
 export function versionVisible(q: SqlConditions, viewer: ListViewer, alias: string): string {
   if (viewer.isSuperuser) return 'true';
