@@ -12,6 +12,7 @@ export * from './annotations/document.js';
 export * from './annotations/validate-update.js';
 export * from './yjs-internals/index.js';
 export * from './annotations/presence.js';
+export * from './annotations/review.js';
 export * from './api/annotations.js';
 export * from './api/annotation-media-files.js';
 export * from './api/versions.js';
