@@ -20,3 +20,4 @@ export * from './api/interchange.js';
 export * from './api/datasets.js';
 export * from './annotations/update-frames.js';
 export * from './api/image-activity.js';
+export * from './api/reviews.js';
