@@ -146,7 +146,9 @@ describe('images/image_sets/<id>/review_queue/', () => {
     expect((await s.queueOf(r2)).results.map((i) => i.annotation)).not.toContain(band0Right);
 
     // The next after an annotation, even one that left the queue; one image; pages.
-    expect((await s.queueOf(r1, `?after=${band0Right}&limit=1`)).results[0]?.annotation).toBe(band1Right);
+    const judged = (await api(r1).get<RestAnnotation>(`/annotations/annotations/${band0Right}/`)).body;
+    const next = await s.queueOf(r1, `?after=${judged.unique_identifier}&limit=1`);
+    expect(next.results[0]?.annotation).toBe(band1Right);
     expect((await s.queueOf(r1, `?image=${s.imageB}`)).results.map((i) => i.annotation)).toEqual([bRight]);
     const second = await s.queueOf(r1, '?limit=2&offset=2');
     expect(second).toMatchObject({

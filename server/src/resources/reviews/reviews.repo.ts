@@ -81,21 +81,21 @@ export class ReviewsRepo {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * The annotations that still need the reviewer's opinion, in review order; with `after`, those
-   * placed after that annotation (which itself need not be in the queue any more).
+   * The annotations that still need the reviewer's opinion, in review order; with `after` (a unique
+   * identifier), those placed after that annotation (which itself need not be in the queue any more).
    */
   async queue(
     viewer: ListViewer,
     scope: ReviewScope,
     page: { limit: number; offset: number },
-    after?: number,
+    after?: string,
   ): Promise<{ count: number; rows: ReviewRow[] }> {
     const { sql, q } = tallied(viewer, scope);
     const from =
       after === undefined
         ? 'reviewed WHERE needs_me'
         : `reviewed WHERE needs_me AND position > coalesce(
-            (SELECT position FROM reviewed WHERE annotation = ${q.param(after)}::int), 0)`;
+            (SELECT position FROM reviewed WHERE unique_identifier = ${q.param(after)}::text LIMIT 1), 0)`;
     const found = await this.page(sql, q, from, page);
     return { count: found.count, rows: found.rows as ReviewRow[] };
   }

@@ -14,16 +14,17 @@ const TAG = 'review';
 const queueParameters: FilterSpec = {
   image: { type: 'int', lookups: ['exact'], description: 'Only this image of the set.' },
   after: {
-    type: 'int',
+    type: 'text',
     lookups: ['exact'],
-    description: 'Only what comes after this annotation in review order (the next in the queue).',
+    description:
+      'Only what comes after the annotation with this unique_identifier in review order (the next in the queue).',
   },
 };
 const disagreementParameters: FilterSpec = { image: queueParameters['image'] as FilterSpec[string] };
 
 /** The values of the review lists' parameters, by name. */
-function options(spec: FilterSpec, query: RawQuery): { image?: number; after?: number } {
-  return Object.fromEntries(parseFilters(spec, query).map((f) => [f.name, f.value as number]));
+function options(spec: FilterSpec, query: RawQuery): { image?: number; after?: string } {
+  return Object.fromEntries(parseFilters(spec, query).map((f) => [f.name, f.value]));
 }
 
 /**
@@ -42,7 +43,7 @@ export function reviewsEndpoints(reviews: ReviewsService, maxPageSize: number): 
         "Not your own, not judged by you, fewer verdicts by others than the set's required_verifications. " +
         'Ordered by image, frame, image-level labels first, then bands of 1,024 pixels from the top, ' +
         'walked left to right and right to left in turn. Members only (readers of a public set: 403). ' +
-        'image: only this image; after: only what comes after this annotation in that order.',
+        'image: only this image; after: only what comes after the annotation with this unique_identifier.',
       response: page(reviewItem),
       async handler({ viewer, params, query, url }) {
         const request = parsePageRequest(query, maxPageSize);

@@ -21,7 +21,7 @@ export class ReviewsService {
     viewer: Viewer,
     imageSet: number,
     page: Page,
-    o: { image?: number; after?: number } = {},
+    o: { image?: number; after?: string } = {},
   ): Promise<{ count: number; rows: ReviewItem[] }> {
     const scope = await this.scope(viewer, imageSet, o.image);
     // Readers of a public set see its review but have no opinion to give.
