@@ -19,6 +19,8 @@ import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-r
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
+import { ReviewState } from './review-state';
+import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
 import { documentName, typeRules, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
@@ -35,6 +37,8 @@ export class WorkspaceController {
   readonly rules: AnnotationTypes;
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
+  /** The verdicts on this image's annotations and the set's second-opinion rule. */
+  readonly review: ReviewState;
   editor: AnnotationEditor;
   viewer: ViewerBinding | null = null;
   private snapshot: WorkspaceSnapshot;
@@ -55,6 +59,7 @@ export class WorkspaceController {
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
     this.styles = new Map(data.types.map((t) => [t.id, { color: t.color_code, vectorType: t.vector_type }]));
     this.index = new AnnotationIndex(data.image.width, data.image.height);
+    this.review = new ReviewState(session.user.id, data.imageSet.required_verifications);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
     performance.mark('tessera:workspace-data-loaded');
@@ -225,6 +230,11 @@ export class WorkspaceController {
     this.viewer?.requestDraw();
   }
 
+  /** Shows a message in the status line (null clears it). */
+  say(message: string | null): void {
+    this.update({ message });
+  }
+
   private canEdit(): boolean {
     if (!this.snapshot.readOnly) return true;
     this.update({ message: 'You can view this image but not change its annotations.' });
@@ -294,6 +304,7 @@ export class WorkspaceController {
         draft: this.interaction.draft(),
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
+        mark: (a) => verdictMark(this.review, a),
       },
       dpr,
     );
@@ -305,6 +316,9 @@ export class WorkspaceController {
     const doc = this.live.doc;
     this.editor = new AnnotationEditor(doc, this.session.user.id, this.rules);
     const stopMirror = mirrorDocument(doc, this.index, () => {
+      this.scheduleNotify();
+    });
+    const stopReview = this.review.bind(doc, () => {
       this.scheduleNotify();
     });
     // A version view has no provider: nobody else is on a past state.
@@ -324,6 +338,7 @@ export class WorkspaceController {
     provider?.setAwarenessField('frame', this.snapshot.frame);
     this.unbindDoc = () => {
       stopMirror();
+      stopReview();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
@@ -337,7 +352,7 @@ export class WorkspaceController {
     requestAnimationFrame(() => {
       this.notifyScheduled = false;
       const live = new Set([...this.snapshot.selection].filter((id) => this.index.get(id) !== undefined));
-      this.update({ version: this.index.version, selection: live });
+      this.update({ version: this.index.version, reviewVersion: this.review.version, selection: live });
     });
   }
 

@@ -8,11 +8,13 @@ import { CollaboratorList } from './CollaboratorList';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
+import { useReview } from './useReview';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
@@ -31,6 +33,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       setController(null);
     };
   }, [props.data, props.session]);
+  const review = useReview(controller);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -66,6 +69,12 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         case 'redo':
           controller.redo();
           break;
+        case 'verdict':
+          review.judge(action.verified);
+          break;
+        case 'next-in-queue':
+          review.next();
+          break;
       }
     };
     // Capture phase: the viewer's own keys (w/a/s/d, r) must not also act on ours.
@@ -73,7 +82,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     return () => {
       window.removeEventListener('keydown', onKey, true);
     };
-  }, [controller]);
+  }, [controller, review]);
   return (
     <div className="workspace">
       <aside className="workspace-side" aria-label="Image and labels">
@@ -92,6 +101,9 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
+        {controller && controller.data.version === undefined && (
+          <ReviewPanel controller={controller} review={review} />
+        )}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
