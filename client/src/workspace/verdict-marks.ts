@@ -1,4 +1,4 @@
-// Review badges on the canvas: at the top-right corner of each reviewed shape, a disc in the colour of
+// Review badges on the canvas: beside the top-right corner of each reviewed shape, a disc in the colour of
 // what the verdicts add up to, with a tick (accepted), a cross (rejected) or "!" (disputed); an open
 // annotation shows a grey disc with the viewer's own verdict, if they gave one.
 import type { ReviewStatus } from '@tessera/shared';
@@ -51,8 +51,9 @@ export function drawVerdictMarks(
   for (const shape of shapes) {
     const mark = markOf(shape);
     if (mark === null) continue;
-    const x = shape.maxX;
-    const y = shape.minY;
+    // Just outside the corner, clear of the selected shape's handle there.
+    const x = shape.maxX + r;
+    const y = shape.minY - r;
     ctx.beginPath();
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     ctx.fillStyle = COLOURS[mark.status];

@@ -104,19 +104,31 @@ export function ReviewPanel(props: {
   );
 }
 
-/** The set's review summary, read again whenever `version` (the verdicts here) moves. */
+/** After a verdict, how long the set's summary waits: a burst of verdicts costs one read. */
+const SUMMARY_DEBOUNCE_MS = 500;
+
+/**
+ * The set's review summary, read again after `version` (the verdicts here) moves, once verdicts
+ * have paused for SUMMARY_DEBOUNCE_MS (which also leaves the server's projection time to have them).
+ */
 function useSetSummary(imageSet: number, version: number): ReviewSummary | null {
   const [summary, setSummary] = useState<ReviewSummary | null>(null);
   useEffect(() => {
     let current = true;
-    reviews.summary(imageSet).then(
-      (found) => {
-        if (current) setSummary(found);
+    const timer = window.setTimeout(
+      () => {
+        reviews.summary(imageSet).then(
+          (found) => {
+            if (current) setSummary(found);
+          },
+          () => undefined,
+        );
       },
-      () => undefined,
+      version === 0 ? 0 : SUMMARY_DEBOUNCE_MS,
     );
     return () => {
       current = false;
+      window.clearTimeout(timer);
     };
   }, [imageSet, version]);
   return summary;
