@@ -149,6 +149,8 @@ describe('images/image_sets/<id>/review_queue/', () => {
     const judged = (await api(r1).get<RestAnnotation>(`/annotations/annotations/${band0Right}/`)).body;
     const next = await s.queueOf(r1, `?after=${judged.unique_identifier}&limit=1`);
     expect(next.results[0]?.annotation).toBe(band1Right);
+    const unknown = await s.queueOf(r1, '?after=00000000-0000-4000-8000-000000000000');
+    expect(unknown.results.map((i) => i.annotation)).toEqual(after.results.map((i) => i.annotation));
     expect((await s.queueOf(r1, `?image=${s.imageB}`)).results.map((i) => i.annotation)).toEqual([bRight]);
     const second = await s.queueOf(r1, '?limit=2&offset=2');
     expect(second).toMatchObject({
