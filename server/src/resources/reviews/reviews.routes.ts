@@ -24,7 +24,12 @@ const disagreementParameters: FilterSpec = { image: queueParameters['image'] as 
 
 /** The values of the review lists' parameters, by name. */
 function options(spec: FilterSpec, query: RawQuery): { image?: number; after?: string } {
-  return Object.fromEntries(parseFilters(spec, query).map((f) => [f.name, f.value]));
+  const read: { image?: number; after?: string } = {};
+  for (const f of parseFilters(spec, query)) {
+    if (f.name === 'image' && typeof f.value === 'number') read.image = f.value;
+    if (f.name === 'after' && typeof f.value === 'string') read.after = f.value;
+  }
+  return read;
 }
 
 /**
