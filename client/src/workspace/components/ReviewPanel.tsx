@@ -35,7 +35,12 @@ export function ReviewPanel(props: {
     () => [...controller.index.all()].filter((a) => controller.review.needsMe(a)).length,
     [controller, version],
   );
-  const summary = useSetSummary(controller.data.imageSet.id, s.reviewVersion);
+  // The set-wide count costs a pass over the set: only where reviewing is the set's mode.
+  const summary = useSetSummary(
+    controller.data.imageSet.id,
+    s.reviewVersion,
+    controller.data.imageSet.collaboration_type === 2,
+  );
   const required = controller.review.required;
   const canJudge = !s.readOnly && s.selection.size > 0;
   return (
@@ -111,9 +116,10 @@ const SUMMARY_DEBOUNCE_MS = 500;
  * The set's review summary, read again after `version` (the verdicts here) moves, once verdicts
  * have paused for SUMMARY_DEBOUNCE_MS (which also leaves the server's projection time to have them).
  */
-function useSetSummary(imageSet: number, version: number): ReviewSummary | null {
+function useSetSummary(imageSet: number, version: number, enabled: boolean): ReviewSummary | null {
   const [summary, setSummary] = useState<ReviewSummary | null>(null);
   useEffect(() => {
+    if (!enabled) return;
     let current = true;
     const timer = window.setTimeout(
       () => {
@@ -130,6 +136,6 @@ function useSetSummary(imageSet: number, version: number): ReviewSummary | null 
       current = false;
       window.clearTimeout(timer);
     };
-  }, [imageSet, version]);
+  }, [imageSet, version, enabled]);
   return summary;
 }
