@@ -10,6 +10,7 @@ import { useLoad } from '../hooks/useLoad';
 import { useTitle } from '../hooks/useTitle';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
+import { ReviewSection } from './ReviewSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -141,6 +142,7 @@ function ImageSetView({ setId }: { setId: number }) {
           </button>
         </nav>
       ) : null}
+      {set.data?.set.collaboration_type === 2 ? <ReviewSection setId={setId} /> : null}
       {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
     </div>
   );

@@ -20,6 +20,8 @@ import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
+import { ReviewState } from './review-state';
+import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
 import { documentName, typeRules, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
@@ -36,6 +38,8 @@ export class WorkspaceController {
   readonly rules: AnnotationTypes;
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
+  /** The verdicts on this image's annotations and the set's second-opinion rule. */
+  readonly review: ReviewState;
   editor: AnnotationEditor;
   /** Algorithm proposals: threshold, verdicts, how they are drawn. */
   readonly proposals: ProposalReview;
@@ -58,6 +62,7 @@ export class WorkspaceController {
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
     this.styles = new Map(data.types.map((t) => [t.id, { color: t.color_code, vectorType: t.vector_type }]));
     this.index = new AnnotationIndex(data.image.width, data.image.height);
+    this.review = new ReviewState(session.user.id, data.imageSet.required_verifications);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
     this.proposals = new ProposalReview(session.user.id, this.index, {
@@ -234,6 +239,11 @@ export class WorkspaceController {
     this.viewer?.requestDraw();
   }
 
+  /** Shows a message in the status line (null clears it). */
+  say(message: string | null): void {
+    this.update({ message });
+  }
+
   private canEdit(): boolean {
     if (!this.snapshot.readOnly) return true;
     this.update({ message: 'You can view this image but not change its annotations.' });
@@ -304,6 +314,7 @@ export class WorkspaceController {
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
         look: this.proposals.look,
+        mark: (a) => verdictMark(this.review, a),
       },
       dpr,
     );
@@ -318,6 +329,9 @@ export class WorkspaceController {
       this.scheduleNotify();
     });
     const stopVerdicts = this.proposals.bind(doc);
+    const stopReview = this.review.bind(doc, () => {
+      this.scheduleNotify();
+    });
     // A version view has no provider: nobody else is on a past state.
     const provider = this.live.provider;
     const awareness = provider?.awareness;
@@ -336,6 +350,7 @@ export class WorkspaceController {
     this.unbindDoc = () => {
       stopMirror();
       stopVerdicts();
+      stopReview();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
@@ -355,7 +370,7 @@ export class WorkspaceController {
           return item !== undefined && this.proposals.visible(item);
         }),
       );
-      this.update({ version: this.index.version, selection: live });
+      this.update({ version: this.index.version, reviewVersion: this.review.version, selection: live });
     });
   }
 

@@ -9,6 +9,7 @@ import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
 import { ProposalPanel } from './ProposalPanel';
+import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
 import { ScreeningPanel } from './ScreeningPanel';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -16,6 +17,7 @@ import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
+import { useReview } from './useReview';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo }) {
@@ -34,6 +36,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       setController(null);
     };
   }, [props.data, props.session]);
+  const review = useReview(controller);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -69,6 +72,12 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         case 'redo':
           controller.redo();
           break;
+        case 'verdict':
+          review.judge(action.verified);
+          break;
+        case 'next-in-queue':
+          review.next();
+          break;
       }
     };
     // Capture phase: the viewer's own keys (w/a/s/d, r) must not also act on ours.
@@ -76,7 +85,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     return () => {
       window.removeEventListener('keydown', onKey, true);
     };
-  }, [controller]);
+  }, [controller, review]);
   return (
     <div className="workspace">
       <aside className="workspace-side" aria-label="Image and labels">
@@ -98,6 +107,9 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
+        {controller && controller.data.version === undefined && (
+          <ReviewPanel controller={controller} review={review} />
+        )}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
