@@ -1,7 +1,8 @@
-// The reviewer's actions in the workspace: accept or reject the selection (F, Shift+F) and go to the
-// next annotation that needs their opinion (E), on this image or another of the set.
+// The reviewer's actions in the workspace: accept or reject the selection (F, Shift+F; proposals
+// and second opinions alike) and go to the next annotation that needs their opinion (E), on this
+// image or another of the set.
 import { reviews } from '../api/resources';
-import { castVerdict } from './verdicts';
+import { isProposal } from './proposal-rules';
 import type { WorkspaceController } from './workspace-controller';
 
 /** Queue items read at once: enough to skip the few whose verdicts the projection has not caught up on. */
@@ -10,7 +11,12 @@ const LOOKAHEAD = 20;
 /** Where the next annotation needing the reviewer is: here (its id) or on another image. */
 export type QueueStep = { image: number; annotation: string } | null;
 
-/** Accepts (true) or rejects (false) the selected annotations as this user; says why when it cannot. */
+/**
+ * Accepts (true) or rejects (false) the selection as this user, the one action of F / Shift+F and of
+ * the review and proposal panels' buttons: proposals and others' annotations alike. One's own
+ * annotations are left alone (they need others' verdicts), except proposals: their creator is whoever
+ * imported them, and judging an algorithm's shape is theirs to do as well. Says what it did.
+ */
 export function judgeSelection(c: WorkspaceController, verified: boolean): void {
   if (c.getSnapshot().readOnly || c.data.version !== undefined) {
     c.say('You can view this image but not give verdicts here.');
@@ -21,16 +27,17 @@ export function judgeSelection(c: WorkspaceController, verified: boolean): void 
     c.say('Select an annotation first (E goes to the next one that needs your opinion).');
     return;
   }
-  const own = ids.filter((id) => c.index.get(id)?.record.created.by === c.session.user.id);
-  const judged = ids
-    .filter((id) => !own.includes(id))
-    .filter((id) => castVerdict(c.live.doc, id, c.session.user.id, verified));
-  c.say(
-    own.length > 0
-      ? `${own.length} of your own annotation(s) left alone: they need others' verdicts.`
-      : `${verified ? 'Accepted' : 'Rejected'} ${judged.length} annotation(s).`,
+  const own = ids.filter((id) => {
+    const record = c.index.get(id)?.record;
+    return record !== undefined && record.created.by === c.session.user.id && !isProposal(record);
+  });
+  const judged = c.castVerdicts(
+    ids.filter((id) => !own.includes(id)),
+    verified,
   );
-  c.viewer?.requestDraw();
+  const done = `${verified ? 'Accepted' : 'Rejected'} ${judged} annotation(s).`;
+  const left = `${own.length} of your own annotation(s) left alone: they need others' verdicts.`;
+  c.say(own.length === 0 ? done : judged === 0 ? left : `${done} ${left}`);
 }
 
 /**

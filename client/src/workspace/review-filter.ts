@@ -1,6 +1,7 @@
 // The annotation list's review filter: by what the verdicts add up to, by whether the annotation still
 // needs this reviewer, or algorithm proposals only.
 import type { IndexedAnnotation } from './annotation-index';
+import { isProposal } from './proposal-rules';
 import type { ReviewState } from './review-state';
 
 export type ReviewFilter =
@@ -30,7 +31,7 @@ export function reviewPredicate(
     case 'unverified':
       return (a) => review.status(a) === 'open';
     case 'generated':
-      return (a) => a.record.created.generated;
+      return (a) => isProposal(a.record);
     default:
       return (a) => review.status(a) === filter;
   }

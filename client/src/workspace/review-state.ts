@@ -1,67 +1,41 @@
-// The verdicts of the open document by annotation, kept as a mirror of its verifications map (loaded
-// once, then only what each transaction set), and what they add up to under the set's rule
-// (shared's reviewTally: verdicts by others than the creator, `required` of them).
-import type * as Y from 'yjs';
+// Second opinion over the workspace's verdict mirror (verdict-index.ts): what the verdicts on an
+// annotation add up to under the set's rule (shared's reviewTally: verdicts by others than the
+// creator, `required` of them) and whether it still needs this reviewer.
 import {
-  changedVerifications,
-  parseVerificationKey,
-  readVerifications,
   reviewTally,
   needsOpinionOf,
-  verificationsOf,
   type ReviewStatus,
   type ReviewTally,
   type Verification,
 } from '@tessera/shared';
 import type { IndexedAnnotation } from './annotation-index';
+import type { VerdictIndex } from './verdict-index';
 
-const NONE: readonly Verification[] = [];
-
-/** The verdicts of one document and the review rule of its set, for one reviewer. */
+/** The review rule of a set applied to one document's verdicts, for one reviewer. */
 export class ReviewState {
-  private readonly byAnnotation = new Map<string, readonly Verification[]>();
-  /** Grows with every change of a verdict (views recount when it moves). */
-  version = 0;
-
   constructor(
     readonly userId: number,
     readonly required: number,
+    private readonly index: VerdictIndex,
   ) {}
 
-  /** Mirrors `doc`'s verdicts, now and after every transaction; returns the function that stops. */
-  bind(doc: Y.Doc, onChange: () => void): () => void {
-    this.byAnnotation.clear();
-    for (const key of verificationsOf(doc).keys()) {
-      const parsed = parseVerificationKey(key);
-      if (parsed !== null && !this.byAnnotation.has(parsed.annotation))
-        this.byAnnotation.set(parsed.annotation, readVerifications(doc, parsed.annotation));
-    }
-    this.version++;
-    const handler = (transaction: Y.Transaction) => {
-      const touched = changedVerifications(doc, transaction);
-      if (touched.size === 0) return;
-      for (const id of touched) this.byAnnotation.set(id, readVerifications(doc, id));
-      this.version++;
-      onChange();
-    };
-    doc.on('afterTransaction', handler);
-    return () => {
-      doc.off('afterTransaction', handler);
-    };
+  /** Grows with every change of a verdict (views recount when it moves). */
+  get version(): number {
+    return this.index.version;
   }
 
   /** Every verdict on an annotation, by user id. */
   verdicts(id: string): readonly Verification[] {
-    return this.byAnnotation.get(id) ?? NONE;
+    return this.index.list(id);
   }
 
   /** This reviewer's own verdict: true accepted, false rejected, undefined none. */
   mine(id: string): boolean | undefined {
-    return this.verdicts(id).find((v) => v.user === this.userId)?.verified;
+    return this.index.verdictOf(id, this.userId);
   }
 
   tally(a: IndexedAnnotation): ReviewTally {
-    return reviewTally(a.record.created.by, this.verdicts(a.id), this.required);
+    return reviewTally(a.record.created.by, this.byUser(a.id), this.required);
   }
 
   status(a: IndexedAnnotation): ReviewStatus {
@@ -70,6 +44,13 @@ export class ReviewState {
 
   /** Whether the annotation still needs this reviewer (the server's review queue, for this image). */
   needsMe(a: IndexedAnnotation): boolean {
-    return needsOpinionOf(this.userId, a.record.created.by, this.verdicts(a.id), this.required);
+    return needsOpinionOf(this.userId, a.record.created.by, this.byUser(a.id), this.required);
+  }
+
+  /** The verdicts without a list built (badges ask this of up to 1,500 shapes per frame). */
+  private *byUser(id: string): Iterable<{ user: number; verified: boolean }> {
+    const verdicts = this.index.of(id);
+    if (verdicts === undefined) return;
+    for (const [user, v] of verdicts) yield { user, verified: v.verified };
   }
 }

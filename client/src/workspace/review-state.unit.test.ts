@@ -5,7 +5,8 @@ import { AnnotationIndex } from './annotation-index';
 import { mirrorDocument } from './document-binding';
 import { reviewPredicate } from './review-filter';
 import { ReviewState } from './review-state';
-import { castVerdict } from './verdicts';
+import { VerdictIndex } from './verdict-index';
+import { castVerdicts } from './verdicts';
 import { glyphOf, verdictMark } from './verdict-marks';
 
 const CREATOR = 1;
@@ -28,9 +29,10 @@ function scene(required: number) {
   );
   const index = new AnnotationIndex(100, 100);
   mirrorDocument(doc, index, () => undefined);
-  const review = new ReviewState(ME, required);
+  const verdicts = new VerdictIndex();
   let changes = 0;
-  review.bind(doc, () => changes++);
+  verdicts.follow(doc, () => changes++);
+  const review = new ReviewState(ME, required, verdicts);
   const item = (id: string) => {
     const found = index.get(id);
     if (found === undefined) throw new Error(`no ${id}`);
@@ -47,7 +49,7 @@ describe('ReviewState', () => {
   it('follows verdicts from this browser and from others, and counts them by the set rule', () => {
     const s = scene(1);
     const [a, b, c] = ids;
-    expect(castVerdict(s.doc, a, ME, true)).toBe(true);
+    expect(castVerdicts(s.doc, [a], ME, true)).toEqual([a]);
     setVerification(s.doc, b, false, { userId: OTHER });
     setVerification(s.doc, c, true, { userId: OTHER });
     setVerification(s.doc, c, false, { userId: ME });
@@ -56,7 +58,7 @@ describe('ReviewState', () => {
     expect(s.review.status(s.item(a))).toBe('verified');
     expect(s.review.status(s.item(b))).toBe('rejected');
     expect(s.review.status(s.item(c))).toBe('disputed');
-    expect(castVerdict(s.doc, 'no-such-annotation', ME, true)).toBe(false);
+    expect(castVerdicts(s.doc, ['no-such-annotation'], ME, true)).toEqual([]);
   });
 
   it('filters by review state, by what needs me and by generated', () => {
@@ -64,7 +66,7 @@ describe('ReviewState', () => {
     const [a, b, c, d] = ids;
     setVerification(s.doc, a, true, { userId: OTHER });
     setVerification(s.doc, b, true, { userId: OTHER });
-    castVerdict(s.doc, b, ME, true);
+    castVerdicts(s.doc, [b], ME, true);
     setVerification(s.doc, c, true, { userId: CREATOR });
     expect(s.matching('verified')).toEqual([b]);
     expect(s.matching('needs-me')).toEqual([a, c, d]);
@@ -76,7 +78,7 @@ describe('ReviewState', () => {
   it('marks reviewed annotations only: status colour, with the viewer’s own verdict while open', () => {
     const s = scene(2);
     const [a, b, , d] = ids;
-    castVerdict(s.doc, a, ME, false);
+    castVerdicts(s.doc, [a], ME, false);
     setVerification(s.doc, b, true, { userId: OTHER });
     setVerification(s.doc, b, false, { userId: ME });
     expect(verdictMark(s.review, s.item(d))).toBeNull();

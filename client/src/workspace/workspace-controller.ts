@@ -21,6 +21,8 @@ import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
 import { ReviewState } from './review-state';
+import { VerdictIndex } from './verdict-index';
+import { castVerdicts } from './verdicts';
 import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
 import { documentName, typeRules, type WorkspaceData } from './workspace-data';
@@ -38,10 +40,12 @@ export class WorkspaceController {
   readonly rules: AnnotationTypes;
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
-  /** The verdicts on this image's annotations and the set's second-opinion rule. */
+  /** Every verdict on this image's annotations: the one mirror proposals and review both read. */
+  readonly verdicts = new VerdictIndex();
+  /** The set's second-opinion rule over those verdicts. */
   readonly review: ReviewState;
   editor: AnnotationEditor;
-  /** Algorithm proposals: threshold, verdicts, how they are drawn. */
+  /** Algorithm proposals: threshold, state, how they are drawn, bulk accept. */
   readonly proposals: ProposalReview;
   viewer: ViewerBinding | null = null;
   private snapshot: WorkspaceSnapshot;
@@ -62,11 +66,11 @@ export class WorkspaceController {
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
     this.styles = new Map(data.types.map((t) => [t.id, { color: t.color_code, vectorType: t.vector_type }]));
     this.index = new AnnotationIndex(data.image.width, data.image.height);
-    this.review = new ReviewState(session.user.id, data.imageSet.required_verifications);
+    this.review = new ReviewState(session.user.id, data.imageSet.required_verifications, this.verdicts);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
-    this.proposals = new ProposalReview(session.user.id, this.index, {
-      canWrite: () => this.canEdit(),
+    this.proposals = new ProposalReview(session.user.id, this.index, this.verdicts, {
+      cast: (ids, verified) => this.castVerdicts(ids, verified),
       changed: () => {
         this.scheduleNotify();
       },
@@ -239,6 +243,17 @@ export class WorkspaceController {
     this.viewer?.requestDraw();
   }
 
+  /**
+   * Writes this user's verdict (true accepts, false rejects) on the annotations `ids` in one
+   * transaction: the one path of F / Shift+F, the proposal panel and its bulk accept. Returns how many
+   * were written; none in a version view or for a read-only viewer (told why).
+   */
+  castVerdicts(ids: readonly string[], verified: boolean): number {
+    if (ids.length === 0 || this.data.version !== undefined || !this.canEdit()) return 0;
+    // The verdict mirror sees the transaction and redraws (bindDocument).
+    return castVerdicts(this.live.doc, ids, this.session.user.id, verified).length;
+  }
+
   /** Shows a message in the status line (null clears it). */
   say(message: string | null): void {
     this.update({ message });
@@ -328,8 +343,7 @@ export class WorkspaceController {
     const stopMirror = mirrorDocument(doc, this.index, () => {
       this.scheduleNotify();
     });
-    const stopVerdicts = this.proposals.bind(doc);
-    const stopReview = this.review.bind(doc, () => {
+    const stopVerdicts = this.verdicts.follow(doc, () => {
       this.scheduleNotify();
     });
     // A version view has no provider: nobody else is on a past state.
@@ -350,7 +364,6 @@ export class WorkspaceController {
     this.unbindDoc = () => {
       stopMirror();
       stopVerdicts();
-      stopReview();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
@@ -370,7 +383,7 @@ export class WorkspaceController {
           return item !== undefined && this.proposals.visible(item);
         }),
       );
-      this.update({ version: this.index.version, reviewVersion: this.review.version, selection: live });
+      this.update({ version: this.index.version, verdictVersion: this.verdicts.version, selection: live });
     });
   }
 

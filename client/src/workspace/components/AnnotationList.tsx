@@ -16,7 +16,7 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   const [search, setSearch] = useState('');
   const [reviewFilter, setReviewFilter] = useState<ReviewFilter>('all');
   // At 100,000 annotations a recount costs tens of milliseconds: React may do it after the frame.
-  const version = useDeferredValue(s.version + s.reviewVersion);
+  const version = useDeferredValue(s.version + s.verdictVersion);
   const names = useUserNames(controller, version, peopleOf);
   // The index is mutable: `version` marks its changes.
   const all = useMemo(() => [...controller.index.all()], [controller, version]);

@@ -29,8 +29,8 @@ export function ReviewPanel(props: {
     (c: WorkspaceController) => (only === undefined ? [] : c.review.verdicts(only).map((v) => v.user)),
     [only],
   );
-  const names = useUserNames(controller, s.reviewVersion, reviewers);
-  const version = useDeferredValue(s.version + s.reviewVersion);
+  const names = useUserNames(controller, s.verdictVersion, reviewers);
+  const version = useDeferredValue(s.version + s.verdictVersion);
   const needHere = useMemo(
     () => [...controller.index.all()].filter((a) => controller.review.needsMe(a)).length,
     [controller, version],
@@ -38,7 +38,7 @@ export function ReviewPanel(props: {
   // The set-wide count costs a pass over the set: only where reviewing is the set's mode.
   const summary = useSetSummary(
     controller.data.imageSet.id,
-    s.reviewVersion,
+    s.verdictVersion,
     controller.data.imageSet.collaboration_type === 2,
   );
   const required = controller.review.required;
