@@ -30,6 +30,11 @@ import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
 
+/** Why the list or the review queue cannot select a proposal it leads to. */
+const HIDDEN_PROPOSAL =
+  'This proposal is hidden (under the score threshold, or rejected): lower the threshold or show ' +
+  'rejected proposals to select and judge it.';
+
 /** Everything one open image needs outside React; `destroy()` closes the document and the viewer. */
 export class WorkspaceController {
   /** The live document, or a dataset version's (read-only, unsynced) when the workspace shows one. */
@@ -208,12 +213,14 @@ export class WorkspaceController {
     this.viewer?.requestDraw();
   }
 
-  /** Selects an annotation and flies to it (the list's click). */
+  /** Selects an annotation and flies to it (the list's click, E, `?annotation=`). */
   flyTo(id: string): void {
     const item = this.index.get(id);
     if (item === undefined) return;
     if (item.frame !== null && item.frame !== this.snapshot.frame) this.setFrame(item.frame);
-    this.select([id]);
+    // A hidden proposal cannot be selected (W9): the list or the review queue (E) may still lead to it.
+    if (this.proposals.visible(item)) this.select([id]);
+    else this.say(HIDDEN_PROPOSAL);
     if (item.points.length > 0) this.viewer?.flyTo(item);
   }
 

@@ -27,8 +27,8 @@ export function useReview(controller: WorkspaceController | null) {
             else if (controller.index.get(step.annotation) === undefined)
               controller.say('The next annotation has not reached this browser yet; press E again.');
             else {
-              controller.flyTo(step.annotation);
               controller.say(null);
+              controller.flyTo(step.annotation);
             }
           },
           (e: unknown) => {
