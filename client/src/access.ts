@@ -7,6 +7,12 @@ export const COLLABORATION_MODES = [
   { value: 2, label: 'Second opinion', hint: 'Annotations are verified by others than their creator.' },
 ] as const;
 
+/**
+ * The most agreeing verdicts a set may require (the server's image-set schema says the same; a value
+ * import of @tessera/shared would pull its schemas into the shell's bundle).
+ */
+export const MAX_REQUIRED_VERIFICATIONS = 10;
+
 /** The label of a collaboration mode. */
 export function collaborationLabel(value: number): string {
   return COLLABORATION_MODES.find((mode) => mode.value === value)?.label ?? `Mode ${value}`;

@@ -23,6 +23,7 @@ interface Rect {
 }
 interface ReviewWindow {
   tesseraWorkspace: {
+    flyTo(id: string): void;
     viewer: {
       transform(): { scale: number; offsetX: number; offsetY: number; width: number; height: number };
     };
@@ -105,6 +106,17 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
     await page.getByRole('button', { name: 'Accept all in view at or above the threshold' }).click();
     await expect.poll(() => verdicts(d.id)).toEqual([{ user: reviewer.id, verified: true }]);
     await expect.poll(() => counts.textContent()).toBe('1 pending, 2 accepted, 1 rejected');
+    expect(await verdicts(c.id)).toEqual([]);
+
+    // The list or the review queue (E) may lead to c, hidden under the threshold: it says so, selects
+    // nothing, and F then judges nothing.
+    await page.evaluate((id) => {
+      (window as unknown as ReviewWindow).tesseraWorkspace.flyTo(id);
+    }, c.unique_identifier);
+    await expect.poll(() => page.locator('.status-message').textContent()).toContain('proposal is hidden');
+    expect(await page.getByTestId('selection-count').count()).toBe(0);
+    await page.keyboard.press('f');
+    await expect.poll(() => page.locator('.status-message').textContent()).toContain('Select an annotation');
     expect(await verdicts(c.id)).toEqual([]);
   });
 

@@ -51,7 +51,12 @@ export class Factories {
   async imageSet(
     team: number,
     creator: TestUser,
-    o: { public?: boolean; name?: string; collaborationType?: 0 | 1 | 2 } = {},
+    o: {
+      public?: boolean;
+      name?: string;
+      collaboration_type?: 0 | 1 | 2;
+      required_verifications?: number;
+    } = {},
   ): Promise<number> {
     return new ImageSetsRepo(this.db).insert(
       {
@@ -61,9 +66,12 @@ export class Factories {
         description: '',
         public: o.public ?? false,
         main_annotation_type: null,
-        collaboration_type: o.collaborationType ?? 0,
+        collaboration_type: o.collaboration_type ?? 0,
         priority: 0,
         show_original_names: false,
+        ...(o.required_verifications === undefined
+          ? {}
+          : { required_verifications: o.required_verifications }),
       },
       creator.id,
     );

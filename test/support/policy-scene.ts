@@ -90,7 +90,7 @@ export async function buildPolicyScene(server: TestServer): Promise<PolicyScene>
   const sets: SceneSet[] = [];
   for (const mode of MODES) {
     for (const isPublic of [false, true]) {
-      const id = await make.imageSet(team, admin, { public: isPublic, collaborationType: mode });
+      const id = await make.imageSet(team, admin, { public: isPublic, collaboration_type: mode });
       sets.push({ id, mode, public: isPublic, image: await make.image(id, admin) });
     }
   }

@@ -11,6 +11,9 @@ import type {
   Page,
   Product,
   RestoreReport,
+  ReviewDisagreement,
+  ReviewItem,
+  ReviewSummary,
   SetVersion,
   StudyStatistics,
   Team,
@@ -49,8 +52,26 @@ export const imageSets = {
     api<ImageSet>('POST', '/images/image_sets/', input),
   update: (
     id: number,
-    changes: Partial<Pick<ImageSet, 'name' | 'description' | 'collaboration_type' | 'public'>>,
+    changes: Partial<
+      Pick<ImageSet, 'name' | 'description' | 'collaboration_type' | 'public' | 'required_verifications'>
+    >,
   ) => api<ImageSet>('PATCH', `/images/image_sets/${id}/`, changes),
+};
+
+/** A set's second-opinion review (server/src/resources/reviews). */
+export const reviews = {
+  /** What still needs the caller, in review order; `after` a unique identifier: what follows it. */
+  queue: (imageSet: number, o: { after?: string; limit: number }) =>
+    api<Page<ReviewItem>>(
+      'GET',
+      `/images/image_sets/${imageSet}/review_queue/${query({ after: o.after, limit: o.limit })}`,
+    ),
+  disagreements: (imageSet: number) =>
+    api<Page<ReviewDisagreement>>(
+      'GET',
+      `/images/image_sets/${imageSet}/review_disagreements/${query({ limit: ALL })}`,
+    ),
+  summary: (imageSet: number) => api<ReviewSummary>('GET', `/images/image_sets/${imageSet}/review_summary/`),
 };
 
 export const images = {

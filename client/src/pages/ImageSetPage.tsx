@@ -11,6 +11,7 @@ import { useTitle } from '../hooks/useTitle';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 import { MapsSection } from '../maps/MapsSection';
+import { ReviewSection } from './ReviewSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -142,6 +143,7 @@ function ImageSetView({ setId }: { setId: number }) {
           </button>
         </nav>
       ) : null}
+      {set.data?.set.collaboration_type === 2 ? <ReviewSection setId={setId} /> : null}
       {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
       {set.data ? <MapsSection setId={setId} /> : null}
     </div>

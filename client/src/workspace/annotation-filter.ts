@@ -1,4 +1,5 @@
-// The annotation list's filter: by type, and a search over label, creator and description.
+// The annotation list's filter: by type, a search over label, creator and description, and any other
+// predicate (the review filter, review-filter.ts).
 import type { IndexedAnnotation } from './annotation-index';
 
 export interface ListFilter {
@@ -6,6 +7,8 @@ export interface ListFilter {
   search: string;
   typeName: (typeId: number) => string;
   userName: (userId: number) => string;
+  /** Keeps only the annotations it accepts. */
+  keep?: (a: IndexedAnnotation) => boolean;
 }
 
 /** The annotations that pass a filter, in creation order (newest last). */
@@ -17,6 +20,7 @@ export function filterAnnotations(all: readonly IndexedAnnotation[], f: ListFilt
   return all
     .filter((a) => {
       if (f.type !== null && a.record.type !== f.type) return false;
+      if (f.keep !== undefined && !f.keep(a)) return false;
       if (words.length === 0) return true;
       const text =
         `${f.typeName(a.record.type)} ${f.userName(a.record.created.by)} ${a.record.description}`.toLowerCase();

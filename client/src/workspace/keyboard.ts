@@ -1,6 +1,8 @@
 // The workspace's keys (EXACT's conventions where it has them): digits choose or relabel types,
 // V / D / R pick the select, draw and rectangle-select tools, Delete removes the selection, Escape
-// cancels, Enter finishes a polygon, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo.
+// cancels, Enter finishes a polygon, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y) undo and redo. Review: F
+// accepts the selection (EXACT's verify key), Shift+F rejects it, E goes to the next annotation that
+// needs one's opinion (EXACT's "next" key), across the set's images.
 
 export type KeyAction =
   | { kind: 'digit'; n: number }
@@ -10,7 +12,9 @@ export type KeyAction =
   | { kind: 'finish' }
   | { kind: 'undo-vertex' }
   | { kind: 'undo' }
-  | { kind: 'redo' };
+  | { kind: 'redo' }
+  | { kind: 'verdict'; verified: boolean }
+  | { kind: 'next-in-queue' };
 
 export interface KeyInput {
   key: string;
@@ -35,6 +39,10 @@ export function keyAction(e: KeyInput, drawing: boolean): KeyAction | null {
       return { kind: 'tool', tool: 'draw' };
     case 'r':
       return { kind: 'tool', tool: 'area' };
+    case 'f':
+      return { kind: 'verdict', verified: !e.shiftKey };
+    case 'e':
+      return { kind: 'next-in-queue' };
     case 'delete':
       return { kind: 'delete' };
     case 'backspace':

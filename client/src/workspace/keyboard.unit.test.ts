@@ -34,6 +34,13 @@ describe('keyAction', () => {
     expect(keyAction(key('Enter'), false)).toBeNull();
   });
 
+  it('maps the review keys: F accepts, Shift+F rejects, E is the next in the queue', () => {
+    expect(keyAction(key('f'), false)).toEqual({ kind: 'verdict', verified: true });
+    expect(keyAction(key('F', { shiftKey: true }), false)).toEqual({ kind: 'verdict', verified: false });
+    expect(keyAction(key('e'), false)).toEqual({ kind: 'next-in-queue' });
+    expect(keyAction(key('f', { ctrlKey: true }), false)).toBeNull();
+  });
+
   it('leaves browser shortcuts alone', () => {
     expect(keyAction(key('r', { ctrlKey: true }), false)).toBeNull();
     expect(keyAction(key('1', { altKey: true }), false)).toBeNull();

@@ -6,6 +6,7 @@ import { VectorType } from '@tessera/shared';
 import type { AnnotationIndex, IndexedAnnotation } from './annotation-index';
 import { handlesOf, isClosed, simplify, type Point, type Rect } from './geometry';
 import type { Collaborator } from './presence';
+import { drawVerdictMarks, type VerdictMark } from './verdict-marks';
 
 /** Above this many shapes in view, the heat map is drawn instead (frame time stays bounded). */
 export const DETAIL_LIMIT = 6000;
@@ -52,6 +53,8 @@ export interface Scene {
   collaborators: readonly Collaborator[];
   /** How each shape is drawn (all solid when absent). */
   look?: (shape: IndexedAnnotation) => ShapeLook;
+  /** The review badge of an annotation, if it has one (verdict-marks.ts). */
+  mark?: (a: IndexedAnnotation) => VerdictMark | null;
 }
 
 /** The image rectangle a view shows. */
@@ -95,6 +98,7 @@ export class OverlayRenderer {
     } else {
       const shapes = scene.index.search(rect, scene.frame);
       this.drawShapes(ctx, shapes, scene, pixel);
+      if (scene.mark !== undefined) drawVerdictMarks(ctx, shapes, scene.mark, pixel);
       this.lastFrame = { mode: 'detail', shapes: shapes.length, layerShapes };
     }
     if (scene.editing !== null) drawHandles(ctx, scene.editing, pixel);

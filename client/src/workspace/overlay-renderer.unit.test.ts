@@ -131,7 +131,7 @@ describe('OverlayRenderer', () => {
     ]);
   });
 
-  it("draws readers' copies under the own copy, in the reader's colour or the types' [W11]", () => {
+  it("draws readers' copies under the own copy, in the reader's colour or the types' [W12]", () => {
     const styles = new Map<number, TypeStyle>([[1, { color: '#ff0000', vectorType: VectorType.box }]]);
     const copy = (x: number) => {
       const index = new AnnotationIndex(1000, 1000);

@@ -12,7 +12,11 @@ import {
 import { AnnotationIndex } from './annotation-index';
 import { mirrorDocument } from './document-binding';
 import { MAX_BULK_ACCEPT, ProposalReview } from './proposal-review';
-import { acceptableInView, lookOf, proposalState, summarise } from './proposal-rules';
+import { acceptableInView, isProposal, lookOf, proposalState, summarise } from './proposal-rules';
+import { reviewPredicate } from './review-filter';
+import { ReviewState } from './review-state';
+import { VerdictIndex } from './verdict-index';
+import { castVerdicts } from './verdicts';
 import { annotationRecord } from '../testing/records';
 
 const TYPES: AnnotationTypes = new Map([[1, { vectorType: VectorType.box }]]);
@@ -111,12 +115,15 @@ function scene(userId: number) {
   mirrorDocument(doc, index, () => undefined);
   let writable = true;
   let changes = 0;
-  const review = new ProposalReview(userId, index, {
-    canWrite: () => writable,
+  const verdicts = new VerdictIndex();
+  verdicts.follow(doc, () => changes++);
+  const review = new ProposalReview(userId, index, verdicts, {
+    cast: (ids, verified) => (writable ? castVerdicts(doc, ids, userId, verified).length : 0),
     changed: () => changes++,
   });
-  review.bind(doc);
   return {
+    index,
+    verdicts,
     server,
     doc,
     ids,
@@ -198,12 +205,37 @@ describe('ProposalReview', () => {
     }
     const index = new AnnotationIndex(1000, 1000);
     mirrorDocument(doc, index, () => undefined);
-    const review = new ProposalReview(5, index, { canWrite: () => true, changed: () => undefined });
-    review.bind(doc);
+    const verdicts = new VerdictIndex();
+    verdicts.follow(doc, () => undefined);
+    const review = new ProposalReview(5, index, verdicts, {
+      cast: (ids, verified) => castVerdicts(doc, ids, 5, verified).length,
+      changed: () => undefined,
+    });
     let updates = 0;
     doc.on('update', () => updates++);
     const everywhere = { minX: 0, minY: 0, maxX: 1000, maxY: 1000 };
     expect(review.acceptInView(everywhere, null)).toEqual({ tooMany: MAX_BULK_ACCEPT + 1 });
     expect(updates).toBe(0);
+  });
+});
+
+describe('one verdict mirror for proposals and second opinions', () => {
+  it('shows a proposal verdict to the review rule, and the list’s Generated filter finds the panel’s proposals', () => {
+    const s = scene(5);
+    const [high] = s.ids as [string, string, string];
+    const review = new ReviewState(5, 1, s.verdicts);
+    const item = s.index.get(high);
+    if (item === undefined) throw new Error('no proposal');
+    expect(review.needsMe(item)).toBe(true);
+    expect(s.review.decide([high], true)).toBe(1);
+    expect(review.mine(high)).toBe(true);
+    expect(review.status(item)).toBe('verified');
+    expect(s.review.stateOf(high)).toBe('accepted');
+    const generated = reviewPredicate('generated', review);
+    const all = [...s.index.all()];
+    expect(all.filter((a) => generated?.(a) === true).map((a) => a.id)).toEqual(
+      all.filter((a) => isProposal(a.record)).map((a) => a.id),
+    );
+    expect(summarise(all, s.review.stateOf)).toMatchObject({ pending: 2, accepted: 1, rejected: 0 });
   });
 });

@@ -3,13 +3,19 @@
 // rejecting it a disagree verdict (the document keeps one per user, with its time); the annotation stays
 // `generated` (it records where the shape came from, as in EXACT) and is drawn as an ordinary one once
 // accepted.
-import type { AnnotationRecord, VerificationRecord } from '@tessera/shared';
+import type { AnnotationRecord } from '@tessera/shared';
 import type { ShapeLook } from './overlay-renderer';
+import type { Verdicts } from './verdict-index';
 
 export type ProposalState = 'pending' | 'accepted' | 'rejected';
 
-/** The verdicts on one annotation, by user id. */
-export type Verdicts = ReadonlyMap<number, VerificationRecord>;
+/**
+ * Whether an annotation is an algorithm's proposal: created with `generated` true. The one test the
+ * proposal panel, its drawing and the list's "Generated" review filter share.
+ */
+export function isProposal(record: AnnotationRecord): boolean {
+  return record.created.generated;
+}
 
 /** How proposals are shown: the score below which pending ones hide, and whether rejected ones show. */
 export interface ProposalView {
@@ -45,7 +51,7 @@ export function clearsThreshold(score: number | null, threshold: number | null):
  * dashed unless under the threshold (then hidden); rejected ones hidden unless asked for.
  */
 export function lookOf(record: AnnotationRecord, state: ProposalState, view: ProposalView): ShapeLook {
-  if (!record.created.generated || state === 'accepted') return 'solid';
+  if (!isProposal(record) || state === 'accepted') return 'solid';
   if (state === 'rejected') return view.showRejected ? 'rejected' : 'hidden';
   return clearsThreshold(record.created.score, view.threshold) ? 'proposal' : 'hidden';
 }
@@ -62,7 +68,7 @@ export function acceptableInView(
   const ids: string[] = [];
   for (const { id, record } of shapes) {
     const score = record.created.score;
-    if (!record.created.generated || score === null) continue;
+    if (!isProposal(record) || score === null) continue;
     if (threshold !== null && score < threshold) continue;
     if (stateOf(id) === 'pending') ids.push(id);
   }
@@ -84,7 +90,7 @@ export function summarise(
 ): ProposalSummary {
   const summary: ProposalSummary = { pending: 0, accepted: 0, rejected: 0, scores: null };
   for (const { id, record } of records) {
-    if (!record.created.generated) continue;
+    if (!isProposal(record)) continue;
     summary[stateOf(id)]++;
     const score = record.created.score;
     if (score === null) continue;

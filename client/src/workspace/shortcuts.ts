@@ -1,5 +1,5 @@
-// Every key of the workspace with what it does, for the shortcut help (keyboard.ts and review-keys.ts
-// hold the behaviour).
+// Every key of the workspace with what it does, for the shortcut help (keyboard.ts and
+// screening-keys.ts hold the behaviour; shortcuts.unit.test.ts checks that each key they act on is here).
 
 export interface Shortcut {
   readonly keys: string;
@@ -15,14 +15,15 @@ export const SHORTCUT_GROUPS: readonly { readonly title: string; readonly keys: 
       { keys: 'Delete', action: 'delete the selection' },
       { keys: 'Enter / Backspace', action: 'finish a polygon / drop its last point' },
       { keys: 'Escape', action: 'cancel the shape or the selection' },
-      { keys: 'Ctrl+Z / Ctrl+Shift+Z', action: 'undo / redo' },
+      { keys: 'Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', action: 'undo / redo (either)' },
     ],
   },
   {
     title: 'Review',
     keys: [
-      { keys: 'F', action: 'agree: accept the selected proposals' },
-      { keys: 'Shift+F', action: 'disagree: reject the selected proposals' },
+      { keys: 'F', action: 'agree: accept the selection (proposals or others’ annotations)' },
+      { keys: 'Shift+F', action: 'disagree: reject the selection' },
+      { keys: 'E', action: 'next annotation in the set that needs your opinion' },
       { keys: 'Space / Page Down', action: 'screening: next field' },
       { keys: 'Shift+Space / Page Up', action: 'screening: previous field' },
     ],

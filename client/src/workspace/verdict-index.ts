@@ -1,8 +1,19 @@
-// The verdicts of the open document by annotation: loaded whole once, then only the keys each
-// transaction (local or remote) set are re-read.
+// The verdicts of the open document by annotation, the workspace's one mirror of its verifications
+// map: loaded whole once, then only the keys each transaction (local or remote) set are re-read (a
+// bulk accept of thousands costs thousands of map writes, not a scan per annotation). Proposals
+// (proposal-review.ts) and second opinions (review-state.ts) both read it.
 import type * as Y from 'yjs';
-import { parseVerificationKey, verificationsOf, type VerificationRecord } from '@tessera/shared';
-import type { Verdicts } from './proposal-rules';
+import {
+  parseVerificationKey,
+  verificationsOf,
+  type Verification,
+  type VerificationRecord,
+} from '@tessera/shared';
+
+/** The verdicts on one annotation, by user id. */
+export type Verdicts = ReadonlyMap<number, VerificationRecord>;
+
+const NONE: readonly Verification[] = [];
 
 /** Every user's verdict on every annotation of one document. */
 export class VerdictIndex {
@@ -13,6 +24,20 @@ export class VerdictIndex {
   /** The verdicts on one annotation (undefined when there are none). */
   of(annotation: string): Verdicts | undefined {
     return this.byAnnotation.get(annotation);
+  }
+
+  /** The verdicts on one annotation as a list ordered by user id (empty when there are none). */
+  list(annotation: string): readonly Verification[] {
+    const verdicts = this.byAnnotation.get(annotation);
+    if (verdicts === undefined || verdicts.size === 0) return NONE;
+    return [...verdicts]
+      .map(([user, v]) => ({ annotation, user, verified: v.verified, at: v.at }))
+      .sort((a, b) => a.user - b.user);
+  }
+
+  /** `user`'s own verdict on an annotation: true accepted, false rejected, undefined none. */
+  verdictOf(annotation: string, user: number): boolean | undefined {
+    return this.byAnnotation.get(annotation)?.get(user)?.verified;
   }
 
   /** Loads `doc`'s verdicts and follows their changes; returns the function that stops following. */

@@ -22,11 +22,20 @@ import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
 import { drawTypeOf, hitTestAt } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
+import { ReviewState } from './review-state';
+import { VerdictIndex } from './verdict-index';
+import { castVerdicts } from './verdicts';
+import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
 import { documentName, typeRules, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
+
+/** Why the list or the review queue cannot select a proposal it leads to. */
+const HIDDEN_PROPOSAL =
+  'This proposal is hidden (under the score threshold, or rejected): lower the threshold or show ' +
+  'rejected proposals to select and judge it.';
 
 /** Everything one open image needs outside React; `destroy()` closes the document and the viewer. */
 export class WorkspaceController {
@@ -38,8 +47,12 @@ export class WorkspaceController {
   readonly rules: AnnotationTypes;
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
+  /** Every verdict on this image's annotations: the one mirror proposals and review both read. */
+  readonly verdicts = new VerdictIndex();
+  /** The set's second-opinion rule over those verdicts. */
+  readonly review: ReviewState;
   editor: AnnotationEditor;
-  /** Algorithm proposals: threshold, verdicts, how they are drawn. */
+  /** Algorithm proposals: threshold, state, how they are drawn, bulk accept. */
   readonly proposals: ProposalReview;
   viewer: ViewerBinding | null = null;
   /** Other readers' copies, in a blind set's live workspace (shown to team admins, ReaderPicker). */
@@ -64,10 +77,11 @@ export class WorkspaceController {
     this.typesById = new Map(data.types.map((t) => [t.id, t]));
     this.styles = new Map(data.types.map((t) => [t.id, { color: t.color_code, vectorType: t.vector_type }]));
     this.index = new AnnotationIndex(data.image.width, data.image.height);
+    this.review = new ReviewState(session.user.id, data.imageSet.required_verifications, this.verdicts);
     this.interaction = new Interaction(this.host());
     this.snapshot = initialSnapshot(data);
-    this.proposals = new ProposalReview(session.user.id, this.index, {
-      canWrite: () => this.canEdit(),
+    this.proposals = new ProposalReview(session.user.id, this.index, this.verdicts, {
+      cast: (ids, verified) => this.castVerdicts(ids, verified),
       changed: () => {
         this.scheduleNotify();
       },
@@ -224,12 +238,14 @@ export class WorkspaceController {
     this.viewer?.requestDraw();
   }
 
-  /** Selects an annotation and flies to it (the list's click). */
+  /** Selects an annotation and flies to it (the list's click, E, `?annotation=`). */
   flyTo(id: string): void {
     const item = this.index.get(id);
     if (item === undefined) return;
     if (item.frame !== null && item.frame !== this.snapshot.frame) this.setFrame(item.frame);
-    this.select([id]);
+    // A hidden proposal cannot be selected (W9): the list or the review queue (E) may still lead to it.
+    if (this.proposals.visible(item)) this.select([id]);
+    else this.say(HIDDEN_PROPOSAL);
     if (item.points.length > 0) this.viewer?.flyTo(item);
   }
 
@@ -257,6 +273,22 @@ export class WorkspaceController {
     if (this.interaction.drawing) this.interaction.cancel();
     else this.select([]);
     this.viewer?.requestDraw();
+  }
+
+  /**
+   * Writes this user's verdict (true accepts, false rejects) on the annotations `ids` in one
+   * transaction: the one path of F / Shift+F, the proposal panel and its bulk accept. Returns how many
+   * were written; none in a version view or for a read-only viewer (told why).
+   */
+  castVerdicts(ids: readonly string[], verified: boolean): number {
+    if (ids.length === 0 || this.data.version !== undefined || !this.canEdit()) return 0;
+    // The verdict mirror sees the transaction and redraws (bindDocument).
+    return castVerdicts(this.live.doc, ids, this.session.user.id, verified).length;
+  }
+
+  /** Shows a message in the status line (null clears it). */
+  say(message: string | null): void {
+    this.update({ message });
   }
 
   private canEdit(): boolean {
@@ -330,6 +362,7 @@ export class WorkspaceController {
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
         look: this.proposals.look,
+        mark: (a) => verdictMark(this.review, a),
       },
       dpr,
     );
@@ -343,7 +376,9 @@ export class WorkspaceController {
     const stopMirror = mirrorDocument(doc, this.index, () => {
       this.scheduleNotify();
     });
-    const stopVerdicts = this.proposals.bind(doc);
+    const stopVerdicts = this.verdicts.follow(doc, () => {
+      this.scheduleNotify();
+    });
     // A version view has no provider: nobody else is on a past state.
     const provider = this.live.provider;
     const awareness = provider?.awareness;
@@ -381,7 +416,7 @@ export class WorkspaceController {
           return item !== undefined && this.proposals.visible(item);
         }),
       );
-      this.update({ version: this.index.version, selection: live });
+      this.update({ version: this.index.version, verdictVersion: this.verdicts.version, selection: live });
     });
   }
 

@@ -18,6 +18,8 @@ export interface WorkspaceSnapshot {
   readonly canRedo: boolean;
   /** Grows with every change of the annotations (lists recount when it moves). */
   readonly version: number;
+  /** Grows with every change of a verdict (review views recount when it moves). */
+  readonly verdictVersion: number;
   /** The last thing the tools could not do, for the status line. */
   readonly message: string | null;
 }
@@ -37,6 +39,7 @@ export function initialSnapshot(data: WorkspaceData): WorkspaceSnapshot {
     canUndo: false,
     canRedo: false,
     version: 0,
+    verdictVersion: 0,
     message: null,
   };
 }

@@ -15,6 +15,7 @@ import { annotationsEndpoints } from '../resources/annotations/annotations.route
 import { imageLogsEndpoints } from '../resources/image-logs/image-logs.routes.js';
 import { screeningModesEndpoints } from '../resources/screening-modes/screening-modes.routes.js';
 import { verificationsEndpoints } from '../resources/verifications/verifications.routes.js';
+import { reviewsEndpoints } from '../resources/reviews/reviews.routes.js';
 import { annotationMediaFilesEndpoints } from '../resources/annotation-media-files/annotation-media-files.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
@@ -73,6 +74,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     { endpoints: interchangeEndpoints(s.exports, s.imports, s.splits) },
     { endpoints: studyStatisticsEndpoints(s.studyStatistics) },
     { expandable: [s.verifications], endpoints: verificationsEndpoints(s.verifications, listing) },
+    { endpoints: reviewsEndpoints(s.reviews, config.maxPageSize) },
     {
       expandable: [s.annotationMediaFiles],
       endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),

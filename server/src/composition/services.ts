@@ -16,6 +16,7 @@ import { FrameDescriptionsService } from '../resources/images/frame-descriptions
 import { ImagesService } from '../resources/images/images.service.js';
 import { ImageLogsService } from '../resources/image-logs/image-logs.service.js';
 import { ScreeningModesService } from '../resources/screening-modes/screening-modes.service.js';
+import { ReviewsService } from '../resources/reviews/reviews.service.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
 import { DocumentsRepo } from '../collab/documents.repo.js';
 import { DocumentSnapshots } from '../collab/document-snapshot.js';
@@ -52,6 +53,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
       liveDocuments.warm(document, viewer.id);
     }),
     verifications: new VerificationsService(db, annotations),
+    reviews: new ReviewsService(db),
     annotationMediaFiles: new AnnotationMediaFilesService(
       db,
       annotations,

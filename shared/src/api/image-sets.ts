@@ -5,6 +5,9 @@ import { drfBoolean, drfInteger, drfIntegerChoice } from './drf-fields.js';
 /** 0 collaborative, 1 competitive (blind), 2 second opinion. */
 export const CollaborationType = { collaborative: 0, competitive: 1, secondOpinion: 2 } as const;
 
+/** The most verdicts a set may require per annotation (the migration's CHECK says the same). */
+export const MAX_REQUIRED_VERIFICATIONS = 10;
+
 export const imageSet = z
   .object({
     id,
@@ -21,6 +24,12 @@ export const imageSet = z
     public: z.boolean(),
     collaboration_type: z.union([z.literal(0), z.literal(1), z.literal(2)]),
     priority: z.number().int(),
+    required_verifications: z
+      .number()
+      .int()
+      .describe(
+        'Agreeing verdicts by people other than its creator that make an annotation verified (or rejected).',
+      ),
     show_original_names: z
       .boolean()
       .describe('Members see the names images were uploaded under (team admins always do).'),
@@ -38,6 +47,7 @@ export const imageSetCreate = z.object({
   main_annotation_type: id.nullable().default(null),
   collaboration_type: drfIntegerChoice([0, 1, 2]).default(0),
   priority: drfInteger({ min: -1, max: 1 }).default(0),
+  required_verifications: drfInteger({ min: 1, max: MAX_REQUIRED_VERIFICATIONS }).default(1),
   show_original_names: drfBoolean().default(false),
   set_tags: z.array(id).max(1000).default([]),
   product_set: z.array(id).max(1000).default([]),

@@ -1,12 +1,12 @@
 import type { ImageSet } from '@tessera/shared';
 import { useState, type SubmitEvent } from 'react';
-import { COLLABORATION_MODES } from '../../access';
+import { COLLABORATION_MODES, MAX_REQUIRED_VERIFICATIONS } from '../../access';
 import { imageSets } from '../../api/resources';
 import { ErrorNotice, StatusLine } from '../../components/Notice';
 import { useAction } from '../../hooks/useAction';
 import { field } from '../../format';
 
-/** Name, description, visibility and collaboration mode of the set. */
+/** Name, description, visibility, collaboration mode and verdicts per annotation of the set. */
 export function GeneralSection({ set, onSaved }: { set: ImageSet; onSaved: () => void }) {
   const save = useAction();
   const [saved, setSaved] = useState(false);
@@ -22,6 +22,7 @@ export function GeneralSection({ set, onSaved }: { set: ImageSet; onSaved: () =>
           description: field(data, 'description'),
           public: data.get('public') === 'on',
           collaboration_type: mode === 1 ? 1 : mode === 2 ? 2 : 0,
+          required_verifications: Number(data.get('required_verifications')),
         }),
       )
       .then((ok) => {
@@ -59,6 +60,18 @@ export function GeneralSection({ set, onSaved }: { set: ImageSet; onSaved: () =>
             </label>
           ))}
         </fieldset>
+        <label htmlFor="set-required-verifications">
+          Second opinion: agreeing verdicts by others that settle an annotation
+        </label>
+        <input
+          id="set-required-verifications"
+          name="required_verifications"
+          type="number"
+          min={1}
+          max={MAX_REQUIRED_VERIFICATIONS}
+          required
+          defaultValue={set.required_verifications}
+        />
         <label className="choice">
           <input type="checkbox" name="public" defaultChecked={set.public} />
           <span>Public: every signed-in user may view this set</span>

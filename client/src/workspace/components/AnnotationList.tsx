@@ -1,10 +1,10 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import type { Page, User } from '@tessera/shared';
-import { api } from '../../api/http';
-import { query } from '../../api/resources';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { filterAnnotations, countByType } from '../annotation-filter';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
+import { useUserNames } from './useUserNames';
+import { REVIEW_FILTERS, reviewPredicate, type ReviewFilter } from '../review-filter';
+import { VerdictBadges } from './VerdictBadges';
 
 /** Rows shown at once; the rest are counted (a list of 100,000 rows helps nobody). */
 const SHOWN = 200;
@@ -14,9 +14,10 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   const s = useWorkspace(controller);
   const [type, setType] = useState<number | 'all'>('all');
   const [search, setSearch] = useState('');
+  const [reviewFilter, setReviewFilter] = useState<ReviewFilter>('all');
   // At 100,000 annotations a recount costs tens of milliseconds: React may do it after the frame.
-  const version = useDeferredValue(s.version);
-  const names = useUserNames(controller, version);
+  const version = useDeferredValue(s.version + s.verdictVersion);
+  const names = useUserNames(controller, version, peopleOf);
   // The index is mutable: `version` marks its changes.
   const all = useMemo(() => [...controller.index.all()], [controller, version]);
   const counts = useMemo(() => countByType(all), [all]);
@@ -27,8 +28,9 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
         search,
         typeName: (id) => controller.typesById.get(id)?.name ?? '',
         userName: (id) => names.get(id) ?? '',
+        keep: reviewPredicate(reviewFilter, controller.review),
       }),
-    [all, type, search, names, controller],
+    [all, type, search, names, controller, reviewFilter],
   );
   return (
     <section className="panel annotation-list" aria-labelledby="list-heading">
@@ -55,6 +57,22 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
           {controller.data.types.map((t) => (
             <option key={t.id} value={t.id}>
               {t.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Review
+        <select
+          data-testid="review-filter"
+          value={reviewFilter}
+          onChange={(e) => {
+            setReviewFilter(e.target.value as ReviewFilter);
+          }}
+        >
+          {REVIEW_FILTERS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
             </option>
           ))}
         </select>
@@ -87,6 +105,7 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
               {controller.typesById.get(a.record.type)?.name ?? `type ${a.record.type}`}
               <span className="by">{names.get(a.record.created.by) ?? `user ${a.record.created.by}`}</span>
               {a.record.description ? <span className="description">{a.record.description}</span> : null}
+              <VerdictBadges verdicts={controller.review.verdicts(a.id)} names={names} />
             </button>
           </li>
         ))}
@@ -98,31 +117,10 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   );
 }
 
-/** User names of the annotations' creators, fetched once per new id (unknown ones stay unnamed). */
-function useUserNames(controller: WorkspaceController, version: number): ReadonlyMap<number, string> {
-  const [names, setNames] = useState<ReadonlyMap<number, string>>(
-    new Map([[controller.session.user.id, controller.session.user.username]]),
-  );
-  useEffect(() => {
-    const wanted = new Set<number>();
-    for (const a of controller.index.all())
-      if (!names.has(a.record.created.by)) wanted.add(a.record.created.by);
-    if (wanted.size === 0) return;
-    const ids = [...wanted].slice(0, 500);
-    let current = true;
-    api<Page<User>>('GET', `/users/users/${query({ id__in: ids.join(','), limit: ids.length })}`).then(
-      (page) => {
-        if (!current) return;
-        const next = new Map(names);
-        for (const id of ids) next.set(id, `user ${id}`);
-        for (const u of page.results) next.set(u.id, u.username);
-        setNames(next);
-      },
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [controller, version, names]);
-  return names;
+/** The creators of the open image's annotations and the people who judged them. */
+function* peopleOf(controller: WorkspaceController): Iterable<number> {
+  for (const a of controller.index.all()) {
+    yield a.record.created.by;
+    for (const v of controller.review.verdicts(a.id)) yield v.user;
+  }
 }

@@ -1,16 +1,15 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { isTextEntry } from '../keyboard';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import { visibleRect } from '../overlay-renderer';
 import { MAX_BULK_ACCEPT } from '../proposal-review';
 import { summarise } from '../proposal-rules';
-import { reviewKeyAction } from '../review-keys';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
 
 /**
  * Algorithm proposals of the image: how many are pending, accepted and rejected, the score threshold
- * under which pending ones hide, rejected ones on request, accept/reject of the selected ones (F / Shift+F)
- * and accepting every pending one in view at or above the threshold at once.
+ * under which pending ones hide, rejected ones on request, and accepting every pending one in view at
+ * or above the threshold at once. Accepting or rejecting the selection is the workspace's one verdict
+ * action (F / Shift+F, the Review panel's buttons: review-actions.ts).
  */
 export function ProposalPanel({ controller }: { controller: WorkspaceController }) {
   const s = useWorkspace(controller);
@@ -24,36 +23,8 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
         ? { pending: 0, accepted: 0, rejected: 0, scores: null }
         : summarise(controller.index.all(), review.stateOf),
     // The index and verdicts change in place; their versions say when to count again.
-    [controller, s.version, r.verdictVersion],
+    [controller, s.version, s.verdictVersion],
   );
-  const selectedProposals = [...s.selection].filter(
-    (id) => controller.index.get(id)?.record.created.generated === true,
-  );
-  const decideSelected = (agree: boolean) => {
-    const n = review.decide(selectedProposals, agree);
-    setNote(n === 0 ? null : `${agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
-  };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTextEntry(e.target)) return;
-      const action = reviewKeyAction(e);
-      if (action?.kind !== 'verdict') return;
-      // F is the verification key for any annotation: the viewer's own key (flip) never gets it. When
-      // the selection is all proposals this panel is its only handler; otherwise the proposals among
-      // it are decided here and the rest is left to the other verification handlers.
-      e.preventDefault();
-      e.stopPropagation();
-      const ids = [...controller.getSnapshot().selection];
-      const isProposal = (id: string) => controller.index.get(id)?.record.created.generated === true;
-      if (ids.length > 0 && ids.every(isProposal)) e.stopImmediatePropagation();
-      const n = review.decide(ids, action.agree);
-      setNote(n === 0 ? null : `${action.agree ? 'Accepted' : 'Rejected'} ${n} proposal(s).`);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-    };
-  }, [controller, review]);
   if (summary.pending + summary.accepted + summary.rejected === 0) return null;
   const acceptInView = () => {
     const view = controller.viewer?.transform();
@@ -101,31 +72,14 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
         />{' '}
         Show rejected proposals
       </label>
+      <p className="hint">
+        <kbd>F</kbd> / <kbd>Shift+F</kbd> (or the Review panel) accept or reject the selection.
+      </p>
       <div className="proposal-actions">
-        <button
-          type="button"
-          aria-keyshortcuts="F"
-          disabled={selectedProposals.length === 0 || s.readOnly}
-          onClick={() => {
-            decideSelected(true);
-          }}
-        >
-          Accept <kbd>F</kbd>
-        </button>
-        <button
-          type="button"
-          aria-keyshortcuts="Shift+F"
-          disabled={selectedProposals.length === 0 || s.readOnly}
-          onClick={() => {
-            decideSelected(false);
-          }}
-        >
-          Reject <kbd>⇧ F</kbd>
+        <button type="button" disabled={s.readOnly || summary.pending === 0} onClick={acceptInView}>
+          Accept all in view at or above the threshold
         </button>
       </div>
-      <button type="button" disabled={s.readOnly || summary.pending === 0} onClick={acceptInView}>
-        Accept all in view at or above the threshold
-      </button>
       {note !== null ? <p className="hint">{note}</p> : null}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { isTextEntry } from '../keyboard';
-import { reviewKeyAction } from '../review-keys';
+import { screeningKeyAction } from '../screening-keys';
 import { ScreeningNavigator } from '../screening-navigator';
 import { ScreeningSession, ZOOM_FACTORS, zoomName } from '../screening-session';
 import type { WorkspaceController } from '../workspace-controller';
@@ -26,8 +26,8 @@ export function ScreeningPanel({ controller }: { controller: WorkspaceController
     void created.load();
     const onKey = (e: KeyboardEvent) => {
       if (isTextEntry(e.target)) return;
-      const action = reviewKeyAction(e);
-      if (action?.kind !== 'field' || !created.getSnapshot().active) return;
+      const action = screeningKeyAction(e);
+      if (action === null || !created.getSnapshot().active) return;
       e.preventDefault();
       e.stopPropagation();
       created.step(action.step);

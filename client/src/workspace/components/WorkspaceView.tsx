@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SessionInfo } from '@tessera/shared';
-import { focusAnnotationWhenReady } from '../focus-annotation';
 import { isTextEntry, keyAction } from '../keyboard';
 import { WorkspaceController } from '../workspace-controller';
 import type { WorkspaceData } from '../workspace-data';
@@ -11,6 +10,7 @@ import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
+import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
 import { ScreeningPanel } from './ScreeningPanel';
 import { ShortcutHelp } from './ShortcutHelp';
@@ -18,6 +18,7 @@ import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
+import { useReview } from './useReview';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
@@ -31,14 +32,12 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
     (window as unknown as { tesseraWorkspace?: WorkspaceController }).tesseraWorkspace = created;
-    const focus = new URLSearchParams(window.location.search).get('annotation');
-    const stopFocus = focus === null ? undefined : focusAnnotationWhenReady(created, focus);
     return () => {
-      stopFocus?.();
       created.destroy();
       setController(null);
     };
   }, [props.data, props.session, props.onRevoked]);
+  const review = useReview(controller);
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -74,6 +73,12 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         case 'redo':
           controller.redo();
           break;
+        case 'verdict':
+          review.judge(action.verified);
+          break;
+        case 'next-in-queue':
+          review.next();
+          break;
       }
     };
     // Capture phase: the viewer's own keys (w/a/s/d, r) must not also act on ours.
@@ -81,7 +86,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     return () => {
       window.removeEventListener('keydown', onKey, true);
     };
-  }, [controller]);
+  }, [controller, review]);
   return (
     <div className="workspace">
       <aside className="workspace-side" aria-label="Image and labels">
@@ -104,6 +109,9 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
+        {controller && controller.data.version === undefined && (
+          <ReviewPanel controller={controller} review={review} />
+        )}
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>

@@ -52,6 +52,7 @@ export interface ImageSetRow {
   public: boolean;
   collaboration_type: 0 | 1 | 2;
   priority: number;
+  required_verifications: number;
   show_original_names: boolean;
   time: string;
 }
@@ -65,6 +66,8 @@ export interface ImageSetFields {
   main_annotation_type: number | null;
   collaboration_type: 0 | 1 | 2;
   priority: number;
+  /** Absent: the column's default (1). */
+  required_verifications?: number;
   show_original_names: boolean;
 }
 
@@ -77,6 +80,7 @@ const columnOf: Record<keyof ImageSetFields, string> = {
   main_annotation_type: 'main_annotation_type_id',
   collaboration_type: 'collaboration_type',
   priority: 'priority',
+  required_verifications: 'required_verifications',
   show_original_names: 'show_original_names',
 };
 
@@ -91,7 +95,7 @@ export class ImageSetsRepo {
     return listPage<ImageSetRow>(this.db, {
       select:
         () => `s.id, s.name, s.path, s.location, s.description, s.team_id AS team, s.creator_id AS creator,
-        s.public, s.main_annotation_type_id AS main_annotation_type, s.collaboration_type, s.priority, s.show_original_names,
+        s.public, s.main_annotation_type_id AS main_annotation_type, s.collaboration_type, s.priority, s.required_verifications, s.show_original_names,
         s.time,
         ARRAY(SELECT i.id FROM images i WHERE i.image_set_id = s.id ORDER BY i.id) AS images,
         ARRAY(SELECT ps.product_id FROM product_image_sets ps WHERE ps.image_set_id = s.id ORDER BY 1) AS product_set,
@@ -108,8 +112,8 @@ export class ImageSetsRepo {
     const rows = await this.db.query<{ id: number }>(
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('image_sets', 'id'))::int AS id)
        INSERT INTO image_sets (id, path, name, team_id, location, description, public, main_annotation_type_id,
-         collaboration_type, priority, creator_id, show_original_names)
-       SELECT id, 'imageset_' || id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM next RETURNING id`,
+         collaboration_type, priority, creator_id, show_original_names, required_verifications)
+       SELECT id, 'imageset_' || id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM next RETURNING id`,
       [
         fields.name,
         fields.team,
@@ -121,6 +125,7 @@ export class ImageSetsRepo {
         fields.priority,
         creatorId,
         fields.show_original_names,
+        fields.required_verifications ?? 1,
       ],
     );
     return insertedId(rows);
