@@ -33,6 +33,7 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
       csrfExemptPaths: new Set([LOGIN_PATH]),
       recentlyVerifiedPaths: PIXEL_READ_PATHS,
     }),
+    quietPaths: PIXEL_READ_PATHS,
     routers: [pixelsRouter(services.images, services.tiler, { tiles: new TileCache(config.tileCacheBytes) })],
   });
   return { app, services };
