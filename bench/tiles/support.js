@@ -72,17 +72,25 @@ export function allTiles(width, height, tileSize) {
   return tiles;
 }
 
-/** Each URL once with CONCURRENCY keep-alive connections (load.js, a process of its own). */
-export async function load(urls, headers = {}) {
-  const file = path.join(work, `urls-${process.pid}-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ urls, concurrency: CONCURRENCY, headers }));
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url)), file], {
+/**
+ * Runs a load process (`script` beside this file) on `job`, written as JSON to a file it reads, and
+ * answers the JSON it printed.
+ */
+export async function loadProcess(script, job) {
+  const file = path.join(work, `${path.basename(script, '.js')}-${process.pid}-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify(job));
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));
   return JSON.parse(out);
+}
+
+/** Each URL once with CONCURRENCY keep-alive connections (load.js). */
+export function load(urls, headers = {}) {
+  return loadProcess('./load.js', { urls, concurrency: CONCURRENCY, headers });
 }
 
 /** Warm runs repeat a short URL list so each measures at least a few thousand requests. */
@@ -142,12 +150,12 @@ export async function warmLoad(urls, headers = {}, seconds = 8) {
   };
 }
 
-/** Signs in the bench admin as a browser does; answers the session cookie to send back. */
-export async function sessionCookie(baseUrl) {
+/** Signs in as a browser does (default: the bench admin); answers the session cookie to send back. */
+export async function sessionCookie(baseUrl, credentials = ADMIN) {
   const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
+    body: JSON.stringify(credentials),
   });
   if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
   return login.headers
@@ -156,13 +164,19 @@ export async function sessionCookie(baseUrl) {
     .join('; ');
 }
 
-/**
- * Uploads `slide` (streamed from disk) into a new team's set and waits until it is ready; answers the
- * image and the wait.
- */
-export async function upload(baseUrl, slide, name = 'Bench') {
+/** A new team (named `name`) and an image set in it; answers the set's id. */
+export async function benchSet(baseUrl, name = 'Bench') {
   const team = await api(baseUrl, 'POST', '/users/teams/', { name });
   const set = await api(baseUrl, 'POST', '/images/image_sets/', { name, team: team.id });
+  return { team: team.id, set: set.id };
+}
+
+/**
+ * Uploads `slide` (streamed from disk) into image set `setId` (default: a new team's) and waits until it
+ * is ready; answers the image and the wait.
+ */
+export async function upload(baseUrl, slide, setId) {
+  const set = { id: setId ?? (await benchSet(baseUrl)).set };
   const form = new FormData();
   form.set('image_set', String(set.id));
   form.append('file', await openAsBlob(slide), path.basename(slide));
