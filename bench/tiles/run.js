@@ -11,7 +11,7 @@
 // libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
 // BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,6 +133,7 @@ async function measureTessera(slide, tilerPort) {
   } finally {
     await stopTessera(child);
     await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -2,6 +2,7 @@
 // team; three files, so neither the tiler nor the server can share a tile between them), and VIEWERS
 // team members signed in as browsers, each panning its own region of one of the three slides
 // (viewer-load.js) for SECONDS. Used by run.js; the figures are recorded, not asserted.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { api, databaseUrl, sql, startTessera, stopTessera } from '../server.js';
 import { benchSet, dziGeometry, loadProcess, sessionCookie, upload, work } from './support.js';
@@ -29,9 +30,10 @@ export async function measureViewers(slide, tilerPort, secret) {
   const database = `tessera_bench_viewers_${process.pid}`;
   await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await sql(`CREATE DATABASE ${database}`);
+  const dataDir = path.join(work, `data-viewers-${process.pid}`);
   const { child, baseUrl } = await startTessera({
     databaseUrl: databaseUrl(database),
-    dataDir: path.join(work, `data-viewers-${Date.now()}`),
+    dataDir,
     env: { TESSERA_TILER_PORT: String(tilerPort), TESSERA_TILER_SECRET: secret },
   });
   try {
@@ -61,6 +63,8 @@ export async function measureViewers(slide, tilerPort, secret) {
   } finally {
     await stopTessera(child);
     await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    // Three copies of a real-size slide: not kept between runs.
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -28,9 +28,10 @@ const profileDir = path.join(work, `profile-${process.pid}`);
 await mkdir(profileDir, { recursive: true });
 await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 await sql(`CREATE DATABASE ${database}`);
+const dataDir = path.join(work, `data-profile-${process.pid}`);
 const { child, baseUrl } = await startTessera({
   databaseUrl: databaseUrl(database),
-  dataDir: path.join(work, `data-profile-${process.pid}`),
+  dataDir,
   // The tiler is a process of its own, so only the server is profiled.
   nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
 });
@@ -62,6 +63,7 @@ try {
 } finally {
   await stopTessera(child);
   await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await rm(dataDir, { recursive: true, force: true });
 }
 console.table(rows);
 console.log(`load average: ${loadAverage()}`);
