@@ -2,7 +2,7 @@
 // session cookie and an upload that waits until the image is ready.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openAsBlob } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,7 @@ export async function loadProcess(script, job) {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));
+  await rm(file, { force: true });
   return JSON.parse(out);
 }
 
@@ -131,6 +132,8 @@ export async function warmLoad(urls, headers = {}, seconds = 8) {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));
+  await rm(list, { force: true });
+  await rm(script, { force: true });
   const ms = (label) => {
     const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
     if (!m) return 0;
