@@ -99,9 +99,12 @@ export async function heapUsedMb(pid) {
 export const ADMIN = { username: 'bench', password: 'bench-password-1' };
 export const basicAuth = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
 
-/** Starts the server; `env` adds to (or overrides) the settings every bench uses. */
-export function startTessera({ databaseUrl, dataDir, env = {} }) {
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/cli/main.js'), 'start'], {
+/**
+ * Starts the server; `env` adds to (or overrides) the settings every bench uses, `nodeArgs` go to its
+ * node (`--cpu-prof`, which NODE_OPTIONS does not take).
+ */
+export function startTessera({ databaseUrl, dataDir, env = {}, nodeArgs = [] }) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'server/dist/cli/main.js'), 'start'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -138,6 +141,16 @@ export async function api(baseUrl, method, route, body) {
   return res.json();
 }
 
+/** Waits until image `id` is ready (polled every 0.1 s), at most `seconds`; a failed image throws. */
+export async function untilReady(baseUrl, id, seconds) {
+  for (let i = 0; ; i++) {
+    const state = (await api(baseUrl, 'GET', `/images/images/${id}/`)).state;
+    if (state === 'ready') return;
+    if (state === 'failed' || i > seconds * 10) throw new Error(`the slide did not become ready (${state})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * What most benches start from: a team, an image set, a product with one box type ("Cell"), the
  * admin's token and user id, and, when `slide` names one of the test or demo slides, that slide
@@ -170,12 +183,7 @@ export async function benchScene(baseUrl, { slide, ready = false } = {}) {
   });
   if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
   const image = (await upload.json()).results[0];
-  for (let i = 0; ready; i++) {
-    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
-    if (state === 'ready') break;
-    if (state === 'failed' || i > 600) throw new Error(`the slide did not become ready (${state})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (ready) await untilReady(baseUrl, image.id, 60);
   return { ...scene, image, bytes };
 }
 

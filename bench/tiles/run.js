@@ -10,79 +10,32 @@
 // Needs Debian's python3-openslide, python-openslide-examples and python3-flask; libvips-tools and
 // libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
 // BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
-import { spawn, spawnSync } from 'node:child_process';
-import { openAsBlob } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordBenchmark } from '../record.js';
-import { ADMIN, api, basicAuth, databaseUrl, slideFile, sql, startTessera, stopTessera } from '../server.js';
+import { api, basicAuth, databaseUrl, slideFile, sql, startTessera, stopTessera } from '../server.js';
+import {
+  CONCURRENCY,
+  allTiles,
+  dziGeometry,
+  load,
+  realSizeSlide,
+  sessionCookie,
+  upload,
+  warmLoad,
+  work,
+} from './support.js';
+import { measureViewers, viewerLines } from './viewers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const work = path.join(os.tmpdir(), 'tessera-bench-tiles');
 const secret = 'bench-secret-bench-secret-bench-secret';
 const deepzoomServer = '/usr/share/doc/python-openslide-examples/examples/deepzoom/deepzoom_server.py';
-const CONCURRENCY = 8;
 const SAMPLE = Number(process.env.BENCH_TILES_SAMPLE ?? 1500);
-const REAL_SIZE = { width: 48_000, height: 36_000 };
 
 const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-token.js'));
-
-/**
- * The real-size slide: CMU-1-Small-Region repeated to 48,000 x 36,000 px in Aperio's layout (240 px JPEG
- * tiles, 4x steps between levels), by make-aperio-slide.sh. Made once; later runs reuse it.
- */
-function realSizeSlide() {
-  const out = path.join(work, `aperio-${REAL_SIZE.width}x${REAL_SIZE.height}.svs`);
-  if (existsSync(out)) return out;
-  for (const tool of ['vips', 'tiffcp', 'tiffset', 'tiffinfo']) {
-    if (spawnSync('which', [tool]).status !== 0) {
-      throw new Error(
-        `${tool} is missing: the real-size slide is made with Debian's libvips-tools and libtiff-tools ` +
-          '(apt-get install libvips-tools libtiff-tools)',
-      );
-    }
-  }
-  console.log(`making the ${REAL_SIZE.width}x${REAL_SIZE.height} Aperio slide (once)...`);
-  const made = spawnSync(
-    'bash',
-    [
-      fileURLToPath(new URL('./make-aperio-slide.sh', import.meta.url)),
-      slideFile('CMU-1-Small-Region.svs'),
-      `${out}.part`,
-      String(REAL_SIZE.width),
-      String(REAL_SIZE.height),
-    ],
-    { stdio: 'inherit' },
-  );
-  if (made.status !== 0) throw new Error('make-aperio-slide.sh failed');
-  spawnSync('mv', [`${out}.part`, out]);
-  return out;
-}
-
-/** Every tile of every level of a DZI (width x height, tileSize), in a fixed shuffled order. */
-function allTiles(width, height, tileSize) {
-  const levels = Math.ceil(Math.log2(Math.max(width, height))) + 1;
-  const tiles = [];
-  for (let level = 0; level < levels; level++) {
-    const scale = 2 ** (levels - 1 - level);
-    const w = Math.ceil(width / scale);
-    const h = Math.ceil(height / scale);
-    for (let col = 0; col < Math.ceil(w / tileSize); col++) {
-      for (let row = 0; row < Math.ceil(h / tileSize); row++) tiles.push([level, col, row]);
-    }
-  }
-  // A fixed shuffle: viewers jump around, and neither server may profit from file order.
-  let seed = 7;
-  for (let i = tiles.length - 1; i > 0; i--) {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    const j = seed % (i + 1);
-    [tiles[i], tiles[j]] = [tiles[j], tiles[i]];
-  }
-  return tiles;
-}
 
 function startProcess(command, args, env) {
   const child = spawn(command, args, {
@@ -118,120 +71,11 @@ function rssMb(pid) {
   });
 }
 
-async function load(urls, headers = {}) {
-  const file = path.join(work, `urls-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ urls, concurrency: CONCURRENCY, headers }));
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./load.js', import.meta.url)), file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  await new Promise((r) => child.on('exit', r));
-  return JSON.parse(out);
-}
-
-/** Warm runs repeat a short URL list so each measures at least a few thousand requests. */
-function repeat(urls) {
-  const times = Math.max(1, Math.ceil(4000 / urls.length));
-  return Array.from({ length: times }, () => urls).flat();
-}
-
-/**
- * The warm load with wrk (a C client: a Node client would cap the figure below what a fast server does),
- * cycling through the URLs for a fixed time; falls back to the Node loader where wrk is missing.
- */
-async function warmLoad(urls, headers = {}, seconds = 8) {
-  if (!existsSync('/usr/bin/wrk')) return load(repeat(urls), headers);
-  const list = path.join(work, `paths-${Date.now()}.txt`);
-  await writeFile(list, urls.map((u) => new URL(u).pathname).join('\n'));
-  const script = path.join(work, 'cycle.lua');
-  await writeFile(
-    script,
-    `local paths = {}\nfor line in io.lines("${list}") do paths[#paths + 1] = line end\nlocal i = 0\n` +
-      'request = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n',
-  );
-  const origin = new URL(urls[0]).origin;
-  const child = spawn(
-    '/usr/bin/wrk',
-    [
-      '-t1',
-      `-c${CONCURRENCY}`,
-      `-d${seconds}s`,
-      '--latency',
-      ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
-      '-s',
-      script,
-      origin,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  await new Promise((r) => child.on('exit', r));
-  const ms = (label) => {
-    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    if (!m) return 0;
-    const factor = { us: 0.001, ms: 1, s: 1000 }[m[2]];
-    return Number(m[1]) * factor;
-  };
-  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return {
-    count: Math.round(rate * seconds),
-    errors: non2xx,
-    seconds,
-    perSecond: rate,
-    p50: ms('50'),
-    p90: ms('90'),
-    p99: ms('99'),
-  };
-}
-
 async function stop(child) {
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
   await done;
-}
-
-/** Signs in the bench admin as a browser does; answers the session cookie to send back. */
-async function sessionCookie(baseUrl) {
-  const login = await fetch(`${baseUrl}/api/v1/auth/login/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
-  return login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
-/** Uploads `slide` (streamed from disk) and waits until it is ready; answers the image and the wait. */
-async function upload(baseUrl, slide) {
-  const team = await api(baseUrl, 'POST', '/users/teams/', { name: 'Bench' });
-  const set = await api(baseUrl, 'POST', '/images/image_sets/', { name: 'Bench', team: team.id });
-  const form = new FormData();
-  form.set('image_set', String(set.id));
-  form.append('file', await openAsBlob(slide), path.basename(slide));
-  const started = performance.now();
-  const res = await fetch(`${baseUrl}/api/v1/images/images/`, {
-    method: 'POST',
-    headers: { authorization: basicAuth },
-    body: form,
-  });
-  if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
-  const image = (await res.json()).results[0];
-  for (let i = 0; ; i++) {
-    const state = (await api(baseUrl, 'GET', `/images/images/${image.id}/`)).state;
-    if (state === 'ready') break;
-    if (state === 'failed' || i > 6000) throw new Error(`the slide did not become ready (${state})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { image, readySeconds: (performance.now() - started) / 1000 };
 }
 
 /** Tessera on one slide: each way in on its own share of the shuffled tiles, cold then warm. */
@@ -249,16 +93,7 @@ async function measureTessera(slide, tilerPort) {
     const { image, readySeconds } = await upload(baseUrl, slide);
     const basic = { authorization: basicAuth };
     // A viewer asks for the DZI before any tile; its geometry gives the tile list.
-    const dzi = await (
-      await fetch(`${baseUrl}/images/image/${image.id}/1/1/tile/`, { headers: basic })
-    ).text();
-    const attr = (name) => Number(new RegExp(`${name}="(\\d+)"`).exec(dzi)?.[1]);
-    const geometry = {
-      width: attr('Width'),
-      height: attr('Height'),
-      tileSize: attr('TileSize'),
-      overlap: attr('Overlap'),
-    };
+    const geometry = await dziGeometry(baseUrl, image.id, basic);
     const tiles = allTiles(geometry.width, geometry.height, geometry.tileSize);
     const share = Math.min(SAMPLE, Math.floor(tiles.length / 4));
     const shares = [0, 1, 2, 3].map((i) => tiles.slice(i * share, (i + 1) * share));
@@ -271,9 +106,12 @@ async function measureTessera(slide, tilerPort) {
     ];
     const rows = [];
     for (const [i, [label, headers]] of ways.entries()) {
-      const urls = shares[i].map(exact);
-      rows.push({ label, cold: await load(urls, headers), warm: await warmLoad(urls, headers) });
+      rows.push({ label, cold: await load(shares[i].map(exact), headers) });
     }
+    // Unrecorded: the first warm run would otherwise also pay for the server's JIT warming up.
+    await warmLoad(shares[0].map(exact), basic, 3);
+    for (const [i, [, headers]] of ways.entries())
+      rows[i].warm = await warmLoad(shares[i].map(exact), headers);
     // The tiler alone, as the server calls it: a signed token, no user.
     const { rows: found } = await sql(
       'SELECT pyramid_path, storage_path FROM images WHERE id = $1',
@@ -295,6 +133,7 @@ async function measureTessera(slide, tilerPort) {
   } finally {
     await stopTessera(child);
     await sql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -343,6 +182,9 @@ for (const slide of slides) {
   results.push({ slide: path.basename(slide), ...ours, reference: theirs });
   console.log(JSON.stringify(results.at(-1), (k, v) => (k === 'share' ? undefined : v)));
 }
+console.log('measuring viewers...');
+const viewers = await measureViewers(realSizeSlide(), port + 10, secret);
+console.log(JSON.stringify(viewers));
 const load2 = os.loadavg();
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -354,7 +196,8 @@ const lines = [
   `in a fixed shuffled order; each way in gets its own ${SAMPLE} tiles of that list (fewer on small slides),`,
   `asked by ${CONCURRENCY} keep-alive connections from a separate process on the same machine.`,
   'Cold = each tile once, right after the upload became ready (the first row is the first to ask);',
-  'warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client).',
+  'warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client), after 3 unrecorded seconds of',
+  'the same on the Basic row so the first warm row does not also pay for the JIT warming up.',
   "deepzoom_server.py (openslide-python's example, no tile cache) serves the same slide with the same",
   "tile size and overlap and is asked for the Basic row's tiles; the ratio compares those two rows.",
   'The real-size slide is CMU-1-Small-Region repeated to 48,000 x 36,000 px as an Aperio SVS (240 px JPEG',
@@ -384,6 +227,12 @@ for (const r of results) {
     `| ${r.slide} | **Basic vs deepzoom_server.py** | **${fmt(r.rows[0].cold.perSecond / r.reference.cold.perSecond)}x** | | ` +
       `**${fmt(r.rows[0].warm.perSecond / r.reference.warm.perSecond)}x** | | | |`,
   );
+  const slowest = (phase) => Math.min(...r.rows.slice(0, 3).map((m) => m[phase].perSecond));
+  lines.push(
+    `| ${r.slide} | **slowest way in vs deepzoom_server.py** | **${fmt(slowest('cold') / r.reference.cold.perSecond)}x** | | ` +
+      `**${fmt(slowest('warm') / r.reference.warm.perSecond)}x** | | | |`,
+  );
 }
+lines.push(...viewerLines(path.basename(realSizeSlide()), viewers));
 console.log(lines.join('\n'));
 await recordBenchmark('tiles', lines.join('\n'));

@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from 'koa';
 import { AppError } from '../errors/app-error.js';
-import type { AuthService } from './auth.service.js';
+import type { AuthService, SessionViewer } from './auth.service.js';
+import { RecentCredentials, type RecentCredentialsOptions } from './recent-credentials.js';
 import { safeEqual } from './secrets.js';
 import type { Viewer } from './viewer.js';
 
@@ -16,24 +17,44 @@ export interface AuthState {
   sessionToken?: string;
 }
 
+export interface AuthenticateOptions {
+  /** Paths whose answers need no CSRF token (signing in). */
+  readonly csrfExemptPaths: ReadonlySet<string>;
+  /**
+   * Paths whose GET and HEAD requests may be admitted on a credential verified within the last few
+   * seconds (RecentCredentials): the tile URLs, where a viewer sends dozens of requests a second.
+   */
+  readonly recentlyVerifiedPaths?: RegExp;
+  readonly recent?: RecentCredentialsOptions;
+}
+
 /**
  * Establishes the caller from an Authorization header (Basic or a personal access token) or the
  * browser's session cookie. Unsafe requests riding on the cookie must echo the session's CSRF token:
  * the cookie travels with cross-site requests, a custom header does not.
  */
-export function authenticate(auth: AuthService, csrfExemptPaths: ReadonlySet<string>): Middleware {
+export function authenticate(auth: AuthService, options: AuthenticateOptions): Middleware {
+  const { csrfExemptPaths, recentlyVerifiedPaths } = options;
+  const headers = new RecentCredentials<Viewer>(options.recent);
+  const sessions = new RecentCredentials<SessionViewer | null>(options.recent);
   return async (ctx: Context, next: Next) => {
     const state = ctx.state as AuthState;
     state.viewer = null;
+    const recent =
+      recentlyVerifiedPaths !== undefined &&
+      SAFE_METHODS.has(ctx.method) &&
+      recentlyVerifiedPaths.test(ctx.path);
     const header = ctx.get('authorization');
     if (header !== '') {
-      state.viewer = await fromAuthorizationHeader(auth, header, ctx.ip);
+      const check = () => fromAuthorizationHeader(auth, header, ctx.ip);
+      state.viewer = await (recent ? headers.get(header, check) : check());
       await next();
       return;
     }
     const sessionToken = ctx.cookies.get(SESSION_COOKIE);
     if (sessionToken !== undefined && sessionToken !== '') {
-      const session = await auth.resumeSession(sessionToken);
+      const check = () => auth.resumeSession(sessionToken);
+      const session = await (recent ? sessions.get(sessionToken, check, (found) => found !== null) : check());
       if (session) {
         state.viewer = session.viewer;
         state.csrfToken = session.csrfToken;

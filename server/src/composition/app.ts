@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import { LOGIN_PATH } from '../auth/auth.routes.js';
 import { authenticate } from '../auth/authenticate.middleware.js';
 import { assembleHttpApp } from '../http/app.js';
-import { pixelsRouter } from '../resources/images/pixels.routes.js';
+import { PIXEL_READ_PATHS, pixelsRouter } from '../resources/images/pixels.routes.js';
+import { TileCache } from '../resources/images/tile-cache.js';
 import { mapPixelsRouter } from '../maps/map-pixels.routes.js';
 import { apiEndpoints } from './api.js';
 import { createServices, type Services } from './services.js';
@@ -29,8 +30,15 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
   const app = assembleHttpApp({
     ...deps,
     endpoints: apiEndpoints(services, config),
-    authentication: authenticate(services.auth, new Set([LOGIN_PATH])),
-    routers: [pixelsRouter(services.images, services.tiler), mapPixelsRouter(services.maps, services.tiler)],
+    authentication: authenticate(services.auth, {
+      csrfExemptPaths: new Set([LOGIN_PATH]),
+      recentlyVerifiedPaths: PIXEL_READ_PATHS,
+    }),
+    quietPaths: PIXEL_READ_PATHS,
+    routers: [
+      pixelsRouter(services.images, services.tiler, { tiles: new TileCache(config.tileCacheBytes) }),
+      mapPixelsRouter(services.maps, services.tiler),
+    ],
   });
   return { app, services };
 }

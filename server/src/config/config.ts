@@ -23,6 +23,8 @@ const envSchema = z.object({
   TESSERA_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(10_000),
   TESSERA_TILER_URL: z.url({ protocol: /^https?$/ }).optional(),
   TESSERA_TILER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The server's own memory of tiles it relayed (0: none, every tile goes to the tiler).
+  TESSERA_TILE_CACHE_MB: z.coerce.number().int().min(0).max(1_048_576).default(128),
   TESSERA_MAX_UPLOAD_MB: z.coerce.number().positive().default(20_000),
   TESSERA_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
   // Dataset versions: automatic versions of changed image sets every N minutes (0: off), newest K kept.
@@ -62,6 +64,8 @@ export interface Config {
   readonly tilerExternal: boolean;
   /** Shared with the tiler to sign tile tokens; `npm start` generates one per data directory. */
   readonly tilerSecret: string | undefined;
+  /** How many bytes of relayed tiles the server keeps in memory (0: none). */
+  readonly tileCacheBytes: number;
   readonly maxUploadBytes: number;
   readonly jobPollMs: number;
   /** Automatic versions of changed image sets: how often (0: never) and how many are kept per set. */
@@ -112,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tilerUrl: e.TESSERA_TILER_URL ?? `http://127.0.0.1:${e.TESSERA_TILER_PORT}`,
     tilerExternal: e.TESSERA_TILER_URL !== undefined,
     tilerSecret: e.TESSERA_TILER_SECRET,
+    tileCacheBytes: e.TESSERA_TILE_CACHE_MB * 1024 * 1024,
     maxUploadBytes: Math.round(e.TESSERA_MAX_UPLOAD_MB * 1024 * 1024),
     jobPollMs: e.TESSERA_JOB_POLL_MS,
     snapshots: Object.freeze({

@@ -24,8 +24,13 @@ export interface HttpAppParts {
   readonly endpoints: readonly Endpoint[];
   /** Identifies the caller (sets `ctx.state.viewer`); runs after the body parser. */
   readonly authentication: Koa.Middleware;
-  /** Routes outside /api/v1 that need the caller (EXACT's pixel URLs). */
+  /**
+   * Routes outside /api/v1 that need the caller (EXACT's pixel URLs); matched before the API's many
+   * routes, since a viewer asks for dozens of tiles a second.
+   */
   readonly routers: readonly Router[];
+  /** Paths whose successful answers are logged at debug level only (see requestLogMiddleware). */
+  readonly quietPaths?: RegExp;
   /** Built browser client to serve at `/` (client/dist); skipped when absent. */
   readonly clientDir?: string;
   readonly isShuttingDown?: () => boolean;
@@ -39,7 +44,7 @@ export function assembleHttpApp(parts: HttpAppParts): Koa {
   let openApi: unknown;
   const getOpenApi = () => (openApi ??= buildOpenApi([...endpoints], parts.version ?? '0.0.0'));
 
-  app.use(requestLogMiddleware(logger));
+  app.use(requestLogMiddleware(logger, { quietPaths: parts.quietPaths }));
   app.use(securityHeadersMiddleware());
   app.use(errorMiddleware());
   const health = healthRouter(db, parts.isShuttingDown ?? (() => false));
@@ -58,11 +63,11 @@ export function assembleHttpApp(parts: HttpAppParts): Koa {
     }),
   );
   app.use(parts.authentication);
+  for (const router of parts.routers) app.use(router.routes());
   const api = new Router({ prefix: '/api/v1' });
   mountEndpoints(api, endpoints);
   app.use(api.routes());
   app.use(api.allowedMethods());
-  for (const router of parts.routers) app.use(router.routes());
   if (parts.clientDir !== undefined && existsSync(parts.clientDir)) {
     const indexFile = path.resolve(parts.clientDir, 'index.html');
     app.use(

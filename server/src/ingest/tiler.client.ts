@@ -12,6 +12,15 @@ const TOKEN_SECONDS = 3600;
 /** Headers of a tiler answer that the client sees too (what makes tiles cacheable). */
 const RELAYED_HEADERS = ['content-type', 'content-length', 'etag', 'cache-control', 'last-modified'] as const;
 
+/** A tiler answer read whole, with the headers that make it cacheable ('' where it had none). */
+export interface TilerAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly etag: string;
+  readonly cacheControl: string;
+  readonly body: Buffer;
+}
+
 /** The server's side of the tiler: signs tokens, asks it to inspect uploads, relays pixel requests. */
 export class TilerClient {
   private missing: Promise<readonly SystemLibrary[]> | undefined;
@@ -97,30 +106,59 @@ export class TilerClient {
    * over a kept-alive connection; the body is piped through, never held whole.
    */
   async relay(ctx: Context, token: string, rest: string): Promise<void> {
-    const headers: Record<string, string> = {};
-    const ifNoneMatch = ctx.get('if-none-match');
-    if (ifNoneMatch !== '') headers['if-none-match'] = ifNoneMatch;
-    const response = await this.get(`${this.baseUrl}/v1/t/${token}/${rest}`, headers);
-    const status = response.statusCode ?? 502;
-    if (status === 404) {
-      response.resume();
-      throw AppError.notFound();
-    }
-    if (status === 400) {
-      const body = (await jsonOf(response)) as { error?: string };
-      throw AppError.badRequest(body.error ?? 'Bad request.');
-    }
-    ctx.status = status;
+    const response = await this.ask(token, rest, ctx.get('if-none-match'));
+    ctx.status = response.statusCode ?? 502;
     for (const name of RELAYED_HEADERS) {
       const value = response.headers[name];
       if (typeof value === 'string') ctx.set(name, value);
     }
-    if (status === 304) {
+    if (ctx.status === 304) {
       response.resume();
       ctx.body = null;
     } else {
       ctx.body = response;
     }
+  }
+
+  /**
+   * One tile (`tiles/<level>/<col>_<row>.jpeg` under a tiles token), read whole: tiles are small, and
+   * whole they can be kept by the server. A 304 (the client's ETag matched) has an empty body; any
+   * other answer but 404 and 400 (which become ours) is returned as the tiler gave it.
+   */
+  async tile(token: string, rest: string, ifNoneMatch: string): Promise<TilerAnswer> {
+    const response = await this.ask(token, rest, ifNoneMatch);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of response) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+    }
+    // A buffer of its own: a small one from Node's shared pool would keep the whole pool slab alive.
+    const body = Buffer.allocUnsafeSlow(length);
+    let at = 0;
+    for (const chunk of chunks) at += chunk.copy(body, at);
+    return {
+      status: response.statusCode ?? 502,
+      contentType: stringHeader(response, 'content-type'),
+      etag: stringHeader(response, 'etag'),
+      cacheControl: stringHeader(response, 'cache-control'),
+      body,
+    };
+  }
+
+  /** Asks the tiler for `/v1/t/<token>/<rest>`; its 404 and 400 become ours, other answers are returned. */
+  private async ask(token: string, rest: string, ifNoneMatch: string): Promise<http.IncomingMessage> {
+    const headers: Record<string, string> = ifNoneMatch === '' ? {} : { 'if-none-match': ifNoneMatch };
+    const response = await this.get(`${this.baseUrl}/v1/t/${token}/${rest}`, headers);
+    if (response.statusCode === 404) {
+      response.resume();
+      throw AppError.notFound();
+    }
+    if (response.statusCode === 400) {
+      const body = (await jsonOf(response)) as { error?: string };
+      throw AppError.badRequest(body.error ?? 'Bad request.');
+    }
+    return response;
   }
 
   private get(url: string, headers: Record<string, string>): Promise<http.IncomingMessage> {
@@ -142,6 +180,11 @@ export class TilerClient {
 function currentExpiry(): number {
   const now = Math.floor(Date.now() / 1000);
   return (Math.floor(now / TOKEN_SECONDS) + 2) * TOKEN_SECONDS;
+}
+
+function stringHeader(response: http.IncomingMessage, name: string): string {
+  const value = response.headers[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /** A small JSON body (an error message); anything unreadable is an empty object. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../auth/viewer.js';
+import { ManualClock } from '../../../../test/support/clock.js';
 import { Factories, type TestUser } from '../../../../test/support/factories.js';
 import { useTestServer } from '../../../../test/support/server.js';
 import { PIXEL_ACCESS_TTL_MS, PixelAccess } from './pixel-access.js';
@@ -7,17 +8,6 @@ import { PIXEL_ACCESS_TTL_MS, PixelAccess } from './pixel-access.js';
 // No tiler: the rows are made ready by hand; what is looked at is who may reach their pixels.
 const server = useTestServer({ env: { TESSERA_TILER_URL: 'http://127.0.0.1:9' } });
 const make = () => new Factories(server.db);
-
-/** A clock the test moves by hand, so the time bound is crossed without waiting it out. */
-class ManualClock {
-  private ms = 1_000;
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 const viewerOf = (user: TestUser): Viewer => ({
   id: user.id,

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { MonotonicClock } from '../../auth/recent-credentials.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ImagesService } from './images.service.js';
 
@@ -8,10 +9,7 @@ import type { ImagesService } from './images.service.js';
  */
 export const PIXEL_ACCESS_TTL_MS = 5_000;
 
-/** Milliseconds from some fixed start (performance.now() in production; a test's own clock). */
-export interface MonotonicClock {
-  now(): number;
-}
+export type { MonotonicClock };
 
 export interface PixelAccessOptions {
   readonly ttlMs?: number;

@@ -8,8 +8,9 @@ import type { Viewer } from '../../auth/viewer.js';
 import { pathId, pathName, parsePathParams } from '../../api/path-params.js';
 import { AppError } from '../../errors/app-error.js';
 import type { ImagesService } from './images.service.js';
-import type { TilerClient } from '../../ingest/tiler.client.js';
+import type { TilerAnswer, TilerClient } from '../../ingest/tiler.client.js';
 import { PixelAccess, type PixelAccessOptions } from './pixel-access.js';
+import { TileCache } from './tile-cache.js';
 
 function viewerOf(ctx: Context): Viewer {
   const viewer = (ctx.state as AuthState).viewer;
@@ -21,6 +22,46 @@ function viewerOf(ctx: Context): Viewer {
 const pixelParams = z.object({ id: pathId, z: pathName, frame: pathId });
 const tileParams = pixelParams.extend({ level: pathId, tile: pathName });
 const idParams = z.object({ id: pathId });
+const TILE_NAME = /^(\d{1,7})_(\d{1,7})\.(jpeg|jpg)$/;
+
+/**
+ * The pixel reads a viewer repeats many times a second (DZI and tiles): their GET requests may be
+ * admitted on a credential checked within the last few seconds (see RecentCredentials).
+ */
+export const PIXEL_READ_PATHS = /^\/images\/image\/\d+\/[^/]+\/\d+\/tile(?:\/$|_files\/)/;
+
+export interface PixelsRouterOptions {
+  readonly access?: PixelAccessOptions;
+  /** Where relayed tiles are kept (default: none kept). */
+  readonly tiles?: TileCache;
+}
+
+/**
+ * Answers with a tiler answer held whole: 304 when the client's copy (If-None-Match) is current, so a
+ * revalidating browser gets no bytes whether the tile came from memory or from the tiler.
+ */
+function send(ctx: Context, answer: TilerAnswer): void {
+  ctx.status = answer.status;
+  if (answer.etag !== '') ctx.set('ETag', answer.etag);
+  if (answer.cacheControl !== '') ctx.set('Cache-Control', answer.cacheControl);
+  if (answer.status === 304 || (answer.status === 200 && namesTag(ctx.get('if-none-match'), answer.etag))) {
+    ctx.status = 304;
+    return;
+  }
+  if (answer.contentType !== '') ctx.set('Content-Type', answer.contentType);
+  ctx.body = answer.body;
+}
+
+/**
+ * Whether an If-None-Match header (tags, weak or strong, or `*`) names `etag`, compared weakly as
+ * RFC 9110 asks. As the origin we answer it even when the request also says `Cache-Control:
+ * no-cache` (which fetch() adds to every conditional request), as the tiler does.
+ */
+function namesTag(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch === '' || etag === '') return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((listed) => listed.trim().replace(/^W\//, '') === etag);
+}
 
 /** A request's path parameters by the route's schema (404 for a part that does not parse). */
 const paramsOf = <P>(schema: z.ZodType<P>, ctx: Context): P =>
@@ -34,10 +75,11 @@ const paramsOf = <P>(schema: z.ZodType<P>, ctx: Context): P =>
 export function pixelsRouter(
   images: ImagesService,
   tiler: TilerClient,
-  accessOptions: PixelAccessOptions = {},
+  options: PixelsRouterOptions = {},
 ): Router {
   const router = new Router();
-  const access = new PixelAccess(images, accessOptions);
+  const access = new PixelAccess(images, options.access);
+  const tiles = options.tiles ?? new TileCache(0);
 
   // Frames count from 1 (videos and multi-page images have several); z-stacks are not supported yet.
   const source = async (ctx: Context) => {
@@ -49,11 +91,24 @@ export function pixelsRouter(
     await tiler.relay(ctx, await source(ctx), 'dzi');
   });
 
+  // A warm tile is answered from the server's memory, after the same checks as a relayed one.
   router.get('/images/image/:id/:z/:frame/tile_files/:level/:tile', async (ctx) => {
-    const { level, tile } = paramsOf(tileParams, ctx);
-    const match = /^(\d{1,7})_(\d{1,7})\.(jpeg|jpg)$/.exec(tile);
+    const { id, frame, level, tile } = paramsOf(tileParams, ctx);
+    const match = TILE_NAME.exec(tile);
     if (!match) throw AppError.notFound();
-    await tiler.relay(ctx, await source(ctx), `tiles/${level}/${match[1]}_${match[2]}.jpeg`);
+    const [col, row] = [Number(match[1]), Number(match[2])];
+    const src = await access.source(viewerOf(ctx), id, frame);
+    const key = TileCache.key(src, level, col, row);
+    let answer = tiles.get(key);
+    if (answer === undefined) {
+      answer = await tiler.tile(
+        tiler.tilesToken(id, src),
+        `tiles/${level}/${col}_${row}.jpeg`,
+        ctx.get('if-none-match'),
+      );
+      if (answer.status === 200) tiles.set(key, answer);
+    }
+    send(ctx, answer);
   });
 
   router.get('/images/api/image/download/:id/', async (ctx) => {
