@@ -8,7 +8,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { pathId, pathName, parsePathParams } from '../../api/path-params.js';
 import { AppError } from '../../errors/app-error.js';
 import type { ImagesService } from './images.service.js';
-import type { TilerAnswer, TilerClient } from '../../ingest/tiler.client.js';
+import { requestIdOf, type TilerAnswer, type TilerClient } from '../../ingest/tiler.client.js';
 import { PixelAccess, type PixelAccessOptions } from './pixel-access.js';
 import { TileCache } from './tile-cache.js';
 
@@ -107,6 +107,7 @@ export function pixelsRouter(
         tiler.tilesToken(id, src),
         `tiles/${level}/${col}_${row}.jpeg`,
         ctx.get('if-none-match'),
+        requestIdOf(ctx),
       );
       if (answer.status === 200) tiles.set(key, answer);
     }
