@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 
-/** A JSON logger at `info` whose lines are kept, parsed, for tests that read what a process logged. */
+/** A JSON logger at `debug` (tile lines included) whose lines are kept, parsed, for tests that read what a process logged. */
 export function captureLog(): { readonly logger: Logger; readonly lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -12,5 +12,5 @@ export function captureLog(): { readonly logger: Logger; readonly lines: Record<
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, sink), lines };
+  return { logger: pino({ level: 'debug' }, sink), lines };
 }

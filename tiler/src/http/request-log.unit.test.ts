@@ -51,3 +51,17 @@ describe.skipIf(lacking('openslide'))('/healthz cache figures', () => {
     expect((await health()).cache.hits).toBe(after.cache.hits + 1);
   });
 });
+
+describe('quiet lines', () => {
+  it('logs successful tile reads at debug level, failures at info', async () => {
+    const token = t.token(`set/${SLIDE}`, ['tiles']);
+    await fetch(`${t.url}/v1/t/${token}/nothing-here`, { headers: { 'x-request-id': 'trace-miss-1' } });
+    await fetch(`${t.url}/healthz`, { headers: { 'x-request-id': 'trace-health-1' } });
+    await expect
+      .poll(() => lines.find((line) => line.requestId === 'trace-miss-1'))
+      .toMatchObject({ level: 30 });
+    await expect
+      .poll(() => lines.find((line) => line.requestId === 'trace-health-1'))
+      .toMatchObject({ level: 20, status: 200 });
+  });
+});

@@ -88,7 +88,7 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
     const log = logRequest(req, res, logger);
     const handled = route(req, res).catch((err: unknown) => {
-      sendError(req, res, err, log);
+      sendError(req, res, err, log());
     });
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
