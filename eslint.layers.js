@@ -4,7 +4,7 @@
 // carrying every restriction that applies to its files. test/lint-fixtures/ shows each rule firing.
 
 /** Folders of server/src by layer. Composition, runtime and the CLI sit on top and may import all. */
-const PLATFORM = ['config', 'db', 'errors', 'logging', 'api', 'http'];
+const PLATFORM = ['config', 'db', 'errors', 'logging', 'api', 'http', 'metrics'];
 const DOMAIN = [
   'auth',
   'access',
@@ -28,7 +28,7 @@ const NOT_THE_TOP = rule(
 const PLATFORM_RULES = [
   rule(
     '(^|/)(resources|ingest|collab|versions|interchange|datasets|maps|access)/',
-    'Platform code (config, db, errors, logging, api, http) may not import resources or subsystems.',
+    'Platform code (config, db, errors, logging, api, http, metrics) may not import resources or subsystems.',
   ),
   rule('(^|/)auth/(?!viewer\\.js$)', 'Platform code may only use the Viewer type from auth/.'),
 ];

@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import { createTilerServer, parseTilerConfig, type TilerServer } from '@tessera/tiler';
+import {
+  createTilerServer,
+  parseTilerConfig,
+  type TilerServer,
+  type TilerServerOptions,
+} from '@tessera/tiler';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
 import {
   attachCollaboration,
@@ -33,6 +38,8 @@ export interface TestServerOptions {
   readonly env?: Record<string, string>;
   /** Also run a real tiler (in this process, on a free port) and the image job runner. */
   readonly tiler?: boolean;
+  /** The tiler's logger (default: silent), for tests that read what the tiler logged. */
+  readonly tilerLogger?: TilerServerOptions['logger'];
   /** Serve the built browser client (client/dist, made by `npm run build`) at `/`. */
   readonly client?: boolean;
   /** Intervals and cache lifetimes of the live documents, shortened so no test waits them out. */
@@ -68,7 +75,10 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
         TESSERA_LOG_LEVEL: 'silent',
       });
       if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-      tiler = createTilerServer(parsed.config);
+      tiler = createTilerServer(
+        parsed.config,
+        options.tilerLogger === undefined ? {} : { logger: options.tilerLogger },
+      );
       const address = await tiler.listen();
       env.TESSERA_TILER_URL = `http://127.0.0.1:${address.port}`;
     }

@@ -9,9 +9,22 @@ import type { MergeSummary } from './reader-copies.js';
  */
 export class LiveDocumentsPort {
   private collab: Collaboration | undefined;
+  private readonly attachListeners: ((collab: Collaboration) => void)[] = [];
 
   attach(collab: Collaboration): void {
     this.collab = collab;
+    for (const listener of this.attachListeners) listener(collab);
+  }
+
+  /** Calls `listener` when the live documents attach (the metrics observe them from then on). */
+  onAttach(listener: (collab: Collaboration) => void): void {
+    this.attachListeners.push(listener);
+    if (this.collab !== undefined) listener(this.collab);
+  }
+
+  /** The attached live documents, if any (a command-line process has none). */
+  get attached(): Collaboration | undefined {
+    return this.collab;
   }
 
   /** A snapshot of this document was just sent: load it for the connection that follows (rule S1). */

@@ -50,7 +50,11 @@ export class ProjectionExtension implements Extension {
   private readonly summaries = new Map<string, Promise<{ count: number; lastEdit: number }>>();
   private lastAnalyze = 0;
   /** How many annotation rows were written repaired, or left out, since the process started. */
-  readonly damage = { repaired: 0, quarantined: 0 };
+  /**
+   * Since start: annotations whose text was repaired, annotations PostgreSQL refused, and flushes that
+   * failed as a whole (read by the metrics).
+   */
+  readonly damage = { repaired: 0, quarantined: 0, failedFlushes: 0 };
 
   constructor(
     private readonly repo: ProjectionRepo,
@@ -177,6 +181,7 @@ export class ProjectionExtension implements Extension {
         this.report(documentName, damage);
         if (ids.length >= BULK_ROWS) this.refreshStatistics();
       } catch (error) {
+        this.damage.failedFlushes++;
         this.logger.error({ err: error, document: documentName }, 'projection: could not write annotations');
       }
     });

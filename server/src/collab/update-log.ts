@@ -6,8 +6,13 @@ export type AppendBatch = (updates: readonly NewUpdate[]) => Promise<number[]>;
 /** Told after each batch settles (committed or failed), with the documents whose appends failed. */
 export type SettledListener = (failedDocuments: ReadonlySet<string>) => void;
 
+/** Told after each committed batch, with each update's wait from its append to the commit (seconds). */
+export type CommittedListener = (waitsSeconds: readonly number[]) => void;
+
 interface Waiting {
   readonly seq: number;
+  /** performance.now() at the append. */
+  readonly arrived: number;
   readonly update: NewUpdate;
   readonly resolve: (id: number) => void;
   readonly reject: (error: unknown) => void;
@@ -33,6 +38,7 @@ export class UpdateLog {
   private appended = 0;
   private settled = 0;
   private readonly listeners: SettledListener[] = [];
+  private readonly committedListeners: CommittedListener[] = [];
 
   constructor(private readonly write: AppendBatch) {}
 
@@ -40,7 +46,7 @@ export class UpdateLog {
   append(update: NewUpdate): Promise<number> {
     const seq = ++this.appended;
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ seq, update, resolve, reject });
+      this.queue.push({ seq, arrived: performance.now(), update, resolve, reject });
       this.draining ??= this.drainSoon();
     });
   }
@@ -61,6 +67,16 @@ export class UpdateLog {
    */
   onSettled(listener: SettledListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Calls `listener` after each committed batch with its updates' waits (for the metrics). */
+  onCommitted(listener: CommittedListener): void {
+    this.committedListeners.push(listener);
+  }
+
+  /** Updates appended but not yet committed (or failed). */
+  get pending(): number {
+    return this.appended - this.settled;
   }
 
   /** How many INSERT statements have been written (for measurements and tests). */
@@ -84,6 +100,9 @@ export class UpdateLog {
         try {
           const ids = await this.write(batch.map((w) => w.update));
           if (ids.length !== batch.length) throw new Error('update log: id count does not match batch');
+          const committed = performance.now();
+          const waits = batch.map((w) => (committed - w.arrived) / 1000);
+          for (const listener of this.committedListeners) listener(waits);
           batch.forEach((w, i) => {
             w.resolve(ids[i] ?? 0);
           });

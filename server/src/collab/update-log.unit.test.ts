@@ -85,4 +85,27 @@ describe('UpdateLog (group commit)', () => {
       { settled: 2, failed: [] },
     ]);
   });
+
+  it('counts pending appends and reports the waits of committed batches only', async () => {
+    const w = fakeWriter();
+    const log = new UpdateLog(w.write);
+    const reported: number[][] = [];
+    log.onCommitted((waits) => reported.push([...waits]));
+    const first = [log.append(update('a')), log.append(update('b'))];
+    expect(log.pending).toBe(2);
+    await tick();
+    w.release.shift()?.();
+    await Promise.all(first);
+    expect(log.pending).toBe(0);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toHaveLength(2);
+    for (const wait of reported[0] ?? []) expect(wait).toBeGreaterThanOrEqual(0);
+    w.failOnce();
+    const failed = log.append(update('c'));
+    await tick();
+    w.release.shift()?.();
+    await expect(failed).rejects.toThrow('disk full');
+    expect(log.pending).toBe(0);
+    expect(reported).toHaveLength(1);
+  });
 });

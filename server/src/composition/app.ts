@@ -8,7 +8,9 @@ import { assembleHttpApp } from '../http/app.js';
 import { PIXEL_READ_PATHS, pixelsRouter } from '../resources/images/pixels.routes.js';
 import { TileCache } from '../resources/images/tile-cache.js';
 import { mapPixelsRouter } from '../maps/map-pixels.routes.js';
+import { PixelAccess } from '../resources/images/pixel-access.js';
 import { apiEndpoints } from './api.js';
+import { createMetrics } from './metrics.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -27,6 +29,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): { app: Koa; services: Services } {
   const { config } = deps;
   const services = createServices(deps.db, config, deps.tilerSecret, deps.logger);
+  // The pixel path's caches, made here so the metrics can read their figures.
+  const grants = new PixelAccess(services.images);
+  const tiles = new TileCache(config.tileCacheBytes);
   const app = assembleHttpApp({
     ...deps,
     endpoints: apiEndpoints(services, config),
@@ -36,9 +41,10 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
     }),
     quietPaths: PIXEL_READ_PATHS,
     routers: [
-      pixelsRouter(services.images, services.tiler, { tiles: new TileCache(config.tileCacheBytes) }),
+      pixelsRouter(services.images, services.tiler, { tiles, grants }),
       mapPixelsRouter(services.maps, services.tiler),
     ],
+    metrics: createMetrics(deps.db, services, { grants, tiles }),
   });
   return { app, services };
 }

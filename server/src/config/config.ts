@@ -40,6 +40,8 @@ const envSchema = z.object({
   // program; a path that does not exist turns scanner slides or videos off, as on a bare machine.
   TESSERA_OPENSLIDE_LIBRARY: z.string().min(1).optional(),
   TESSERA_FFMPEG_PATH: z.string().min(1).optional(),
+  // A bearer token Prometheus presents at /metrics (superusers need none); unset: superusers only.
+  TESSERA_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -80,6 +82,8 @@ export interface Config {
     readonly openslideLibrary: string | undefined;
     readonly ffmpegPath: string | undefined;
   };
+  /** The bearer token that may read /metrics besides superusers (also handed to the tiler `start` runs). */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -130,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openslideLibrary: e.TESSERA_OPENSLIDE_LIBRARY,
       ffmpegPath: e.TESSERA_FFMPEG_PATH,
     }),
+    metricsToken: e.TESSERA_METRICS_TOKEN,
   });
 }

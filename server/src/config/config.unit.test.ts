@@ -29,4 +29,10 @@ describe('loadConfig', () => {
       /8/,
     );
   });
+
+  it('takes a metrics token of at least 32 characters, none by default', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ TESSERA_METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    expect(() => loadConfig({ TESSERA_METRICS_TOKEN: 'short' })).toThrow(/TESSERA_METRICS_TOKEN/);
+  });
 });

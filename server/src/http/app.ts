@@ -14,6 +14,9 @@ import { bodyError, errorMiddleware } from './error.middleware.js';
 import { securityHeadersMiddleware } from './security-headers.middleware.js';
 import { healthRouter } from './health.routes.js';
 import { requestLogMiddleware } from './request-log.middleware.js';
+import { Metrics } from '../metrics/metrics.js';
+import { metricsRouter } from '../metrics/metrics.routes.js';
+import { requestMetricsMiddleware } from '../metrics/request-metrics.middleware.js';
 
 /** What the HTTP application is assembled from; the parts come from the composition root. */
 export interface HttpAppParts {
@@ -31,13 +34,21 @@ export interface HttpAppParts {
   readonly routers: readonly Router[];
   /** Paths whose successful answers are logged at debug level only (see requestLogMiddleware). */
   readonly quietPaths?: RegExp;
+  /**
+   * The process's metrics: request latencies are recorded here and served at /metrics (default: a
+   * registry of request latencies and process figures only).
+   */
+  readonly metrics?: Metrics;
   /** Built browser client to serve at `/` (client/dist); skipped when absent. */
   readonly clientDir?: string;
   readonly isShuttingDown?: () => boolean;
   readonly version?: string;
 }
 
-/** Assembles the Koa application: logging, errors, health, docs, authentication, the API, the client. */
+/**
+ * Assembles the Koa application: logging, metrics, errors, health, docs, authentication, the API, the
+ * client.
+ */
 export function assembleHttpApp(parts: HttpAppParts): Koa {
   const { config, db, logger, endpoints } = parts;
   const app = new Koa({ proxy: config.trustProxy });
@@ -45,12 +56,16 @@ export function assembleHttpApp(parts: HttpAppParts): Koa {
   const getOpenApi = () => (openApi ??= buildOpenApi([...endpoints], parts.version ?? '0.0.0'));
 
   app.use(requestLogMiddleware(logger, { quietPaths: parts.quietPaths }));
+  const metrics = parts.metrics ?? new Metrics();
+  app.use(requestMetricsMiddleware(metrics));
   app.use(securityHeadersMiddleware());
   app.use(errorMiddleware());
   const health = healthRouter(db, parts.isShuttingDown ?? (() => false));
   app.use(health.routes());
   const docs = docsRouter(getOpenApi);
   app.use(docs.routes());
+  // Before the usual authentication: the metrics token is not an account's credential.
+  app.use(metricsRouter(metrics, config.metricsToken, parts.authentication).routes());
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -86,7 +101,7 @@ export function assembleHttpApp(parts: HttpAppParts): Koa {
 }
 
 /** Paths the browser app never owns: a miss there stays the server's 404. */
-const SERVER_PATHS = /^\/(?:api(?:\/|$)|collab(?:\/|$)|images\/image\/|healthz$|readyz$)/;
+const SERVER_PATHS = /^\/(?:api(?:\/|$)|collab(?:\/|$)|images\/image\/|healthz$|readyz$|metrics$)/;
 
 /**
  * The browser app's addresses (/sets/3, /images/7, /account) are routes inside index.html: a page load

@@ -7,6 +7,9 @@ export interface JobRow {
   attempts: number;
 }
 
+/** The states of an image job (migration 0002's CHECK). */
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
 /** The image job queue in PostgreSQL: survives restarts, shared safely by several servers. */
 export class JobsRepo {
   constructor(private readonly db: Queryable) {}
@@ -14,6 +17,16 @@ export class JobsRepo {
   async enqueue(imageId: number, kind: JobRow['kind']): Promise<void> {
     await this.db.query('INSERT INTO image_jobs (image_id, kind) VALUES ($1, $2)', [imageId, kind]);
     await this.db.query("SELECT pg_notify('tessera_image_jobs', '')");
+  }
+
+  /** How many jobs are in each state, every state named (0 when none), for the metrics. */
+  async countByState(): Promise<Record<JobState, number>> {
+    const rows = await this.db.query<{ state: JobState; jobs: number }>(
+      'SELECT state, count(*)::int AS jobs FROM image_jobs GROUP BY state',
+    );
+    const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+    for (const row of rows) counts[row.state] = row.jobs;
+    return counts;
   }
 
   /** Claims the oldest due job; SKIP LOCKED lets other servers claim others at the same time. */

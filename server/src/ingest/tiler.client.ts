@@ -9,6 +9,13 @@ export type InspectOutcome = { ok: true; result: InspectResult } | { ok: false; 
 
 const TOKEN_SECONDS = 3600;
 
+/** The figures of the tiler's /healthz the metrics read. */
+export interface TilerHealth {
+  readonly openSources: number;
+  readonly cachedBytes: number;
+  readonly cache: { readonly hits: number; readonly misses: number };
+}
+
 /** Headers of a tiler answer that the client sees too (what makes tiles cacheable). */
 const RELAYED_HEADERS = ['content-type', 'content-length', 'etag', 'cache-control', 'last-modified'] as const;
 
@@ -82,6 +89,20 @@ export class TilerClient {
   }
 
   /**
+   * The tiler's own figures from its /healthz (open sources, cache bytes and lookups), for the
+   * metrics; undefined when it does not answer within two seconds.
+   */
+  async health(): Promise<TilerHealth | undefined> {
+    try {
+      const response = await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (!response.ok) return undefined;
+      return (await response.json()) as TilerHealth;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Asks the tiler to open (and if needed convert) an upload. A 422 is the file's fault and final; a
    * network failure or 5xx is thrown so the job is retried.
    */
@@ -106,7 +127,7 @@ export class TilerClient {
    * over a kept-alive connection; the body is piped through, never held whole.
    */
   async relay(ctx: Context, token: string, rest: string): Promise<void> {
-    const response = await this.ask(token, rest, ctx.get('if-none-match'));
+    const response = await this.ask(token, rest, ctx.get('if-none-match'), requestIdOf(ctx));
     ctx.status = response.statusCode ?? 502;
     for (const name of RELAYED_HEADERS) {
       const value = response.headers[name];
@@ -125,8 +146,8 @@ export class TilerClient {
    * whole they can be kept by the server. A 304 (the client's ETag matched) has an empty body; any
    * other answer but 404 and 400 (which become ours) is returned as the tiler gave it.
    */
-  async tile(token: string, rest: string, ifNoneMatch: string): Promise<TilerAnswer> {
-    const response = await this.ask(token, rest, ifNoneMatch);
+  async tile(token: string, rest: string, ifNoneMatch: string, requestId?: string): Promise<TilerAnswer> {
+    const response = await this.ask(token, rest, ifNoneMatch, requestId);
     const chunks: Buffer[] = [];
     let length = 0;
     for await (const chunk of response) {
@@ -146,9 +167,18 @@ export class TilerClient {
     };
   }
 
-  /** Asks the tiler for `/v1/t/<token>/<rest>`; its 404 and 400 become ours, other answers are returned. */
-  private async ask(token: string, rest: string, ifNoneMatch: string): Promise<http.IncomingMessage> {
+  /**
+   * Asks the tiler for `/v1/t/<token>/<rest>`; its 404 and 400 become ours, other answers are returned.
+   * The request's id goes along: the tiler logs under it, so one id follows a tile through both processes.
+   */
+  private async ask(
+    token: string,
+    rest: string,
+    ifNoneMatch: string,
+    requestId: string | undefined,
+  ): Promise<http.IncomingMessage> {
     const headers: Record<string, string> = ifNoneMatch === '' ? {} : { 'if-none-match': ifNoneMatch };
+    if (requestId !== undefined) headers['x-request-id'] = requestId;
     const response = await this.get(`${this.baseUrl}/v1/t/${token}/${rest}`, headers);
     if (response.statusCode === 404) {
       response.resume();
@@ -180,6 +210,11 @@ export class TilerClient {
 function currentExpiry(): number {
   const now = Math.floor(Date.now() / 1000);
   return (Math.floor(now / TOKEN_SECONDS) + 2) * TOKEN_SECONDS;
+}
+
+/** The id the request log gave this request (X-Request-Id). */
+export function requestIdOf(ctx: Context): string | undefined {
+  return (ctx.state as { requestId?: string }).requestId;
 }
 
 function stringHeader(response: http.IncomingMessage, name: string): string {

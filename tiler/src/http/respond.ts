@@ -54,7 +54,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   sendJson(res, 500, { error: 'internal error' });
 }
 
-// Tokens are bearer credentials: keep them out of logs.
-function redact(url: string | undefined): string {
+/** A request's URL with its token cut out: tokens are bearer credentials, kept out of logs. */
+export function redact(url: string | undefined): string {
   return (url ?? '').replace(/^\/v1\/t\/[^/]+/, '/v1/t/<token>');
 }

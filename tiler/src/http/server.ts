@@ -12,6 +12,7 @@ import { storageSourceOpener, type OpenerOptions } from '../services/open-source
 import { missingLibraries, useSystemLibraries } from '../services/system-libraries.js';
 import { handleMosaic } from '../mosaic/mosaic.routes.js';
 import { handleInspect } from './inspect.routes.js';
+import { logRequest } from './request-log.js';
 import { sendError, sendJson } from './respond.js';
 import { handleTokenRoute } from './tiles.routes.js';
 
@@ -73,6 +74,7 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
         status: 'ok',
         openSources: pool.size,
         cachedBytes: images.cachedBytes,
+        cache: images.cacheLookups,
         missing: await missingLibraries(),
       });
     } else {
@@ -84,8 +86,9 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
   // working, converting into the storage, after its socket has closed; close() waits for it too.
   const inFlight = new Set<Promise<void>>();
   const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+    const log = logRequest(req, res, logger);
     const handled = route(req, res).catch((err: unknown) => {
-      sendError(req, res, err, logger);
+      sendError(req, res, err, log());
     });
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));

@@ -43,12 +43,18 @@ export interface RegionQuery {
 export class ImageService {
   private readonly cache: Lru<Buffer>;
   private readonly renders = new SingleFlight<Buffer>();
+  private readonly lookups = { hits: 0, misses: 0 };
 
   constructor(
     private readonly pool: SourcePool,
     cacheBytes: number,
   ) {
     this.cache = new Lru<Buffer>({ maxWeight: cacheBytes, weigh: (body) => body.length });
+  }
+
+  /** Lookups in the encoded-image cache since start: answered from memory, or rendered (or joined). */
+  get cacheLookups(): { readonly hits: number; readonly misses: number } {
+    return { ...this.lookups };
   }
 
   /** Bytes held by the encoded-image cache. */
@@ -152,7 +158,11 @@ export class ImageService {
     if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, tag)) return { body: null, etag: tag };
     const key = `${pooled.identity}/${name}`;
     const hit = this.cache.get(key);
-    if (hit !== undefined) return { body: hit, etag: tag };
+    if (hit !== undefined) {
+      this.lookups.hits++;
+      return { body: hit, etag: tag };
+    }
+    this.lookups.misses++;
     const body = await this.renders.run(key, async () => {
       const rendered = await render();
       this.cache.set(key, rendered);

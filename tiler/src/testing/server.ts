@@ -28,7 +28,7 @@ export interface TestTiler {
 export async function startTestTiler(
   slides: readonly string[],
   env: Record<string, string> = {},
-  options: Pick<TilerServerOptions, 'layout'> = {},
+  options: Pick<TilerServerOptions, 'layout' | 'logger'> = {},
 ): Promise<TestTiler> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-tiler-'));
   const storageRoot = join(dataDir, 'images');
@@ -44,7 +44,7 @@ export async function startTestTiler(
   // Real time unless a test sets the clock.
   let fixed: number | null = null;
   const now = (): number => fixed ?? Math.floor(Date.now() / 1000);
-  const tiler = createTilerServer(parsed.config, { ...options, logger: pino({ level: 'silent' }), now });
+  const tiler = createTilerServer(parsed.config, { logger: pino({ level: 'silent' }), ...options, now });
   const address = await tiler.listen();
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -369,3 +369,16 @@ describe("EXACT's pixel URLs follow the policy", () => {
     },
   );
 });
+
+describe('the metrics follow the superuser policy', () => {
+  // Outside /api/v1 and no endpoint declaration (metrics/metrics.routes.ts): a `superuser` route. Its
+  // bearer token, which is no user's credential, is tested in metrics/metrics.db.test.ts.
+  it('GET /metrics answers superusers only: 401 anonymous, 403 any other user', async () => {
+    const wrong = await inBatches(scene.roles, 8, async (role) => {
+      const status = await rawStatus(server.baseUrl, role, '/metrics');
+      const expected = role.user === null ? 401 : role.superuser ? 200 : 403;
+      return status === expected ? null : `${role.name} on /metrics: expected ${expected}, got ${status}`;
+    });
+    expect(wrong.filter((w) => w !== null).join('\n')).toBe('');
+  });
+});

@@ -27,6 +27,7 @@ export interface PixelAccessOptions {
  */
 export class PixelAccess {
   private readonly grants: LRUCache<string, Promise<string>>;
+  private readonly counts = { hits: 0, misses: 0 };
 
   constructor(
     private readonly images: ImagesService,
@@ -41,12 +42,21 @@ export class PixelAccess {
     });
   }
 
+  /** Grant lookups since start: answered from memory, or asked of the database. */
+  get lookups(): { readonly hits: number; readonly misses: number } {
+    return { ...this.counts };
+  }
+
   /** The tiler source of `frame` of image `id`, if `viewer` may see it (else the service's 404/409). */
   source(viewer: Viewer, id: number, frame: number): Promise<string> {
     // Superuser status is part of the key: a demoted superuser is not served from their old grant.
     const key = `${viewer.id}:${viewer.isSuperuser ? 1 : 0}:${id}:${frame}`;
     const known = this.grants.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.counts.hits++;
+      return known;
+    }
+    this.counts.misses++;
     const asked = this.images.pixelSource(viewer, id, { frame }).then(({ src }) => src);
     this.grants.set(key, asked);
     asked.catch(() => {

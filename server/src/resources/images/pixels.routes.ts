@@ -8,7 +8,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { pathId, pathName, parsePathParams } from '../../api/path-params.js';
 import { AppError } from '../../errors/app-error.js';
 import type { ImagesService } from './images.service.js';
-import type { TilerAnswer, TilerClient } from '../../ingest/tiler.client.js';
+import { requestIdOf, type TilerAnswer, type TilerClient } from '../../ingest/tiler.client.js';
 import { PixelAccess, type PixelAccessOptions } from './pixel-access.js';
 import { TileCache } from './tile-cache.js';
 
@@ -32,6 +32,8 @@ export const PIXEL_READ_PATHS = /^\/images\/image\/\d+\/[^/]+\/\d+\/tile(?:\/$|_
 
 export interface PixelsRouterOptions {
   readonly access?: PixelAccessOptions;
+  /** The grant cache to use, made by the caller to read its figures (default: one of `access`). */
+  readonly grants?: PixelAccess;
   /** Where relayed tiles are kept (default: none kept). */
   readonly tiles?: TileCache;
 }
@@ -78,7 +80,7 @@ export function pixelsRouter(
   options: PixelsRouterOptions = {},
 ): Router {
   const router = new Router();
-  const access = new PixelAccess(images, options.access);
+  const access = options.grants ?? new PixelAccess(images, options.access);
   const tiles = options.tiles ?? new TileCache(0);
 
   // Frames count from 1 (videos and multi-page images have several); z-stacks are not supported yet.
@@ -105,6 +107,7 @@ export function pixelsRouter(
         tiler.tilesToken(id, src),
         `tiles/${level}/${col}_${row}.jpeg`,
         ctx.get('if-none-match'),
+        requestIdOf(ctx),
       );
       if (answer.status === 200) tiles.set(key, answer);
     }

@@ -14,6 +14,7 @@ const ENTRY_OVERHEAD_BYTES = 400;
  */
 export class TileCache {
   private readonly tiles: LRUCache<string, TilerAnswer> | undefined;
+  private readonly counts = { hits: 0, misses: 0 };
 
   /** `maxBytes` 0 keeps nothing (every tile is relayed). */
   constructor(maxBytes: number) {
@@ -32,7 +33,15 @@ export class TileCache {
   }
 
   get(key: string): TilerAnswer | undefined {
-    return this.tiles?.get(key);
+    const tile = this.tiles?.get(key);
+    if (tile === undefined) this.counts.misses++;
+    else this.counts.hits++;
+    return tile;
+  }
+
+  /** Lookups since start: answered from memory, or missed (and asked of the tiler). */
+  get lookups(): { readonly hits: number; readonly misses: number } {
+    return { ...this.counts };
   }
 
   set(key: string, tile: TilerAnswer): void {
