@@ -147,7 +147,7 @@ describe.skipIf(lacking('chromium', 'openslide', 'ffmpeg'))('the first run in th
     const lastFrame = () =>
       page.evaluate(() => (window as FirstRunWindow).tesseraWorkspace?.renderer.lastFrame);
     // The whole slide at first: every cell drawn as a shape (the heat map starts above 6,000).
-    await expect.poll(lastFrame).toEqual({ mode: 'detail', shapes: 3000 });
+    await expect.poll(lastFrame).toEqual({ mode: 'detail', shapes: 3000, layerShapes: 0 });
     // Zoomed to a quarter of the slide's width: cells one by one, and only those in view are drawn.
     await page.evaluate(() =>
       (window as FirstRunWindow).tesseraWorkspace?.viewer?.flyTo(

@@ -135,7 +135,9 @@ describe.skipIf(lacking('chromium', 'openslide'))('running a blind study', () =>
       )
       .toBe(1);
     await readerView.goto(`${server.baseUrl}/sets/${set}/study`);
-    await expect.poll(() => readerView.getByRole('alert').textContent()).toMatch(/Only team admins/);
+    await expect
+      .poll(() => readerView.getByRole('alert').textContent())
+      .toMatch(/Study statistics are for team admins/);
 
     // The lead follows the readers and compares them.
     await lead.goto(`${server.baseUrl}/sets/${set}`);

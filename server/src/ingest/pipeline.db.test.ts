@@ -157,7 +157,7 @@ describe.skipIf(lacking('openslide'))(
       const names = image.associated_images ?? [];
       expect(names.length).toBeGreaterThan(0);
       const label = `${base}/associated/${names[0] ?? ''}/`;
-      expect((await fetch(label, { headers: basic(member) })).status).toBe(404);
+      expect((await fetch(label, { headers: basic(member) })).status).toBe(403);
       const asAdmin = await fetch(label, { headers: basic(admin) });
       expect(asAdmin.status).toBe(200);
       expect(asAdmin.headers.get('content-type')).toBe('image/jpeg');
