@@ -7,6 +7,7 @@ import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { uploadImages } from '../../../test/support/upload.js';
+import { MapsRepo } from './maps.repo.js';
 
 const server = useTestServer({ tiler: true });
 const make = () => new Factories(server.db);
@@ -248,5 +249,28 @@ describe('annotation maps', { timeout: 120_000 }, () => {
     expect((await ready(s.admin, made.body.id)).annotation_count).toBe(6);
     expect((await api(s.member).get(`${MAPS}${made.body.id}/`)).status).toBe(404);
     expect((await api(s.member).get(`${MAPS}${made.body.id}/cells/`)).status).toBe(404);
+  });
+
+  it('generates again at start a map a stopped server left processing', async () => {
+    const s = await scene();
+    // What a server that stopped mid-generation leaves: a map row in `processing`, no mosaic, no cells.
+    const id = await new MapsRepo(server.db).insert({
+      name: 'interrupted',
+      image_set_id: s.set,
+      image_id: s.image,
+      annotation_type_id: s.cell,
+      kind: 'grid',
+      cell_size: 128,
+      context: 0.5,
+      seed: 1,
+      features: null,
+      creatorId: s.member.id,
+    });
+    expect((await api(s.member).get<AnnotationMap>(`${MAPS}${id}/`)).body.state).toBe('processing');
+    expect(await server.services.maps.resumeInterrupted()).toEqual([id]);
+    const map = await ready(s.member, id);
+    expect(map).toMatchObject({ state: 'ready', generation: 2, annotation_count: 6, failure_reason: null });
+    // Nothing is left processing: a second start restarts nothing.
+    expect(await server.services.maps.resumeInterrupted()).toEqual([]);
   });
 });
