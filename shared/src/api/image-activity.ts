@@ -22,7 +22,7 @@ export const imageActionLogWrite = z.object({
 export type ImageActionLogWrite = z.infer<typeof imageActionLogWrite>;
 
 /** One tile of a screening plan, keyed by its index in `screening_tiles`. */
-const screeningTile = z
+export const screeningTile = z
   .object({
     Screened: drfBoolean(),
     x_min: drfNumber(),
@@ -33,25 +33,24 @@ const screeningTile = z
   .describe('Other keys are dropped.');
 const count = drfInteger({ min: 0, max: 1_000_000 });
 
+/** A stored screening's plan and position, as answered (EXACT's ScreeningMode without whose and of what). */
+export const screeningStateFields = {
+  screening_tiles: z.record(z.string(), z.unknown()),
+  x_steps: z.number().int(),
+  y_steps: z.number().int(),
+  x_resolution: z.number().int(),
+  y_resolution: z.number().int(),
+  current_index: z.number().int(),
+};
+
 export const screeningMode = z
-  .object({
-    id,
-    image: id,
-    user: id,
-    screening_tiles: z.record(z.string(), z.unknown()),
-    x_steps: z.number().int(),
-    y_steps: z.number().int(),
-    x_resolution: z.number().int(),
-    y_resolution: z.number().int(),
-    current_index: z.number().int(),
-  })
+  .object({ id, image: id, user: id, ...screeningStateFields })
   .meta({ id: 'ScreeningMode' });
 export type ScreeningMode = z.infer<typeof screeningMode>;
 
 /** A user's screening state of an image (EXACT's ScreeningMode); PATCH of current_index marks it screened. */
-export const screeningModeWrite = z.object({
-  image: id,
-  user: id.optional().describe('Only yourself.'),
+/** The plan and position of a screening (EXACT's ScreeningMode without whose and of what). */
+export const screeningPlanFields = {
   screening_tiles: z
     .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
     .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.')
@@ -61,6 +60,12 @@ export const screeningModeWrite = z.object({
   x_resolution: count.default(0),
   y_resolution: count.default(0),
   current_index: count.default(0),
+};
+
+export const screeningModeWrite = z.object({
+  image: id,
+  user: id.optional().describe('Only yourself.'),
+  ...screeningPlanFields,
 });
 export type ScreeningModeWrite = z.infer<typeof screeningModeWrite>;
 export const screeningModeUpdate = updateSchemas(screeningModeWrite);
