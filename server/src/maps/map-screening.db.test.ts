@@ -90,6 +90,8 @@ describe('annotations/annotation_maps/<id>/screening/', () => {
     expect((await api(s.member).get(screeningOf(999_999))).status).toBe(404);
     expect((await api(s.member).put(screeningOf(s.map), { ...plan(0, [0]), x_steps: 2 })).status).toBe(400);
     expect((await api(s.member).put(screeningOf(s.map), plan(7, [0]))).status).toBe(400);
+    // A PUT is the whole plan: a bare move is refused.
+    expect((await api(s.member).put(screeningOf(s.map), { current_index: 1 })).status).toBe(400);
     const blind = await scene({ collaboration_type: 1 });
     expect((await api(blind.member).get(screeningOf(blind.map))).status).toBe(404);
     expect((await api(blind.admin).get(screeningOf(blind.map))).status).toBe(204);

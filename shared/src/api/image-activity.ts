@@ -22,7 +22,7 @@ export const imageActionLogWrite = z.object({
 export type ImageActionLogWrite = z.infer<typeof imageActionLogWrite>;
 
 /** One tile of a screening plan, keyed by its index in `screening_tiles`. */
-export const screeningTile = z
+const screeningTile = z
   .object({
     Screened: drfBoolean(),
     x_min: drfNumber(),
@@ -49,23 +49,29 @@ export const screeningMode = z
 export type ScreeningMode = z.infer<typeof screeningMode>;
 
 /** A user's screening state of an image (EXACT's ScreeningMode); PATCH of current_index marks it screened. */
-/** The plan and position of a screening (EXACT's ScreeningMode without whose and of what). */
+const screeningTiles = z
+  .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
+  .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.');
+
+/** A screening's whole plan and position, every field given (EXACT's ScreeningMode without whose and of what). */
 export const screeningPlanFields = {
-  screening_tiles: z
-    .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
-    .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.')
-    .default({}),
-  x_steps: count.default(0),
-  y_steps: count.default(0),
-  x_resolution: count.default(0),
-  y_resolution: count.default(0),
-  current_index: count.default(0),
+  screening_tiles: screeningTiles,
+  x_steps: count,
+  y_steps: count,
+  x_resolution: count,
+  y_resolution: count,
+  current_index: count,
 };
 
 export const screeningModeWrite = z.object({
   image: id,
   user: id.optional().describe('Only yourself.'),
-  ...screeningPlanFields,
+  screening_tiles: screeningTiles.default({}),
+  x_steps: count.default(0),
+  y_steps: count.default(0),
+  x_resolution: count.default(0),
+  y_resolution: count.default(0),
+  current_index: count.default(0),
 });
 export type ScreeningModeWrite = z.infer<typeof screeningModeWrite>;
 export const screeningModeUpdate = updateSchemas(screeningModeWrite);
