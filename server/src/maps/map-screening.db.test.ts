@@ -5,7 +5,6 @@ import type { AnnotationMapScreening } from '@tessera/shared';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { MapsRepo } from './maps.repo.js';
 
 const server = useTestServer();
 const make = () => new Factories(server.db);
@@ -38,18 +37,7 @@ async function scene(o: { collaboration_type?: 0 | 1; public?: boolean } = {}) {
   const set = await make().imageSet(team, admin, o);
   const type = await make().annotationType(await make().product(team, admin, [set]));
   // The map as a generation leaves it at its start: screening needs no mosaic on the server.
-  const map = await new MapsRepo(server.db).insert({
-    name: 'probe',
-    image_set_id: set,
-    image_id: null,
-    annotation_type_id: type,
-    kind: 'grid',
-    cell_size: 128,
-    context: 0.5,
-    seed: 1,
-    features: null,
-    creatorId: admin.id,
-  });
+  const map = await make().processingMap({ set, type, creator: admin });
   return { admin, member, other, outsider, map };
 }
 

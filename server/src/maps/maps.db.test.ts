@@ -7,7 +7,6 @@ import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { uploadImages } from '../../../test/support/upload.js';
-import { MapsRepo } from './maps.repo.js';
 
 const server = useTestServer({ tiler: true });
 const make = () => new Factories(server.db);
@@ -254,17 +253,11 @@ describe('annotation maps', { timeout: 120_000 }, () => {
   it('generates again at start a map a stopped server left processing', async () => {
     const s = await scene();
     // What a server that stopped mid-generation leaves: a map row in `processing`, no mosaic, no cells.
-    const id = await new MapsRepo(server.db).insert({
-      name: 'interrupted',
-      image_set_id: s.set,
-      image_id: s.image,
-      annotation_type_id: s.cell,
-      kind: 'grid',
-      cell_size: 128,
-      context: 0.5,
-      seed: 1,
-      features: null,
-      creatorId: s.member.id,
+    const id = await make().processingMap({
+      set: s.set,
+      type: s.cell,
+      creator: s.member,
+      image: s.image,
     });
     expect((await api(s.member).get<AnnotationMap>(`${MAPS}${id}/`)).body.state).toBe('processing');
     expect(await server.services.maps.resumeInterrupted()).toEqual([id]);
