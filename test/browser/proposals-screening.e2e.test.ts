@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Page as ApiPage, RestAnnotation, RestVerification, ScreeningMode } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
+import { screenedTiles, screenThreeFields, shadeAt, type ScreeningWindow } from './support/screening.js';
 import { click, localCount, openWorkspace, setUpWorkspace } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
@@ -15,27 +16,11 @@ const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
 const fx = setUpWorkspace(server);
 
-interface Rect {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
-interface ReviewWindow {
+interface ReviewWindow extends ScreeningWindow {
   tesseraWorkspace: {
     flyTo(id: string): void;
     viewer: {
       transform(): { scale: number; offsetX: number; offsetY: number; width: number; height: number };
-    };
-  };
-  tesseraScreening?: {
-    session: {
-      getSnapshot(): { progress: { fields: Rect[]; current: number } | null };
-      settled(): Promise<unknown>;
-    };
-    navigator: {
-      canvas: HTMLCanvasElement;
-      navigatorPoint(x: number, y: number): { x: number; y: number } | null;
     };
   };
 }
@@ -123,17 +108,8 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
   it('resumes a screening session after a reload at the same field, screened fields shaded', async () => {
     const user = fx().member;
     const page = await openWorkspace(await browser.newContext(), server, user, fx().image);
-    const panel = page.getByTestId('screening');
-    await panel.getByRole('button', { name: 'Start screening' }).click();
-    const position = page.getByTestId('screening-position');
-    await expect.poll(() => position.getAttribute('data-current')).toBe('0');
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Shift+Space');
-    await page.keyboard.press('Space');
-    await expect.poll(() => position.getAttribute('data-current')).toBe('2');
-    // Every move answered (the second one already set current_index 2 before the last two).
-    await page.evaluate(() => (window as unknown as ReviewWindow).tesseraScreening?.session.settled());
+    // The second move already set current_index 2 before the last two.
+    const position = await screenThreeFields(page);
 
     const api = new ApiClient(server.baseUrl, user);
     const stored = async () =>
@@ -141,10 +117,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('review in the workspace', () 
         .body.results[0];
     await expect.poll(async () => (await stored())?.current_index).toBe(2);
     const mode = await stored();
-    const screened = Object.entries(mode?.screening_tiles ?? {}).flatMap(([i, t]) =>
-      (t as { Screened: boolean }).Screened ? [Number(i)] : [],
-    );
-    expect(screened).toEqual([0, 1, 2]);
+    expect(screenedTiles(mode?.screening_tiles ?? {})).toEqual([0, 1, 2]);
     expect(mode?.x_steps ?? 0).toBeGreaterThan(1);
     expect(mode?.y_steps ?? 0).toBeGreaterThan(1);
 
@@ -180,21 +153,6 @@ function viewInside(page: Page, index: number): Promise<boolean> {
     const x = (v.width / 2 - v.offsetX) / v.scale;
     const y = (v.height / 2 - v.offsetY) / v.scale;
     return field.minX <= x && x <= field.maxX && field.minY <= y && y <= field.maxY;
-  }, index);
-}
-
-/** The alpha the navigator's screening canvas has at the centre of field `index` (-1: the last). */
-function shadeAt(page: Page, index: number): Promise<number> {
-  return page.evaluate((i) => {
-    const s = (window as unknown as ReviewWindow).tesseraScreening;
-    const fields = s?.session.getSnapshot().progress?.fields ?? [];
-    const field = fields.at(i);
-    if (s === undefined || field === undefined) return -1;
-    const p = s.navigator.navigatorPoint((field.minX + field.maxX) / 2, (field.minY + field.maxY) / 2);
-    const ctx = s.navigator.canvas.getContext('2d');
-    if (p === null || ctx === null) return -1;
-    const dpr = window.devicePixelRatio || 1;
-    return ctx.getImageData(Math.round(p.x * dpr), Math.round(p.y * dpr), 1, 1).data[3] ?? -1;
   }, index);
 }
 

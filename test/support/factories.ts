@@ -3,6 +3,7 @@ import type { AnnotationTypeCreate } from '@tessera/shared';
 import { AnnotationTypesRepo } from '../../server/src/resources/annotation-types/annotation-types.repo.js';
 import { hashPassword } from '../../server/src/auth/passwords.js';
 import type { Database } from '../../server/src/db/database.js';
+import { MapsRepo } from '../../server/src/maps/maps.repo.js';
 import { ImageSetsRepo } from '../../server/src/resources/image-sets/image-sets.repo.js';
 import { ImagesRepo } from '../../server/src/resources/images/images.repo.js';
 import { MembershipsRepo } from '../../server/src/resources/memberships/memberships.repo.js';
@@ -116,6 +117,25 @@ export class Factories {
       storagePath: `imageset_${imageSet}/${unique('image')}/${name}`,
       imageType: 0,
       uploadedBy: uploader.id,
+    });
+  }
+
+  /**
+   * An annotation map of `type` in `set` (or only `image`) as a generation leaves it at its start:
+   * `processing`, generation 1, no mosaic or cells (what a server stopped mid-generation leaves).
+   */
+  async processingMap(o: { set: number; type: number; creator: TestUser; image?: number }): Promise<number> {
+    return new MapsRepo(this.db).insert({
+      name: unique('map'),
+      image_set_id: o.set,
+      image_id: o.image ?? null,
+      annotation_type_id: o.type,
+      kind: 'grid',
+      cell_size: 128,
+      context: 0.5,
+      seed: 1,
+      features: null,
+      creatorId: o.creator.id,
     });
   }
 

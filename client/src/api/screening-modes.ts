@@ -30,3 +30,28 @@ export const screeningModes = {
   moveTo: (id: number, index: number) =>
     api<ScreeningMode>('PATCH', `/images/screening_modes/${id}/`, { current_index: index }),
 };
+
+/**
+ * A user's screening of an image as the screening session keeps it: created on the first plan, then
+ * replaced; a move only sends the index (the server marks that tile screened).
+ */
+export function imageScreeningStore(image: number, user: number) {
+  let id: number | null = null;
+  return {
+    load: async () => {
+      const mode = await screeningModes.mine(image, user);
+      id = mode?.id ?? null;
+      return mode;
+    },
+    start: async (plan: ScreeningPlanWrite) => {
+      const saved =
+        id === null ? await screeningModes.create(image, plan) : await screeningModes.replace(id, plan);
+      id = saved.id;
+      return saved;
+    },
+    moveTo: (index: number) =>
+      id === null
+        ? Promise.reject(new Error('No screening plan to move in.'))
+        : screeningModes.moveTo(id, index),
+  };
+}

@@ -1,15 +1,20 @@
 import type { AnnotationMap, AnnotationMapCell, AnnotationType } from '@tessera/shared';
+import type OpenSeadragon from 'openseadragon';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorNotice, StatusLine } from '../components/Notice';
 import { useTitle } from '../hooks/useTitle';
+import { ScreeningPanel } from '../screening/ScreeningPanel';
 import { cellAt, moveSelection, relabelTargets } from './map-cells';
-import { annotationMaps, mapAnnotations } from './maps-api';
+import { annotationMaps, mapAnnotations, mapScreeningStore } from './maps-api';
 import { MapViewer } from './map-viewer';
 import './maps.css';
 
 /** How often the cells are read again, so others' relabels and deletions show without a reload. */
 const REFRESH_MS = 3_000;
+
+/** A mosaic's cells are small: screening also offers fields magnified 2x and 4x (map-viewer allows 4x). */
+const MAP_ZOOM_FACTORS = [0.25, 0.5, 1, 2, 4];
 
 const ARROWS = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' } as const;
 
@@ -22,6 +27,10 @@ export function MapView({ map, types }: { map: AnnotationMap; types: AnnotationT
   useTitle(map.name);
   const element = useRef<HTMLDivElement>(null);
   const viewer = useRef<MapViewer | null>(null);
+  // The OpenSeadragon viewer once made: guided screening runs on it (M8).
+  const [osd, setOsd] = useState<OpenSeadragon.Viewer | undefined>(undefined);
+  const screeningStore = useMemo(() => mapScreeningStore(map.id), [map.id]);
+  const picture = useMemo(() => ({ width: map.width, height: map.height }), [map.width, map.height]);
   const [cells, setCells] = useState<AnnotationMapCell[]>([]);
   // The click and key handlers read the cells of now, not of the render that attached them.
   const cellsRef = useRef(cells);
@@ -49,7 +58,9 @@ export function MapView({ map, types }: { map: AnnotationMap; types: AnnotationT
       setSelected(hit?.annotation ?? null);
     });
     viewer.current = made;
+    setOsd(made.viewer);
     return () => {
+      setOsd(undefined);
       made.destroy();
       viewer.current = null;
     };
@@ -130,6 +141,9 @@ export function MapView({ map, types }: { map: AnnotationMap; types: AnnotationT
           <li>
             <kbd>Del</kbd> delete
           </li>
+          <li>
+            <kbd>Space</kbd> / <kbd>⇧ Space</kbd> next / previous field while screening
+          </li>
         </ol>
       </div>
       {current ? (
@@ -148,7 +162,19 @@ export function MapView({ map, types }: { map: AnnotationMap; types: AnnotationT
       )}
       <ErrorNotice message={error} />
       <StatusLine>{status}</StatusLine>
-      <div className="map-viewer" ref={element} data-testid="map-viewer" />
+      <div className="map-main">
+        <div className="map-viewer" ref={element} data-testid="map-viewer" />
+        <aside className="map-side">
+          <ScreeningPanel
+            viewer={osd}
+            picture={picture}
+            store={screeningStore}
+            objectivePower={0}
+            zoomFactors={MAP_ZOOM_FACTORS}
+            initialFactor={1}
+          />
+        </aside>
+      </div>
     </div>
   );
 }

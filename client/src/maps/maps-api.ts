@@ -3,11 +3,13 @@ import type {
   AnnotationMap,
   AnnotationMapCell,
   AnnotationMapCreate,
+  AnnotationMapScreening,
   AnnotationType,
   Page,
 } from '@tessera/shared';
 import { api } from '../api/http';
 import { annotationTypes, products, query } from '../api/resources';
+import type { ScreeningPlanWrite } from '../api/screening-modes';
 
 const MAPS = '/annotations/annotation_maps/';
 
@@ -21,6 +23,19 @@ export const annotationMaps = {
   regenerate: (id: number) => api<AnnotationMap>('POST', `${MAPS}${id}/regenerate/`),
   remove: (id: number) => api<undefined>('DELETE', `${MAPS}${id}/`),
 };
+
+/** The user's screening of a map (their own row on the server): read, and written whole at each change. */
+export function mapScreeningStore(id: number) {
+  const put = (plan: ScreeningPlanWrite) =>
+    api<AnnotationMapScreening>('PUT', `${MAPS}${id}/screening/`, plan);
+  return {
+    // 204 (no body) before the user started one.
+    load: async () =>
+      (await api<AnnotationMapScreening | undefined>('GET', `${MAPS}${id}/screening/`)) ?? null,
+    start: put,
+    moveTo: (_index: number, plan: ScreeningPlanWrite) => put(plan),
+  };
+}
 
 /** Changes the original annotation (in its image's live document, through the REST write path). */
 export const mapAnnotations = {

@@ -2,7 +2,7 @@
 // screening-keys.ts maps to an action has its name among the listed keys.
 import { describe, expect, it } from 'vitest';
 import { keyAction, type KeyInput } from './keyboard';
-import { screeningKeyAction } from './screening-keys';
+import { screeningKeyAction } from '../screening/screening-keys';
 import { SHORTCUT_GROUPS } from './shortcuts';
 
 const listed = new Set(SHORTCUT_GROUPS.flatMap((g) => g.keys.flatMap((k) => k.keys.split(/\s*\/\s*/))));

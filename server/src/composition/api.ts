@@ -80,7 +80,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
       endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),
     },
     { endpoints: datasetsEndpoints(s.datasets, uploads) },
-    { expandable: [s.maps], endpoints: mapsEndpoints(s.maps, listing) },
+    { expandable: [s.maps], endpoints: mapsEndpoints(s.maps, s.mapScreening, listing) },
   ];
 }
 

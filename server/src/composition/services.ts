@@ -36,6 +36,7 @@ import { ArtifactsService } from '../versions/artifacts.service.js';
 import { SplitsService } from '../versions/splits.service.js';
 import { StudyStatisticsService } from '../resources/study-statistics/study-statistics.service.js';
 import { MapGenerator } from '../maps/map-generator.js';
+import { MapScreeningService } from '../maps/map-screening.service.js';
 import { MapsService } from '../maps/maps.service.js';
 import { MosaicClient } from '../maps/mosaic.client.js';
 
@@ -95,6 +96,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const datasets = new DatasetsService({ ...services, db, maxUploadBytes: config.maxUploadBytes, logger });
   const mosaics = new MosaicClient(config.tilerUrl, tilerSecret);
   const maps = new MapsService(db, new MapGenerator(db, storage, mosaics, logger));
-  return { ...services, ...versionServices, datasets, maps };
+  const mapScreening = new MapScreeningService(db, maps);
+  return { ...services, ...versionServices, datasets, maps, mapScreening };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -249,4 +249,21 @@ describe('annotation maps', { timeout: 120_000 }, () => {
     expect((await api(s.member).get(`${MAPS}${made.body.id}/`)).status).toBe(404);
     expect((await api(s.member).get(`${MAPS}${made.body.id}/cells/`)).status).toBe(404);
   });
+
+  it('generates again at start a map a stopped server left processing', async () => {
+    const s = await scene();
+    // What a server that stopped mid-generation leaves: a map row in `processing`, no mosaic, no cells.
+    const id = await make().processingMap({
+      set: s.set,
+      type: s.cell,
+      creator: s.member,
+      image: s.image,
+    });
+    expect((await api(s.member).get<AnnotationMap>(`${MAPS}${id}/`)).body.state).toBe('processing');
+    expect(await server.services.maps.resumeInterrupted()).toEqual([id]);
+    const map = await ready(s.member, id);
+    expect(map).toMatchObject({ state: 'ready', generation: 2, annotation_count: 6, failure_reason: null });
+    // Nothing is left processing: a second start restarts nothing.
+    expect(await server.services.maps.resumeInterrupted()).toEqual([]);
+  });
 });

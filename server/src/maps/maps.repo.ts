@@ -155,6 +155,14 @@ export class MapsRepo {
     return rows[0]?.generation ?? 0;
   }
 
+  /** The maps whose generation was in progress, oldest first (at start: left by a stopped server). */
+  async processing(): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT id FROM annotation_maps WHERE state = 'processing' ORDER BY id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Every annotation the map would show now, in image then annotation order. */
   async scope(id: number): Promise<ScopeAnnotation[]> {
     return this.db.query<ScopeAnnotation>(

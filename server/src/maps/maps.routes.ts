@@ -1,18 +1,30 @@
-import { annotationMap, annotationMapCell, annotationMapCreate } from '@tessera/shared';
+import {
+  annotationMap,
+  annotationMapCell,
+  annotationMapCreate,
+  annotationMapScreening,
+  annotationMapScreeningWrite,
+} from '@tessera/shared';
 import { z } from 'zod';
 import { crudEndpoints } from '../api/crud.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { Listing } from '../api/listing.js';
 import { idParams } from '../api/path-params.js';
+import type { MapScreeningService } from './map-screening.service.js';
 import type { MapsService } from './maps.service.js';
 
 const PATH = '/annotations/annotation_maps/';
 
 /**
  * `annotations/annotation_maps/`: list, retrieve, create and delete maps; `<id>/cells/` the cells with
- * their annotations as they are now; `<id>/regenerate/` a new mosaic from the annotations of now.
+ * their annotations as they are now; `<id>/regenerate/` a new mosaic from the annotations of now;
+ * `<id>/screening/` the caller's own guided screening of the map.
  */
-export function mapsEndpoints(maps: MapsService, listing: Listing): Endpoint[] {
+export function mapsEndpoints(
+  maps: MapsService,
+  screening: MapScreeningService,
+  listing: Listing,
+): Endpoint[] {
   return [
     ...crudEndpoints({
       path: PATH,
@@ -54,6 +66,33 @@ export function mapsEndpoints(maps: MapsService, listing: Listing): Endpoint[] {
       async handler({ viewer, params, query }) {
         await maps.regenerate(viewer, params.id);
         return { status: 202, body: await listing.retrieve(maps, viewer, params.id, query) };
+      },
+    }),
+    // A map's screening is the caller's own row: whoever sees the map keeps one (M8).
+    endpoint({
+      method: 'get',
+      path: `${PATH}:id/screening/`,
+      params: idParams,
+      tag: 'annotations',
+      policy: 'annotation_map.see',
+      summary: 'Your screening of the map (its plan and position); 204 before you started one',
+      response: annotationMapScreening,
+      async handler({ viewer, params }) {
+        const mine = await screening.mine(viewer, params.id);
+        return mine === null ? {} : { body: mine };
+      },
+    }),
+    endpoint({
+      method: 'put',
+      path: `${PATH}:id/screening/`,
+      params: idParams,
+      tag: 'annotations',
+      policy: 'annotation_map.see',
+      summary: 'Stores your screening of the map (its plan and position), replacing any earlier one',
+      body: annotationMapScreeningWrite,
+      response: annotationMapScreening,
+      async handler({ viewer, params, body }) {
+        return { body: await screening.put(viewer, params.id, body) };
       },
     }),
   ];

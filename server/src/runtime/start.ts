@@ -79,6 +79,9 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     }
   }
   services.imageJobs.start();
+  const resumedMaps = await services.maps.resumeInterrupted();
+  if (resumedMaps.length > 0)
+    logger.warn({ maps: resumedMaps }, 'generating annotation maps left processing again');
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopSnapshots = startSnapshotter(database.db, services.versions, logger, config.snapshots);
   const running = await listen(app, config.host, config.port, logger);

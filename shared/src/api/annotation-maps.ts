@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, text, timestamp } from './common.js';
 import { drfInteger, drfNumber } from './drf-fields.js';
+import { screeningPlanFields, screeningStateFields } from './image-activity.js';
 
 /** How a map places its crops: in image and annotation order, or look-alikes together. */
 export const annotationMapKinds = ['grid', 'cluster'] as const;
@@ -81,3 +82,13 @@ export const annotationMapCell = z
   })
   .meta({ id: 'AnnotationMapCell' });
 export type AnnotationMapCell = z.infer<typeof annotationMapCell>;
+
+/** One user's screening of a map (EXACT's ScreeningMode, kept per user and map). */
+export const annotationMapScreening = z
+  .object({ annotation_map: id, user: id, ...screeningStateFields })
+  .meta({ id: 'AnnotationMapScreening' });
+export type AnnotationMapScreening = z.infer<typeof annotationMapScreening>;
+
+/** The caller's plan and position on a map, replacing any earlier one. */
+export const annotationMapScreeningWrite = z.object(screeningPlanFields);
+export type AnnotationMapScreeningWrite = z.infer<typeof annotationMapScreeningWrite>;

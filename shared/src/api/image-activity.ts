@@ -33,29 +33,40 @@ const screeningTile = z
   .describe('Other keys are dropped.');
 const count = drfInteger({ min: 0, max: 1_000_000 });
 
+/** A stored screening's plan and position, as answered (EXACT's ScreeningMode without whose and of what). */
+export const screeningStateFields = {
+  screening_tiles: z.record(z.string(), z.unknown()),
+  x_steps: z.number().int(),
+  y_steps: z.number().int(),
+  x_resolution: z.number().int(),
+  y_resolution: z.number().int(),
+  current_index: z.number().int(),
+};
+
 export const screeningMode = z
-  .object({
-    id,
-    image: id,
-    user: id,
-    screening_tiles: z.record(z.string(), z.unknown()),
-    x_steps: z.number().int(),
-    y_steps: z.number().int(),
-    x_resolution: z.number().int(),
-    y_resolution: z.number().int(),
-    current_index: z.number().int(),
-  })
+  .object({ id, image: id, user: id, ...screeningStateFields })
   .meta({ id: 'ScreeningMode' });
 export type ScreeningMode = z.infer<typeof screeningMode>;
 
 /** A user's screening state of an image (EXACT's ScreeningMode); PATCH of current_index marks it screened. */
+const screeningTiles = z
+  .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
+  .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.');
+
+/** A screening's whole plan and position, every field given (EXACT's ScreeningMode without whose and of what). */
+export const screeningPlanFields = {
+  screening_tiles: screeningTiles,
+  x_steps: count,
+  y_steps: count,
+  x_resolution: count,
+  y_resolution: count,
+  current_index: count,
+};
+
 export const screeningModeWrite = z.object({
   image: id,
   user: id.optional().describe('Only yourself.'),
-  screening_tiles: z
-    .record(z.string().regex(/^\d{1,7}$/, 'Tile keys are tile indexes.'), screeningTile)
-    .refine((tiles) => Object.keys(tiles).length <= 100_000, 'At most 100000 tiles.')
-    .default({}),
+  screening_tiles: screeningTiles.default({}),
   x_steps: count.default(0),
   y_steps: count.default(0),
   x_resolution: count.default(0),

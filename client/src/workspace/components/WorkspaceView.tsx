@@ -12,7 +12,7 @@ import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
 import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
-import { ScreeningPanel } from './ScreeningPanel';
+import { SlideScreening } from './SlideScreening';
 import { ShortcutHelp } from './ShortcutHelp';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
@@ -93,7 +93,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         <ImageNavigation data={props.data} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
-        {controller && <ScreeningPanel controller={controller} />}
+        {controller && <SlideScreening controller={controller} />}
         <ShortcutHelp />
       </aside>
       <section className="workspace-center" aria-label="Image viewer">

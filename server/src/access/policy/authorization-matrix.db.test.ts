@@ -122,6 +122,14 @@ const PUT_BODIES: Record<string, (s: PolicyScene) => unknown> = {
   '/annotations/annotation_media_files/:id/': () => ({ name: 'renamed', media_file_type: 1 }),
   '/annotations/verifications/:id/': () => ({ verified: false }),
   '/annotations/annotations/:id/': () => ({ description: 'changed' }),
+  '/annotations/annotation_maps/:id/screening/': () => ({
+    screening_tiles: {},
+    x_steps: 0,
+    y_steps: 0,
+    x_resolution: 0,
+    y_resolution: 0,
+    current_index: 0,
+  }),
 };
 /** Queries a path route needs before it looks at its object (the same for every caller). */
 const PATH_QUERIES: Record<string, string> = {

@@ -2,7 +2,7 @@
 // the verdict keys F / Shift+F and E for every annotation, proposals included): Space and
 // Shift+Space (or Page Down and Page Up) step through the fields. They act only while a plan is
 // active, so they live with the screening panel.
-import type { KeyInput } from './keyboard';
+import type { KeyInput } from '../workspace/keyboard';
 
 export type ScreeningAction = { kind: 'field'; step: 1 | -1 };
 

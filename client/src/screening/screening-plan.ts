@@ -1,7 +1,7 @@
-// Guided screening's geometry, without DOM or network: an image cut into fields of one size that
+// Guided screening's geometry, without DOM or network: an image (or a map's mosaic) cut into fields of one size that
 // overlap by 15%, walked in EXACT's order (rows top to bottom, each left to right, not serpentine:
 // index = row * x_steps + column), and the plan's form in EXACT's `images/screening_modes/` record.
-import type { Rect } from './geometry';
+import type { Rect } from '../workspace/geometry';
 
 /** How much neighbouring fields share, as a part of the field's width (or height). */
 export const FIELD_OVERLAP = 0.15;
@@ -131,6 +131,9 @@ export interface ScreeningProgress {
   readonly current: number;
   readonly fieldWidth: number;
   readonly fieldHeight: number;
+  /** The plan's columns and rows (EXACT's x_steps, y_steps). */
+  readonly xSteps: number;
+  readonly ySteps: number;
 }
 
 /**
@@ -142,6 +145,8 @@ export function readProgress(
   stored: {
     screening_tiles: Record<string, unknown>;
     current_index: number;
+    x_steps: number;
+    y_steps: number;
     x_resolution: number;
     y_resolution: number;
   },
@@ -169,6 +174,27 @@ export function readProgress(
     current: Math.max(0, Math.min(count - 1, stored.current_index)),
     fieldWidth: stored.x_resolution,
     fieldHeight: stored.y_resolution,
+    xSteps: stored.x_steps,
+    ySteps: stored.y_steps,
+  };
+}
+
+/** A position in a plan as the server stores it: the plan's tiles with the screened ones marked. */
+export function toStoredPlan(progress: ScreeningProgress) {
+  const plan = {
+    fieldWidth: progress.fieldWidth,
+    fieldHeight: progress.fieldHeight,
+    xSteps: progress.xSteps,
+    ySteps: progress.ySteps,
+    fields: progress.fields,
+  };
+  return {
+    screening_tiles: toScreeningTiles(plan, progress.screened),
+    x_steps: progress.xSteps,
+    y_steps: progress.ySteps,
+    x_resolution: progress.fieldWidth,
+    y_resolution: progress.fieldHeight,
+    current_index: progress.current,
   };
 }
 

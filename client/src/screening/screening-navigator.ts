@@ -2,7 +2,7 @@
 // screened fields shaded and the current one outlined, redrawn whenever the navigator draws; and the
 // viewer's side of a session (its size, showing a field).
 import type OpenSeadragon from 'openseadragon';
-import type { Rect } from './geometry';
+import type { Rect } from '../workspace/geometry';
 import { fieldAt } from './screening-plan';
 import type { ScreeningSnapshot, ScreeningViewer } from './screening-session';
 

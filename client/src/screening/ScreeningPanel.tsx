@@ -1,22 +1,44 @@
+import type OpenSeadragon from 'openseadragon';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { isTextEntry } from '../keyboard';
-import { screeningKeyAction } from '../screening-keys';
-import { ScreeningNavigator } from '../screening-navigator';
-import { ScreeningSession, ZOOM_FACTORS, zoomName } from '../screening-session';
-import type { WorkspaceController } from '../workspace-controller';
+import { isTextEntry } from '../workspace/keyboard';
+import { screeningKeyAction } from './screening-keys';
+import { ScreeningNavigator } from './screening-navigator';
+import {
+  ScreeningSession,
+  ZOOM_FACTORS,
+  zoomName,
+  type ScreeningPicture,
+  type ScreeningStore,
+} from './screening-session';
+import './screening.css';
 
-/** Guided screening: choose a zoom, then step through the image's fields with Space / Shift+Space. */
-export function ScreeningPanel({ controller }: { controller: WorkspaceController }) {
+/**
+ * Guided screening of the picture open in `viewer` (a slide or a map's mosaic): choose a zoom, then
+ * step through its fields with Space / Shift+Space. `store` keeps the user's plan (memoize it: a new
+ * store starts a new session).
+ */
+export function ScreeningPanel({
+  viewer,
+  picture,
+  store,
+  objectivePower,
+  zoomFactors = ZOOM_FACTORS,
+  initialFactor = zoomFactors[0] ?? 1,
+}: {
+  viewer: OpenSeadragon.Viewer | undefined;
+  picture: ScreeningPicture;
+  store: ScreeningStore;
+  objectivePower: number;
+  /** The zooms offered, as picture pixels per screen pixel (a slide's default: 1 and coarser). */
+  zoomFactors?: readonly number[];
+  initialFactor?: number;
+}) {
   const [session, setSession] = useState<ScreeningSession | null>(null);
+  const { width, height } = picture;
   useEffect(() => {
-    const osd = controller.viewer?.viewer;
-    if (osd === undefined) return;
-    const overlay = new ScreeningNavigator(osd);
-    const created = new ScreeningSession(
-      controller.data.image,
-      controller.session.user.id,
-      overlay.binding(),
-    );
+    if (viewer === undefined) return;
+    const overlay = new ScreeningNavigator(viewer);
+    const created = new ScreeningSession({ width, height }, store, overlay.binding());
     overlay.follow(created.getSnapshot, (index) => {
       created.moveTo(index);
     });
@@ -38,21 +60,30 @@ export function ScreeningPanel({ controller }: { controller: WorkspaceController
       overlay.canvas.remove();
       setSession(null);
     };
-  }, [controller]);
+  }, [viewer, store, width, height]);
   return session === null ? null : (
-    <ScreeningControls session={session} objectivePower={controller.data.image.objectivePower} />
+    <ScreeningControls
+      session={session}
+      objectivePower={objectivePower}
+      zoomFactors={zoomFactors}
+      initialFactor={initialFactor}
+    />
   );
 }
 
 function ScreeningControls({
   session,
   objectivePower,
+  zoomFactors,
+  initialFactor,
 }: {
   session: ScreeningSession;
   objectivePower: number;
+  zoomFactors: readonly number[];
+  initialFactor: number;
 }) {
   const s = useSyncExternalStore(session.subscribe, session.getSnapshot);
-  const [factor, setFactor] = useState<number>(ZOOM_FACTORS[0]);
+  const [factor, setFactor] = useState<number>(initialFactor);
   const progress = s.progress;
   return (
     <section className="panel" aria-labelledby="screening-heading" data-testid="screening">
@@ -75,7 +106,7 @@ function ScreeningControls({
             setFactor(Number(e.target.value));
           }}
         >
-          {ZOOM_FACTORS.map((f) => (
+          {zoomFactors.map((f) => (
             <option key={f} value={f}>
               {zoomName(f, objectivePower)}
             </option>

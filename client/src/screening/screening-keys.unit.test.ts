@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyAction } from './keyboard';
+import { keyAction } from '../workspace/keyboard';
 import { screeningKeyAction } from './screening-keys';
 
 const press = (key: string, o: Partial<{ ctrlKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({

@@ -1,9 +1,8 @@
-// Guided screening of the open image: the user's plan of fields (screening-plan.ts), kept on the
-// server per user and image (`images/screening_modes/`), so the next visit on any device resumes at
-// the same field. Moves are sent one after another in order (each marks its field screened there).
-import type { Image } from '@tessera/shared';
-import { screeningModes } from '../api/screening-modes';
-import type { Rect } from './geometry';
+// Guided screening of one picture (a slide, or an annotation map's mosaic): the user's plan of fields
+// (screening-plan.ts), kept on the server per user and picture through a ScreeningStore, so the next
+// visit on any device resumes at the same field. Moves are sent one after another in order.
+import type { ScreeningPlanWrite } from '../api/screening-modes';
+import type { Rect } from '../workspace/geometry';
 import {
   fieldSizeFor,
   nextField,
@@ -11,8 +10,30 @@ import {
   previousField,
   readProgress,
   toScreeningTiles,
+  toStoredPlan,
   type ScreeningProgress,
 } from './screening-plan';
+
+/** A plan as the server answers it (tiles unchecked: readProgress checks them). */
+export type StoredScreening = Omit<ScreeningPlanWrite, 'screening_tiles'> & {
+  screening_tiles: Record<string, unknown>;
+};
+
+/** Where one user's screening of one picture is kept (EXACT's screening-mode fields). */
+export interface ScreeningStore {
+  /** The user's stored plan, or null when they have none. */
+  load(): Promise<StoredScreening | null>;
+  /** Stores a new plan, replacing any earlier one; answers it as stored. */
+  start(plan: ScreeningPlanWrite): Promise<StoredScreening>;
+  /** Moves to field `index`; `plan` is the whole plan after the move (that field marked screened). */
+  moveTo(index: number, plan: ScreeningPlanWrite): Promise<unknown>;
+}
+
+/** The picture screened: its full-resolution size in pixels. */
+export interface ScreeningPicture {
+  readonly width: number;
+  readonly height: number;
+}
 
 /** What screening needs of the viewer. */
 export interface ScreeningViewer {
@@ -41,17 +62,16 @@ export function zoomName(factor: number, objectivePower: number): string {
   return objectivePower > 0 ? `${+(objectivePower / factor).toFixed(2)}×` : `${+(100 / factor).toFixed(2)}%`;
 }
 
-/** One user's screening of one image. */
+/** One user's screening of one picture. */
 export class ScreeningSession {
   private snapshot: ScreeningSnapshot = { progress: null, loaded: false, active: false, error: null };
   private readonly listeners = new Set<() => void>();
-  private modeId: number | null = null;
   /** The moves not yet answered, sent one after another so the server sees them in order. */
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly image: Image,
-    private readonly userId: number,
+    private readonly picture: ScreeningPicture,
+    private readonly store: ScreeningStore,
     private readonly viewer: ScreeningViewer,
   ) {}
 
@@ -65,9 +85,8 @@ export class ScreeningSession {
   /** Reads the user's plan; an unfinished one resumes at its field. */
   async load(): Promise<void> {
     try {
-      const mode = await screeningModes.mine(this.image.id, this.userId);
-      this.modeId = mode?.id ?? null;
-      const progress = mode === null ? null : readProgress(mode, this.image.width, this.image.height);
+      const mode = await this.store.load();
+      const progress = mode === null ? null : readProgress(mode, this.picture.width, this.picture.height);
       const unfinished = progress !== null && progress.screened.size < progress.fields.length;
       this.update({ progress, loaded: true, active: unfinished, error: null });
       if (unfinished) this.showCurrent();
@@ -83,7 +102,7 @@ export class ScreeningSession {
     const field = fieldSizeFor(size.width, size.height, factor);
     let plan;
     try {
-      plan = planFields(this.image.width, this.image.height, field.width, field.height);
+      plan = planFields(this.picture.width, this.picture.height, field.width, field.height);
     } catch (e) {
       this.update({ error: messageOf(e) });
       return;
@@ -98,13 +117,9 @@ export class ScreeningSession {
     };
     try {
       await this.sending;
-      const saved =
-        this.modeId === null
-          ? await screeningModes.create(this.image.id, write)
-          : await screeningModes.replace(this.modeId, write);
-      this.modeId = saved.id;
+      const saved = await this.store.start(write);
       this.update({
-        progress: readProgress(saved, this.image.width, this.image.height),
+        progress: readProgress(saved, this.picture.width, this.picture.height),
         active: true,
         error: null,
       });
@@ -127,14 +142,15 @@ export class ScreeningSession {
   /** Goes to one field (the navigator's click, the keys), marking it screened. */
   moveTo(index: number): void {
     const progress = this.snapshot.progress;
-    const id = this.modeId;
-    if (progress === null || id === null || index < 0 || index >= progress.fields.length) return;
+    if (progress === null || index < 0 || index >= progress.fields.length) return;
     const screened = new Set(progress.screened).add(index);
-    this.update({ progress: { ...progress, current: index, screened }, active: true });
+    const moved = { ...progress, current: index, screened };
+    this.update({ progress: moved, active: true });
     this.showCurrent();
     if (index === progress.current && progress.screened.has(index)) return;
+    const plan = toStoredPlan(moved);
     this.sending = this.sending
-      .then(() => screeningModes.moveTo(id, index))
+      .then(() => this.store.moveTo(index, plan))
       .then(
         () => {
           if (this.snapshot.error !== null) this.update({ error: null });

@@ -9,6 +9,7 @@ import {
   previousField,
   readProgress,
   toScreeningTiles,
+  toStoredPlan,
 } from './screening-plan';
 
 describe('axisStarts', () => {
@@ -129,13 +130,38 @@ describe('the stored form', () => {
     const tiles = toScreeningTiles(plan, new Set([0, 1]));
     expect(tiles['1']).toEqual({ Screened: true, x_min: 850, y_min: 0, x_max: 1850, y_max: 1000 });
     const progress = readProgress(
-      { screening_tiles: tiles, current_index: 1, x_resolution: 1000, y_resolution: 1000 },
+      {
+        screening_tiles: tiles,
+        current_index: 1,
+        x_steps: plan.xSteps,
+        y_steps: plan.ySteps,
+        x_resolution: 1000,
+        y_resolution: 1000,
+      },
       3000,
       2000,
     );
     expect(progress?.fields).toEqual(plan.fields);
     expect([...(progress?.screened ?? [])]).toEqual([0, 1]);
     expect(progress?.current).toBe(1);
+  });
+
+  it('writes a position back as the whole plan with its screened fields (what a map stores)', () => {
+    const plan = planFields(3000, 2000, 1000, 1000);
+    const progress = {
+      fields: plan.fields,
+      screened: new Set([0, 1, 2]),
+      current: 2,
+      fieldWidth: plan.fieldWidth,
+      fieldHeight: plan.fieldHeight,
+      xSteps: plan.xSteps,
+      ySteps: plan.ySteps,
+    };
+    const stored = toStoredPlan(progress);
+    expect(stored).toMatchObject({ x_steps: 4, y_steps: 3, x_resolution: 1000, current_index: 2 });
+    expect(Object.keys(stored.screening_tiles)).toHaveLength(plan.fields.length);
+    expect(stored.screening_tiles['3']?.Screened).toBe(false);
+    expect(readProgress(stored, 3000, 2000)).toEqual(progress);
   });
 
   it('reads EXACT’s own plans, whose edge tiles reach past the image, clamped to it', () => {
@@ -146,6 +172,8 @@ describe('the stored form', () => {
           1: { Screened: false, x_min: 600, y_min: 0, x_max: 1200, y_max: 600 },
         },
         current_index: 7,
+        x_steps: 2,
+        y_steps: 1,
         x_resolution: 600,
         y_resolution: 600,
       },
@@ -157,7 +185,7 @@ describe('the stored form', () => {
   });
 
   it('has nothing to walk in an empty or malformed plan', () => {
-    const base = { current_index: 0, x_resolution: 0, y_resolution: 0 };
+    const base = { current_index: 0, x_steps: 0, y_steps: 0, x_resolution: 0, y_resolution: 0 };
     expect(readProgress({ ...base, screening_tiles: {} }, 10, 10)).toBeNull();
     expect(readProgress({ ...base, screening_tiles: { 1: { Screened: false } } }, 10, 10)).toBeNull();
   });
