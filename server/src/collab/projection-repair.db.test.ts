@@ -61,7 +61,7 @@ describe('a projection that meets values PostgreSQL refuses', () => {
       { unique_identifier: ids.nul, description: 'a\uFFFDb', meta_data: { 'k\uFFFD': ['v\uFFFD'] } },
       { unique_identifier: ids.surrogate, description: 'x\uFFFD', meta_data: null },
     ]);
-    expect(h.collab.projection.damage).toEqual({ repaired: 2, quarantined: 1 });
+    expect(h.collab.projection.damage).toEqual({ repaired: 2, quarantined: 1, failedFlushes: 0 });
   });
 
   it('rebuilds such a document too, and counts what it repaired and left out', async () => {
