@@ -146,6 +146,12 @@ export const users = {
     api<User>('PATCH', `/users/users/${id}/`, { current_password: currentPassword, password }),
   byUsername: async (username: string) =>
     (await api<Page<User>>('GET', `/users/users/${query({ username })}`)).results[0],
+  /** The users among `ids` the caller may see (none asked, none fetched). */
+  byIds: async (ids: readonly number[]): Promise<User[]> =>
+    ids.length === 0
+      ? []
+      : (await api<Page<User>>('GET', `/users/users/${query({ id__in: ids.join(','), limit: ids.length })}`))
+          .results,
 };
 
 export const tokens = {

@@ -1,7 +1,5 @@
-import type { Page, User } from '@tessera/shared';
 import { Link } from 'react-router';
-import { api } from '../api/http';
-import { query, reviews } from '../api/resources';
+import { reviews, users } from '../api/resources';
 import { ErrorNotice } from '../components/Notice';
 import { plural } from '../format';
 import { useLoad } from '../hooks/useLoad';
@@ -14,15 +12,7 @@ export function ReviewSection({ setId }: { setId: number }) {
   const review = useLoad(async () => {
     const [summary, disputes] = await Promise.all([reviews.summary(setId), reviews.disagreements(setId)]);
     const ids = [...new Set(disputes.results.flatMap((d) => d.verdicts.map((v) => v.user)))];
-    const people =
-      ids.length === 0
-        ? []
-        : (
-            await api<Page<User>>(
-              'GET',
-              `/users/users/${query({ id__in: ids.join(','), limit: ids.length })}`,
-            )
-          ).results;
+    const people = await users.byIds(ids);
     return { summary, disputes, names: new Map(people.map((u) => [u.id, u.username])) };
   }, [setId]);
   const data = review.data;

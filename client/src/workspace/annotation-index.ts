@@ -41,8 +41,8 @@ export class AnnotationIndex {
   readonly density: DensityGrid;
   /** Grows with every change, so views know when to redraw or recount. */
   version = 0;
-  /** How many live annotations are algorithm proposals (`generated`): panels skip counting at 0. */
-  generatedCount = 0;
+  /** The live algorithm proposals (`generated`), kept apart so their panel never walks every annotation. */
+  private readonly generated = new Map<string, IndexedAnnotation>();
 
   constructor(imageWidth: number, imageHeight: number) {
     const cell = Math.max(1, Math.ceil(Math.max(imageWidth, imageHeight) / DENSITY_CELLS));
@@ -56,7 +56,7 @@ export class AnnotationIndex {
     this.loaded.clear();
     this.byId.clear();
     this.labels.clear();
-    this.generatedCount = 0;
+    this.generated.clear();
     this.density.counts.fill(0);
     const shapes: IndexedAnnotation[] = [];
     for (const [id, record] of records) {
@@ -92,7 +92,7 @@ export class AnnotationIndex {
     if (old !== undefined) {
       this.byId.delete(id);
       this.labels.delete(id);
-      if (old.record.created.generated) this.generatedCount--;
+      this.generated.delete(id);
       if (old.points.length > 0) {
         this.tree.remove(old);
         this.count(old, -1);
@@ -117,6 +117,16 @@ export class AnnotationIndex {
   /** Every live annotation, labels included. */
   all(): IterableIterator<IndexedAnnotation> {
     return this.byId.values();
+  }
+
+  /** How many live annotations are algorithm proposals. */
+  get generatedCount(): number {
+    return this.generated.size;
+  }
+
+  /** The live algorithm proposals only (their summary costs their number, not the image's). */
+  proposals(): IterableIterator<IndexedAnnotation> {
+    return this.generated.values();
   }
 
   /** The image-level labels. */
@@ -158,7 +168,7 @@ export class AnnotationIndex {
 
   private remember(item: IndexedAnnotation): void {
     this.byId.set(item.id, item);
-    if (item.record.created.generated) this.generatedCount++;
+    if (item.record.created.generated) this.generated.set(item.id, item);
     if (item.points.length === 0) this.labels.set(item.id, item);
     else this.count(item, 1);
   }

@@ -105,4 +105,23 @@ describe('AnnotationIndex', () => {
     index.reset([]);
     expect(index.generatedCount).toBe(0);
   });
+
+  it('lists only the live proposals, following changes and deletions', () => {
+    const index = new AnnotationIndex(1000, 1000);
+    const proposal = annotationRecord(
+      { x1: 0, y1: 0, x2: 10, y2: 10 },
+      { created: { by: 1, at: 1, generated: true, score: 0.5 } },
+    );
+    const ids = () => [...index.proposals()].map((a) => a.id).sort();
+    index.reset([
+      ['p1', proposal],
+      ['person', annotationRecord({ x1: 0, y1: 0, x2: 10, y2: 10 })],
+    ]);
+    expect(ids()).toEqual(['p1']);
+    index.set('p2', proposal);
+    index.set('p1', { ...proposal, deleted: true });
+    expect(ids()).toEqual(['p2']);
+    index.set('p2', { ...proposal, type: 2 });
+    expect([...index.proposals()][0]?.record.type).toBe(2);
+  });
 });

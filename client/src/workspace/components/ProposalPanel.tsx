@@ -17,11 +17,8 @@ export function ProposalPanel({ controller }: { controller: WorkspaceController 
   const r = useSyncExternalStore(review.subscribe, review.getSnapshot);
   const [note, setNote] = useState<string | null>(null);
   const summary = useMemo(
-    () =>
-      // Images without proposals (most) skip the walk over every annotation on each change.
-      controller.index.generatedCount === 0
-        ? { pending: 0, accepted: 0, rejected: 0, scores: null }
-        : summarise(controller.index.all(), review.stateOf),
+    // Only the proposals are walked (the index keeps them apart): none on most images.
+    () => summarise(controller.index.proposals(), review.stateOf),
     // The index and verdicts change in place; their versions say when to count again.
     [controller, s.version, s.verdictVersion],
   );

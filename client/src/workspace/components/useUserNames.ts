@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Page, User } from '@tessera/shared';
-import { api } from '../../api/http';
-import { query } from '../../api/resources';
+import { users } from '../../api/resources';
 import type { WorkspaceController } from '../workspace-controller';
 
 /**
@@ -22,12 +20,12 @@ export function useUserNames(
     if (wanted.size === 0) return;
     const ids = [...wanted].slice(0, 500);
     let current = true;
-    api<Page<User>>('GET', `/users/users/${query({ id__in: ids.join(','), limit: ids.length })}`).then(
-      (page) => {
+    users.byIds(ids).then(
+      (found) => {
         if (!current) return;
         const next = new Map(names);
         for (const id of ids) next.set(id, `user ${id}`);
-        for (const u of page.results) next.set(u.id, u.username);
+        for (const u of found) next.set(u.id, u.username);
         setNames(next);
       },
       () => undefined,
