@@ -150,9 +150,14 @@ export class TilerClient {
     const response = await this.ask(token, rest, ifNoneMatch, requestId);
     const chunks: Buffer[] = [];
     let length = 0;
-    for await (const chunk of response) {
-      chunks.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
+    try {
+      for await (const chunk of response) {
+        chunks.push(chunk as Buffer);
+        length += (chunk as Buffer).length;
+      }
+    } catch {
+      // The tiler went away mid-answer (crash, restart): as unreachable as before it answered.
+      throw unreachable();
     }
     // A buffer of its own: a small one from Node's shared pool would keep the whole pool slab alive.
     const body = Buffer.allocUnsafeSlow(length);
@@ -195,7 +200,7 @@ export class TilerClient {
     return new Promise((resolve, reject) => {
       const request = http.get(url, { agent: this.agent, headers }, resolve);
       request.on('error', () => {
-        reject(new AppError('service_unavailable', 'The tiler is not reachable.'));
+        reject(unreachable());
       });
     });
   }
@@ -205,6 +210,8 @@ export class TilerClient {
     this.agent.destroy();
   }
 }
+
+const unreachable = (): AppError => new AppError('service_unavailable', 'The tiler is not reachable.');
 
 /** Tokens expire at the end of the next full hour: valid for one to two hours, the same all hour. */
 function currentExpiry(): number {

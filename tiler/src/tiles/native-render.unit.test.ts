@@ -7,6 +7,7 @@ import { storageSourceOpener } from '../services/open-source.js';
 import { decodeToRgb, joinedToJpeg } from '../sources/raster.js';
 import { decodeJoinedShrunk, shrinkOnLoadAvailable } from '../sources/vips-shrink.ffi.js';
 import { meanAbsoluteDifference, reference, slidePath } from '../testing/reference.js';
+import { DeepZoomGeometry } from '../deepzoom/geometry.js';
 import { renderNativeTile } from './native-render.js';
 import { renderTileJpeg } from './render.js';
 import { lacking } from '../../../test/support/prerequisites.js';
@@ -221,6 +222,43 @@ describe.skipIf(lacking('openslide'))('tiles one level down', () => {
       const baseline = meanAbsoluteDifference(openslide.data, pixels);
       expect(meanAbsoluteDifference(shrunk.data, pixels)).toBeLessThan(baseline + MAX_EXTRA_DIFFERENCE);
       expect(meanAbsoluteDifference(joined.data, pixels)).toBeLessThan(baseline + MAX_EXTRA_DIFFERENCE);
+    } finally {
+      await pooled.source.close();
+      await pooled.native?.pyramid.close();
+    }
+  });
+});
+
+describe.skipIf(lacking('openslide'))('a DeepZoom column or row wholly beyond the stored tiles', () => {
+  // A stored level one pixel short of the DeepZoom level (native-layout.ts) whose width is a whole number
+  // of tiles: DeepZoom has one more column, one pixel wide, that no stored tile holds. CMU-1-Small-Region
+  // stores 10 x 13 tiles of 240 px; a DeepZoom level of 2401 px has an 11th column (and its level below,
+  // 1201 px, a 6th, which would need stored columns 10 and 11).
+  it('is left to OpenSlide (null), passthrough or one level down', async () => {
+    const pooled = await openNative('CMU-1-Small-Region.svs');
+    try {
+      const native = pooled.native;
+      if (native === undefined) throw new Error('the slide was not laid out natively');
+      const wider = new DeepZoomGeometry(
+        { levels: [{ width: 2401, height: 2967, downsample: 1 }], properties: new Map() },
+        { tileSize: 240, overlap: 0 },
+      );
+      const top = wider.levelCount - 1;
+      const passthrough = { sourceLevel: 0, shrink: 1 } as const;
+      const derived = { sourceLevel: 0, shrink: 2 } as const;
+      expect(
+        await renderNativeTile(native.pyramid, wider, passthrough, { level: top, col: 10, row: 0 }),
+      ).toBeNull();
+      expect(
+        await renderNativeTile(native.pyramid, wider, derived, { level: top - 1, col: 5, row: 0 }),
+      ).toBeNull();
+      // The stored columns beside them are still made from stored tiles.
+      expect(
+        await renderNativeTile(native.pyramid, wider, passthrough, { level: top, col: 9, row: 0 }),
+      ).not.toBeNull();
+      expect(
+        await renderNativeTile(native.pyramid, wider, derived, { level: top - 1, col: 4, row: 0 }),
+      ).not.toBeNull();
     } finally {
       await pooled.source.close();
       await pooled.native?.pyramid.close();

@@ -1,5 +1,4 @@
-import { LRUCache } from 'lru-cache';
-import type { MonotonicClock } from '../../auth/recent-credentials.js';
+import { RecentOutcomes, type MonotonicClock } from '../../auth/recent-credentials.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ImagesService } from './images.service.js';
 
@@ -26,42 +25,24 @@ export interface PixelAccessOptions {
  * the same grant share one query.
  */
 export class PixelAccess {
-  private readonly grants: LRUCache<string, Promise<string>>;
-  private readonly counts = { hits: 0, misses: 0 };
+  private readonly grants: RecentOutcomes<string>;
 
   constructor(
     private readonly images: ImagesService,
     options: PixelAccessOptions = {},
   ) {
-    this.grants = new LRUCache<string, Promise<string>>({
-      max: options.maxEntries ?? 10_000,
-      ttl: options.ttlMs ?? PIXEL_ACCESS_TTL_MS,
-      // Read the clock on every lookup (no cached "now"), so the bound is exact.
-      ttlResolution: 0,
-      perf: options.clock ?? performance,
-    });
+    this.grants = new RecentOutcomes<string>(options.ttlMs ?? PIXEL_ACCESS_TTL_MS, options);
   }
 
   /** Grant lookups since start: answered from memory, or asked of the database. */
   get lookups(): { readonly hits: number; readonly misses: number } {
-    return { ...this.counts };
+    return this.grants.lookups;
   }
 
   /** The tiler source of `frame` of image `id`, if `viewer` may see it (else the service's 404/409). */
   source(viewer: Viewer, id: number, frame: number): Promise<string> {
     // Superuser status is part of the key: a demoted superuser is not served from their old grant.
     const key = `${viewer.id}:${viewer.isSuperuser ? 1 : 0}:${id}:${frame}`;
-    const known = this.grants.get(key);
-    if (known !== undefined) {
-      this.counts.hits++;
-      return known;
-    }
-    this.counts.misses++;
-    const asked = this.images.pixelSource(viewer, id, { frame }).then(({ src }) => src);
-    this.grants.set(key, asked);
-    asked.catch(() => {
-      if (this.grants.get(key) === asked) this.grants.delete(key);
-    });
-    return asked;
+    return this.grants.get(key, () => this.images.pixelSource(viewer, id, { frame }).then(({ src }) => src));
   }
 }
