@@ -269,6 +269,42 @@ describe('switching a set out of blind mode (rule B1)', () => {
     expect(new Set(rows.map((r) => r.unique_identifier)).size).toBe(rows.length);
   });
 
+  it('[B1] a file attached to a copy row of an annotation the shared document has follows it', async () => {
+    const { fx, copyOf, moved } = await blindStudy();
+    const shared = `image.${fx.image}`;
+    await new ImageSetsRepo(h.db).update(fx.imageSet, { collaboration_type: 0 });
+    // The annotation reached the shared document already (a merge that stopped half way).
+    const memberCopy = Y.encodeStateAsUpdate(await stored(copyOf(fx.member)));
+    await h.collab.write(
+      shared,
+      (doc) => {
+        Y.applyUpdate(doc, memberCopy);
+      },
+      null,
+    );
+    const rowOf = async (document: string) =>
+      (
+        await h.db.query<{ id: number }>(
+          'SELECT id FROM annotations WHERE document = $1 AND unique_identifier = $2',
+          [document, moved],
+        )
+      )[0]?.id ?? null;
+    await expect.poll(() => rowOf(shared)).not.toBeNull();
+    const [file] = await h.db.query<{ id: number }>(
+      `INSERT INTO annotation_media_files (annotation_id, name, media_file_type, content_type, path, size)
+       VALUES ($1, 'note.ogg', 4, 'audio/ogg', $2, 3) RETURNING id`,
+      [await rowOf(copyOf(fx.member)), `${randomUUID()}.ogg`],
+    );
+
+    await new ReaderCopiesRepo(h.db).moveToShared(copyOf(fx.member), shared);
+
+    const after = await h.db.query<{ annotation_id: number }>(
+      'SELECT annotation_id FROM annotation_media_files WHERE id = $1',
+      [file?.id ?? null],
+    );
+    expect(after).toEqual([{ annotation_id: await rowOf(shared) }]);
+  });
+
   it('[B1] cooperative <-> second opinion moves nothing', async () => {
     const fx = await makeFixture(h);
     const shared = `image.${fx.image}`;

@@ -47,8 +47,9 @@ export class ReaderCopiesRepo {
   /**
    * Before a copy's annotations enter the shared document: their projection rows move to it, so the
    * projection's upsert (by document and uuid) keeps their ids, and with them every pk a client
-   * already holds. Rows of annotations the shared document projects already are dropped. The copy's
-   * client-id claims (rule V4) become claims in the shared document too: its items keep their ids.
+   * already holds. Rows of annotations the shared document projects already are dropped, their
+   * attached files moved to the shared row. The copy's client-id claims (rule V4) become claims in
+   * the shared document too: its items keep their ids.
    * Answers the claims another user holds in the shared document already (a client-id clash).
    */
   async moveToShared(copy: string, shared: string): Promise<number[]> {
@@ -57,6 +58,14 @@ export class ReaderCopiesRepo {
         `UPDATE annotations a SET document = $2
          WHERE a.document = $1 AND NOT EXISTS (
            SELECT 1 FROM annotations b WHERE b.document = $2 AND b.unique_identifier = a.unique_identifier)`,
+        [copy, shared],
+      );
+      // Files attached to a dropped row (EXACT's annotation_media_files, not part of the document)
+      // follow to the shared row of the same annotation instead of going with the row's cascade.
+      await tx.query(
+        `UPDATE annotation_media_files f SET annotation_id = b.id
+         FROM annotations a JOIN annotations b ON b.document = $2 AND b.unique_identifier = a.unique_identifier
+         WHERE a.document = $1 AND f.annotation_id = a.id`,
         [copy, shared],
       );
       await tx.query('DELETE FROM annotations WHERE document = $1', [copy]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -8,19 +8,39 @@ import path from 'node:path';
  */
 export async function keptSecret(dataDir: string, name: string): Promise<string> {
   const file = path.join(dataDir, name);
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ENOENT') throw error;
-  }
+  const kept = await readKept(file);
+  if (kept !== undefined) return kept;
   await mkdir(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
+  // Written whole under a private name, then linked into place: the kept file never exists half
+  // written (a crash or a process reading it at the same moment would get an empty secret).
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
     return secret;
   } catch (error) {
     // Another process created it first: use theirs.
-    if ((error as { code?: string }).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    const theirs = await readKept(file);
+    if (theirs === undefined)
+      throw new Error(`${file} vanished while it was being created`, { cause: error });
+    return theirs;
+  } finally {
+    await unlink(draft);
+  }
+}
+
+/** The secret kept in `file`, or undefined if there is none; an empty file is refused, never used. */
+async function readKept(file: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
     throw error;
   }
+  const secret = text.trim();
+  if (secret === '') throw new Error(`${file} is empty (a write cut short): it holds no secret`);
+  return secret;
 }
