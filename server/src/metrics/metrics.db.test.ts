@@ -118,4 +118,16 @@ describe('GET /metrics', () => {
     await new JobsRepo(server.db).enqueue(image, 'inspect');
     expect(await queued()).toBe(before + 1);
   });
+
+  it('leaves finished image jobs out of the queue depth', async () => {
+    const { image } = await make().teamImage();
+    const jobs = async (state: string) =>
+      sample((await scrape(`Bearer ${TOKEN}`)).text, 'tessera_image_jobs', { state });
+    const before = await jobs('queued');
+    await new JobsRepo(server.db).enqueue(image, 'inspect');
+    await server.db.query("UPDATE image_jobs SET state = 'done' WHERE image_id = $1", [image]);
+    expect(await jobs('queued')).toBe(before);
+    expect(await jobs('failed')).toBe(0);
+    expect(await jobs('done')).toBeUndefined();
+  });
 });

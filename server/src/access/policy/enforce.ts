@@ -2,7 +2,7 @@ import type { EndpointPolicy } from '../../api/endpoint-policy.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Queryable } from '../../db/database.js';
 import { AppError } from '../../errors/app-error.js';
-import { PolicyRepo } from './policy.repo.js';
+import { PolicyRepo, type SetStandingRow } from './policy.repo.js';
 import { decide, type Verdict } from './rules.js';
 import { standingOf } from './standing.js';
 
@@ -14,7 +14,8 @@ export function enforce(verdict: Verdict, forbidden = 'You may not do this here.
 
 /**
  * Demands that `policy` allows the viewer on image set `setId` (its rules in rules.ts); a set that
- * does not exist is refused like one the viewer may not see (404).
+ * does not exist is refused like one the viewer may not see (404). Answers the set's row, so that a
+ * service needs no second lookup of its team or mode.
  */
 export async function requireOnImageSet(
   db: Queryable,
@@ -22,8 +23,8 @@ export async function requireOnImageSet(
   setId: number,
   policy: EndpointPolicy,
   forbidden?: string,
-): Promise<void> {
-  await requireInImageSet(db, viewer, { setId }, policy, forbidden);
+): Promise<SetStandingRow> {
+  return requireInImageSet(db, viewer, { setId }, policy, forbidden);
 }
 
 /**
@@ -36,10 +37,11 @@ export async function requireInImageSet(
   object: { readonly setId: number; readonly owner?: number | null },
   policy: EndpointPolicy,
   forbidden?: string,
-): Promise<void> {
+): Promise<SetStandingRow> {
   const set = await new PolicyRepo(db).imageSet(object.setId, viewer.id);
   if (set === undefined) throw AppError.notFound();
   const standing = standingOf(viewer, { isAdmin: set.is_admin, public: set.public });
   const subject = { caller: viewer, standing, mode: set.collaboration_type, owner: object.owner ?? null };
   enforce(decide(policy, subject), forbidden);
+  return set;
 }

@@ -64,4 +64,19 @@ describe('images/screening_modes/', () => {
     expect(Object.keys(bad.body)).toEqual(expect.arrayContaining(['x_steps']));
     expect((await api().as(s.member).post(PATH, { image: s.image, user: s.other.id })).status).toBe(403);
   });
+
+  it('keeps a state with its image and its owner when changed', async () => {
+    const s = await scene();
+    const mine = await api().as(s.member).post<ScreeningMode>(PATH, { image: s.image });
+    const item = `${PATH}${mine.body.id}/`;
+    const moved = await api()
+      .as(s.member)
+      .patch<{ image: string[] }>(item, { image: s.image + 1 });
+    expect(moved.status).toBe(400);
+    expect(moved.body.image[0]).toMatch(/stays with its image/);
+    expect((await api().as(s.member).patch(item, { user: s.other.id })).status).toBe(403);
+    expect((await api().as(s.member).patch(item, { image: s.image, user: s.member.id })).status).toBe(200);
+    const kept = await api().as(s.member).get<ScreeningMode>(item);
+    expect(kept.body).toMatchObject({ image: s.image, user: s.member.id });
+  });
 });

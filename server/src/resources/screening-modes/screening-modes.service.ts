@@ -42,9 +42,9 @@ export class ScreeningModesService extends ResourceService<ScreeningMode> {
 
   /** Changes one's own state; moving `current_index` marks that tile screened. */
   async update(viewer: Viewer, id: number, input: Partial<ScreeningModeWrite>): Promise<void> {
-    await this.own(viewer, id);
+    const current = await this.own(viewer, id);
     const { image, user, ...fields } = input;
-    if (image !== undefined && image !== (await this.find(viewer, id))?.image)
+    if (image !== undefined && image !== current.image)
       throw AppError.invalidField('image', 'A screening state stays with its image.');
     if (user !== undefined && user !== viewer.id)
       throw AppError.forbidden('You may only keep your own screening state.');
@@ -60,10 +60,12 @@ export class ScreeningModesService extends ResourceService<ScreeningMode> {
     await new ScreeningModesRepo(this.db).delete(id);
   }
 
-  private async own(viewer: Viewer, id: number): Promise<void> {
+  /** The caller's own screening state: 404 when they do not see it, 403 when it is someone else's. */
+  private async own(viewer: Viewer, id: number): Promise<ScreeningMode> {
     const row = await this.find(viewer, id);
     if (!row) throw AppError.notFound();
     if (row.user !== viewer.id) throw AppError.forbidden('This is not your screening state.');
+    return row;
   }
 }
 

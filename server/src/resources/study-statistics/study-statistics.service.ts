@@ -3,8 +3,6 @@ import { requireOnImageSet } from '../../access/policy/enforce.js';
 import { isBlind } from '../../access/policy/modes.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Database } from '../../db/database.js';
-import { AppError } from '../../errors/app-error.js';
-import { ImageSetsRepo } from '../image-sets/image-sets.repo.js';
 import { StudyStatisticsRepo } from './study-statistics.repo.js';
 import { readersOf, studyReport } from './study-report.js';
 
@@ -20,13 +18,9 @@ export class StudyStatisticsService {
   constructor(private readonly db: Database) {}
 
   async of(viewer: Viewer, imageSetId: number, query: StudyStatisticsQuery): Promise<StudyStatistics> {
-    const visible = await new ImageSetsRepo(this.db).list(viewer, [
-      { name: 'id', lookup: 'exact', value: imageSetId },
-    ]);
-    const set = visible.rows[0];
-    if (set === undefined) throw AppError.notFound();
-    // P5: whoever sees the set (a member, a reader of a public set) but does not administer it, 403.
-    await requireOnImageSet(
+    // P5: whoever sees the set (a member, a reader of a public set) but does not administer it, 403;
+    // whoever does not see it, 404.
+    const set = await requireOnImageSet(
       this.db,
       viewer,
       imageSetId,
@@ -37,7 +31,7 @@ export class StudyStatisticsService {
     const [annotations, imageActions, expectedReaders, images, annotationTypes] = await Promise.all([
       repo.annotations(imageSetId),
       repo.imageActions(imageSetId),
-      repo.expectedReaders(set.team),
+      repo.expectedReaders(set.team_id),
       repo.images(imageSetId),
       repo.annotationTypes(imageSetId),
     ]);
