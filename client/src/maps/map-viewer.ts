@@ -29,6 +29,9 @@ export class MapViewer {
       showNavigationControl: false,
       gestureSettingsMouse: { clickToZoom: false, dblClickToZoom: false },
       maxZoomPixelRatio: 4,
+      // Off, as in the workspace's viewer (viewer-binding.ts says why): beyond 110 % it costs a
+      // full-canvas copy every frame for the same picture, and map cells are viewed magnified.
+      smoothTileEdgesMinZoom: Infinity,
       animationTime: 0.4,
       crossOriginPolicy: false,
     });

@@ -2,18 +2,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
-
-/** A seeded pseudo-random generator in [0, 1) (mulberry32): UMAP's only source of randomness here. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The splits' seeded generator (mulberry32): UMAP's only source of randomness here.
+import { seededRandom } from '../versions/splits.js';
 
 /** Each feature scaled to mean 0 and deviation 1, so no single feature (say brightness) dominates. */
 export function standardise(rows: readonly (readonly number[])[]): number[][] {

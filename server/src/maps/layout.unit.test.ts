@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { embed2d, embed2dInWorker, seededRandom } from './embedding.js';
+import { seededRandom } from '../versions/splits.js';
+import { embed2d, embed2dInWorker } from './embedding.js';
 import { clusterLayout, gridLayout, gridShape } from './layout.js';
 
 const key = (cell: { col: number; row: number }) => `${cell.col},${cell.row}`;

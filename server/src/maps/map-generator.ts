@@ -8,7 +8,7 @@ import type { ImageStorage } from '../ingest/storage.js';
 import { boxInCell, cropSquare, type BoundingBox } from './crop.js';
 import { embed2dInWorker } from './embedding.js';
 import { clusterLayout, gridLayout, type GridCell } from './layout.js';
-import { MapsRepo, type MapRow, type NewCell, type ScopeAnnotation } from './maps.repo.js';
+import { MapsRepo, type MapRecord, type NewCell, type ScopeAnnotation } from './maps.repo.js';
 import type { MosaicClient } from './mosaic.client.js';
 
 /** The smallest crop side in level-0 pixels: a point annotation still shows the cell around it. */
@@ -35,7 +35,7 @@ export class MapGenerator {
   ) {}
 
   /** Starts generation `generation` of `map` in the background. */
-  start(map: MapRow, generation: number): void {
+  start(map: MapRecord, generation: number): void {
     const task = this.generate(map, generation).catch(async (error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn({ err: error, map: map.id }, 'annotation map generation failed');
@@ -50,7 +50,7 @@ export class MapGenerator {
     while (this.running.size > 0) await Promise.all(this.running);
   }
 
-  private async generate(map: MapRow, generation: number): Promise<void> {
+  private async generate(map: MapRecord, generation: number): Promise<void> {
     const repo = new MapsRepo(this.db);
     const annotations = await repo.scope(map.id);
     if (annotations.length === 0) throw new Error('No annotations of this type to show.');
@@ -100,7 +100,7 @@ export class MapGenerator {
 
   /** Supplied feature vectors when every annotation has one; else the crops' colour and texture. */
   private async features(
-    map: MapRow,
+    map: MapRecord,
     annotations: readonly ScopeAnnotation[],
     crops: readonly Crop[],
     layoutPath: string,
@@ -114,7 +114,7 @@ export class MapGenerator {
 
   private async writeJob(
     layoutPath: string,
-    map: MapRow,
+    map: MapRecord,
     annotations: readonly ScopeAnnotation[],
     crops: readonly Crop[],
     placed: { columns: number; rows: number; cells: GridCell[] },
@@ -149,7 +149,7 @@ function box(a: ScopeAnnotation): BoundingBox {
   return { xMin: a.x_min, yMin: a.y_min, xMax: a.x_max, yMax: a.y_max };
 }
 
-function crop(a: ScopeAnnotation, map: MapRow): Crop {
+function crop(a: ScopeAnnotation, map: MapRecord): Crop {
   const frame = Math.min(Math.max(a.frame ?? 1, 1), Math.max(a.frames, 1));
   return {
     src: framePath(a.pyramid, frame),

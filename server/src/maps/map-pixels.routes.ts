@@ -22,6 +22,8 @@ export function mapPixelsRouter(maps: MapsService, tiler: TilerClient): Router {
   const token = async (ctx: Context, id: number) => {
     const viewer = (ctx.state as AuthState).viewer;
     if (!viewer) throw AppError.notAuthenticated();
+    // The token grants its `src` only: the tiler never reads `img` (an image's id), so a mosaic,
+    // which is no image, signs 0, as the mosaic job's token (mosaic.client.ts) does.
     return tiler.tilesToken(0, await maps.mosaicSource(viewer, id));
   };
 

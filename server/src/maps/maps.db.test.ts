@@ -260,6 +260,16 @@ describe('annotation maps', { timeout: 120_000 }, () => {
       image: s.image,
     });
     expect((await api(s.member).get<AnnotationMap>(`${MAPS}${id}/`)).body.state).toBe('processing');
+    // No mosaic yet: its pixels answer 409 (not a tiler error), a malformed tile name 404, no login 401.
+    const basic = {
+      authorization: `Basic ${Buffer.from(`${s.member.username}:${s.member.password}`).toString('base64')}`,
+    };
+    const pixels = `${server.baseUrl}/images/annotation_map/${id}`;
+    const early = await fetch(`${pixels}/tile/`, { headers: basic });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain('still being generated');
+    expect((await fetch(`${pixels}/tile_files/8/0_0.png`, { headers: basic })).status).toBe(404);
+    expect((await fetch(`${pixels}/tile/`)).status).toBe(401);
     expect(await server.services.maps.resumeInterrupted()).toEqual([id]);
     const map = await ready(s.member, id);
     expect(map).toMatchObject({ state: 'ready', generation: 2, annotation_count: 6, failure_reason: null });

@@ -14,7 +14,8 @@ export const mapFilters: FilterSpec = {
   state: { type: 'text', lookups: ['exact'], column: 'm.state' },
 };
 
-export interface MapRow {
+/** A map's own columns and its team. */
+export interface MapRecord {
   id: number;
   name: string;
   image_set_id: number;
@@ -38,12 +39,16 @@ export interface MapRow {
   generated_at: string | null;
   features: Record<string, number[]> | null;
   team_id: number;
+}
+
+/** A map as its list and retrieve answer it: with its cell count and whether it is stale. */
+export interface MapRow extends MapRecord {
   annotation_count: number;
   stale: boolean;
 }
 
 export type NewMap = Pick<
-  MapRow,
+  MapRecord,
   'name' | 'image_set_id' | 'image_id' | 'annotation_type_id' | 'kind' | 'cell_size' | 'context' | 'seed'
 > & { creatorId: number; features: Record<string, number[]> | null };
 
@@ -102,26 +107,47 @@ const STALE = `m.state = 'ready' AND (
     WHERE c.map_id = m.id AND NOT a.deleted
       AND (a.x_min, a.y_min, a.x_max, a.y_max) IS DISTINCT FROM (c.x_min, c.y_min, c.x_max, c.y_max)))`;
 
+const RECORD_COLUMNS = `m.id, m.name, m.image_set_id, m.image_id, m.annotation_type_id, m.kind, m.cell_size,
+  m.context, m.seed, m.state, m.failure_reason, m.generation, m.columns, m.rows, m.width, m.height,
+  m.layout_path, m.mosaic_path, m.creator_id, m.created_at, m.generated_at, m.features, s.team_id`;
+
+/** The maps `viewer` sees that pass `filters` (FROM `annotation_maps m JOIN image_sets s`). */
+function visibleMaps(viewer: ListViewer, filters: readonly ParsedFilter[]): SqlConditions {
+  const q = new SqlConditions();
+  // [P8] Where the set is seen; in blind sets by those who administer the team.
+  q.add(annotationMapVisible(q, viewer, 's'));
+  q.addFilters(mapFilters, filters);
+  return q;
+}
+
 /** Annotation maps and their cells. */
 export class MapsRepo {
   constructor(private readonly db: Queryable) {}
 
   async list(viewer: ListViewer, filters: readonly ParsedFilter[], page?: { limit: number; offset: number }) {
-    const q = new SqlConditions();
-    // [P8] Where the set is seen; in blind sets by those who administer the team.
-    q.add(annotationMapVisible(q, viewer, 's'));
-    q.addFilters(mapFilters, filters);
     return listPage<MapRow>(this.db, {
-      select: () => `m.id, m.name, m.image_set_id, m.image_id, m.annotation_type_id, m.kind, m.cell_size,
-        m.context, m.seed, m.state, m.failure_reason, m.generation, m.columns, m.rows, m.width, m.height,
-        m.layout_path, m.mosaic_path, m.creator_id, m.created_at, m.generated_at, m.features, s.team_id,
+      select: () => `${RECORD_COLUMNS},
         (SELECT count(*)::int FROM annotation_map_cells c WHERE c.map_id = m.id) AS annotation_count,
         (${STALE}) AS stale`,
       from: 'annotation_maps m JOIN image_sets s ON s.id = m.image_set_id',
-      conditions: q,
+      conditions: visibleMaps(viewer, filters),
       orderBy: 'm.id',
       page,
     });
+  }
+
+  /**
+   * One map the viewer sees, without its cell count and staleness: tile, cell and screening requests
+   * check access with it on every call, and `stale` counts the annotations of the map's whole scope.
+   */
+  async visible(viewer: ListViewer, id: number): Promise<MapRecord | undefined> {
+    const { rows } = await listPage<MapRecord>(this.db, {
+      select: () => RECORD_COLUMNS,
+      from: 'annotation_maps m JOIN image_sets s ON s.id = m.image_set_id',
+      conditions: visibleMaps(viewer, [{ name: 'id', lookup: 'exact', value: id }]),
+      orderBy: 'm.id',
+    });
+    return rows[0];
   }
 
   async insert(map: NewMap): Promise<number> {

@@ -10,7 +10,7 @@ import { AppError } from '../errors/app-error.js';
 import { ImageSetsRepo, type ImageSetRow } from '../resources/image-sets/image-sets.repo.js';
 import { ImagesRepo } from '../resources/images/images.repo.js';
 import type { MapGenerator } from './map-generator.js';
-import { MapsRepo, mapFilters, type MapRow } from './maps.repo.js';
+import { MapsRepo, mapFilters, type MapRecord, type MapRow } from './maps.repo.js';
 
 /**
  * `annotations/annotation_maps/`: maps of every annotation of one type of an image or image set, by
@@ -87,7 +87,7 @@ export class MapsService extends ResourceService<AnnotationMap> {
     const ids = await repo.processing();
     for (const id of ids) {
       const generation = await repo.nextGeneration(id);
-      const row = (await repo.list(SYSTEM, [{ name: 'id', lookup: 'exact', value: id }])).rows[0];
+      const row = await repo.visible(SYSTEM, id);
       if (row) this.generator.start(row, generation);
     }
     return ids;
@@ -126,9 +126,9 @@ export class MapsService extends ResourceService<AnnotationMap> {
     return this.generator.settled();
   }
 
-  async visibleRow(viewer: Viewer, id: number): Promise<MapRow> {
-    const { rows } = await new MapsRepo(this.db).list(viewer, [{ name: 'id', lookup: 'exact', value: id }]);
-    const row = rows[0];
+  /** A map the viewer sees (404 otherwise), without the list's cell count and staleness. */
+  async visibleRow(viewer: Viewer, id: number): Promise<MapRecord> {
+    const row = await new MapsRepo(this.db).visible(viewer, id);
     if (!row) throw AppError.notFound();
     return row;
   }
