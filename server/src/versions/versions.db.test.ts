@@ -117,17 +117,18 @@ describe('dataset versions', () => {
 
     const diff = await api.get<VersionDiff>(`/images/set_versions/${v1.id}/diff/?to=${v2.id}`);
     expect(diff.status).toBe(200);
-    expect(diff.body.totals).toEqual({ added: 1, removed: 0, changed: 4 });
+    expect(diff.body.totals).toEqual({ added: 1, removed: 1, changed: 3, restored: 0 });
     const [only] = diff.body.images;
     expect(only).toMatchObject({
       image,
       added: 1,
-      removed: 0,
-      changed: 4,
+      removed: 1,
+      changed: 3,
+      restored: 0,
       by_type: {
-        [s.box]: { added: 0, removed: 0, changed: 2 },
-        [otherBox]: { added: 0, removed: 0, changed: 1 },
-        [s.polygon]: { added: 1, removed: 0, changed: 1 },
+        [s.box]: { added: 0, removed: 0, changed: 2, restored: 0 },
+        [otherBox]: { added: 0, removed: 0, changed: 1, restored: 0 },
+        [s.polygon]: { added: 1, removed: 1, changed: 0, restored: 0 },
       },
     });
     const byId = Object.fromEntries((only?.annotations ?? []).map((a) => [a.unique_identifier, a]));
@@ -136,27 +137,29 @@ describe('dataset versions', () => {
       change: 'changed',
       fields: ['label', 'description'],
     });
-    expect(byId[removed?.unique_identifier ?? '']).toMatchObject({ change: 'changed', fields: ['deleted'] });
+    expect(byId[removed?.unique_identifier ?? '']).toMatchObject({ change: 'removed', fields: [] });
     expect(byId[verified?.unique_identifier ?? '']).toMatchObject({
       change: 'changed',
       fields: ['verification'],
     });
     expect(byId[added?.unique_identifier ?? '']).toMatchObject({ change: 'added', fields: [] });
 
-    // Backwards, the added annotation is removed; against now, nothing changed since v2 but one move.
+    // Backwards, the added annotation is removed and the deleted one restored; against now, nothing
+    // changed since v2 but one move.
     const back = await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/?to=${v1.id}`);
-    expect(back.body.totals).toEqual({ added: 0, removed: 1, changed: 4 });
+    expect(back.body.totals).toEqual({ added: 0, removed: 1, changed: 3, restored: 1 });
     expect((await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/?to=now`)).body.totals).toEqual({
       added: 0,
       removed: 0,
       changed: 0,
+      restored: 0,
     });
     await api.patch(`/annotations/annotations/${added?.id}/`, {
       annotation_type: s.polygon,
       vector: triangle(1, 90),
     });
     const now = await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/`);
-    expect(now.body.totals).toEqual({ added: 0, removed: 0, changed: 1 });
+    expect(now.body.totals).toEqual({ added: 0, removed: 0, changed: 1, restored: 0 });
     expect(now.body.images[0]?.annotations[0]).toMatchObject({ fields: ['geometry'] });
     const bad = await api.get(`/images/set_versions/${v2.id}/diff/?to=yesterday`);
     expect(bad.status).toBe(400);

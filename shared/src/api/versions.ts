@@ -53,10 +53,19 @@ export const changedField = z.enum([
 ]);
 export type ChangedField = z.infer<typeof changedField>;
 
+/**
+ * How an annotation differs from one side of a diff to the other, counting only what a viewer sees:
+ * added (absent or deleted before, and never there), removed (there before, deleted or gone after),
+ * restored (deleted before, there again after), changed (there on both sides, some field differs).
+ */
+export const diffChange = z.enum(['added', 'removed', 'changed', 'restored']);
+export type DiffChange = z.infer<typeof diffChange>;
+
 const counts = z.object({
   added: z.number().int(),
   removed: z.number().int(),
   changed: z.number().int(),
+  restored: z.number().int(),
 });
 
 /** What changed between two versions (or a version and now), per image. */
@@ -73,7 +82,7 @@ export const versionDiff = z
           z.object({
             unique_identifier: z.string(),
             annotation_type: id,
-            change: z.enum(['added', 'removed', 'changed']),
+            change: diffChange,
             fields: z.array(changedField),
           }),
         ),
