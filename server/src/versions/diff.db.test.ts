@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RestoreReport, SetVersion, VersionDiff } from '@tessera/shared';
+import type { RestoreReport, VersionDiff } from '@tessera/shared';
 import { useTestServer } from '../../../test/support/server.js';
-import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
+import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 
 type Scene = Awaited<ReturnType<typeof versionScene>>;
 type Api = ReturnType<Scene['api']>;
-
-async function makeVersion(api: Api, set: number, name = 'v'): Promise<SetVersion> {
-  const res = await api.post<SetVersion>('/images/set_versions/', { name, imagesets: [set] });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
 
 async function diff(api: Api, from: number, to: number | 'now'): Promise<VersionDiff> {
   const res = await api.get<VersionDiff>(`/images/set_versions/${from}/diff/?to=${to}`);

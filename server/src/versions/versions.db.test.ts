@@ -4,26 +4,20 @@ import * as Y from 'yjs';
 import {
   readRecord,
   listAnnotations,
+  restoreNotice,
   type AnnotationVersion,
   type Page,
   type RestoreReport,
-  type SetVersion,
   type VersionDiff,
 } from '@tessera/shared';
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { VersionsRepo } from './versions.repo.js';
-import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
+import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 
 type Api = ReturnType<Awaited<ReturnType<typeof versionScene>>['api']>;
-
-async function makeVersion(api: Api, set: number, name = 'v') {
-  const res = await api.post<SetVersion>('/images/set_versions/', { name, imagesets: [set] });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
 
 /** Everything a version holds of its annotations, keyed by unique identifier (order-free). */
 async function frozen(api: Api, version: number) {
@@ -165,7 +159,7 @@ describe('dataset versions', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('a restore is seen at once by a connected client', async () => {
+  it('a restore is seen at once by a connected client, with who did it', async () => {
     const s = await versionScene(server);
     const [a] = await annotate(s.api(s.admin), [
       { image: s.images[0] as number, annotation_type: s.box, vector: rect(0, 0) },
@@ -182,9 +176,19 @@ describe('dataset versions', () => {
           if (isDeepStrictEqual(vectorNow(), rect(0, 0))) resolve();
         });
       });
+      const notices: unknown[] = [];
+      live.provider.on('stateless', ({ payload }: { payload: string }) => {
+        notices.push(JSON.parse(payload));
+      });
       const res = await s.api(s.admin).post(`/images/set_versions/${v1.id}/restore/`, { image: s.images[0] });
       expect(res.status).toBe(200);
       await seen;
+      // Collaborators are told who restored which version (sent right after the restore's edits).
+      await expect.poll(() => notices).toHaveLength(1);
+      expect(restoreNotice.parse(notices[0])).toMatchObject({
+        version: { id: v1.id, name: v1.name },
+        by: { id: s.admin.id, username: s.admin.username },
+      });
       expect(readRecord(live.doc, a?.unique_identifier ?? '')?.['edited']).toMatchObject({ by: s.admin.id });
     } finally {
       live.close();

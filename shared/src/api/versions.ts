@@ -97,6 +97,19 @@ export type VersionDiff = z.infer<typeof versionDiff>;
 export const versionRestore = z.object({ image: id.optional() });
 export type VersionRestore = z.infer<typeof versionRestore>;
 
+/**
+ * Sent to the clients that have an image's live document open when a restore rewrote it (a stateless
+ * message of the live document): who restored which version, so collaborators know why their
+ * annotations changed.
+ */
+export const restoreNotice = z.object({
+  kind: z.literal('restore'),
+  version: z.object({ id, name: z.string() }),
+  by: z.object({ id, username: z.string() }),
+  at: z.string().describe('ISO 8601'),
+});
+export type RestoreNotice = z.infer<typeof restoreNotice>;
+
 /** What a restore did. */
 export const restoreReport = z.object({
   images: z.number().int(),
