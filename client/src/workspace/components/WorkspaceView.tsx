@@ -10,6 +10,7 @@ import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
+import { RestoreNotices } from './RestoreNotices';
 import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
 import { SlideScreening } from './SlideScreening';
@@ -19,6 +20,7 @@ import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
 import { useReview } from './useReview';
+import { VersionDiffPanel } from './VersionDiffPanel';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
@@ -98,6 +100,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       </aside>
       <section className="workspace-center" aria-label="Image viewer">
         {controller && <Toolbar controller={controller} />}
+        {controller && <RestoreNotices controller={controller} session={props.session} />}
         <div className="viewer" ref={viewerRef} data-testid="viewer" />
         <div className="viewer-footer">
           {controller && <FrameSlider controller={controller} />}
@@ -113,6 +116,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
           <ReviewPanel controller={controller} review={review} />
         )}
         {controller && <CollaboratorList controller={controller} />}
+        {controller && <VersionDiffPanel controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
     </div>
