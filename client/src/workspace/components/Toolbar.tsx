@@ -36,6 +36,9 @@ export function Toolbar({ controller }: { controller: WorkspaceController }) {
           aria-pressed={s.tool === t.tool}
           aria-keyshortcuts={t.key}
           disabled={t.tool === 'draw' && (s.readOnly || active === undefined)}
+          {...(t.tool === 'draw' && controller.data.types.length === 0
+            ? { title: "No annotation types in this set: a team admin adds them in the set's settings." }
+            : {})}
           onClick={() => {
             controller.setTool(t.tool);
           }}
