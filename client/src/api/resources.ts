@@ -7,6 +7,7 @@ import type {
   AnnotationType,
   AnnotationTypeCreate,
   Image,
+  ImageContributors,
   ImageSet,
   Page,
   Product,
@@ -56,6 +57,8 @@ export const imageSets = {
       Pick<ImageSet, 'name' | 'description' | 'collaboration_type' | 'public' | 'required_verifications'>
     >,
   ) => api<ImageSet>('PATCH', `/images/image_sets/${id}/`, changes),
+  /** Who worked on each image: annotations made, and others' edited last. */
+  contributors: (id: number) => api<ImageContributors>('GET', `/images/image_sets/${id}/contributors/`),
 };
 
 /** A set's second-opinion review (server/src/resources/reviews). */
