@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { annotationTypes, images, products, versions } from '../api/resources';
 import { ErrorNotice } from '../components/Notice';
+import { VersionSelect } from '../components/VersionSelect';
 import { useLoad } from '../hooks/useLoad';
 
 type Counts = VersionDiff['totals'];
@@ -50,38 +51,28 @@ export function VersionCompare({
   const sideName = (side: Side) =>
     side === 'now' ? 'now' : (list.find((v) => v.id === side)?.name ?? `#${side}`);
   return (
-    <div className="version-compare" aria-labelledby="compare-title">
+    <div className="version-compare">
       <h3 id="compare-title">Compare two versions</h3>
       <div className="inline-form">
         <label htmlFor="compare-from">From</label>
-        <select
+        <VersionSelect
           id="compare-from"
-          value={from}
-          onChange={(e) => {
-            setFrom(Number(e.target.value));
+          versions={list}
+          value={String(from)}
+          onChange={(value) => {
+            setFrom(Number(value));
           }}
-        >
-          {list.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
+        />
         <label htmlFor="compare-to">To</label>
-        <select
+        <VersionSelect
           id="compare-to"
+          versions={list}
           value={String(to)}
-          onChange={(e) => {
-            setTo(e.target.value === 'now' ? 'now' : Number(e.target.value));
+          first={{ value: 'now', label: 'now' }}
+          onChange={(value) => {
+            setTo(value === 'now' ? 'now' : Number(value));
           }}
-        >
-          <option value="now">now</option>
-          {list.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
+        />
       </div>
       <ErrorNotice message={diff.error} />
       {diff.data === undefined ? null : (

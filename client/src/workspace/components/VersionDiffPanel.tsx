@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 import { versions } from '../../api/resources';
+import { VersionSelect } from '../../components/VersionSelect';
 import { parseId } from '../../format';
 import { useLoad } from '../../hooks/useLoad';
 import { countShapes, DIFF_STYLES, drawDiff, type ShapeChange } from '../version-diff';
@@ -55,37 +56,27 @@ export function VersionDiffPanel({ controller }: { controller: WorkspaceControll
       <h2 id="diff-heading">Compare versions</h2>
       <label className="field">
         From
-        <select
-          aria-label="Compare from"
+        <VersionSelect
+          label="Compare from"
+          versions={options}
           value={from === null ? '' : String(from)}
-          onChange={(e) => {
-            choose('diff', e.target.value);
+          first={{ value: '', label: '(no comparison)' }}
+          onChange={(value) => {
+            choose('diff', value);
           }}
-        >
-          <option value="">(no comparison)</option>
-          {options.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       <label className="field">
         To
-        <select
-          aria-label="Compare to"
+        <VersionSelect
+          label="Compare to"
+          versions={options}
           value={String(to)}
-          onChange={(e) => {
-            choose('to', e.target.value);
+          first={{ value: 'now', label: controller.data.version === undefined ? 'now' : 'the version shown' }}
+          onChange={(value) => {
+            choose('to', value);
           }}
-        >
-          <option value="now">{controller.data.version === undefined ? 'now' : 'the version shown'}</option>
-          {options.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       {error !== null ? <p role="alert">{error}</p> : null}
       {counts === null ? null : (
