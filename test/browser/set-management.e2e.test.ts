@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Product } from '@tessera/shared';
-import { saveScreenshot, useBrowser } from './support/browser.js';
+import { useBrowser } from './support/browser.js';
+import { guideScreenshot } from './support/guide.js';
 import { signedIn } from './support/pages.js';
 import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
@@ -58,7 +59,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('setting up an image set', () 
     await expect.poll(() => cards.count()).toBe(2);
     const boxes = cards.filter({ hasText: 'openslide-python-boxes.tiff' });
     expect(await boxes.getByTestId('original-name').textContent()).toBe('File: openslide-python-boxes.tiff');
-    await saveScreenshot(page, 'set-upload');
+    await guideScreenshot(page, 'sets', 'set-upload');
 
     // Members see pseudonyms only, until the set shows original names; and who worked on an image.
     const image = Number(await boxes.getAttribute('data-image-id'));

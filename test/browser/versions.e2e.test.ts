@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RestAnnotation } from '@tessera/shared';
 import { saveScreenshot, useBrowser } from './support/browser.js';
+import { guideScreenshot } from './support/guide.js';
 import { signedIn, unlabelledControls } from './support/pages.js';
 import { Factories } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
@@ -259,7 +260,7 @@ describe.skipIf(lacking('chromium'))('dataset versions on the image set page', (
     await expect
       .poll(() => coloursAlong(page, { x: 200, y: 900 }, { x: 260, y: 900 }))
       .toContain(changedColour);
-    await saveScreenshot(page, 'versions-visual-diff');
+    await guideScreenshot(page, 'versions', 'version-diff');
 
     // The admin restores version 1: the second user is told who did it, and the diff to now empties.
     const restored = await admin.post(`/images/set_versions/${v1.body.id}/restore/`, {});
