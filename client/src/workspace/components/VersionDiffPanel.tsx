@@ -7,6 +7,7 @@ import { useLoad } from '../../hooks/useLoad';
 import { countShapes, DIFF_STYLES, drawDiff, type ShapeChange } from '../version-diff';
 import type { WorkspaceController } from '../workspace-controller';
 import { useVersionDiff, type DiffSideId } from './useVersionDiff';
+import './version-diff.css';
 
 const KINDS: readonly ShapeChange[] = ['added', 'removed', 'changed'];
 
