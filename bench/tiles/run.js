@@ -10,8 +10,7 @@
 // Needs Debian's python3-openslide, python-openslide-examples and python3-flask; libvips-tools and
 // libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
 // BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
-import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,55 +27,14 @@ import {
   warmLoad,
   work,
 } from './support.js';
-import { measureViewers, viewerLines } from './viewers.js';
+import { deepzoomServer, peakRssMb, startReference, stopReference } from './reference.js';
+import { measureReferenceViewers, measureViewers, viewerLines } from './viewers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'bench-secret-bench-secret-bench-secret';
-const deepzoomServer = '/usr/share/doc/python-openslide-examples/examples/deepzoom/deepzoom_server.py';
 const SAMPLE = Number(process.env.BENCH_TILES_SAMPLE ?? 1500);
 
 const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-token.js'));
-
-function startProcess(command, args, env) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errorText = '';
-  child.stderr.on('data', (d) => {
-    errorText = (errorText + d.toString()).slice(-4000);
-  });
-  child.errorText = () => errorText;
-  return child;
-}
-
-async function waitFor(url, child) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not yet
-    }
-    if (child.exitCode !== null) throw new Error(`${url}: process exited\n${child.errorText()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function rssMb(pid) {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => {
-    const hwm = /VmHWM:\s+(\d+)/.exec(s);
-    return hwm ? Number(hwm[1]) / 1024 : 0;
-  });
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const done = new Promise((r) => child.on('exit', r));
-  child.kill('SIGTERM');
-  await done;
-}
 
 /** Tessera on one slide: each way in on its own share of the shuffled tiles, cold then warm. */
 async function measureTessera(slide, tilerPort) {
@@ -139,34 +97,17 @@ async function measureTessera(slide, tilerPort) {
 
 /** deepzoom_server.py on the same slide, with Tessera's tile size and overlap, on the Basic share. */
 async function measureReference(slide, port, geometry, share) {
-  const reference = startProcess(
-    '/usr/bin/python3',
-    [
-      deepzoomServer,
-      '-l',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-s',
-      String(geometry.tileSize),
-      '-e',
-      String(geometry.overlap),
-      slide,
-    ],
-    {},
-  );
+  const reference = await startReference(deepzoomServer, port, geometry, slide, '/slide.dzi');
   try {
-    await waitFor(`http://127.0.0.1:${port}/slide.dzi`, reference);
-    await (await fetch(`http://127.0.0.1:${port}/slide.dzi`)).text();
     const urls = share.map(([l, c, r]) => `http://127.0.0.1:${port}/slide_files/${l}/${c}_${r}.jpeg`);
     return {
       label: 'deepzoom_server.py',
       cold: await load(urls),
       warm: await warmLoad(urls),
-      rssMb: await rssMb(reference.pid),
+      rssMb: await peakRssMb(reference.pid),
     };
   } finally {
-    await stop(reference);
+    await stopReference(reference);
   }
 }
 
@@ -185,6 +126,8 @@ for (const slide of slides) {
 console.log('measuring viewers...');
 const viewers = await measureViewers(realSizeSlide(), port + 10, secret);
 console.log(JSON.stringify(viewers));
+const referenceViewers = await measureReferenceViewers(realSizeSlide(), port + 11, viewers.geometry);
+console.log(JSON.stringify(referenceViewers));
 const load2 = os.loadavg();
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -233,6 +176,6 @@ for (const r of results) {
       `**${fmt(slowest('warm') / r.reference.warm.perSecond)}x** | | | |`,
   );
 }
-lines.push(...viewerLines(path.basename(realSizeSlide()), viewers));
+lines.push(...viewerLines(path.basename(realSizeSlide()), viewers, referenceViewers));
 console.log(lines.join('\n'));
 await recordBenchmark('tiles', lines.join('\n'));
