@@ -16,10 +16,13 @@ async function start(prefetch: string): Promise<TestTiler> {
   return t;
 }
 
-async function get(tiler: TestTiler, tile: string): Promise<number> {
+async function fetchTile(tiler: TestTiler, tile: string): Promise<{ status: number; body: Buffer }> {
   const res = await fetch(`${tiler.url}/v1/t/${tiler.token(`set/${SLIDE}`, ['tiles'])}/tiles/${tile}.jpeg`);
-  await res.arrayBuffer();
-  return res.status;
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function get(tiler: TestTiler, tile: string): Promise<number> {
+  return (await fetchTile(tiler, tile)).status;
 }
 
 /** Waits until the tiler's prefetch queue is empty and nothing is being prefetched. */
@@ -46,6 +49,19 @@ describe.skipIf(lacking('openslide'))('tile prefetching', () => {
     }
     expect(images.cacheLookups.hits - before.hits).toBe(8);
     expect(images.cacheLookups.misses - before.misses).toBe(0);
+  });
+
+  it('serves the bytes a request would have rendered', async () => {
+    const on = await start('64');
+    expect(await get(on, '11/2_3')).toBe(200);
+    await idle(on);
+    const prefetched = await fetchTile(on, '11/3_4');
+    expect(on.tiler.images.cacheLookups.hits).toBe(1);
+    await on.close();
+    const off = await start('0');
+    const rendered = await fetchTile(off, '11/3_4');
+    expect(off.tiler.images.cacheLookups).toEqual({ hits: 0, misses: 1 });
+    expect(prefetched.body.equals(rendered.body)).toBe(true);
   });
 
   it('never prefetches passed-through tiles, tiles outside the level or anything when off', async () => {
