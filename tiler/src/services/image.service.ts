@@ -18,6 +18,9 @@ import { slideInformation } from './metadata.js';
 /** JPEG quality of served tiles and thumbnails: what EXACT's tile view uses. */
 export const TILE_QUALITY = 90;
 
+/** Tile addresses remembered as lately asked for (the prefetch's test of a viewer panning). */
+const RECENT_TILES = 4096;
+
 /** Largest side of a thumbnail, and of a region (EXACT's get_patch limit). */
 export const MAX_THUMBNAIL_SIZE = 2048;
 export const MAX_REGION_SIZE = 2048;
@@ -43,9 +46,9 @@ export interface RegionQuery {
 /** How the service works beyond its pool and cache. */
 export interface ImageServiceOptions {
   /**
-   * Neighbouring tiles waiting to be rendered ahead of a viewer, at most (0: none); only tiles that cost
-   * a decode (not packed, not passed through) are prefetched, and only while no tile is being rendered
-   * for a request.
+   * Neighbouring tiles waiting to be rendered ahead of a viewer, at most (0: none); only around a tile
+   * that cost a decode (not packed, not passed through) and two of whose neighbours were asked for lately,
+   * and only while no tile is being rendered for a request.
    */
   readonly prefetchTiles?: number;
   /** A prefetch that failed (the tile is then rendered, or fails again, when asked for). */
@@ -60,6 +63,8 @@ export class ImageService {
   private readonly prefetcher: Prefetcher;
   /** Renders for requests in progress: prefetching waits while there are any. */
   private foregroundRenders = 0;
+  /** Tiles asked for lately (keys), to tell a viewer's coherent requests from scattered ones. */
+  private readonly recentTiles = new Lru<true>({ maxWeight: RECENT_TILES });
 
   constructor(
     private readonly pool: SourcePool,
@@ -122,24 +127,40 @@ export class ImageService {
   }
 
   /**
-   * One DeepZoom tile as JPEG; 404 outside the pyramid. A tile that had to be decoded queues its
-   * neighbours (and the tiles under it one level up) for prefetching.
+   * One DeepZoom tile as JPEG; 404 outside the pyramid. A tile that had to be decoded, asked for beside
+   * others (a viewer's view), queues its neighbours (and the tiles under it one level up) for prefetching.
    */
   tile(src: string, address: TileAddress, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
     return this.pool.use(src, (pooled) => {
       const { level, col, row } = address;
       if (!pooled.geometry.hasTile(level, col, row)) throw notFound();
+      this.recentTiles.set(`${pooled.identity}/${tileName(address)}`, true);
       return this.cached(pooled, tileName(address), ifNoneMatch, async () => {
         this.foregroundRenders++;
         try {
           return await renderTile(pooled, address);
         } finally {
           this.foregroundRenders--;
-          if (decodes(pooled, level)) this.prefetchAround(pooled, address);
+          if (decodes(pooled, level) && this.nearRecent(pooled, address)) {
+            this.prefetchAround(pooled, address);
+          }
           if (this.foregroundRenders === 0) this.prefetcher.resume();
         }
       });
     });
+  }
+
+  // Whether at least two of the tile's neighbours were asked for lately: a viewer's view (tiles side by
+  // side), not a scattered reader (an analysis job, a shuffled benchmark), whose neighbours would be waste.
+  private nearRecent(pooled: PooledSource, { level, col, row }: TileAddress): boolean {
+    let near = 0;
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const name = tileName({ level, col: col + dc, row: row + dr });
+        if ((dc !== 0 || dr !== 0) && this.recentTiles.has(`${pooled.identity}/${name}`)) near++;
+      }
+    }
+    return near >= 2;
   }
 
   // Children first, so the neighbours (queued last) are rendered first: panning is more common than zooming.
