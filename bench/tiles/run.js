@@ -3,13 +3,17 @@
 // /images/image/<id>/1/1/tile_files/<level>/<col>_<row>.jpeg, authenticated as browsers (session
 // cookie) and API clients (Basic, personal token) do; beside that, the tiler alone (a signed token);
 // against openslide-python's deepzoom_server.py on the same slide and the same shuffled URLs.
-// Cold = every tile of a shuffled list once, right after the upload is ready; warm = the same list again.
+// Cold = every tile of a shuffled list once, right after the upload is ready (after an unrecorded warm-up
+// on another slide); warm = the same list again. Then 20 viewers on three copies of the real-size slide,
+// on Tessera and on deepzoom_multiserver.py (viewers.js).
 //
-//   npm run build && node bench/tiles/run.js
+//   npm ci && npm run build && npm run bench:tiles
 //
-// Needs Debian's python3-openslide, python-openslide-examples and python3-flask; libvips-tools and
-// libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
-// BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
+// Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), Debian's
+// python3-openslide, python-openslide-examples and python3-flask (run with /usr/bin/python3); libvips-tools
+// and libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
+// BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500), BENCH_VIEWERS_SECONDS how
+// long the viewers pan (default 30).
 import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +23,7 @@ import { api, basicAuth, databaseUrl, slideFile, sql, startTessera, stopTessera 
 import {
   CONCURRENCY,
   allTiles,
+  benchSet,
   dziGeometry,
   load,
   realSizeSlide,
@@ -44,7 +49,7 @@ const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-t
  * measured slide's tiles in memory.
  */
 async function warmUp(baseUrl, ways) {
-  const { image } = await upload(baseUrl, slideFile(WARM_UP_SLIDE));
+  const { image } = await upload(baseUrl, slideFile(WARM_UP_SLIDE), (await benchSet(baseUrl, 'Warm-up')).set);
   const geometry = await dziGeometry(baseUrl, image.id, ways[0][1]);
   const urls = allTiles(geometry.width, geometry.height, geometry.tileSize).map(
     ([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`,
@@ -157,7 +162,7 @@ const lines = [
   `asked by ${CONCURRENCY} keep-alive connections from a separate process on the same machine.`,
   `Cold = each tile once, right after the upload became ready; before that upload, every tile of another`,
   `slide (${WARM_UP_SLIDE}) was asked once through each way in, unrecorded, so the server runs as in use.`,
-  'warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client), after 3 unrecorded seconds of',
+  'Warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client), after 3 unrecorded seconds of',
   'the same on the Basic row so the first warm row does not also pay for the JIT warming up.',
   "deepzoom_server.py (openslide-python's example, no tile cache) serves the same slide with the same",
   "tile size and overlap and is asked for the Basic row's tiles; the ratio compares those two rows.",
