@@ -1,6 +1,6 @@
-// Tile prefetching on and off, A/B in one run: the 20-viewer load (viewers.js) on Tessera with the tiler's
-// prefetch queue off (TESSERA_TILER_PREFETCH=0) and at its default, alternated ROUNDS times so both see
-// the same shared machine. Prints one JSON line a run and a summary; records nothing.
+// Tile prefetching on and off, A/B in one run: the viewer load (viewers.js; BENCH_VIEWERS viewers,
+// default 20) with the tiler's prefetch queue off (TESSERA_TILER_PREFETCH=0) and on (64 tiles),
+// alternated ROUNDS times so both see the same shared machine. Prints one JSON line a run and a summary; records nothing.
 //
 //   npm run build && node bench/tiles/prefetch-ab.js [rounds]
 import os from 'node:os';
@@ -15,7 +15,7 @@ const slide = realSizeSlide();
 const runs = [];
 let port = 18_600;
 for (let round = 0; round < rounds; round++) {
-  for (const prefetch of round % 2 === 0 ? ['0', ''] : ['', '0']) {
+  for (const prefetch of round % 2 === 0 ? ['0', '64'] : ['64', '0']) {
     const load = os.loadavg()[0];
     const r = await measureViewers(slide, (port += 10), secret, { TESSERA_TILER_PREFETCH: prefetch });
     const run = {

@@ -13,7 +13,7 @@
 // python3-openslide, python-openslide-examples and python3-flask (run with /usr/bin/python3); libvips-tools
 // and libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
 // BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500), BENCH_VIEWERS_SECONDS how
-// long the viewers pan (default 30).
+// long the viewers pan (default 30), BENCH_VIEWERS how many there are (default 20).
 import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

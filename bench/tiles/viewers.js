@@ -9,7 +9,7 @@ import { api, databaseUrl, sql, startTessera, stopTessera } from '../server.js';
 import { deepzoomMultiserver, startReference, stopReference } from './reference.js';
 import { benchSet, dziGeometry, loadProcess, sessionCookie, upload, work } from './support.js';
 
-export const VIEWERS = 20;
+export const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 20);
 export const SLIDES = 3;
 const SECONDS = Number(process.env.BENCH_VIEWERS_SECONDS ?? 30);
 /** A browser window's viewer area, in screen pixels. */

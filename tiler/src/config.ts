@@ -40,7 +40,8 @@ const envSchema = z.object({
     .string({ error: 'is required (the secret shared with the server to sign tile tokens)' })
     .min(32, { error: 'must be at least 32 characters' }),
   TESSERA_TILER_CACHE_MB: optional(z.coerce.number().int().min(0).max(1_048_576).default(256)),
-  TESSERA_TILER_PREFETCH: optional(z.coerce.number().int().min(0).max(10_000).default(64)),
+  // Off by default: on 2 busy shared cores it gained nothing measurable (docs/benchmarks.md, tiles).
+  TESSERA_TILER_PREFETCH: optional(z.coerce.number().int().min(0).max(10_000).default(0)),
   TESSERA_MAX_IMAGE_PIXELS: optional(
     z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1e10),
   ),
