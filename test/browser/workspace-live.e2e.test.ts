@@ -223,6 +223,8 @@ describe.skipIf(lacking('chromium', 'openslide'))('live collaboration in the bro
     await expect
       .poll(() => storedUpdateCount(page), { message: 'the box in IndexedDB' })
       .toBeGreaterThan(stored);
+    // Leaving with unsynced changes asks first (beforeunload): this reload is meant.
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.reload();
     await ready();
     await expect
