@@ -37,12 +37,23 @@ sw.addEventListener('activate', (event) => {
 
 let currentUser: Promise<number | null> | null = null;
 
-/** The signed-in user this worker last saw (from memory, else from the kept session answer). */
+/**
+ * The signed-in user this worker last saw: from memory, else the kept session answer, else the
+ * server's (a page signed in before this worker took control).
+ */
 function signedInUser(): Promise<number | null> {
-  currentUser ??= caches
-    .open(SESSION_CACHE)
-    .then((cache) => cache.match(SESSION_PATH))
-    .then((answer) => (answer === undefined ? null : userOf(answer)));
+  currentUser ??= (async () => {
+    const kept = await caches.match(SESSION_PATH, { cacheName: SESSION_CACHE });
+    if (kept !== undefined) return await userOf(kept);
+    try {
+      const answer = await fetch(SESSION_PATH, { credentials: 'same-origin' });
+      if (answer.ok) await rememberSession(answer);
+      return answer.ok ? await userOf(answer) : null;
+    } catch {
+      currentUser = null; // asked again next time: the network may be back
+      return null;
+    }
+  })();
   return currentUser;
 }
 

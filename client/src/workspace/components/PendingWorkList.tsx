@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import { sendPendingWork } from '../background-documents';
 import { PENDING_EVENT, pendingWork, type PendingWork } from '../offline-registry';
-import type { WorkspaceData } from '../workspace-data';
+import { documentName, type WorkspaceData } from '../workspace-data';
 
 /**
  * The images whose changes this browser still has to send (kept in IndexedDB; they go when the
- * server is reachable again and the image's document is open): one line per image, with a link.
+ * server is reachable again): one line per image, with a link. Whenever the page is online, the other
+ * images' changes are sent in the background (the open image's go through its workspace).
  */
 export function PendingWorkList({ data, userId }: { data: WorkspaceData; userId: number }) {
   const [work, setWork] = useState<PendingWork[]>(() => pendingWork(userId));
@@ -21,6 +23,17 @@ export function PendingWorkList({ data, userId }: { data: WorkspaceData; userId:
       window.removeEventListener('storage', reread);
     };
   }, [userId]);
+  const openDocument = documentName(data.image, data.imageSet, userId);
+  useEffect(() => {
+    const send = () => {
+      if (navigator.onLine) void sendPendingWork(userId, openDocument);
+    };
+    send();
+    window.addEventListener('online', send);
+    return () => {
+      window.removeEventListener('online', send);
+    };
+  }, [userId, openDocument]);
   if (work.length === 0) return null;
   const names = new Map(data.siblings.map((image) => [image.id, image.name]));
   return (

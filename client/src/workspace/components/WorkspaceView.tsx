@@ -9,6 +9,7 @@ import { ConflictPanel } from './ConflictPanel';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { KeepSetOffline } from './KeepSetOffline';
 import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
@@ -94,6 +95,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       <aside className="workspace-side" aria-label="Image and labels">
         <ImageNavigation data={props.data} />
         <PendingWorkList data={props.data} userId={props.session.user.id} />
+        <KeepSetOffline data={props.data} userId={props.session.user.id} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
         {controller && <SlideScreening controller={controller} />}
