@@ -209,10 +209,13 @@ export class LiveDocument {
     return typeof state?.user?.id === 'number' ? state.user.id : null;
   }
 
-  /** Asks before the page goes while changes wait for the server (they stay in IndexedDB, W6). */
+  /**
+   * Asks before the page goes while changes wait and the server cannot be reached: they stay in
+   * IndexedDB (W6), but nobody else sees them until this browser opens the set again. While online
+   * the wait is a round trip, and y-indexeddb has the changes already: no question then.
+   */
   private readonly warnBeforeLeaving = (event: BeforeUnloadEvent): void => {
-    const state = this.state;
-    if ((state.kind === 'offline' || state.kind === 'saving') && state.pending > 0) event.preventDefault();
+    if (this.state.kind === 'offline' && this.state.pending > 0) event.preventDefault();
   };
 
   /** Whether `provider` still serves this open document (a refusal replaces it, destroy ends it). */
