@@ -52,6 +52,14 @@ beforeAll(async () => {
 /** Waits until the page shows image `id` with its viewer open. */
 async function showing(page: Page, id: number): Promise<void> {
   await page.waitForURL(`**/images/${id}`);
+  // The previous image's workspace may still be on the window for a moment.
+  await page.waitForFunction(
+    (which) =>
+      (window as unknown as { tesseraWorkspace?: { data: { image: { id: number } } } }).tesseraWorkspace?.data
+        .image.id === which,
+    id,
+    { timeout: 15_000 },
+  );
   await viewerOpen(page);
 }
 
@@ -82,9 +90,10 @@ describe.skipIf(lacking('chromium', 'openslide'))('offline work across a set', (
     await expect
       .poll(() => page.getByTestId('keep-offline-state').textContent(), { timeout: 30_000 })
       .toBe('2 of 2 kept');
-    // Both users' REST answers and tiles are cached under the signed-in user's name only.
+    // REST answers and the tiles viewed are cached under the signed-in user's name only.
     const names = await cacheNames(page);
     expect(names).toContain(`tessera-user.${fx().member2.id}.api`);
+    expect(names).toContain(`tessera-user.${fx().member2.id}.tiles`);
     expect(names.filter((n) => n.startsWith('tessera-user.') && !n.includes(`.${fx().member2.id}.`))).toEqual(
       [],
     );
