@@ -4,7 +4,8 @@
 // (y-indexeddb, one per image and user); this keeps the app and what the pages read around them.
 // - The app shell (the build's files, hashed): precached at install, served from the cache.
 // - Pages: network first, the precached index.html when offline (one app, every address).
-// - REST reads and DeepZoom descriptors: network first, the last good answer when offline.
+// - REST reads and DeepZoom descriptors: network first, the last good answer when offline (at most
+//   API_LIMIT answers per user; exports are not kept).
 // - Tiles already viewed: cache first, at most TILE_LIMIT of them per user (least recently used go).
 // REST answers and tiles are cached per signed-in user (learned from the session and sign-in
 // answers); nothing is cached while nobody is signed in, and sign-out deletes that user's caches.
@@ -21,6 +22,8 @@ const sw = self as unknown as WorkerScope;
 
 /** Tiles kept per user: about 60 MB of 30 KB JPEG tiles. */
 const TILE_LIMIT = 2000;
+/** REST answers kept per user (a set of 1,000 images opened one by one needs about 3 each). */
+const API_LIMIT = 3000;
 const SESSION_PATH = '/api/v1/auth/session/';
 
 // Written as `self.__WB_MANIFEST` (once the cast is compiled away): the build puts the list there.
@@ -90,7 +93,10 @@ function strategiesOf(user: number): { api: Strategy; tiles: Strategy } {
   if (found === undefined) {
     const names = userCacheNames(user);
     found = {
-      api: new NetworkFirst({ cacheName: names.api }),
+      api: new NetworkFirst({
+        cacheName: names.api,
+        plugins: [new ExpirationPlugin({ maxEntries: API_LIMIT, purgeOnQuotaError: true })],
+      }),
       tiles: new CacheFirst({
         cacheName: names.tiles,
         plugins: [new ExpirationPlugin({ maxEntries: TILE_LIMIT, purgeOnQuotaError: true })],
@@ -157,6 +163,8 @@ function keptRead({ url, request }: { url: URL; request: Request }): boolean {
   if (url.pathname.endsWith('/annotation_document/')) return false;
   if (/^\/api\/v1\/annotations\/annotation_media_files\/\d+\/file\/$/.test(url.pathname)) return false;
   if (url.pathname.startsWith('/api/v1/auth/')) return false;
+  // Exports and downloads (`?format=csv`, `coco`, ...) are files for the disk, not page data.
+  if (url.searchParams.has('format')) return false;
   return url.pathname.startsWith('/api/v1/') || /^\/images\/image\/\d+\/\d+\/\d+\/tile\/$/.test(url.pathname);
 }
 registerRoute(
