@@ -120,6 +120,23 @@ describe('lostValues (C1)', () => {
     const fresh = new Y.Doc();
     expect(receive(fresh, alice, ALICE)).toEqual([]);
   });
+
+  it("[C1] counts the values of this browser's earlier page loads of the document as its own", () => {
+    const start = base();
+    // Alice's page before a reload, offline; a client id that loses to Bob's (Yjs orders by id).
+    const before = replica(start, 5);
+    updateFields(before, ID, moved(5), { userId: ALICE.user, now: 100 });
+    const alice = replica(before, ALICE.client); // the reloaded page: the IndexedDB copy, a new id
+    const bob = replica(start, BOB.client);
+    updateFields(bob, ID, moved(7), { userId: BOB.user, now: 200 });
+    const found: LostValues[] = [];
+    alice.on('afterTransaction', (t: Y.Transaction) => {
+      if (!t.local) found.push(...lostValues(alice, t, (c) => c === ALICE.client || c === 5, ALICE.user));
+    });
+    Y.applyUpdate(alice, Y.encodeStateAsUpdate(bob, Y.encodeStateVector(alice)), 'server');
+    expect((readRecord(alice, ID)?.['vector'] as { x1: number }).x1).toBe(7);
+    expect(found.map((f) => f.fields.map((x) => x.field))).toEqual([['vector']]);
+  });
 });
 
 describe('ConflictLog (C2)', () => {
