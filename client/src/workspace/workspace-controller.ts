@@ -11,6 +11,7 @@ import {
 } from '@tessera/shared';
 import { AnnotationEditor } from './annotation-editor';
 import { AnnotationIndex } from './annotation-index';
+import { collabUrl } from './background-documents';
 import { mirrorDocument } from './document-binding';
 import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, type DrawType, type Tool } from './interaction';
@@ -503,9 +504,4 @@ export class WorkspaceController {
       readOnly: () => this.snapshot.readOnly,
     };
   }
-}
-
-/** The live documents' WebSocket address on this page's server. */
-function collabUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }

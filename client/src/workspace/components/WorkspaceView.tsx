@@ -5,9 +5,12 @@ import { WorkspaceController } from '../workspace-controller';
 import type { WorkspaceData } from '../workspace-data';
 import { AnnotationList } from './AnnotationList';
 import { CollaboratorList } from './CollaboratorList';
+import { ConflictPanel } from './ConflictPanel';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { KeepSetOffline } from './KeepSetOffline';
+import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
 import { ReviewPanel } from './ReviewPanel';
@@ -91,6 +94,8 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     <div className="workspace">
       <aside className="workspace-side" aria-label="Image and labels">
         <ImageNavigation data={props.data} />
+        <PendingWorkList data={props.data} userId={props.session.user.id} />
+        <KeepSetOffline data={props.data} userId={props.session.user.id} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
         {controller && <SlideScreening controller={controller} />}
@@ -106,6 +111,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <StatusBar controller={controller} />}
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
+        {controller && <ConflictPanel controller={controller} />}
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
