@@ -1,4 +1,4 @@
-import type { AnnotationType, ImageSet, Product } from '@tessera/shared';
+import { defaultTypeColor, type AnnotationType, type ImageSet, type Product } from '@tessera/shared';
 import type { SubmitEvent } from 'react';
 import { annotationTypes, products } from '../../api/resources';
 import { ErrorNotice } from '../../components/Notice';
@@ -189,7 +189,7 @@ function ProductBlock({
         </label>
         <label>
           Colour
-          <input name="color_code" type="color" defaultValue="#cc4444" />
+          <input name="color_code" type="color" defaultValue={defaultTypeColor(types.length).toLowerCase()} />
         </label>
         <label>
           Default width
