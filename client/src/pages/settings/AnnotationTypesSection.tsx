@@ -1,4 +1,5 @@
-import { defaultTypeColor, type AnnotationType, type ImageSet, type Product } from '@tessera/shared';
+import type { AnnotationType, ImageSet, Product } from '@tessera/shared';
+import { defaultTypeColor } from '@tessera/shared/type-colors';
 import type { SubmitEvent } from 'react';
 import { annotationTypes, products } from '../../api/resources';
 import { ErrorNotice } from '../../components/Notice';
