@@ -141,10 +141,11 @@ export class WorkspaceController {
       drag: (p) => this.interaction.drag(p),
       release: (p, pixel, moved) => {
         this.interaction.release(p, pixel, moved);
-        const ruler =
-          this.interaction.tool === 'ruler'
-            ? measurement(this.interaction, this.index, this.styles, this.data.image)
-            : null;
+        // Only a ruler measurement (not the selected line's length, which the panel shows).
+        const measured = this.interaction.tool === 'ruler' && this.interaction.measuredLine() !== null;
+        const ruler = measured
+          ? measurement(this.interaction, this.index, this.styles, this.data.image)
+          : null;
         if (ruler !== null) this.say(`Measured: ${ruler.text}`);
       },
       hover: (p) => {
