@@ -131,12 +131,16 @@ describe.skipIf(lacking('chromium', 'openslide'))('the image sets page', () => {
     const page = await signedIn(browser, server.baseUrl, admin, '/');
     await page.getByLabel('New image set in Pathology Lab').fill('Mitotic figures 2026');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('link', { name: 'Mitotic figures 2026', exact: true }).waitFor();
+    // Create leads to the new set's page.
+    await page.getByRole('heading', { name: 'Mitotic figures 2026', level: 1 }).waitFor();
     const api = new ApiClient(server.baseUrl, admin);
-    const sets = await api.get<{ results: { team: number }[] }>(
+    const sets = await api.get<{ results: { id: number; team: number }[] }>(
       '/images/image_sets/?name=Mitotic%20figures%202026',
     );
     expect(sets.body.results).toEqual([expect.objectContaining({ team })]);
+    expect(new URL(page.url()).pathname).toBe(`/sets/${sets.body.results[0]?.id}`);
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByRole('link', { name: 'Mitotic figures 2026', exact: true }).waitFor();
     // A name the server refuses (blank after trimming) shows its message.
     await page.getByLabel('New image set in Pathology Lab').fill('   ');
     await page.getByRole('button', { name: 'Create' }).click();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RestAnnotation } from '@tessera/shared';
+import type { RestAnnotation, SetVersion } from '@tessera/shared';
 import { Factories, type TestUser } from './factories.js';
 import { ApiClient } from './http.js';
 import type { TestServer } from './server.js';
@@ -66,4 +66,11 @@ export function rect(x: number, y: number, w = 10, h = 10): Record<string, numbe
 /** A triangle vector. */
 export function triangle(x: number, y: number): Record<string, number> {
   return { x1: x, y1: y, x2: x + 20, y2: y, x3: x + 10, y3: y + 15 };
+}
+
+/** Makes a version of one image set through REST and answers it. */
+export async function makeVersion(api: ApiClient, set: number, name = 'v'): Promise<SetVersion> {
+  const res = await api.post<SetVersion>('/images/set_versions/', { name, imagesets: [set] });
+  if (res.status !== 201) throw new Error(`makeVersion: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }

@@ -7,6 +7,7 @@ import type {
   AnnotationType,
   AnnotationTypeCreate,
   Image,
+  ImageContributors,
   ImageSet,
   Page,
   Product,
@@ -56,6 +57,8 @@ export const imageSets = {
       Pick<ImageSet, 'name' | 'description' | 'collaboration_type' | 'public' | 'required_verifications'>
     >,
   ) => api<ImageSet>('PATCH', `/images/image_sets/${id}/`, changes),
+  /** Who worked on each image: annotations made, and others' edited last. */
+  contributors: (id: number) => api<ImageContributors>('GET', `/images/image_sets/${id}/contributors/`),
 };
 
 /** A set's second-opinion review (server/src/resources/reviews). */
@@ -166,11 +169,11 @@ export const versions = {
     api<Page<SetVersion>>('GET', `/images/set_versions/${query({ imagesets: imageSet, limit: ALL })}`),
   create: (input: { name: string; description: string; imagesets: number[] }) =>
     api<SetVersion>('POST', '/images/set_versions/', input),
-  /** What changed from a version to now (counts only: the per-annotation list is cut short). */
   /** Makes the live state what the version holds, as new edits (team admins). */
   restore: (id: number) => api<RestoreReport>('POST', `/images/set_versions/${id}/restore/`, {}),
-  changesSince: (id: number) =>
-    api<VersionDiff>('GET', `/images/set_versions/${id}/diff/${query({ to: 'now' })}`),
+  /** What changed from a version to another version or to now (lists cut at 10,000; counts whole). */
+  diff: (from: number, to: number | 'now') =>
+    api<VersionDiff>('GET', `/images/set_versions/${from}/diff/${query({ to: String(to) })}`),
 };
 
 /** Where a version's (or, without one, the set's current) annotations download in a format. */

@@ -1,9 +1,24 @@
-import type { Image } from '@tessera/shared';
+import type { Image, ImageContributors } from '@tessera/shared';
 import { Link } from 'react-router';
 import { formatBytes, plural } from '../format';
 
-/** One image of a set: thumbnail, name, size, state, annotation count; opens the workspace. */
-export function ImageCard({ image, count }: { image: Image; count: number | undefined }) {
+type Contributor = ImageContributors['results'][number]['users'][number];
+
+/** "alice (3), bob (edited 1)": who worked on an image, most productive first. */
+function workedOn(users: readonly Contributor[]): string {
+  return users.map((u) => `${u.username} (${u.created > 0 ? u.created : `edited ${u.edited}`})`).join(', ');
+}
+
+/**
+ * One image of a set: thumbnail, name, the uploaded file's name where the viewer may see it, size,
+ * state (a failure with its reason), annotation count and who worked on it; opens the workspace.
+ */
+export function ImageCard(props: {
+  image: Image;
+  count: number | undefined;
+  users?: readonly Contributor[];
+}) {
+  const { image, count } = props;
   const ready = image.state === 'ready';
   const body = (
     <>
@@ -23,6 +38,11 @@ export function ImageCard({ image, count }: { image: Image; count: number | unde
       </div>
       <div className="card-body">
         <span className="card-title">{image.name}</span>
+        {image.original_filename ? (
+          <span className="card-meta" data-testid="original-name">
+            File: {image.original_filename}
+          </span>
+        ) : null}
         <span className="card-meta">
           {ready ? `${image.width.toLocaleString('en')} × ${image.height.toLocaleString('en')} px` : null}
           {ready && image.size_bytes !== null ? ` · ${formatBytes(image.size_bytes)}` : null}
@@ -38,6 +58,11 @@ export function ImageCard({ image, count }: { image: Image; count: number | unde
             <span className="badge badge-error">failed</span> {image.failure_reason ?? 'No reason given.'}
           </span>
         )}
+        {props.users !== undefined && props.users.length > 0 ? (
+          <span className="card-meta" data-testid="worked-on">
+            By {workedOn(props.users)}
+          </span>
+        ) : null}
       </div>
     </>
   );

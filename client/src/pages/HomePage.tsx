@@ -1,8 +1,8 @@
 import type { ImageSet, Team } from '@tessera/shared';
 import { useState, type SubmitEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { administers, collaborationLabel } from '../access';
-import { imageSets, memberships, teams } from '../api/resources';
+import { imageSets, memberships, products, teams } from '../api/resources';
 import { ErrorNotice } from '../components/Notice';
 import { useLoad } from '../hooks/useLoad';
 import { useTitle } from '../hooks/useTitle';
@@ -130,7 +130,21 @@ function TeamSection({
   );
 }
 
+/**
+ * Gives a new set the annotation types of the team's last-used product (the one attached to its most
+ * recent set that has types), so it can be drawn on at once; without one the set page asks.
+ */
+async function attachLastUsedProduct(team: number, setId: number): Promise<void> {
+  const candidates = (await products.ofTeam(team)).results.filter((p) => p.annotationtype_set.length > 0);
+  const lastUse = (p: { id: number; imagesets: number[] }) =>
+    Math.max(0, ...p.imagesets.filter((s) => s !== setId));
+  const [latest] = candidates.sort((a, b) => lastUse(b) - lastUse(a) || b.id - a.id);
+  if (latest !== undefined && lastUse(latest) > 0)
+    await products.setImageSets(latest.id, [...latest.imagesets, setId]);
+}
+
 function NewImageSetForm({ team, onCreated }: { team: Team; onCreated: () => void }) {
+  const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const inputId = `new-set-${team.id}`;
@@ -139,18 +153,25 @@ function NewImageSetForm({ team, onCreated }: { team: Team; onCreated: () => voi
     const form = event.currentTarget;
     const name = field(new FormData(form), 'name');
     setBusy(true);
-    imageSets.create({ name, team: team.id }).then(
-      () => {
-        form.reset();
-        setError(null);
-        setBusy(false);
-        onCreated();
-      },
-      (problem: unknown) => {
-        setError(problem instanceof Error ? problem.message : String(problem));
-        setBusy(false);
-      },
-    );
+    imageSets
+      .create({ name, team: team.id })
+      .then(async (created) => {
+        await attachLastUsedProduct(team.id, created.id);
+        return created;
+      })
+      .then(
+        (created) => {
+          form.reset();
+          setBusy(false);
+          onCreated();
+          // The new set's page is where its work starts: uploads, types, members.
+          void navigate(`/sets/${created.id}`);
+        },
+        (problem: unknown) => {
+          setError(problem instanceof Error ? problem.message : String(problem));
+          setBusy(false);
+        },
+      );
   };
   return (
     <form className="inline-form" onSubmit={submit}>

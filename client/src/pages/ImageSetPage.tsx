@@ -12,6 +12,8 @@ import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 import { MapsSection } from '../maps/MapsSection';
 import { ReviewSection } from './ReviewSection';
+import { SetTypesPrompt } from './SetTypesPrompt';
+import { UploadSection } from './settings/UploadSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -42,6 +44,11 @@ function ImageSetView({ setId }: { setId: number }) {
     [setId, pageNumber],
   );
   const { counts, error: countsError } = useAnnotationCounts(list.data?.results);
+  const contributors = useLoad(async () => {
+    const answer = await imageSets.contributors(setId);
+    return new Map(answer.results.map((r) => [r.image, r.users]));
+    // Loaded again with the images (after an upload, while some are processing).
+  }, [setId, list.data]);
   useTitle(set.data?.set.name ?? 'Image set');
 
   const processing = list.data?.results.some((image) => image.state === 'processing') ?? false;
@@ -92,6 +99,11 @@ function ImageSetView({ setId }: { setId: number }) {
       {set.data?.set.description ? <p className="description">{set.data.set.description}</p> : null}
       <ErrorNotice message={list.error} />
       <ErrorNotice message={countsError} />
+      <ErrorNotice message={contributors.error} />
+      {set.data ? (
+        <SetTypesPrompt set={set.data.set} isAdmin={set.data.isAdmin} onChanged={set.reload} />
+      ) : null}
+      {set.data?.isAdmin ? <UploadSection setId={setId} onUploaded={list.reload} /> : null}
       {processing ? (
         <p className="status-line" role="status">
           Some images are still being processed; this page updates when they are ready.
@@ -104,17 +116,17 @@ function ImageSetView({ setId }: { setId: number }) {
       ) : list.data.results.length === 0 ? (
         <p className="empty">
           No images yet.
-          {set.data?.isAdmin ? (
-            <>
-              {' '}
-              Upload some in the <Link to={`/sets/${setId}/settings`}>settings</Link>.
-            </>
-          ) : null}
+          {set.data?.isAdmin ? ' Drop files on the upload panel above, or choose them there.' : null}
         </p>
       ) : (
         <ul className="image-grid" aria-label="Images">
           {list.data.results.map((image) => (
-            <ImageCard key={image.id} image={image} count={counts.get(image.id)} />
+            <ImageCard
+              key={image.id}
+              image={image}
+              count={counts.get(image.id)}
+              users={contributors.data?.get(image.id) ?? []}
+            />
           ))}
         </ul>
       )}

@@ -6,6 +6,7 @@ import { ErrorNotice, StatusLine } from '../components/Notice';
 import { useAction } from '../hooks/useAction';
 import { useLoad } from '../hooks/useLoad';
 import { field, formatTime } from '../format';
+import { describeCounts, VersionCompare } from './VersionCompare';
 
 const FORMATS = [
   { format: 'coco', label: 'COCO' },
@@ -20,6 +21,8 @@ const FORMATS = [
  */
 export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: boolean }) {
   const list = useLoad(() => versions.ofImageSet(setId), [setId]);
+  // Bumped after a restore (or a new version): every row's "changes since" loads again, no reload.
+  const [changes, setChanges] = useState(0);
   const restore = useAction();
   const [restored, setRestored] = useState<string | null>(null);
   const restoreVersion = (version: SetVersion) => {
@@ -37,6 +40,7 @@ export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: bo
           `Restored "${version.name}": ${report.created} brought back, ${report.changed} changed, ${report.deleted} deleted.`,
         );
         list.reload();
+        setChanges((n) => n + 1);
       });
   };
   const create = useAction();
@@ -54,6 +58,7 @@ export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: bo
         form.reset();
         setMade(`Version "${name}" made.`);
         list.reload();
+        setChanges((n) => n + 1);
       });
   };
   const rows = list.data?.results ?? [];
@@ -97,6 +102,7 @@ export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: bo
               <th scope="col">Made</th>
               <th scope="col">Changes since</th>
               <th scope="col">Download</th>
+              {isAdmin ? <th scope="col">Restore</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -104,18 +110,21 @@ export function VersionsSection({ setId, isAdmin }: { setId: number; isAdmin: bo
               <VersionRow
                 key={version.id}
                 version={version}
+                changes={changes}
                 {...(isAdmin ? { onRestore: restoreVersion } : {})}
               />
             ))}
           </tbody>
         </table>
       )}
+      {rows.length > 0 ? <VersionCompare setId={setId} versions={rows} /> : null}
     </section>
   );
 }
 
-function VersionRow({ version, onRestore }: { version: SetVersion; onRestore?: (v: SetVersion) => void }) {
-  const diff = useLoad(() => versions.changesSince(version.id), [version.id]);
+function VersionRow(props: { version: SetVersion; changes: number; onRestore?: (v: SetVersion) => void }) {
+  const { version, onRestore } = props;
+  const diff = useLoad(() => versions.diff(version.id, 'now'), [version.id, props.changes]);
   const totals = diff.data?.totals;
   return (
     <tr data-version={version.id}>
@@ -136,9 +145,7 @@ function VersionRow({ version, onRestore }: { version: SetVersion; onRestore?: (
       </td>
       <td>{formatTime(version.time)}</td>
       <td className="version-changes">
-        {totals === undefined
-          ? (diff.error ?? '…')
-          : `${totals.added} added, ${totals.changed} changed, ${totals.removed} removed`}
+        {totals === undefined ? (diff.error ?? '…') : describeCounts(totals)}
       </td>
       <td>
         {FORMATS.map(({ format, label }, index) => (
@@ -153,7 +160,9 @@ function VersionRow({ version, onRestore }: { version: SetVersion; onRestore?: (
             </a>
           </span>
         ))}
-        {onRestore === undefined ? null : (
+      </td>
+      {onRestore === undefined ? null : (
+        <td>
           <button
             type="button"
             className="link-button"
@@ -164,8 +173,8 @@ function VersionRow({ version, onRestore }: { version: SetVersion; onRestore?: (
           >
             Restore
           </button>
-        )}
-      </td>
+        </td>
+      )}
     </tr>
   );
 }

@@ -46,6 +46,8 @@ export class WorkspaceController {
   readonly index: AnnotationIndex;
   readonly interaction: Interaction;
   readonly renderer = new OverlayRenderer();
+  /** Drawn over the annotations each frame (a version diff); callers request a draw after a change. */
+  readonly extraLayers = new Set<(ctx: CanvasRenderingContext2D, view: ViewTransform, dpr: number) => void>();
   readonly rules: AnnotationTypes;
   readonly styles: ReadonlyMap<number, TypeStyle>;
   readonly typesById: ReadonlyMap<number, AnnotationType>;
@@ -398,6 +400,7 @@ export class WorkspaceController {
   private draw(ctx: CanvasRenderingContext2D, view: ViewTransform, dpr: number): void {
     const started = performance.now();
     this.drawScene(ctx, view, dpr);
+    for (const layer of this.extraLayers) layer(ctx, view, dpr);
     // Cheap self-measurement read by bench/client: the overlay's cost per frame, and when the image's
     // annotations were first on screen (a performance mark, relative to the navigation start).
     this.drawTimes[this.drawCount++ % this.drawTimes.length] = performance.now() - started;

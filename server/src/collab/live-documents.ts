@@ -40,6 +40,14 @@ export class LiveDocumentsPort {
     return this.collab?.mergeReaderCopies(imageSetId);
   }
 
+  /**
+   * Sends a message to the clients that have this document open on this server (Hocuspocus stateless
+   * message, nothing stored); none when it is not loaded here.
+   */
+  notify(name: string, payload: string): void {
+    this.collab?.hocuspocus.documents.get(name)?.broadcastStateless(payload);
+  }
+
   /** Changes a document like a client would (validated by the caller) and waits for log and projection. */
   write(name: string, change: (doc: Y.Doc) => void, userId: number): Promise<void> {
     if (!this.collab) throw new AppError('service_unavailable', 'The live documents are not running.');

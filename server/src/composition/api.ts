@@ -16,6 +16,7 @@ import { imageLogsEndpoints } from '../resources/image-logs/image-logs.routes.js
 import { screeningModesEndpoints } from '../resources/screening-modes/screening-modes.routes.js';
 import { verificationsEndpoints } from '../resources/verifications/verifications.routes.js';
 import { reviewsEndpoints } from '../resources/reviews/reviews.routes.js';
+import { imageContributorsEndpoints } from '../resources/image-contributors/image-contributors.routes.js';
 import { annotationMediaFilesEndpoints } from '../resources/annotation-media-files/annotation-media-files.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
@@ -75,6 +76,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     { endpoints: studyStatisticsEndpoints(s.studyStatistics) },
     { expandable: [s.verifications], endpoints: verificationsEndpoints(s.verifications, listing) },
     { endpoints: reviewsEndpoints(s.reviews, config.maxPageSize) },
+    { endpoints: imageContributorsEndpoints(s.imageContributors) },
     {
       expandable: [s.annotationMediaFiles],
       endpoints: annotationMediaFilesEndpoints(s.annotationMediaFiles, listing, uploads),

@@ -17,6 +17,7 @@ import { ImagesService } from '../resources/images/images.service.js';
 import { ImageLogsService } from '../resources/image-logs/image-logs.service.js';
 import { ScreeningModesService } from '../resources/screening-modes/screening-modes.service.js';
 import { ReviewsService } from '../resources/reviews/reviews.service.js';
+import { ImageContributorsService } from '../resources/image-contributors/image-contributors.service.js';
 import { LiveDocumentsPort } from '../collab/live-documents.js';
 import { DocumentsRepo } from '../collab/documents.repo.js';
 import { DocumentSnapshots } from '../collab/document-snapshot.js';
@@ -55,6 +56,7 @@ export function createServices(db: Database, config: Config, tilerSecret: string
     }),
     verifications: new VerificationsService(db, annotations),
     reviews: new ReviewsService(db),
+    imageContributors: new ImageContributorsService(db),
     annotationMediaFiles: new AnnotationMediaFilesService(
       db,
       annotations,

@@ -1,3 +1,4 @@
+import type { DiffChange } from '@tessera/shared';
 import type { Queryable, SqlValue } from '../db/database.js';
 import { contentRow, liveRows } from './versions.repo.js';
 
@@ -7,7 +8,7 @@ export type DiffSide = { readonly version: number } | { readonly nowOfVersion: n
 export interface DiffCountRow {
   image_id: number;
   annotation_type_id: number;
-  change: 'added' | 'removed' | 'changed';
+  change: DiffChange;
   n: number;
 }
 
@@ -15,7 +16,7 @@ export interface DiffDetailRow {
   image_id: number;
   unique_identifier: string;
   annotation_type_id: number;
-  change: 'added' | 'removed' | 'changed';
+  change: DiffChange;
   geometry: boolean;
   label: boolean;
   deleted: boolean;
@@ -84,28 +85,48 @@ function sidesSql(
   };
 }
 
-/** Every annotation that differs between the sides, with the fields that changed. */
+/** Whether the side (alias) holds the annotation, not deleted: what a viewer of that side sees. */
+const visible = (side: string) => `(${side}.present IS NOT NULL AND NOT ${side}.deleted)`;
+
+/** A field's difference between the sides (only meaningful where both hold the annotation). */
+const differs = (column: string) => `a.${column} IS DISTINCT FROM b.${column}`;
+
+/**
+ * Every annotation whose visible state differs between the sides, classified from `from` to `to`
+ * (diffChange): deletion is a removal and undeletion a restore, not a change of a field, and an
+ * annotation deleted (or absent) on both sides is no difference at all. Who edited it last and when
+ * are not compared, so a restore that brings every field back leaves no difference.
+ */
 function pairsSql(
-  from: DiffSide,
-  to: DiffSide,
+  older: DiffSide,
+  newer: DiffSide,
   documents: DiffDocuments,
+  backwards: boolean,
 ): { sql: string; params: SqlValue[] } {
-  const sides = sidesSql(from, to, documents);
+  const sides = sidesSql(older, newer, documents);
+  const [f, t] = backwards ? ['b', 'a'] : ['a', 'b'];
   return {
     sql: `WITH ${sides.sql},
-      pairs AS (
-        SELECT coalesce(b.image_id, a.image_id) AS image_id,
-          coalesce(b.unique_identifier, a.unique_identifier) AS unique_identifier,
-          coalesce(b.annotation_type_id, a.annotation_type_id) AS annotation_type_id,
-          CASE WHEN a.present IS NULL THEN 'added' WHEN b.present IS NULL THEN 'removed' ELSE 'changed' END AS change,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.vector IS DISTINCT FROM b.vector) AS geometry,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.annotation_type_id <> b.annotation_type_id) AS label,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.deleted <> b.deleted) AS deleted,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.description <> b.description) AS description,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.meta_data IS DISTINCT FROM b.meta_data) AS meta_data,
-          (a.present IS NOT NULL AND b.present IS NOT NULL AND a.verifications <> b.verifications) AS verification
+      classified AS (
+        SELECT coalesce(${t}.image_id, ${f}.image_id) AS image_id,
+          coalesce(${t}.unique_identifier, ${f}.unique_identifier) AS unique_identifier,
+          coalesce(${t}.annotation_type_id, ${f}.annotation_type_id) AS annotation_type_id,
+          CASE WHEN ${visible(f)} AND ${visible(t)} THEN 'changed'
+               WHEN ${visible(t)} AND ${f}.present IS NOT NULL THEN 'restored'
+               WHEN ${visible(t)} THEN 'added'
+               WHEN ${visible(f)} THEN 'removed' END AS change,
+          (${differs('vector')}) AS geometry,
+          (${differs('annotation_type_id')}) AS label,
+          false AS deleted,
+          (${differs('description')}) AS description,
+          (${differs('meta_data')}) AS meta_data,
+          (${differs('verifications')}) AS verification
         FROM a FULL JOIN b ON a.document = b.document AND a.unique_identifier = b.unique_identifier
-        WHERE a.h IS DISTINCT FROM b.h)`,
+        WHERE a.h IS DISTINCT FROM b.h),
+      pairs AS (
+        SELECT * FROM classified
+        WHERE change IN ('added', 'removed', 'restored')
+          OR (change = 'changed' AND (geometry OR label OR description OR meta_data OR verification)))`,
     params: sides.params,
   };
 }
@@ -128,9 +149,14 @@ export class DiffRepo {
     };
   }
 
-  /** Counts per image, annotation type and kind of change. */
-  async counts(from: DiffSide, to: DiffSide, documents: DiffDocuments): Promise<DiffCountRow[]> {
-    const { sql, params } = pairsSql(from, to, documents);
+  /** Counts per image, annotation type and kind of change, from the older side (or newer, backwards). */
+  async counts(
+    older: DiffSide,
+    newer: DiffSide,
+    documents: DiffDocuments,
+    backwards: boolean,
+  ): Promise<DiffCountRow[]> {
+    const { sql, params } = pairsSql(older, newer, documents, backwards);
     return this.db.query<DiffCountRow>(
       `${sql} SELECT image_id, annotation_type_id, change, count(*)::int AS n FROM pairs
        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
@@ -140,12 +166,13 @@ export class DiffRepo {
 
   /** The differing annotations themselves, at most `limit`, ordered by image and id. */
   async details(
-    from: DiffSide,
-    to: DiffSide,
+    older: DiffSide,
+    newer: DiffSide,
     documents: DiffDocuments,
+    backwards: boolean,
     limit: number,
   ): Promise<DiffDetailRow[]> {
-    const { sql, params } = pairsSql(from, to, documents);
+    const { sql, params } = pairsSql(older, newer, documents, backwards);
     return this.db.query<DiffDetailRow>(
       `${sql} SELECT * FROM pairs ORDER BY image_id, unique_identifier LIMIT ${Math.trunc(limit)}`,
       params,

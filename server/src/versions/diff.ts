@@ -1,11 +1,11 @@
 import { changedField, type ChangedField, type VersionDiff } from '@tessera/shared';
 import type { Queryable } from '../db/database.js';
-import { DiffRepo, type DiffDetailRow, type DiffSide } from './diff.repo.js';
+import { DiffRepo, type DiffSide } from './diff.repo.js';
 
 /** At most this many annotations are listed one by one; the counts always cover everything. */
 export const DIFF_DETAIL_LIMIT = 10_000;
 
-type Counts = { added: number; removed: number; changed: number };
+type Counts = VersionDiff['totals'];
 type ImageDiff = VersionDiff['images'][number];
 
 /** The fields a diff reports, in the API's order. */
@@ -13,7 +13,7 @@ const FIELDS: readonly ChangedField[] = changedField.options;
 
 /**
  * What changed from `from` to `to` (two versions, or a version and now), per image: annotations
- * added, removed and changed (with the fields that changed), and counts per annotation type.
+ * added, removed, restored and changed (with the fields that changed), and counts per annotation type.
  */
 export async function diffVersions(
   db: Queryable,
@@ -21,7 +21,7 @@ export async function diffVersions(
   to: number | 'now',
   limit = DIFF_DETAIL_LIMIT,
 ): Promise<VersionDiff> {
-  // The repository reads versions oldest first; a backwards diff is the forward one mirrored.
+  // The repository reads versions oldest first; a backwards diff classifies from the newer side.
   const backwards = from !== 'now' && to !== 'now' && from > to;
   const reference = from === 'now' ? (to as number) : from;
   const side = (s: number | 'now'): DiffSide => (s === 'now' ? { nowOfVersion: reference } : { version: s });
@@ -32,11 +32,9 @@ export async function diffVersions(
       ? await repo.documents(older.version, newer.version)
       : { both: [], onlyOlder: [], onlyNewer: [] };
   const [counts, details] = await Promise.all([
-    repo.counts(older, newer, documents),
-    repo.details(older, newer, documents, limit + 1),
+    repo.counts(older, newer, documents, backwards),
+    repo.details(older, newer, documents, backwards, limit + 1),
   ]);
-  const mirror = (change: DiffDetailRow['change']) =>
-    backwards && change !== 'changed' ? (change === 'added' ? 'removed' : 'added') : change;
   const images = new Map<number, ImageDiff>();
   const imageOf = (id: number): ImageDiff => {
     let image = images.get(id);
@@ -45,17 +43,16 @@ export async function diffVersions(
   };
   const totals = zero();
   for (const row of counts) {
-    const change = mirror(row.change);
     const image = imageOf(row.image_id);
     const byType = (image.by_type[String(row.annotation_type_id)] ??= zero());
-    for (const target of [image, byType, totals]) target[change] += row.n;
+    for (const target of [image, byType, totals]) target[row.change] += row.n;
   }
   for (const row of details.slice(0, limit)) {
     imageOf(row.image_id).annotations.push({
       unique_identifier: row.unique_identifier,
       annotation_type: row.annotation_type_id,
-      change: mirror(row.change),
-      fields: FIELDS.filter((field) => row[field]),
+      change: row.change,
+      fields: row.change === 'changed' ? FIELDS.filter((field) => row[field]) : [],
     });
   }
   return {
@@ -68,5 +65,5 @@ export async function diffVersions(
 }
 
 function zero(): Counts {
-  return { added: 0, removed: 0, changed: 0 };
+  return { added: 0, removed: 0, changed: 0, restored: 0 };
 }

@@ -8,6 +8,7 @@ import {
   updateFields,
   type AnnotationRecord,
   type FieldChanges,
+  type RestoreNotice,
   type RestoreReport,
 } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
@@ -20,15 +21,23 @@ import { VersionsRepo, type FrozenRow } from './versions.repo.js';
  * Restores a version (or one image of it) into the live documents as new edits by the viewer: each
  * annotation gets the version's fields back, annotations made since are marked deleted. History is
  * never rewritten, and open clients see the restore at once (it goes through the one write path).
- * Verifications are left as they are now.
+ * Verifications are left as they are now. Clients with a restored document open are told who restored
+ * which version (`RestoreNotice`).
  */
 export async function restoreVersion(
   db: Database,
   documents: LiveDocumentsPort,
   viewer: Viewer,
-  versionId: number,
+  version: { id: number; name: string },
   imageId?: number,
 ): Promise<RestoreReport> {
+  const versionId = version.id;
+  const notice: RestoreNotice = {
+    kind: 'restore',
+    version: { id: version.id, name: version.name },
+    by: { id: viewer.id, username: viewer.username },
+    at: new Date().toISOString(),
+  };
   const repo = new VersionsRepo(db);
   const access = new DocumentsRepo(db);
   const report: RestoreReport = { images: 0, changed: 0, created: 0, deleted: 0, skipped: [] };
@@ -51,6 +60,7 @@ export async function restoreVersion(
       },
       viewer.id,
     );
+    documents.notify(target.document, JSON.stringify(notice));
     images.add(target.image_id);
   }
   report.images = images.size;

@@ -4,26 +4,20 @@ import * as Y from 'yjs';
 import {
   readRecord,
   listAnnotations,
+  restoreNotice,
   type AnnotationVersion,
   type Page,
   type RestoreReport,
-  type SetVersion,
   type VersionDiff,
 } from '@tessera/shared';
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { VersionsRepo } from './versions.repo.js';
-import { annotate, rect, triangle, versionScene } from '../../../test/support/versions.js';
+import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
 
 const server = useTestServer();
 
 type Api = ReturnType<Awaited<ReturnType<typeof versionScene>>['api']>;
-
-async function makeVersion(api: Api, set: number, name = 'v') {
-  const res = await api.post<SetVersion>('/images/set_versions/', { name, imagesets: [set] });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-}
 
 /** Everything a version holds of its annotations, keyed by unique identifier (order-free). */
 async function frozen(api: Api, version: number) {
@@ -117,17 +111,18 @@ describe('dataset versions', () => {
 
     const diff = await api.get<VersionDiff>(`/images/set_versions/${v1.id}/diff/?to=${v2.id}`);
     expect(diff.status).toBe(200);
-    expect(diff.body.totals).toEqual({ added: 1, removed: 0, changed: 4 });
+    expect(diff.body.totals).toEqual({ added: 1, removed: 1, changed: 3, restored: 0 });
     const [only] = diff.body.images;
     expect(only).toMatchObject({
       image,
       added: 1,
-      removed: 0,
-      changed: 4,
+      removed: 1,
+      changed: 3,
+      restored: 0,
       by_type: {
-        [s.box]: { added: 0, removed: 0, changed: 2 },
-        [otherBox]: { added: 0, removed: 0, changed: 1 },
-        [s.polygon]: { added: 1, removed: 0, changed: 1 },
+        [s.box]: { added: 0, removed: 0, changed: 2, restored: 0 },
+        [otherBox]: { added: 0, removed: 0, changed: 1, restored: 0 },
+        [s.polygon]: { added: 1, removed: 1, changed: 0, restored: 0 },
       },
     });
     const byId = Object.fromEntries((only?.annotations ?? []).map((a) => [a.unique_identifier, a]));
@@ -136,33 +131,35 @@ describe('dataset versions', () => {
       change: 'changed',
       fields: ['label', 'description'],
     });
-    expect(byId[removed?.unique_identifier ?? '']).toMatchObject({ change: 'changed', fields: ['deleted'] });
+    expect(byId[removed?.unique_identifier ?? '']).toMatchObject({ change: 'removed', fields: [] });
     expect(byId[verified?.unique_identifier ?? '']).toMatchObject({
       change: 'changed',
       fields: ['verification'],
     });
     expect(byId[added?.unique_identifier ?? '']).toMatchObject({ change: 'added', fields: [] });
 
-    // Backwards, the added annotation is removed; against now, nothing changed since v2 but one move.
+    // Backwards, the added annotation is removed and the deleted one restored; against now, nothing
+    // changed since v2 but one move.
     const back = await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/?to=${v1.id}`);
-    expect(back.body.totals).toEqual({ added: 0, removed: 1, changed: 4 });
+    expect(back.body.totals).toEqual({ added: 0, removed: 1, changed: 3, restored: 1 });
     expect((await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/?to=now`)).body.totals).toEqual({
       added: 0,
       removed: 0,
       changed: 0,
+      restored: 0,
     });
     await api.patch(`/annotations/annotations/${added?.id}/`, {
       annotation_type: s.polygon,
       vector: triangle(1, 90),
     });
     const now = await api.get<VersionDiff>(`/images/set_versions/${v2.id}/diff/`);
-    expect(now.body.totals).toEqual({ added: 0, removed: 0, changed: 1 });
+    expect(now.body.totals).toEqual({ added: 0, removed: 0, changed: 1, restored: 0 });
     expect(now.body.images[0]?.annotations[0]).toMatchObject({ fields: ['geometry'] });
     const bad = await api.get(`/images/set_versions/${v2.id}/diff/?to=yesterday`);
     expect(bad.status).toBe(400);
   });
 
-  it('a restore is seen at once by a connected client', async () => {
+  it('a restore is seen at once by a connected client, with who did it', async () => {
     const s = await versionScene(server);
     const [a] = await annotate(s.api(s.admin), [
       { image: s.images[0] as number, annotation_type: s.box, vector: rect(0, 0) },
@@ -179,9 +176,19 @@ describe('dataset versions', () => {
           if (isDeepStrictEqual(vectorNow(), rect(0, 0))) resolve();
         });
       });
+      const notices: unknown[] = [];
+      live.provider.on('stateless', ({ payload }: { payload: string }) => {
+        notices.push(JSON.parse(payload));
+      });
       const res = await s.api(s.admin).post(`/images/set_versions/${v1.id}/restore/`, { image: s.images[0] });
       expect(res.status).toBe(200);
       await seen;
+      // Collaborators are told who restored which version (sent right after the restore's edits).
+      await expect.poll(() => notices).toHaveLength(1);
+      expect(restoreNotice.parse(notices[0])).toMatchObject({
+        version: { id: v1.id, name: v1.name },
+        by: { id: s.admin.id, username: s.admin.username },
+      });
       expect(readRecord(live.doc, a?.unique_identifier ?? '')?.['edited']).toMatchObject({ by: s.admin.id });
     } finally {
       live.close();

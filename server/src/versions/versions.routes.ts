@@ -115,7 +115,7 @@ export function versionsEndpoints(
         if (body.image !== undefined && !version.images.includes(body.image)) {
           throw AppError.invalidField('image', `Image ${body.image} is not in this version.`);
         }
-        return { body: await restoreVersion(deps.db, deps.documents, viewer, version.id, body.image) };
+        return { body: await restoreVersion(deps.db, deps.documents, viewer, version, body.image) };
       },
     }),
     endpoint({

@@ -53,10 +53,19 @@ export const changedField = z.enum([
 ]);
 export type ChangedField = z.infer<typeof changedField>;
 
+/**
+ * How an annotation differs from one side of a diff to the other, counting only what a viewer sees:
+ * added (absent or deleted before, and never there), removed (there before, deleted or gone after),
+ * restored (deleted before, there again after), changed (there on both sides, some field differs).
+ */
+export const diffChange = z.enum(['added', 'removed', 'changed', 'restored']);
+export type DiffChange = z.infer<typeof diffChange>;
+
 const counts = z.object({
   added: z.number().int(),
   removed: z.number().int(),
   changed: z.number().int(),
+  restored: z.number().int(),
 });
 
 /** What changed between two versions (or a version and now), per image. */
@@ -73,7 +82,7 @@ export const versionDiff = z
           z.object({
             unique_identifier: z.string(),
             annotation_type: id,
-            change: z.enum(['added', 'removed', 'changed']),
+            change: diffChange,
             fields: z.array(changedField),
           }),
         ),
@@ -87,6 +96,19 @@ export type VersionDiff = z.infer<typeof versionDiff>;
 /** Restores a version into the live state as new edits: the whole version, or one image of it. */
 export const versionRestore = z.object({ image: id.optional() });
 export type VersionRestore = z.infer<typeof versionRestore>;
+
+/**
+ * Sent to the clients that have an image's live document open when a restore rewrote it (a stateless
+ * message of the live document): who restored which version, so collaborators know why their
+ * annotations changed.
+ */
+export const restoreNotice = z.object({
+  kind: z.literal('restore'),
+  version: z.object({ id, name: z.string() }),
+  by: z.object({ id, username: z.string() }),
+  at: z.string().describe('ISO 8601'),
+});
+export type RestoreNotice = z.infer<typeof restoreNotice>;
 
 /** What a restore did. */
 export const restoreReport = z.object({

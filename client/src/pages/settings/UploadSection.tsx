@@ -17,13 +17,20 @@ interface FileUpload {
 
 const POLL_MS = 1500;
 
-/** Uploads files one request each (so each has its progress and its own answer), then follows them. */
-export function UploadSection({ setId }: { setId: number }) {
+/**
+ * Uploads files one request each (so each has its progress and its own answer), then follows them.
+ * Files come from the picker or are dropped on the section; `onUploaded` hears of each new image.
+ */
+export function UploadSection({ setId, onUploaded }: { setId: number; onUploaded?: () => void }) {
   const [uploads, setUploads] = useState<FileUpload[]>([]);
   const [states, setStates] = useState(new Map<number, Image>());
-  const [busy, setBusy] = useState(false);
+  // Batches under way: files dropped during an upload start their own batch beside it.
+  const [running, setRunning] = useState(0);
+  const busy = running > 0;
   const [pollError, setPollError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
   const nextKey = useRef(0);
+  const formRef = useRef<HTMLFormElement>(null);
 
   const update = (key: number, change: Partial<FileUpload>) => {
     setUploads((all) => all.map((u) => (u.key === key ? { ...u, ...change } : u)));
@@ -31,16 +38,18 @@ export function UploadSection({ setId }: { setId: number }) {
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = event.currentTarget;
-    const input = form.elements.namedItem('files');
-    const files = input instanceof HTMLInputElement && input.files ? [...input.files] : [];
+    const input = event.currentTarget.elements.namedItem('files');
+    start(input instanceof HTMLInputElement && input.files ? [...input.files] : [], true);
+  };
+
+  const start = (files: readonly File[], fromPicker: boolean) => {
     if (files.length === 0) return;
     const batch = files.map((file) => ({ file, key: nextKey.current++ }));
     setUploads((all) => [
       ...batch.map(({ file, key }) => ({ key, name: file.name, size: file.size, loaded: 0 })),
       ...all,
     ]);
-    setBusy(true);
+    setRunning((n) => n + 1);
     void (async () => {
       for (const { file, key } of batch) {
         try {
@@ -55,13 +64,16 @@ export function UploadSection({ setId }: { setId: number }) {
               ? { image: created.id }
               : { skipped: skipped?.reason ?? 'Skipped by the server.' },
           });
-          if (created) setStates((map) => new Map(map).set(created.id, created));
+          if (created) {
+            setStates((map) => new Map(map).set(created.id, created));
+            onUploaded?.();
+          }
         } catch (problem) {
           update(key, { outcome: { error: problem instanceof Error ? problem.message : String(problem) } });
         }
       }
-      form.reset();
-      setBusy(false);
+      if (fromPicker) formRef.current?.reset();
+      setRunning((n) => n - 1);
     })();
   };
 
@@ -93,9 +105,27 @@ export function UploadSection({ setId }: { setId: number }) {
   }, [waitingKey]);
 
   return (
-    <section className="panel" aria-labelledby="upload-title">
+    <section
+      className={`panel upload-drop${dragging ? ' dragging' : ''}`}
+      aria-labelledby="upload-title"
+      data-testid="upload-drop"
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => {
+        setDragging(false);
+      }}
+      onDrop={(event) => {
+        event.preventDefault();
+        setDragging(false);
+        start([...event.dataTransfer.files], false);
+      }}
+    >
       <h2 id="upload-title">Upload images</h2>
-      <form className="stacked-form" onSubmit={submit}>
+      <p className="muted">Drop files here, or choose them:</p>
+      <form className="stacked-form" onSubmit={submit} ref={formRef}>
         <label htmlFor="upload-files">
           Files (whole-slide images, DICOM, videos, ordinary images or zips)
         </label>

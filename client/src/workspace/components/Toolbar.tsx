@@ -67,7 +67,11 @@ export function Toolbar({ controller, onHelp }: { controller: WorkspaceControlle
             type="button"
             aria-pressed={s.tool === tool}
             aria-keyshortcuts={key}
-            title={`${name} (${key})`}
+            title={
+              tool === 'draw' && controller.data.types.length === 0
+                ? "No annotation types in this set: a team admin adds them in the set's settings."
+                : `${name} (${key})`
+            }
             disabled={disabled(tool)}
             onClick={() => {
               controller.setTool(tool);

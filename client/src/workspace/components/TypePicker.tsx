@@ -1,6 +1,7 @@
 import { VectorType } from '@tessera/shared';
 import { Tag } from 'lucide-react';
 import type { WorkspaceController } from '../workspace-controller';
+import { NoTypesHint } from './NoTypesHint';
 import { geometryName } from './Toolbar';
 import { useWorkspace } from './useWorkspace';
 
@@ -21,9 +22,7 @@ export function TypePicker({ controller }: { controller: WorkspaceController }) 
     <section className="panel" aria-labelledby="types-heading">
       <h2 id="types-heading">Annotation types</h2>
       {shapes.length === 0 && labels.length === 0 ? (
-        <p className="hint">
-          This image set has no annotation types yet (a team admin adds them in its settings).
-        </p>
+        <NoTypesHint setId={controller.data.image.image_set} />
       ) : null}
       {shapes.length > 0 ? (
         <p className="hint digit-rule" data-testid="digit-rule" aria-live="polite">

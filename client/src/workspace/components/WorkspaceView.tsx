@@ -13,6 +13,7 @@ import { KeepSetOffline } from './KeepSetOffline';
 import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
+import { RestoreNotices } from './RestoreNotices';
 import { ReviewPanel } from './ReviewPanel';
 import { ScaleBar } from './ScaleBar';
 import { SlideScreening } from './SlideScreening';
@@ -22,6 +23,7 @@ import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TypePicker } from './TypePicker';
 import { useReview } from './useReview';
+import { VersionDiffPanel } from './VersionDiffPanel';
 
 /** The workspace's layout around the viewer; owns the controller for its lifetime. */
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
@@ -125,6 +127,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
             }}
           />
         )}
+        {controller && <RestoreNotices controller={controller} session={props.session} />}
         <div className="viewer" ref={viewerRef} data-testid="viewer" />
         <div className="viewer-footer">
           {controller && <FrameSlider controller={controller} />}
@@ -141,6 +144,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
           <ReviewPanel controller={controller} review={review} />
         )}
         {controller && <CollaboratorList controller={controller} />}
+        {controller && <VersionDiffPanel controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
       <ShortcutHelp
