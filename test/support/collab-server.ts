@@ -32,6 +32,11 @@ export interface CollabHarness {
   readonly collab: Collaboration;
   /** Closes the server and starts a fresh one (new Hocuspocus, same database). */
   restart(options?: { compactEvery?: number }): Promise<void>;
+  /**
+   * Starts another server on the same database, sharing documents with this one through Redis (the
+   * harness's `redisUrl`); closed with the harness.
+   */
+  startPeer(): Promise<{ readonly url: string; readonly collab: Collaboration }>;
   /** A provider for `name`, authenticated by a session cookie or a personal access token. */
   connect(name: string, as: Credentials, url?: string): Client;
 }
@@ -55,7 +60,7 @@ export interface Client {
 }
 
 export function useCollabServer(
-  options: { compactEvery?: number; accessSweepMs?: number } = {},
+  options: { compactEvery?: number; accessSweepMs?: number; redisUrl?: string } = {},
 ): CollabHarness {
   const database = useTestDatabase();
   const logger = createLogger('silent');
@@ -64,26 +69,37 @@ export function useCollabServer(
   let auth: AuthService | undefined;
   let port = 0;
   const clients: Client[] = [];
+  const peers: { server: http.Server; collab: Collaboration }[] = [];
+  // Channels of this file alone: other test files may share the machine's Redis.
+  const redisPrefix = `tessera-test-${randomUUID()}`;
 
-  const start = async (compactEvery = options.compactEvery) => {
-    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
-    server = http.createServer((_req, res) => {
+  const serve = async (compactEvery = options.compactEvery) => {
+    const httpServer = http.createServer((_req, res) => {
       res.writeHead(404).end();
     });
-    collab = attachCollaboration(server, {
+    const attached = attachCollaboration(httpServer, {
       db: database.db,
-      auth,
+      auth: ready(auth),
       logger,
       compactEvery,
       accessSweepMs: options.accessSweepMs,
+      redisUrl: options.redisUrl,
+      redisPrefix,
     });
-    await collab.listening;
-    const s = server;
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    port = (s.address() as AddressInfo).port;
+    await attached.listening;
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    return { server: httpServer, collab: attached, port: (httpServer.address() as AddressInfo).port };
+  };
+  const start = async (compactEvery = options.compactEvery) => {
+    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
+    ({ server, collab, port } = await serve(compactEvery));
   };
   const stop = async () => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const peer of peers.splice(0)) {
+      await peer.collab.close();
+      peer.server.close();
+    }
     await collab?.close();
     const s = server;
     if (s) {
@@ -122,6 +138,11 @@ export function useCollabServer(
     },
     get collab() {
       return ready(collab);
+    },
+    async startPeer() {
+      const peer = await serve();
+      peers.push(peer);
+      return { url: `ws://127.0.0.1:${peer.port}${COLLAB_PATH}`, collab: peer.collab };
     },
     async restart(o = {}) {
       await stop();
