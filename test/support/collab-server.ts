@@ -156,7 +156,7 @@ export function useCollabServer(
   };
 }
 
-function openClient(url: string, name: string, as: Credentials): Client {
+export function openClient(url: string, name: string, as: Credentials): Client {
   const headers: Record<string, string> = {};
   if (as.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${as.cookie}`;
   if (as.origin !== undefined) headers.origin = as.origin;
@@ -246,7 +246,10 @@ export async function presenceBarrier(from: Client, to: Client): Promise<void> {
 }
 
 /** A team with an admin, a member and an image set (blind when asked) holding one image and two types. */
-export async function makeFixture(h: CollabHarness, o: { blind?: boolean; public?: boolean } = {}) {
+export async function makeFixture(
+  h: Pick<CollabHarness, 'db' | 'factories'>,
+  o: { blind?: boolean; public?: boolean } = {},
+) {
   const f = h.factories;
   const [admin, member, other, outsider] = [await f.user(), await f.user(), await f.user(), await f.user()];
   const team = await f.team({ admins: [admin], members: [member, other] });
