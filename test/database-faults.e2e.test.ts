@@ -3,15 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { annotationsOf, createAnnotation } from '@tessera/shared';
-import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthRepo } from '../server/src/auth/auth.repo.js';
 import { AuthService } from '../server/src/auth/auth.service.js';
-import { DocumentsRepo } from '../server/src/collab/documents.repo.js';
 import { Database } from '../server/src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/src/db/embedded.js';
 import { createLogger } from '../server/src/logging/logger.js';
-import { makeFixture, openClient, saved, type Client } from './support/collab-server.js';
+import { makeFixture, openClient, saved, storedAnnotationIds, type Client } from './support/collab-server.js';
 import { Factories } from './support/factories.js';
 import { freePort, runCli, type TesseraProcess } from './support/process.js';
 
@@ -58,12 +56,6 @@ function writeOne(client: Client, i: number): string {
     { id: randomUUID(), type: fx.boxType, vector: { x1: i, y1: i, x2: i + 3, y2: i + 3 } },
     { userId: fx.member.id },
   );
-}
-
-async function storedAnnotations(name: string): Promise<Set<string>> {
-  const doc = new Y.Doc();
-  for (const update of await new DocumentsRepo(database()).storedUpdates(name)) Y.applyUpdate(doc, update);
-  return new Set(annotationsOf(doc).keys());
 }
 
 describe('PostgreSQL frozen and restarted under live editing', () => {
@@ -122,7 +114,7 @@ describe('PostgreSQL frozen and restarted under live editing', () => {
     for (const pid of frozen) process.kill(pid, 'SIGCONT');
 
     await Promise.all(writers.map((w) => saved(w, 30_000)));
-    const stored = await storedAnnotations(name);
+    const stored = await storedAnnotationIds(database(), name);
     expect([...before, ...during].filter((id) => !stored.has(id))).toEqual([]);
     for (const w of writers) w.destroy();
   }, 60_000);
@@ -145,7 +137,7 @@ describe('PostgreSQL frozen and restarted under live editing', () => {
 
     await Promise.all(writers.map((w) => saved(w, 40_000)));
     const all = [...acked, ...unacked];
-    const stored = await storedAnnotations(name);
+    const stored = await storedAnnotationIds(database(), name);
     expect(all.filter((id) => !stored.has(id))).toEqual([]);
     await expect
       .poll(() => writers.filter((w) => all.some((id) => !annotationsOf(w.doc).has(id))).length, {

@@ -39,8 +39,6 @@ export interface CollabDeps {
   readonly allowedTypesTtlMs?: number;
   /** Redis shared with other servers of the same documents (TESSERA_REDIS_URL); unset: this server alone. */
   readonly redisUrl?: string | undefined;
-  /** Prefix of the Redis channels (default `tessera`): servers sharing documents use the same. */
-  readonly redisPrefix?: string;
 }
 
 /** The live annotation documents of one server process. */
@@ -88,9 +86,7 @@ export function createHocuspocus(deps: CollabDeps): Pick<
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
   const gate = new CommitGate(log);
   const sharing =
-    deps.redisUrl === undefined
-      ? undefined
-      : new RedisSharing(deps.redisUrl, gate, deps.logger, deps.redisPrefix);
+    deps.redisUrl === undefined ? undefined : new RedisSharing(deps.redisUrl, gate, deps.logger);
   const store = new DocumentStore(repo, log, deps.logger, {
     compactEvery: deps.compactEvery ?? 500,
     shared: sharing !== undefined,

@@ -74,7 +74,7 @@ export class RedisSharing extends RedisExtension {
   private readonly publishing: RedisClient;
   private readonly subscribing: RedisClient;
 
-  constructor(url: string, gate: CommitGate, logger: Logger, prefix = 'tessera') {
+  constructor(url: string, gate: CommitGate, logger: Logger) {
     const clients: RedisClient[] = [];
     const create = () => {
       // The first client publishes: it fails at once while Redis is down (no queue growing without
@@ -89,7 +89,7 @@ export class RedisSharing extends RedisExtension {
       clients.push(client);
       return client;
     };
-    super({ createClient: create, prefix, disconnectDelay: 200, awaitInitialSyncTimeout: 500 });
+    super({ createClient: create, prefix: 'tessera', disconnectDelay: 200, awaitInitialSyncTimeout: 500 });
     const [publishing, subscribing] = clients;
     if (publishing === undefined || subscribing === undefined) throw new Error('Redis clients not created');
     this.publishing = publishing;
