@@ -39,7 +39,8 @@ stop() {
   for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 # start <name> <port> <command...>: runs a process in the background, its output in logs/<name>.log.
 start() {
