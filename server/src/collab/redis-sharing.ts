@@ -183,12 +183,15 @@ export class RedisSharing extends RedisExtension {
     this.reachable = true;
     const instance = this.instance as Hocuspocus | undefined;
     if (instance === undefined) return;
-    for (const [documentName, document] of instance.documents) {
-      try {
-        await super.afterLoadDocument({ documentName, document } as afterLoadDocumentPayload);
-      } catch (error) {
-        logger.warn({ err: error, document: documentName }, 'collab: could not share a document again');
-      }
-    }
+    // Together: each waits (at most awaitInitialSyncTimeout) for a peer's answer.
+    await Promise.all(
+      [...instance.documents].map(async ([documentName, document]) => {
+        try {
+          await super.afterLoadDocument({ documentName, document } as afterLoadDocumentPayload);
+        } catch (error) {
+          logger.warn({ err: error, document: documentName }, 'collab: could not share a document again');
+        }
+      }),
+    );
   }
 }
