@@ -1,17 +1,20 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { createAnnotation } from '@tessera/shared';
+import { annotationsOf, createAnnotation } from '@tessera/shared';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { useTestDatabase } from './database.js';
 import { Factories, type TestUser } from './factories.js';
+import { freePort } from './process.js';
 import { AuthRepo } from '../../server/src/auth/auth.repo.js';
 import { AuthService } from '../../server/src/auth/auth.service.js';
 import { SESSION_COOKIE } from '../../server/src/auth/authenticate.middleware.js';
 import type { Database } from '../../server/src/db/database.js';
+import { DocumentsRepo } from '../../server/src/collab/documents.repo.js';
 import { ImageSetsRepo } from '../../server/src/resources/image-sets/image-sets.repo.js';
 import { ImagesRepo } from '../../server/src/resources/images/images.repo.js';
 import { createLogger } from '../../server/src/logging/logger.js';
@@ -32,6 +35,11 @@ export interface CollabHarness {
   readonly collab: Collaboration;
   /** Closes the server and starts a fresh one (new Hocuspocus, same database). */
   restart(options?: { compactEvery?: number }): Promise<void>;
+  /**
+   * Starts another server on the same database, sharing documents with this one through Redis (the
+   * harness's own Redis, see `redis`); closed with the harness.
+   */
+  startPeer(): Promise<{ readonly url: string; readonly collab: Collaboration }>;
   /** A provider for `name`, authenticated by a session cookie or a personal access token. */
   connect(name: string, as: Credentials, url?: string): Client;
 }
@@ -55,7 +63,12 @@ export interface Client {
 }
 
 export function useCollabServer(
-  options: { compactEvery?: number; accessSweepMs?: number } = {},
+  options: {
+    compactEvery?: number;
+    accessSweepMs?: number;
+    /** Share documents through a redis-server of this file's own (started on a free port). */
+    redis?: boolean;
+  } = {},
 ): CollabHarness {
   const database = useTestDatabase();
   const logger = createLogger('silent');
@@ -64,26 +77,36 @@ export function useCollabServer(
   let auth: AuthService | undefined;
   let port = 0;
   const clients: Client[] = [];
+  const peers: { server: http.Server; collab: Collaboration }[] = [];
 
-  const start = async (compactEvery = options.compactEvery) => {
-    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
-    server = http.createServer((_req, res) => {
+  let redisUrl: string | undefined;
+  let redis: ChildProcess | undefined;
+  const serve = async (compactEvery = options.compactEvery) => {
+    const httpServer = http.createServer((_req, res) => {
       res.writeHead(404).end();
     });
-    collab = attachCollaboration(server, {
+    const attached = attachCollaboration(httpServer, {
       db: database.db,
-      auth,
+      auth: ready(auth),
       logger,
       compactEvery,
       accessSweepMs: options.accessSweepMs,
+      redisUrl,
     });
-    await collab.listening;
-    const s = server;
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    port = (s.address() as AddressInfo).port;
+    await attached.listening;
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    return { server: httpServer, collab: attached, port: (httpServer.address() as AddressInfo).port };
+  };
+  const start = async (compactEvery = options.compactEvery) => {
+    auth = new AuthService(new AuthRepo(database.db), { sessionTtlHours: 24 });
+    ({ server, collab, port } = await serve(compactEvery));
   };
   const stop = async () => {
     for (const client of clients.splice(0)) client.destroy();
+    for (const peer of peers.splice(0)) {
+      await peer.collab.close();
+      peer.server.close();
+    }
     await collab?.close();
     const s = server;
     if (s) {
@@ -94,11 +117,17 @@ export function useCollabServer(
       });
     }
   };
-  beforeAll(() => start());
+  beforeAll(async () => {
+    if (options.redis === true) ({ redis, url: redisUrl } = await startRedis());
+    await start();
+  });
   afterEach(() => {
     for (const client of clients.splice(0)) client.destroy();
   });
-  afterAll(() => stop());
+  afterAll(async () => {
+    await stop();
+    redis?.kill('SIGKILL');
+  });
 
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('useCollabServer(): only inside tests');
@@ -123,6 +152,11 @@ export function useCollabServer(
     get collab() {
       return ready(collab);
     },
+    async startPeer() {
+      const peer = await serve();
+      peers.push(peer);
+      return { url: `ws://127.0.0.1:${peer.port}${COLLAB_PATH}`, collab: peer.collab };
+    },
     async restart(o = {}) {
       await stop();
       await start(o.compactEvery ?? options.compactEvery);
@@ -135,7 +169,31 @@ export function useCollabServer(
   };
 }
 
-function openClient(url: string, name: string, as: Credentials): Client {
+/** A redis-server on a free port, answering once it accepts connections. */
+async function startRedis(): Promise<{ redis: ChildProcess; url: string }> {
+  const port = await freePort();
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    redis.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    redis.once('error', reject);
+    redis.once('exit', () => {
+      reject(new Error(`redis-server exited:\n${out}`));
+    });
+  });
+  return { redis, url: `redis://127.0.0.1:${port}` };
+}
+
+export function openClient(url: string, name: string, as: Credentials): Client {
   const headers: Record<string, string> = {};
   if (as.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${as.cookie}`;
   if (as.origin !== undefined) headers.origin = as.origin;
@@ -225,7 +283,10 @@ export async function presenceBarrier(from: Client, to: Client): Promise<void> {
 }
 
 /** A team with an admin, a member and an image set (blind when asked) holding one image and two types. */
-export async function makeFixture(h: CollabHarness, o: { blind?: boolean; public?: boolean } = {}) {
+export async function makeFixture(
+  h: Pick<CollabHarness, 'db' | 'factories'>,
+  o: { blind?: boolean; public?: boolean } = {},
+) {
   const f = h.factories;
   const [admin, member, other, outsider] = [await f.user(), await f.user(), await f.user(), await f.user()];
   const team = await f.team({ admins: [admin], members: [member, other] });
@@ -293,4 +354,11 @@ export function addBoxes(
       { userId },
     ),
   );
+}
+
+/** The ids of a document's annotations as stored in PostgreSQL (compacted state and log). */
+export async function storedAnnotationIds(db: Database, name: string): Promise<Set<string>> {
+  const doc = new Y.Doc();
+  for (const update of await new DocumentsRepo(db).storedUpdates(name)) Y.applyUpdate(doc, update);
+  return new Set(annotationsOf(doc).keys());
 }

@@ -12,7 +12,8 @@ import {
 } from '../../tiler/src/sources/openslide.ffi.js';
 
 /** A system package that some tests need. */
-export type Prerequisite = 'openslide' | 'ffmpeg' | 'chromium' | 'python3-requests';
+export type Prerequisite =
+  'openslide' | 'ffmpeg' | 'chromium' | 'python3-requests' | 'nginx' | 'redis-server';
 
 /** What each package enables in the tests and how to install it. */
 export const PREREQUISITES: Record<Prerequisite, { tests: string; install: string }> = {
@@ -25,6 +26,14 @@ export const PREREQUISITES: Record<Prerequisite, { tests: string; install: strin
   'python3-requests': {
     tests: "the API-client test (test/api-client: an EXACT notebook's calls from Python)",
     install: 'apt-get install python3-requests',
+  },
+  nginx: {
+    tests: 'the production layout tests (test/scaleout.e2e.test.ts)',
+    install: 'apt-get install nginx',
+  },
+  'redis-server': {
+    tests: 'the production layout tests (test/scaleout.e2e.test.ts)',
+    install: 'apt-get install redis-server',
   },
 };
 
@@ -44,6 +53,14 @@ function check(name: Prerequisite): boolean {
       }
     case 'chromium':
       return existsSync(process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium');
+    case 'nginx':
+    case 'redis-server':
+      try {
+        execFileSync(name, ['-v'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
     case 'python3-requests':
       try {
         execFileSync('python3', ['-c', 'import requests'], { stdio: 'ignore' });

@@ -13,6 +13,7 @@ import { DocumentWarmer } from './document-warmer.js';
 import { listenForAccessChanges } from './access-notices.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
+import { RedisSharing } from './redis-sharing.js';
 import { ReaderCopyMerger, type MergeSummary } from './reader-copies.js';
 import { ReaderCopiesRepo } from './reader-copies.repo.js';
 import { ProjectionExtension } from './projection.extension.js';
@@ -36,6 +37,8 @@ export interface CollabDeps {
   readonly accessSweepMs?: number;
   /** How long a set's allowed annotation types are cached (default 5 s; 0 reads them for every update). */
   readonly allowedTypesTtlMs?: number;
+  /** Redis shared with other servers of the same documents (TESSERA_REDIS_URL); unset: this server alone. */
+  readonly redisUrl?: string | undefined;
 }
 
 /** The live annotation documents of one server process. */
@@ -47,6 +50,8 @@ export interface Collaboration {
   readonly gate: CommitGate;
   /** The SQL projection of the loaded documents (rule R1). */
   readonly projection: ProjectionExtension;
+  /** The Redis link to the other servers, when documents are shared (CollabDeps.redisUrl). */
+  readonly sharing: RedisSharing | undefined;
   /**
    * Changes a document on the server (REST, imports, jobs) and resolves once the change is in the
    * log and in the projection. The caller validates first: server-side changes do not pass `beforeSync`.
@@ -71,13 +76,21 @@ export interface Collaboration {
 }
 
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
-export function createHocuspocus(
-  deps: CollabDeps,
-): Pick<Collaboration, 'hocuspocus' | 'store' | 'log' | 'gate' | 'projection'> & { repo: DocumentsRepo } {
+export function createHocuspocus(deps: CollabDeps): Pick<
+  Collaboration,
+  'hocuspocus' | 'store' | 'log' | 'gate' | 'projection' | 'sharing'
+> & {
+  repo: DocumentsRepo;
+} {
   const repo = new DocumentsRepo(deps.db);
   const log = new UpdateLog((updates) => repo.appendUpdates(updates));
   const gate = new CommitGate(log);
-  const store = new DocumentStore(repo, log, deps.logger, { compactEvery: deps.compactEvery ?? 500 });
+  const sharing =
+    deps.redisUrl === undefined ? undefined : new RedisSharing(deps.redisUrl, gate, deps.logger);
+  const store = new DocumentStore(repo, log, deps.logger, {
+    compactEvery: deps.compactEvery ?? 500,
+    shared: sharing !== undefined,
+  });
   const validation = new ValidationExtension(
     new AllowedTypes((setId) => repo.allowedTypes(setId), deps.allowedTypesTtlMs),
     new ClientIdOwners(repo),
@@ -87,6 +100,7 @@ export function createHocuspocus(
   const hocuspocus = new Hocuspocus({
     quiet: true,
     extensions: [
+      ...(sharing ? [sharing] : []),
       new AuthExtension(deps.auth, repo, deps.logger),
       validation,
       new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
@@ -98,7 +112,7 @@ export function createHocuspocus(
     for (const name of failed) dropDocument(hocuspocus, store, name, deps.logger);
     gate.release();
   });
-  return { hocuspocus, store, log, gate, repo, projection };
+  return { hocuspocus, store, log, gate, repo, projection, sharing };
 }
 
 /**
@@ -156,6 +170,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
       });
     });
     await created.log.flush();
+    await created.sharing?.onDestroy();
   };
   return {
     hocuspocus: created.hocuspocus,
@@ -163,6 +178,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     log: created.log,
     gate: created.gate,
     projection: created.projection,
+    sharing: created.sharing,
     write: (name, change, userId) => {
       // Held open a little after each REST write (opened first, so the write's own connection
       // joins it): a script writing an image's annotations one request at a time would otherwise

@@ -4,6 +4,14 @@ import type { UpdateLog } from './update-log.js';
 
 type Outgoing = Parameters<WebSocketLike['send']>[0];
 
+/** Anything that holds outgoing messages for the gate: a client's socket, the Redis publisher. */
+export interface GateHolder {
+  /** Sends the held messages whose appends have settled; answers whether none is left. */
+  flush(settled: number): boolean;
+  /** How many messages it holds. */
+  readonly heldCount: number;
+}
+
 interface Held {
   readonly data: Outgoing;
   /** Sent once the log has settled every append up to this sequence number. */
@@ -19,8 +27,8 @@ interface Held {
  * nothing is being written goes out at once; order on a socket is kept.
  */
 export class CommitGate {
-  /** Sockets with held messages. */
-  private readonly holding = new Set<GatedSocket>();
+  /** Sockets (and publishers) with held messages. */
+  private readonly holding = new Set<GateHolder>();
 
   constructor(private readonly log: UpdateLog) {}
 
@@ -36,7 +44,7 @@ export class CommitGate {
   }
 
   /** Remembers a socket that holds messages (it is flushed at the next `release`). */
-  hold(socket: GatedSocket): void {
+  hold(socket: GateHolder): void {
     this.holding.add(socket);
   }
 
@@ -55,7 +63,7 @@ export class CommitGate {
 }
 
 /** A `ws` socket whose outgoing messages wait for the commit gate (see `CommitGate`). */
-export class GatedSocket implements WebSocketLike {
+export class GatedSocket implements WebSocketLike, GateHolder {
   private held: Held[] = [];
 
   constructor(

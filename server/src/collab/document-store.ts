@@ -8,6 +8,8 @@ import type { UpdateLog } from './update-log.js';
 interface Tracked {
   /** Highest log id whose update is in the in-memory document. */
   appliedId: number;
+  /** The `last_update_id` of the state row this server last read or wrote. */
+  stateId: number;
   /** Committed to the log but not yet marked applied in memory (clients' updates, see `accept`). */
   readonly inFlight: Set<number>;
   /** Log rows written or loaded since the last compaction. */
@@ -38,7 +40,18 @@ function settleApplied(tracked: Tracked, id: number): void {
 export interface DocumentStoreOptions {
   /** Compact a document once this many log rows have accumulated since its last compaction. */
   readonly compactEvery: number;
+  /**
+   * Other servers load and change the same documents (TESSERA_REDIS_URL): compaction then locks the
+   * document in PostgreSQL and first applies the stored rows it covers (see `compactNow`).
+   */
+  readonly shared?: boolean;
 }
+
+/**
+ * The origin of changes applied from the log itself (a shared compaction catching up): they are
+ * logged already, so the persistence extension does not log them again.
+ */
+export const FROM_LOG = Symbol('applied from the update log');
 
 /** The origin of the transaction that applies a document as stored. */
 const STORED_LOAD = Symbol('stored document load');
@@ -51,7 +64,7 @@ export async function readDocument(
   repo: DocumentsRepo,
   name: string,
   doc: Y.Doc,
-): Promise<{ logged: number; lastId: number }> {
+): Promise<{ logged: number; lastId: number; stateId: number }> {
   const state = await repo.state(name);
   const after = state?.last_update_id ?? 0;
   const rows = await repo.updatesAfter(name, after);
@@ -70,7 +83,7 @@ export async function readDocument(
   } finally {
     stop();
   }
-  return { logged: rows.length, lastId: rows.at(-1)?.id ?? after };
+  return { logged: rows.length, lastId: rows.at(-1)?.id ?? after, stateId: after };
 }
 
 /**
@@ -79,7 +92,8 @@ export async function readDocument(
  * applies it; `compact` writes the document's state and deletes the log rows it covers. The covered
  * range ends before the oldest update that is committed but not yet applied, so a row is only deleted
  * once its effect is in the state written (an update applied but not yet committed gets a higher id
- * than every row covered: one batch commits at a time). Documents live on one server at a time.
+ * than every row covered: one batch commits at a time). With `shared`, several servers hold a
+ * document and each logs what its own clients send; compaction takes the document's lock.
  */
 export class DocumentStore {
   private readonly tracked = new Map<string, Tracked>();
@@ -93,9 +107,10 @@ export class DocumentStore {
 
   /** Applies the stored state and the newer log rows to `doc`; returns how many log rows it read. */
   async load(name: string, doc: Y.Doc): Promise<number> {
-    const { logged, lastId } = await readDocument(this.repo, name, doc);
+    const { logged, lastId, stateId } = await readDocument(this.repo, name, doc);
     this.tracked.set(name, {
       appliedId: lastId,
+      stateId,
       inFlight: new Set(),
       sinceCompaction: logged,
       compaction: Promise.resolve(),
@@ -212,21 +227,59 @@ export class DocumentStore {
     if (tracked.sinceCompaction === 0 || tracked.broken) return;
     const oldestInFlight = Math.min(...tracked.inFlight);
     const upTo = Math.min(tracked.appliedId, oldestInFlight - 1);
-    // Taken at once with `upTo`: every row up to `upTo` is in this state (later ones may be too;
-    // applying them again on load changes nothing).
-    const state = Y.encodeStateAsUpdate(doc);
     const counted = tracked.sinceCompaction;
     const started = performance.now();
     try {
-      await this.repo.saveCompaction(name, state, upTo);
+      const state = this.options.shared
+        ? await this.compactShared(name, doc, tracked, upTo)
+        : await this.compactAlone(name, doc, upTo);
       tracked.sinceCompaction = Math.max(0, tracked.sinceCompaction - counted);
       this.logger.debug(
-        { document: name, upTo, bytes: state.byteLength, ms: Math.round(performance.now() - started) },
-        'document compacted',
+        { document: name, upTo, bytes: state?.byteLength, ms: Math.round(performance.now() - started) },
+        state === undefined ? 'document compaction left to another server' : 'document compacted',
       );
     } catch (error) {
       // The log still holds everything: nothing is lost, the next compaction tries again.
       this.logger.error({ err: error, document: name }, 'document compaction failed');
     }
+  }
+
+  private async compactAlone(name: string, doc: Y.Doc, upTo: number): Promise<Uint8Array> {
+    // Taken at once with `upTo`: every row up to `upTo` is in this state (later ones may be too;
+    // applying them again on load changes nothing).
+    const state = Y.encodeStateAsUpdate(doc);
+    await this.repo.saveCompaction(name, state, upTo);
+    return state;
+  }
+
+  /**
+   * Rule P4s: rows up to `upTo` may come from other servers whose changes reach this copy through
+   * Redis, later or (Redis down) not at all; and another server may have compacted rows into the state
+   * since this one read it. So under the document's advisory lock (one compactor at a time) the copy
+   * first applies the stored state when it changed and the rows it covers (applying what it already
+   * has changes nothing), then the state is encoded and stored. Answers the state, or undefined when
+   * another server was compacting the document.
+   */
+  private async compactShared(
+    name: string,
+    doc: Y.Doc,
+    tracked: Tracked,
+    upTo: number,
+  ): Promise<Uint8Array | undefined> {
+    let state: Uint8Array | undefined;
+    const stored = await this.repo.compactLocked(name, upTo, tracked.stateId, ({ storedState, rows }) => {
+      Y.transact(
+        doc,
+        () => {
+          if (storedState !== undefined) Y.applyUpdate(doc, storedState, FROM_LOG);
+          for (const row of rows) Y.applyUpdate(doc, row.update, FROM_LOG);
+        },
+        FROM_LOG,
+      );
+      state = Y.encodeStateAsUpdate(doc);
+      return state;
+    });
+    if (stored !== undefined) tracked.stateId = stored;
+    return state ?? (stored === undefined ? undefined : new Uint8Array());
   }
 }

@@ -98,7 +98,7 @@ describe('DocumentStore compaction range', () => {
     const doc = new Y.Doc();
     const heard: unknown[] = [];
     doc.on('update', (_update: Uint8Array, origin: unknown) => heard.push(origin));
-    expect(await readDocument(repo, 'image.5', doc)).toEqual({ logged: 1, lastId: 5 });
+    expect(await readDocument(repo, 'image.5', doc)).toEqual({ logged: 1, lastId: 5, stateId: 4 });
     expect(doc.getMap('annotations').size).toBe(1);
     expect(heard).toEqual([]);
     createAnnotation(doc, box({ type: 1 }), alice, 'after');

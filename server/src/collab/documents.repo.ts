@@ -198,21 +198,65 @@ export class DocumentsRepo {
 
   /** Stores a compacted state covering the log up to `lastUpdateId` and deletes those rows, atomically. */
   async saveCompaction(document: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
-    await this.db.transaction(async (tx: Queryable) => {
-      const saved = await tx.query(
-        `INSERT INTO annotation_document_states (document, state, last_update_id, updated_at)
-         VALUES ($1, $2, $3, now())
-         ON CONFLICT (document) DO UPDATE
-           SET state = excluded.state, last_update_id = excluded.last_update_id, updated_at = now()
-           WHERE annotation_document_states.last_update_id <= excluded.last_update_id
-         RETURNING document`,
-        [document, Buffer.from(state), lastUpdateId],
+    await this.db.transaction((tx) => writeCompaction(tx, document, state, lastUpdateId));
+  }
+
+  /**
+   * A compaction when several servers share the document (README rule P4s): holds the document's
+   * advisory lock for the transaction (another server compacting it now: answers false at once), reads
+   * what is stored up to `upTo`, lets `encode` bring the caller's copy up to that and encode it, then
+   * stores the state and deletes the rows it covers; answers the stored state's `last_update_id`
+   * afterwards. `storedState` is the state row when its
+   * `last_update_id` differs from `knownStateId` (another server compacted since), else undefined.
+   */
+  async compactLocked(
+    document: string,
+    upTo: number,
+    knownStateId: number,
+    encode: (stored: { storedState: Buffer | undefined; rows: LoggedUpdate[] }) => Uint8Array,
+  ): Promise<number | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('tessera.compaction'), hashtext($1)) AS locked`,
+        [document],
       );
-      if (saved.length === 0) return;
-      await tx.query('DELETE FROM annotation_document_updates WHERE document = $1 AND id <= $2', [
-        document,
-        lastUpdateId,
-      ]);
+      if (lock?.locked !== true) return undefined;
+      const [row] = await tx.query<{ last_update_id: number }>(
+        'SELECT last_update_id FROM annotation_document_states WHERE document = $1',
+        [document],
+      );
+      const storedId = row?.last_update_id ?? 0;
+      if (storedId >= upTo) return storedId;
+      const storedState =
+        storedId === knownStateId ? undefined : (await readStoredState(tx, document))?.state;
+      const rows = await tx.query<LoggedUpdate>(
+        'SELECT id, update FROM annotation_document_updates WHERE document = $1 AND id > $2 AND id <= $3 ORDER BY id',
+        [document, storedId, upTo],
+      );
+      await writeCompaction(tx, document, encode({ storedState, rows }), upTo);
+      return upTo;
     });
   }
+}
+
+async function writeCompaction(
+  tx: Queryable,
+  document: string,
+  state: Uint8Array,
+  lastUpdateId: number,
+): Promise<void> {
+  const saved = await tx.query(
+    `INSERT INTO annotation_document_states (document, state, last_update_id, updated_at)
+     VALUES ($1, $2, $3, now())
+     ON CONFLICT (document) DO UPDATE
+       SET state = excluded.state, last_update_id = excluded.last_update_id, updated_at = now()
+       WHERE annotation_document_states.last_update_id <= excluded.last_update_id
+     RETURNING document`,
+    [document, Buffer.from(state), lastUpdateId],
+  );
+  if (saved.length === 0) return;
+  await tx.query('DELETE FROM annotation_document_updates WHERE document = $1 AND id <= $2', [
+    document,
+    lastUpdateId,
+  ]);
 }

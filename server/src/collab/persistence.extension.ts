@@ -13,7 +13,7 @@ import type {
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { addsNothing } from '@tessera/shared';
 import { CollabRefusal, contextOf } from './collab.context.js';
-import type { AcceptedUpdate, DocumentStore } from './document-store.js';
+import { FROM_LOG, type AcceptedUpdate, type DocumentStore } from './document-store.js';
 import { discardFailedLoad } from './failed-load.js';
 import { SYNC_STEP_2, SYNC_UPDATE } from './validation.extension.js';
 
@@ -82,7 +82,10 @@ export class PersistenceExtension implements Extension {
   /** P5: changes made on the server (direct connections) are logged too, right after they apply. */
   async onChange(data: onChangePayload): Promise<void> {
     const origin = data.transactionOrigin;
-    if (isTransactionOrigin(origin) && origin.source === 'connection') return;
+    // A connection's updates are logged in beforeSync; another server's (Redis) and the log's own rows
+    // (a shared compaction catching up) are in the log already.
+    if (origin === FROM_LOG) return;
+    if (isTransactionOrigin(origin) && (origin.source === 'connection' || origin.source === 'redis')) return;
     const userId = (data.context as { userId?: unknown } | undefined)?.userId;
     this.store.logApplied(data.documentName, data.update, typeof userId === 'number' ? userId : null);
     return Promise.resolve();

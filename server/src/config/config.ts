@@ -42,6 +42,7 @@ const envSchema = z.object({
   TESSERA_FFMPEG_PATH: z.string().min(1).optional(),
   // A bearer token Prometheus presents at /metrics (superusers need none); unset: superusers only.
   TESSERA_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  TESSERA_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
 export interface Config {
@@ -84,6 +85,8 @@ export interface Config {
   };
   /** The bearer token that may read /metrics besides superusers (also handed to the tiler `start` runs). */
   readonly metricsToken: string | undefined;
+  /** Redis through which several servers share live documents; unset: one server. */
+  readonly redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -135,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ffmpegPath: e.TESSERA_FFMPEG_PATH,
     }),
     metricsToken: e.TESSERA_METRICS_TOKEN,
+    redisUrl: e.TESSERA_REDIS_URL,
   });
 }

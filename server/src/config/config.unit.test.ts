@@ -35,4 +35,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ TESSERA_METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
     expect(() => loadConfig({ TESSERA_METRICS_TOKEN: 'short' })).toThrow(/TESSERA_METRICS_TOKEN/);
   });
+
+  it('shares documents through a redis:// or rediss:// URL when given, alone otherwise', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ TESSERA_REDIS_URL: 'redis://cache:6379' }).redisUrl).toBe('redis://cache:6379');
+    expect(loadConfig({ TESSERA_REDIS_URL: 'rediss://cache:6380/0' }).redisUrl).toBe('rediss://cache:6380/0');
+    expect(() => loadConfig({ TESSERA_REDIS_URL: 'http://cache:6379' })).toThrow(/TESSERA_REDIS_URL/);
+    expect(() => loadConfig({ TESSERA_REDIS_URL: 'cache' })).toThrow(/TESSERA_REDIS_URL/);
+  });
 });

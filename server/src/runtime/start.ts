@@ -85,7 +85,12 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   const stopHousekeeping = startHousekeeping(database.db, logger);
   const stopSnapshots = startSnapshotter(database.db, services.versions, logger, config.snapshots);
   const running = await listen(app, config.host, config.port, logger);
-  const collab = attachCollaboration(running.server, { db: database.db, auth: services.auth, logger });
+  const collab = attachCollaboration(running.server, {
+    db: database.db,
+    auth: services.auth,
+    logger,
+    redisUrl: config.redisUrl,
+  });
   services.liveDocuments.attach(collab);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   options.announce(`Tessera is running at http://${shown}:${running.port}/ (API docs: /api/v1/docs/)`);
