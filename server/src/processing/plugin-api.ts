@@ -53,6 +53,7 @@ export interface JobPlugin {
   readonly name: string;
   readonly description: string;
   /** Validates the job's settings; a failure is a 400 when the job is created. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- the contract spells it out
   readonly settings: z.ZodType<unknown>;
   run(context: PluginJobContext): Promise<{ summary?: string }>;
 }
