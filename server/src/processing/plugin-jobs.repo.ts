@@ -179,8 +179,9 @@ export class PluginJobsRepo {
   /** A job given up by a stopping worker goes back to the queue as it was (the attempt not counted). */
   async release(id: number): Promise<void> {
     await this.db.query(
-      `UPDATE plugin_jobs SET state = 'queued', locked_at = NULL, attached_worker = NULL,
-         attempts = greatest(attempts - 1, 0), updated_time = now() WHERE id = $1 AND state = 'running'`,
+      `UPDATE plugin_jobs SET state = 'queued', locked_at = NULL, attached_worker = NULL, processing_complete = 0,
+         eta_time = NULL, attempts = greatest(attempts - 1, 0), updated_time = now()
+       WHERE id = $1 AND state = 'running'`,
       [id],
     );
     await this.db.query("SELECT pg_notify('tessera_plugin_jobs', '')");
@@ -189,7 +190,8 @@ export class PluginJobsRepo {
   /** Jobs whose worker stopped reporting (it died) go back to the queue. */
   async requeueStale(olderThanSeconds: number): Promise<number> {
     const rows = await this.db.query<{ id: number }>(
-      `UPDATE plugin_jobs j SET state = 'queued', locked_at = NULL, attached_worker = NULL, updated_time = now()
+      `UPDATE plugin_jobs j SET state = 'queued', locked_at = NULL, attached_worker = NULL, processing_complete = 0,
+         eta_time = NULL, updated_time = now()
        FROM plugins p WHERE p.id = j.plugin_id AND p.runner = 'host' AND j.state = 'running'
          AND j.locked_at < now() - make_interval(secs => $1) RETURNING j.id`,
       [olderThanSeconds],
