@@ -12,6 +12,7 @@ import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 import { MapsSection } from '../maps/MapsSection';
 import { ReviewSection } from './ReviewSection';
+import { PluginsSection } from './PluginsSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -146,6 +147,7 @@ function ImageSetView({ setId }: { setId: number }) {
       {set.data?.set.collaboration_type === 2 ? <ReviewSection setId={setId} /> : null}
       {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
       {set.data ? <MapsSection setId={setId} /> : null}
+      {set.data ? <PluginsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
     </div>
   );
 }
