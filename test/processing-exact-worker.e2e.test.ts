@@ -67,7 +67,14 @@ describe.skipIf(lacking('python3-requests'))('an EXACT-style worker over the pro
     const code = await exited;
     expect(output).not.toContain('FAILED');
     expect(code).toBe(0);
-    for (const step of ['register plugin', 'claim job', 'report progress', 'post results', 'finish job'])
+    for (const step of [
+      'register plugin',
+      'claim job',
+      'report progress',
+      'post results',
+      'post bitmap',
+      'finish job',
+    ])
       expect(output).toContain(`ok ${step}`);
 
     const job = await adminApi.get<Record<string, unknown>>(`/processing/pluginjobs/${created.body.id}/`);

@@ -89,6 +89,20 @@ for n, score in enumerate([0.91, 0.62, 0.35]):
     partial_update_plugin_job(job['id'], processing_complete=10 + 30 * (n + 1))
 print('ok post results', flush=True)
 
+# A 1 x 1 PNG heat map; text that is no PNG or JPEG is refused.
+PNG = ('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC')
+bitmap = check(
+    session.post(API + 'pluginresultbitmaps/', json={'pluginresultentry': entry['id'], 'name': 'heat', 'channels': 3, 'bitmap': PNG}),
+    201,
+    'create bitmap',
+)
+check(session.post(API + 'pluginresultbitmaps/', json={'pluginresultentry': entry['id'], 'name': 'x', 'bitmap': 'aGVsbG8='}), 400, 'refuse bitmap')
+served = session.get(f"{API}pluginresultbitmaps/{bitmap['id']}/bitmap/")
+if served.status_code != 200 or served.headers.get('content-type') != 'image/png' or served.content[:4] != b'\x89PNG':
+    print(f'FAILED bitmap bytes: {served.status_code} {served.headers.get("content-type")}', flush=True)
+    sys.exit(1)
+print('ok post bitmap', flush=True)
+
 partial_update_plugin_job(job['id'], processing_complete=100.0)
 partial_update_plugin_job(job['id'], attached_worker=None)
 listed = check(session.get(f"{API}pluginresultannotations/?job={job['id']}"), 200, 'list result annotations')

@@ -214,7 +214,7 @@ export class PluginResultsRepo {
     const rows = await this.db.query<{ id: number }>(
       `INSERT INTO plugin_result_annotations (entry_id, annotation_type_id, vector, score, annotation_uuid)
        SELECT $1, t.type, t.vector, t.score, t.uuid
-       FROM jsonb_to_recordset($2::jsonb) AS t(type integer, vector jsonb, score real, uuid uuid)
+       FROM jsonb_to_recordset($2::jsonb) AS t(type integer, vector jsonb, score float8, uuid uuid)
        RETURNING id`,
       [entryId, JSON.stringify(items)],
     );

@@ -66,8 +66,8 @@ export const restPluginJobWrite = z.object({
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** What a worker changes on a job it holds (EXACT's partial_update_plugin_job). */
-export const restPluginJobUpdate = z.object({
+/** What a worker changes on a job it holds (EXACT's partial_update_plugin_job); nothing else. */
+export const restPluginJobUpdate = z.strictObject({
   attached_worker: text().max(200).nullable().optional(),
   processing_complete: drfNumber({ min: 0, max: 100 }).optional(),
   error_message: text().max(2000).nullable().optional(),
