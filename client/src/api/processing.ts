@@ -1,18 +1,9 @@
 // Plugins and their jobs: the catalogue, where a plugin is enabled, and the jobs of an image.
-import type { Page, RestPluginJob } from '@tessera/shared';
+import type { Page, PluginListing, RestPluginJob } from '@tessera/shared';
+
+export type { PluginListing };
 import { api } from './http';
 import { query } from './resources';
-
-/** A loaded plugin as the server lists it (GET /plugins/). */
-export interface PluginListing {
-  name: string;
-  version: string;
-  description: string;
-  jobs: { name: string; description: string; plugin: number | null }[];
-  statistics: { name: string; description: string }[];
-  overlays: { name: string; description: string }[];
-  panel: string | null;
-}
 
 export interface PluginEnablement {
   id: number;

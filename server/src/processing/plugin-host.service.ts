@@ -1,3 +1,4 @@
+import type { PluginListing } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { requireOnImageSet } from '../access/policy/enforce.js';
 import type { Database } from '../db/database.js';
@@ -11,19 +12,6 @@ import type { PluginRouteContext, PluginRoutePolicy } from './plugin-manifest.js
 import type { PluginRegistry } from './plugin-registry.js';
 import { PluginsRepo } from './plugins.repo.js';
 import { readPixels } from './pixel-reader.js';
-
-/** One loaded plugin as the client sees it: what it adds and where its panel module is served. */
-export interface PluginListing {
-  name: string;
-  version: string;
-  description: string;
-  jobs: { name: string; description: string; plugin: number | null }[];
-  statistics: { name: string; description: string }[];
-  overlays: { name: string; description: string }[];
-  routes: { method: string; path: string; summary: string }[];
-  /** The URL of its panel's ES module, when it has one. */
-  panel: string | null;
-}
 
 /**
  * The host side of plugin routes, panels and statistics: it authorizes each call by the route's

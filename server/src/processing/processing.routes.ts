@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import {
+  pluginListing,
   restPlugin,
   restPluginEnablement,
   restPluginEnablementWrite,
@@ -213,6 +214,7 @@ function hostEndpoints(host: PluginHostService): Endpoint[] {
       tag: 'plugins',
       policy: 'signed-in',
       summary: 'The plugins loaded here (with ?image_set=, those enabled for that set)',
+      response: pluginListing.array(),
       async handler({ viewer, query }) {
         const raw = query.image_set;
         if (raw !== undefined && (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw)))

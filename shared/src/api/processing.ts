@@ -166,3 +166,19 @@ export const restPluginEnablementWrite = z
   .refine((v) => (v.image_set === undefined) !== (v.product === undefined), {
     error: 'Name either an image_set or a product.',
   });
+
+/** A loaded plugin as `GET plugins/` lists it: what it adds, and where its panel module is served. */
+export const pluginListing = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    description: z.string(),
+    jobs: z.array(z.object({ name: z.string(), description: z.string(), plugin: id.nullable() })),
+    statistics: z.array(z.object({ name: z.string(), description: z.string() })),
+    overlays: z.array(z.object({ name: z.string(), description: z.string() })),
+    routes: z.array(z.object({ method: z.string(), path: z.string(), summary: z.string() })),
+    /** The URL of its panel's ES module, when it has one. */
+    panel: z.string().nullable(),
+  })
+  .meta({ id: 'PluginListing' });
+export type PluginListing = z.infer<typeof pluginListing>;
