@@ -15,6 +15,7 @@ const DOMAIN = [
   'interchange',
   'datasets',
   'maps',
+  'processing',
 ];
 
 const rule = (regex, message) => ({ regex, message });
@@ -64,6 +65,21 @@ const serverBlocks = GROUPS.flatMap((group) =>
   })),
 );
 
+/**
+ * Plugins (built-in ones under server/src/plugins) get the plugin API and nothing else: never the
+ * database handle, the pg driver, a repository, a service or another subsystem.
+ */
+const pluginBlock = {
+  files: ['server/src/plugins/**/*.ts'],
+  ignores: TESTS,
+  rules: restrict([
+    rule(
+      '(^pg$|^pg/|(^|/)(db|resources|collab|access|auth|ingest|versions|interchange|datasets|maps|composition|runtime|cli|config|http|api)/|\\.(repo|service|routes)(\\.js)?$)',
+      'A plugin gets only the plugin API (processing/plugin-api.ts, plugin-manifest.ts): never the database.',
+    ),
+  ]),
+};
+
 /** Workspaces: shared is used by all and uses none; the client and demo data never reach the server. */
 const workspace = (dir, forbidden) => ({
   files: [`${dir}/**/*.ts`, `${dir}/**/*.tsx`],
@@ -78,6 +94,7 @@ const workspace = (dir, forbidden) => ({
 /** The import layer rules, one self-contained list of flat-config blocks. */
 export const layerRules = [
   ...serverBlocks,
+  pluginBlock,
   workspace('shared', ['server', 'tiler', 'client', 'demo-data']),
   workspace('client', ['server', 'tiler', 'demo-data']),
   workspace('tiler', ['server', 'client', 'demo-data']),

@@ -25,3 +25,4 @@ export * from './api/study-statistics.js';
 export * from './api/annotation-maps.js';
 export * from './api/reviews.js';
 export * from './api/image-contributors.js';
+export * from './api/processing.js';

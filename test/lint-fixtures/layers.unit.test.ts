@@ -30,6 +30,11 @@ describe('import layer rules', () => {
       'A repository may not import services',
     ],
     ['shared-imports-server', 'shared/src/upward.ts', 'shared/ may not import server'],
+    [
+      'plugin-imports-db',
+      'server/src/plugins/builtin/counter/counter.ts',
+      'A plugin gets only the plugin API',
+    ],
   ])('refuses %s (linted as %s)', async (fixture, asPath, refusal) => {
     const messages = await lint(`${fixture}.fixture.ts`, asPath);
     expect(messages.map((m) => [m.ruleId, m.message])).toEqual([

@@ -42,6 +42,8 @@ export interface TestServerOptions {
   readonly tilerLogger?: TilerServerOptions['logger'];
   /** Serve the built browser client (client/dist, made by `npm run build`) at `/`. */
   readonly client?: boolean;
+  /** Load the plugins (TESSERA_PLUGINS_DIR in `env`) and run the in-process plugin job runners. */
+  readonly processing?: boolean;
   /** Intervals and cache lifetimes of the live documents, shortened so no test waits them out. */
   readonly collab?: Pick<CollabDeps, 'accessSweepMs' | 'allowedTypesTtlMs'>;
 }
@@ -101,8 +103,14 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
       ...options.collab,
     });
     services.liveDocuments.attach(collab);
+    if (options.processing) {
+      const problems = await services.processing.load();
+      if (problems.length > 0) throw new Error(problems.map((p) => `${p.folder}: ${p.reason}`).join('\n'));
+      services.processing.start();
+    }
   });
   afterAll(async () => {
+    await services?.processing.stop();
     await collab?.close();
     await running?.close(1000);
     await services?.imageJobs.stop();

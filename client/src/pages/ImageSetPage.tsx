@@ -14,6 +14,7 @@ import { MapsSection } from '../maps/MapsSection';
 import { ReviewSection } from './ReviewSection';
 import { SetTypesPrompt } from './SetTypesPrompt';
 import { UploadSection } from './settings/UploadSection';
+import { PluginsSection } from './PluginsSection';
 import { VersionsSection } from './VersionsSection';
 
 const PAGE_SIZE = 60;
@@ -158,6 +159,7 @@ function ImageSetView({ setId }: { setId: number }) {
       {set.data?.set.collaboration_type === 2 ? <ReviewSection setId={setId} /> : null}
       {set.data ? <VersionsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
       {set.data ? <MapsSection setId={setId} /> : null}
+      {set.data ? <PluginsSection setId={setId} isAdmin={set.data.isAdmin} /> : null}
     </div>
   );
 }

@@ -25,7 +25,9 @@ export type PolicyObject =
   | 'screening_mode'
   | 'version'
   | 'export_format'
-  | 'dataset';
+  | 'dataset'
+  | 'plugin'
+  | 'plugin_job';
 
 /**
  * What the endpoint does with it: `see` (read one, list), `annotate` (create, change or delete

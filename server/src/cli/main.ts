@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { failureMessage } from './failure-message.js';
+import { runWorker } from '../runtime/worker.js';
 import {
   datasetCommand,
   importCommand,
@@ -20,6 +21,8 @@ const usage = `Usage: tessera <command>
   start                          run Tessera (creates the first superuser on an empty database)
   serve                          run the server only (no first-user bootstrap)
   migrate                        apply pending database migrations and exit
+  worker                         run plugin jobs only (more workers for the job queue; needs the
+                                 server's database, tiler and TESSERA_PLUGINS_DIR)
   user create NAME [--superuser] [--email ADDRESS] [--password-stdin]
                                  create a user; prints a generated password unless one is piped in
   token create NAME --name LABEL [--expires-days N]
@@ -82,6 +85,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'migrate':
       await migrateCommand(config, logger);
+      return 0;
+    case 'worker':
+      await runWorker(config, logger, (line) => {
+        console.log(line);
+      });
       return 0;
     case 'user':
       if (sub !== 'create' || arg === undefined) break;

@@ -26,6 +26,7 @@ import { interchangeEndpoints } from '../interchange/interchange.routes.js';
 import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
 import { studyStatisticsEndpoints } from '../resources/study-statistics/study-statistics.routes.js';
 import { mapsEndpoints } from '../maps/maps.routes.js';
+import { processingEndpoints } from '../processing/processing.routes.js';
 import type { Services } from './services.js';
 
 /** What one resource or subsystem adds to the API. */
@@ -83,6 +84,10 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     },
     { endpoints: datasetsEndpoints(s.datasets, uploads) },
     { expandable: [s.maps], endpoints: mapsEndpoints(s.maps, s.mapScreening, listing) },
+    {
+      expandable: [s.processing.plugins, s.processing.jobs],
+      endpoints: processingEndpoints(s.processing, listing),
+    },
   ];
 }
 

@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps): { app: Koa; services: Services } {
     routers: [
       pixelsRouter(services.images, services.tiler, { tiles, grants }),
       mapPixelsRouter(services.maps, services.tiler),
+      services.processing.router,
     ],
     metrics: createMetrics(deps.db, services, { grants, tiles }),
   });

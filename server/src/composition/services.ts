@@ -40,6 +40,7 @@ import { MapGenerator } from '../maps/map-generator.js';
 import { MapScreeningService } from '../maps/map-screening.service.js';
 import { MapsService } from '../maps/maps.service.js';
 import { MosaicClient } from '../maps/mosaic.client.js';
+import { createProcessing } from '../processing/processing.js';
 
 /** The services behind the API, one instance each per process. */
 export function createServices(db: Database, config: Config, tilerSecret: string, logger: Logger) {
@@ -99,6 +100,12 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const mosaics = new MosaicClient(config.tilerUrl, tilerSecret);
   const maps = new MapsService(db, new MapGenerator(db, storage, mosaics, logger));
   const mapScreening = new MapScreeningService(db, maps);
-  return { ...services, ...versionServices, datasets, maps, mapScreening };
+  const processing = createProcessing(
+    db,
+    config,
+    { images: services.images, annotations, products: services.products, tiler },
+    logger,
+  );
+  return { ...services, ...versionServices, datasets, maps, mapScreening, processing };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -27,6 +27,11 @@ const envSchema = z.object({
   TESSERA_TILE_CACHE_MB: z.coerce.number().int().min(0).max(1_048_576).default(128),
   TESSERA_MAX_UPLOAD_MB: z.coerce.number().positive().default(20_000),
   TESSERA_JOB_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  // Plugins: a folder of plugin folders scanned at start; in-process plugin job workers (0: only
+  // `tessera worker` processes run jobs); seconds without a heartbeat after which a job goes back.
+  TESSERA_PLUGINS_DIR: z.string().min(1).optional(),
+  TESSERA_PLUGIN_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  TESSERA_PLUGIN_JOB_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   // Dataset versions: automatic versions of changed image sets every N minutes (0: off), newest K kept.
   TESSERA_SNAPSHOT_INTERVAL_MINUTES: z.coerce.number().min(0).max(525_600).default(60),
   TESSERA_SNAPSHOT_KEEP: z.coerce.number().int().min(1).max(100_000).default(48),
@@ -71,6 +76,12 @@ export interface Config {
   readonly tileCacheBytes: number;
   readonly maxUploadBytes: number;
   readonly jobPollMs: number;
+  /** Plugin folders scanned at start (TESSERA_PLUGINS_DIR), if any. */
+  readonly pluginsDir: string | undefined;
+  /** Plugin job runners in the server process (0: only `tessera worker` processes run jobs). */
+  readonly pluginWorkers: number;
+  /** A running plugin job without a heartbeat for this long goes back to the queue. */
+  readonly pluginJobStaleSeconds: number;
   /** Automatic versions of changed image sets: how often (0: never) and how many are kept per set. */
   readonly snapshots: { readonly intervalMs: number; readonly keep: number };
   /** Whether the first start fills a demo team (TESSERA_DEMO_DATA; default: with the embedded database). */
@@ -126,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileCacheBytes: e.TESSERA_TILE_CACHE_MB * 1024 * 1024,
     maxUploadBytes: Math.round(e.TESSERA_MAX_UPLOAD_MB * 1024 * 1024),
     jobPollMs: e.TESSERA_JOB_POLL_MS,
+    pluginsDir: e.TESSERA_PLUGINS_DIR,
+    pluginWorkers: e.TESSERA_PLUGIN_WORKERS,
+    pluginJobStaleSeconds: e.TESSERA_PLUGIN_JOB_STALE_SECONDS,
     snapshots: Object.freeze({
       intervalMs: Math.round(e.TESSERA_SNAPSHOT_INTERVAL_MINUTES * 60_000),
       keep: e.TESSERA_SNAPSHOT_KEEP,

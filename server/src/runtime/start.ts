@@ -79,6 +79,10 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     }
   }
   services.imageJobs.start();
+  const pluginProblems = await services.processing.load();
+  for (const problem of pluginProblems)
+    options.announce(`Plugin not loaded: ${problem.folder}: ${problem.reason}`);
+  services.processing.start();
   const resumedMaps = await services.maps.resumeInterrupted();
   if (resumedMaps.length > 0)
     logger.warn({ maps: resumedMaps }, 'generating annotation maps left processing again');
@@ -109,6 +113,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
   await watchdog.step('live documents', collab.close());
   await watchdog.step('http', running.close());
   await watchdog.step('image jobs', services.imageJobs.stop());
+  await watchdog.step('plugin jobs', services.processing.stop());
   await watchdog.step('annotation maps', services.maps.settled());
   // The relay's kept-alive sockets to the tiler; after the jobs, the last of its callers.
   services.tiler.close();

@@ -62,6 +62,14 @@ export async function handleTokenRoute(
     case 'region.png':
       sendEncoded(res, 'image/png', await images.region(payload.src, parse(regionQuery, query)));
       return;
+    case 'region.rgb':
+      // Raw RGB, width x height x 3 bytes, for analysis on the server: no PNG to encode and decode.
+      sendEncoded(
+        res,
+        'application/octet-stream',
+        await images.regionRgb(payload.src, parse(regionQuery, query)),
+      );
+      return;
     default:
       throw notFound();
   }

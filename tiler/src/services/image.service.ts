@@ -228,6 +228,18 @@ export class ImageService {
     });
   }
 
+  /** A region as raw RGB bytes (row-major, 3 a pixel), for plugins that analyse pixels on the server. */
+  regionRgb(src: string, query: RegionQuery): Promise<Encoded> {
+    return this.pool.use(src, async ({ source, identity }) => {
+      if (query.level >= source.levels.length) {
+        throw new TilerError('bad-request', `level must be below ${source.levels.length}`);
+      }
+      const region = await source.readRegion(query);
+      const { x, y, level, width, height } = query;
+      return { body: region.data, etag: etag(identity, `rgb${level}/${x},${y},${width}x${height}`) };
+    });
+  }
+
   /** An associated image (label, macro, thumbnail) as JPEG; 404 when the file has none of that name. */
   associated(src: string, name: string, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
     return this.pool.use(src, (pooled) => {

@@ -9,6 +9,7 @@ import { ConflictPanel } from './ConflictPanel';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { JobsPanel } from './JobsPanel';
 import { KeepSetOffline } from './KeepSetOffline';
 import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
@@ -139,6 +140,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <ConflictPanel controller={controller} />}
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
+        {controller && controller.data.version === undefined && <JobsPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && controller.data.version === undefined && (
           <ReviewPanel controller={controller} review={review} />

@@ -100,6 +100,9 @@ const NAMED_ELSEWHERE: Record<
   }),
   'POST /users/team_membership/': (o, s) => ({ body: { team: o.id, user: userOf(s, 'outsider') } }),
   'POST /annotations/annotation_types/': (o) => ({ body: { name: 'probe', product: o.id } }),
+  'POST /processing/pluginjobs/': (o) => ({ body: { plugin: 1, image: o.id } }),
+  'POST /processing/api/plugin_job/create/': (o) => ({ body: { plugin: 1, image: o.id } }),
+  'POST /processing/pluginenablements/': (o) => ({ body: { plugin: 1, image_set: o.id } }),
   'POST /datasets/datasets/:name/instantiate/': (o) => ({
     path: '/datasets/datasets/cytology-fields/instantiate/',
     body: { team: o.id },

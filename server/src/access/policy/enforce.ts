@@ -34,14 +34,20 @@ export async function requireOnImageSet(
 export async function requireInImageSet(
   db: Queryable,
   viewer: Viewer,
-  object: { readonly setId: number; readonly owner?: number | null },
+  object: { readonly setId: number; readonly owner?: number | null; readonly copyOwner?: number | null },
   policy: EndpointPolicy,
   forbidden?: string,
 ): Promise<SetStandingRow> {
   const set = await new PolicyRepo(db).imageSet(object.setId, viewer.id);
   if (set === undefined) throw AppError.notFound();
   const standing = standingOf(viewer, { isAdmin: set.is_admin, public: set.public });
-  const subject = { caller: viewer, standing, mode: set.collaboration_type, owner: object.owner ?? null };
+  const subject = {
+    caller: viewer,
+    standing,
+    mode: set.collaboration_type,
+    owner: object.owner ?? null,
+    copyOwner: object.copyOwner ?? null,
+  };
   enforce(decide(policy, subject), forbidden);
   return set;
 }

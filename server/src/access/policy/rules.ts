@@ -92,6 +92,10 @@ const sees: Record<PolicyObject, (s: Subject) => boolean> = {
   media_file: seesCopy,
   annotation_map: seesMap,
   version: seesVersion,
+  // [P9] The plugin catalogue is every signed-in user's; a job and its results are seen where its
+  // proposals are (P2 with the job's creator as the copy's owner).
+  plugin: () => true,
+  plugin_job: seesCopy,
 };
 
 const may: Record<PolicyAction, (s: Subject) => boolean> = {

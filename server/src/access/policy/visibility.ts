@@ -77,3 +77,13 @@ export function ownOrAdministered(q: SqlConditions, viewer: ListViewer, alias: s
   return `((${alias}.user_id = ${q.param(viewer.id)} AND ${imageSetVisible(q, viewer, 's')})
     OR ${administersSet(q, viewer, 's')})`;
 }
+
+/**
+ * [P9] The viewer sees plugin job `j` of set `s` (and its results): where they see the set; in blind
+ * sets, whose proposals go to the creator's own copy, only its creator and those who administer the team.
+ */
+export function pluginJobVisible(q: SqlConditions, viewer: ListViewer, job: string, set: string): string {
+  if (viewer.isSuperuser) return 'true';
+  return `(${imageSetVisible(q, viewer, set)} AND (${set}.collaboration_type <> ${BLIND}
+    OR ${job}.creator_id = ${q.param(viewer.id)} OR ${administersSet(q, viewer, set)}))`;
+}
