@@ -23,3 +23,4 @@ export * from './api/image-activity.js';
 export * from './api/study-statistics.js';
 export * from './api/annotation-maps.js';
 export * from './api/reviews.js';
+export * from './eiph/eiph-score.js';
