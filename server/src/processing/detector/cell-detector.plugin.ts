@@ -1,3 +1,4 @@
+import { searchRegion } from '../job-region.js';
 import type { JobPlugin, PixelRegion, PluginJobContext, ProposalInput } from '../plugin-api.js';
 import { runConcurrently } from '../run-tiles.js';
 import { otsuThreshold, triangleThreshold } from '../vision/thresholds.js';
@@ -9,15 +10,6 @@ import { proposalType } from './proposal-types.js';
 
 /** The longest side of the overview that Otsu's threshold is computed on. */
 const OVERVIEW_SIDE = 2048;
-
-/** The region to search: the settings' (checked against the image) or the whole image. */
-export function searchRegion(image: PluginJobContext['image'], region: PixelRegion | undefined): PixelRegion {
-  if (!region) return { x: 0, y: 0, width: image.width, height: image.height };
-  if (region.x + region.width > image.width || region.y + region.height > image.height) {
-    throw new Error(`the region lies outside the image (${image.width} x ${image.height} px)`);
-  }
-  return region;
-}
 
 /** The density channel of a detector mode. */
 function channelOf(s: CellDetectorSettings): DensityChannel {

@@ -1,14 +1,5 @@
 import { z } from 'zod';
-
-/** A rectangle of level-0 pixels in a job's settings. */
-export const pixelRegionSchema = z
-  .object({
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    width: z.number().int().min(1),
-    height: z.number().int().min(1),
-  })
-  .strict();
+import { pixelRegionSchema } from '../job-region.js';
 
 /** The cell detector's settings; every field has a default that suits a Giemsa or H&E slide at 0.25 µm/px. */
 export const cellDetectorSettings = z
