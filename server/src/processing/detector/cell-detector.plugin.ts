@@ -2,7 +2,8 @@ import { searchRegion } from '../job-region.js';
 import type { JobPlugin, PixelRegion, PluginJobContext, ProposalInput } from '../plugin-api.js';
 import { runConcurrently } from '../run-tiles.js';
 import { otsuThreshold, triangleThreshold } from '../vision/thresholds.js';
-import { ownedByTile, tileGrid, type Tile } from '../vision/tiling.js';
+import { placeFinding } from '../vision/placement.js';
+import { tileGrid, type Tile } from '../vision/tiling.js';
 import { cellDetectorSettings, type CellDetectorSettings } from './cell-detector.settings.js';
 import { densityOf, type DensityChannel, type DetectOptions, type Detection } from './detect-objects.js';
 import { DetectorPool } from './detector-pool.js';
@@ -44,29 +45,9 @@ function tileProposals(
   annotationType: number,
 ): ProposalInput[] {
   const proposals: ProposalInput[] = [];
-  const at = (x: number, y: number) => ({ x: tile.read.x + x * scale.x, y: tile.read.y + y * scale.y });
   for (const d of found) {
-    const low = at(d.x1, d.y1);
-    const high = at(d.x2, d.y2);
-    const centre = at(d.cx, d.cy);
-    const located = { x1: low.x, y1: low.y, x2: high.x, y2: high.y, cx: centre.x, cy: centre.y };
-    if (!ownedByTile(located, tile, region, Math.max(scale.x, scale.y))) continue;
-    const vector: Record<string, number> = {};
-    if (d.polygon) {
-      for (let i = 0; i < d.polygon.length / 2; i++) {
-        const p = at(d.polygon[2 * i] ?? 0, d.polygon[2 * i + 1] ?? 0);
-        vector[`x${i + 1}`] = Math.round(p.x);
-        vector[`y${i + 1}`] = Math.round(p.y);
-      }
-    } else {
-      Object.assign(vector, {
-        x1: Math.round(low.x),
-        y1: Math.round(low.y),
-        x2: Math.round(high.x),
-        y2: Math.round(high.y),
-      });
-    }
-    proposals.push({ annotationType, vector, score: d.score });
+    const placed = placeFinding(d, tile, region, scale);
+    if (placed) proposals.push({ annotationType, vector: placed.vector, score: d.score });
   }
   return proposals;
 }

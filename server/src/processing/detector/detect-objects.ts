@@ -1,5 +1,4 @@
-import { connectedComponents } from '../vision/components.js';
-import { simplifyPolygon, traceOutline } from '../vision/contour.js';
+import { connectedComponents, simplifyPolygon, traceOutline } from '@tessera/shared';
 import { openMask, squareFilter } from '../vision/morphology.js';
 import { colourDensity, haematoxylinDensity, totalDensity } from '../vision/stain.js';
 import type { Located } from '../vision/tiling.js';
@@ -85,12 +84,7 @@ export function detectObjects(
         )
       : null;
     found.push({
-      x1: c.minX,
-      y1: c.minY,
-      x2: c.maxX + 1,
-      y2: c.maxY + 1,
-      cx: c.cx,
-      cy: c.cy,
+      ...c.box,
       area: c.area,
       score: Math.max(0, Math.min(1, 1 - options.threshold / c.mean)),
       polygon: outline,

@@ -8,6 +8,7 @@ import {
   renderRgb,
   subSeed,
 } from '@tessera/demo-data';
+import { boxIou } from '@tessera/shared';
 import type { PixelRegion, PluginJobContext, ProposalInput, RgbPixels } from '../plugin-api.js';
 
 /** Packed RGB pixels of a whole image held in memory. */
@@ -116,15 +117,6 @@ export function rasterContext(
   return context;
 }
 
-/** Intersection over union of two boxes. */
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const h = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
-
 /** Recall and precision of found boxes against true ones, matched one to one at IoU >= `minIou`. */
 export function matchBoxes(
   truth: readonly Box[],
@@ -138,7 +130,7 @@ export function matchBoxes(
     let bestIou = minIou;
     found.forEach((f, i) => {
       if (used.has(i)) return;
-      const overlap = iou(t, f);
+      const overlap = boxIou(t, f);
       if (overlap >= bestIou) {
         best = i;
         bestIou = overlap;

@@ -6,14 +6,17 @@ export interface Tile {
   readonly read: PixelRegion;
 }
 
-/** Cuts a region into cores of `size` (level-0 pixels), each read with `overlap` more on every side. */
-export function tileGrid(region: PixelRegion, size: number, overlap: number): Tile[] {
+/**
+ * Cuts a region into cores of `size` x `sizeY` (level-0 pixels), each read with `overlap` more on
+ * every side.
+ */
+export function tileGrid(region: PixelRegion, size: number, overlap: number, sizeY = size): Tile[] {
   const tiles: Tile[] = [];
   const right = region.x + region.width;
   const bottom = region.y + region.height;
-  for (let y = region.y; y < bottom; y += size) {
+  for (let y = region.y; y < bottom; y += sizeY) {
     for (let x = region.x; x < right; x += size) {
-      const core = { x, y, width: Math.min(size, right - x), height: Math.min(size, bottom - y) };
+      const core = { x, y, width: Math.min(size, right - x), height: Math.min(sizeY, bottom - y) };
       const rx = Math.max(region.x, x - overlap);
       const ry = Math.max(region.y, y - overlap);
       const read = {

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { connectedComponents } from './components.js';
-import { simplifyPolygon, traceOutline } from './contour.js';
 import { openMask } from './morphology.js';
 import { colourDensity, haematoxylinDensity, totalDensity } from './stain.js';
 import { otsuThreshold, triangleThreshold } from './thresholds.js';
 import { ownedByTile, tileGrid } from './tiling.js';
-
-/** A mask from rows of '#' (set) and '.' (unset). */
-function mask(rows: string[]): { data: Uint8Array; width: number; height: number } {
-  const width = rows[0]?.length ?? 0;
-  const data = new Uint8Array(
-    rows
-      .join('')
-      .split('')
-      .map((c) => (c === '#' ? 1 : 0)),
-  );
-  return { data, width, height: rows.length };
-}
 
 describe('stain densities', () => {
   it('puts white at zero and separates haematoxylin blue from eosin pink', () => {
@@ -47,38 +33,15 @@ describe('thresholds', () => {
   });
 });
 
-describe('components and outlines', () => {
-  const m = mask(['.....', '.##..', '.###.', '...#.', '#....']);
-
-  it('labels 8-connected regions with their area, box and centroid', () => {
-    const { components } = connectedComponents(m.data, new Float32Array(25).fill(1), m.width, m.height);
-    expect(components).toHaveLength(2);
-    expect(components[0]).toMatchObject({ area: 6, minX: 1, minY: 1, maxX: 3, maxY: 3, mean: 1 });
-    expect(components[1]).toMatchObject({ area: 1, minX: 0, minY: 4, cx: 0.5, cy: 4.5 });
-  });
-
-  it('traces the outer boundary along pixel edges, clockwise', () => {
-    const { labels, components } = connectedComponents(m.data, new Float32Array(25), m.width, m.height);
-    const single = components[1];
-    expect(single && traceOutline(labels, 5, 5, single.label, single.first)).toEqual([
-      1, 4, 1, 5, 0, 5, 0, 4,
-    ]);
-    const square = mask(['##', '##']);
-    const l = connectedComponents(square.data, new Float32Array(4), 2, 2);
-    expect(traceOutline(l.labels, 2, 2, 1, 0)).toEqual([2, 0, 2, 2, 0, 2, 0, 0]);
-  });
-
-  it('simplifies a polygon within the tolerance', () => {
-    const wobbly = [0, 0, 5, 0.2, 10, 0, 10, 10, 5, 9.8, 0, 10];
-    expect(simplifyPolygon(wobbly, 0.5)).toEqual([0, 0, 10, 0, 10, 10, 0, 10]);
-    expect(simplifyPolygon(wobbly, 0.1)).toEqual(wobbly);
-  });
-
+describe('morphology', () => {
   it('opens away specks and keeps solid blocks', () => {
-    const m2 = mask(['#.....', '......', '..###.', '..###.', '..###.', '......']);
-    expect(Array.from(openMask(m2.data, 6, 6, 1))).toEqual(
-      Array.from(mask(['......', '......', '..###.', '..###.', '..###.', '......']).data),
+    // A speck at (0, 0) and a 3 x 3 block at (2..4, 2..4) of a 6 x 6 mask.
+    const block = (x: number, y: number) => x >= 2 && x <= 4 && y >= 2 && y <= 4;
+    const input = Uint8Array.from({ length: 36 }, (_, i) =>
+      i === 0 || block(i % 6, Math.floor(i / 6)) ? 1 : 0,
     );
+    const expected = Array.from({ length: 36 }, (_, i) => (block(i % 6, Math.floor(i / 6)) ? 1 : 0));
+    expect(Array.from(openMask(input, 6, 6, 1))).toEqual(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 /*
  * Outlines of labelled regions as polygons: the outer boundary followed along pixel edges (corner
  * coordinates, so a one-pixel region is a unit square), then simplified by Douglas-Peucker.
- * Self-contained (worker source).
+ * Self-contained (the server's detector threads run its source text).
  */
 
 /**

@@ -2,13 +2,8 @@
 export interface Component {
   readonly label: number;
   readonly area: number;
-  readonly minX: number;
-  readonly minY: number;
-  /** Inclusive. */
-  readonly maxX: number;
-  readonly maxY: number;
-  readonly cx: number;
-  readonly cy: number;
+  /** Its bounding box (x2, y2 exclusive: pixel corners) and centroid, in pixel coordinates. */
+  readonly box: { x1: number; y1: number; x2: number; y2: number; cx: number; cy: number };
   /** Mean of `values` over the component. */
   readonly mean: number;
   /** Index of its first pixel in raster order (a start for contour tracing). */
@@ -17,7 +12,7 @@ export interface Component {
 
 /**
  * 8-connected components of a mask by flood fill; `labels` holds each pixel's component (1-based,
- * 0 = unset). Self-contained (worker source).
+ * 0 = unset). Self-contained (the server's detector threads run its source text).
  */
 export function connectedComponents(
   mask: Uint8Array,
@@ -72,12 +67,7 @@ export function connectedComponents(
     components.push({
       label,
       area,
-      minX,
-      minY,
-      maxX,
-      maxY,
-      cx: sumX / area + 0.5,
-      cy: sumY / area + 0.5,
+      box: { x1: minX, y1: minY, x2: maxX + 1, y2: maxY + 1, cx: sumX / area + 0.5, cy: sumY / area + 0.5 },
       mean: sumV / area,
       first: start,
     });
