@@ -30,3 +30,4 @@ export * from './inference/model-spec.js';
 export * from './inference/input-tensor.js';
 export * from './inference/nms.js';
 export * from './inference/decode.js';
+export * from './api/processing-models.js';

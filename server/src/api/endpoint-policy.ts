@@ -25,7 +25,8 @@ export type PolicyObject =
   | 'screening_mode'
   | 'version'
   | 'export_format'
-  | 'dataset';
+  | 'dataset'
+  | 'model';
 
 /**
  * What the endpoint does with it: `see` (read one, list), `annotate` (create, change or delete
