@@ -8,6 +8,7 @@ import { CollaboratorList } from './CollaboratorList';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { EiphPanel } from './EiphPanel';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
 import { ReviewPanel } from './ReviewPanel';
@@ -108,6 +109,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
       <aside className="workspace-side" aria-label="Annotations and people">
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
+        {controller && <EiphPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && controller.data.version === undefined && (
           <ReviewPanel controller={controller} review={review} />
