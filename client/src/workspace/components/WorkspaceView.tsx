@@ -9,6 +9,7 @@ import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
 import { EiphPanel } from './EiphPanel';
+import { ModelPanel } from './ModelPanel';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
 import { ReviewPanel } from './ReviewPanel';
@@ -110,6 +111,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
         {controller && <EiphPanel controller={controller} />}
+        {controller && <ModelPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && controller.data.version === undefined && (
           <ReviewPanel controller={controller} review={review} />
