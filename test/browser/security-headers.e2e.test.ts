@@ -55,7 +55,7 @@ describe('security headers', () => {
       expect(res.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
     }
     const app = await fetch(`${server.baseUrl}/`);
-    expect(app.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+    expect(app.headers.get('content-security-policy')).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     const api = await fetch(`${server.baseUrl}/api/v1/users/users/`);
     expect(api.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
   });

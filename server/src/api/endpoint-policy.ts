@@ -27,7 +27,8 @@ export type PolicyObject =
   | 'export_format'
   | 'dataset'
   | 'plugin'
-  | 'plugin_job';
+  | 'plugin_job'
+  | 'model';
 
 /**
  * What the endpoint does with it: `see` (read one, list), `annotate` (create, change or delete

@@ -24,6 +24,7 @@ import { versionsEndpoints } from '../versions/versions.routes.js';
 import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
 import { interchangeEndpoints } from '../interchange/interchange.routes.js';
 import { exportFormatsEndpoints } from '../interchange/export-formats.routes.js';
+import { processingModelsEndpoints } from '../processing/models/processing-models.routes.js';
 import { studyStatisticsEndpoints } from '../resources/study-statistics/study-statistics.routes.js';
 import { mapsEndpoints } from '../maps/maps.routes.js';
 import { processingEndpoints } from '../processing/processing.routes.js';
@@ -73,6 +74,10 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     },
     { endpoints: splitsAndArtifactsEndpoints(s.splits, s.artifacts) },
     { expandable: [s.exportFormats], endpoints: exportFormatsEndpoints(s.exportFormats, listing) },
+    {
+      expandable: [s.processingModels],
+      endpoints: processingModelsEndpoints(s.processingModels, listing, uploads),
+    },
     { endpoints: interchangeEndpoints(s.exports, s.imports, s.splits) },
     { endpoints: studyStatisticsEndpoints(s.studyStatistics) },
     { expandable: [s.verifications], endpoints: verificationsEndpoints(s.verifications, listing) },

@@ -33,6 +33,7 @@ import { VersionsService } from '../versions/versions.service.js';
 import { ExportService } from '../interchange/export.service.js';
 import { ImportService } from '../interchange/import.service.js';
 import { ExportFormatsService } from '../interchange/export-formats.service.js';
+import { ProcessingModelsService } from '../processing/models/processing-models.service.js';
 import { ArtifactsService } from '../versions/artifacts.service.js';
 import { SplitsService } from '../versions/splits.service.js';
 import { StudyStatisticsService } from '../resources/study-statistics/study-statistics.service.js';
@@ -100,12 +101,19 @@ export function createServices(db: Database, config: Config, tilerSecret: string
   const mosaics = new MosaicClient(config.tilerUrl, tilerSecret);
   const maps = new MapsService(db, new MapGenerator(db, storage, mosaics, logger));
   const mapScreening = new MapScreeningService(db, maps);
+  const processingModels = new ProcessingModelsService(db, storage);
   const processing = createProcessing(
     db,
     config,
-    { images: services.images, annotations, products: services.products, tiler },
+    {
+      images: services.images,
+      annotations,
+      products: services.products,
+      tiler,
+      models: processingModels,
+    },
     logger,
   );
-  return { ...services, ...versionServices, datasets, maps, mapScreening, processing };
+  return { ...services, ...versionServices, datasets, maps, mapScreening, processing, processingModels };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -19,10 +19,12 @@ const OPENSEADRAGON_STYLE_HASH = `'sha256-${createHash('sha256').update(OPENSEAD
  * Images and workers allow blob: and data:, which OpenSeadragon uses for decoded tiles and its
  * converter worker. Media (an annotation's audio and video files) plays from this origin, or from a
  * blob: of a file being attached. connect-src 'self' covers the REST API and the live documents' WebSocket.
+ * 'wasm-unsafe-eval' lets the page compile WebAssembly (the in-browser model runtime, served from this
+ * origin); it allows no JavaScript eval.
  */
 const APP_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   `style-src 'self' ${OPENSEADRAGON_STYLE_HASH}`,
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

@@ -8,6 +8,7 @@ import type { AnnotationsService } from '../resources/annotations/annotations.se
 import type { ImagesService } from '../resources/images/images.service.js';
 import type { ProductsService } from '../resources/products/products.service.js';
 import { allBuiltins } from './builtin-plugins.js';
+import type { ModelSource } from './onnx/onnx-model.plugin.js';
 import { PluginJobRunner } from './job-runner.js';
 import { PluginHostService } from './plugin-host.service.js';
 import { PluginJobsService } from './plugin-jobs.service.js';
@@ -23,6 +24,8 @@ export interface ProcessingDeps {
   readonly annotations: AnnotationsService;
   readonly products: ProductsService;
   readonly tiler: TilerClient;
+  /** The teams' uploaded ONNX models, for the built-in model runner. */
+  readonly models: ModelSource;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface ProcessingDeps {
  */
 export function createProcessing(db: Database, config: Config, deps: ProcessingDeps, logger: Logger) {
   const registry = new PluginRegistry();
-  for (const plugin of allBuiltins()) registry.register(plugin);
+  for (const plugin of allBuiltins(deps.models)) registry.register(plugin);
   const writer = new ProposalWriter(db, deps.annotations, logger);
   const runnerDeps = { tiler: deps.tiler, images: deps.images, annotations: deps.annotations };
   const runnerOptions = { pollMs: config.jobPollMs, staleSeconds: config.pluginJobStaleSeconds };

@@ -9,8 +9,10 @@ import { ConflictPanel } from './ConflictPanel';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { EiphPanel } from './EiphPanel';
 import { JobsPanel } from './JobsPanel';
 import { KeepSetOffline } from './KeepSetOffline';
+import { ModelPanel } from './ModelPanel';
 import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
@@ -141,6 +143,8 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
         {controller && controller.data.version === undefined && <JobsPanel controller={controller} />}
+        {controller && <EiphPanel controller={controller} />}
+        {controller && <ModelPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
         {controller && controller.data.version === undefined && (
           <ReviewPanel controller={controller} review={review} />

@@ -113,6 +113,7 @@ const MULTIPART = new Set([
   'POST /images/images/',
   'POST /annotations/annotation_media_files/',
   'POST /datasets/import/',
+  'POST /processing/models/',
 ]);
 /** Valid bodies for PUT, so a refused caller meets the permission check rather than the body's. */
 const PUT_BODIES: Record<string, (s: PolicyScene) => unknown> = {

@@ -77,6 +77,8 @@ const sees: Record<PolicyObject, (s: Subject) => boolean> = {
   set_tag: () => true,
   dataset: () => true,
   export_format: (s) => belongs(s.standing),
+  // A team's uploaded ONNX models (processing/models/): its members.
+  model: (s) => belongs(s.standing),
   token: (s) => s.owner === s.caller?.id,
   screening_mode: (s) => seesOwnRow(s, true),
   image_log: (s) => seesOwnRow(s, true),
