@@ -13,6 +13,7 @@ import { NotFoundPage } from './NotFoundPage';
 import { MapsSection } from '../maps/MapsSection';
 import { ReviewSection } from './ReviewSection';
 import { VersionsSection } from './VersionsSection';
+import { Skeleton } from '../components/Skeleton';
 
 const PAGE_SIZE = 60;
 /** How often the page looks again while images are still being processed. */
@@ -99,7 +100,7 @@ function ImageSetView({ setId }: { setId: number }) {
       ) : null}
       {list.data === undefined ? (
         list.loading ? (
-          <p className="muted">Loading…</p>
+          <Skeleton label="Loading the images…" rows={2} />
         ) : null
       ) : list.data.results.length === 0 ? (
         <p className="empty">

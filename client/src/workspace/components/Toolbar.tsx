@@ -81,7 +81,7 @@ export function Toolbar({ controller }: { controller: WorkspaceController }) {
       <button type="button" aria-label="Zoom out" onClick={() => controller.viewer?.zoomBy(1 / 1.5)}>
         −
       </button>
-      <button type="button" aria-label="Show the whole image" onClick={() => controller.viewer?.home()}>
+      <button type="button" aria-label="Fit the whole image" onClick={() => controller.viewer?.home()}>
         Fit
       </button>
     </div>
