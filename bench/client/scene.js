@@ -65,10 +65,16 @@ export async function watchEdits(baseUrl, fx) {
   const root = shared.annotationsOf(doc);
   const stamps = [];
   let known = root.size;
+  // Stamped when the update starts to apply (its message decoded), not after: this client's own work
+  // is not the server's.
+  let applying = 0;
+  doc.on('beforeTransaction', () => {
+    applying = performance.timeOrigin + performance.now();
+  });
   doc.on('update', () => {
     if (root.size <= known) return;
     known = root.size;
-    stamps.push(performance.timeOrigin + performance.now());
+    stamps.push(applying);
   });
   return {
     stamps,
