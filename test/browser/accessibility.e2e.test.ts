@@ -1,7 +1,7 @@
 // Every page of the browser client, visited in Chromium against a real server: axe-core finds no
 // serious or critical accessibility violation, each page names itself in the tab (document.title),
 // the favicon is served, and no request of any page answers 404. The API docs (Swagger UI, served by
-// the server, not this client) are left out.
+// the server, not this client) are checked for the favicon only.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/http.js';
@@ -52,7 +52,7 @@ async function visit(page: Page, path: string, ready: (page: Page) => Promise<un
 }
 
 describe.skipIf(lacking('chromium', 'openslide'))('every page of the app', () => {
-  it('signs in with a served favicon, a title and no serious accessibility violation', async () => {
+  it('serves the favicon to sign-in and the API docs, and signs in with a title and no violation', async () => {
     const page = await (await browser.newContext()).newPage();
     const missing = notFoundRequests(page);
     await visit(page, '/login', (p) => p.getByRole('button', { name: 'Sign in' }).waitFor());
@@ -64,6 +64,10 @@ describe.skipIf(lacking('chromium', 'openslide'))('every page of the app', () =>
     expect(served.status()).toBe(200);
     expect(served.headers()['content-type']).toMatch(/^image\/svg\+xml/);
     expect(await served.text()).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // The API docs (Swagger UI, served by the server) name the same icon: no 404 there either.
+    await page.goto(`${server.baseUrl}/api/v1/docs/`);
+    await page.locator('.swagger-ui .info').waitFor();
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
     expect(missing).toEqual([]);
   });
 
