@@ -130,6 +130,10 @@ try {
   await new Promise((r) => setTimeout(r, 10_000));
 
   browser = await launchChromium();
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -156,6 +160,10 @@ try {
     `Headless Chromium (Debian's, software rendering) on the same 2-core machine as the server process`,
     `(\`tessera start\` with its tiler, PostgreSQL on this machine). One image (CMU-1-Small-Region.svs,`,
     `2220 x 2967) with ${COUNT.toLocaleString('en')} small boxes written through a live document; 1400 x 900 window.`,
+    `Load average (1, 5, 15 min) before the browser opened: ${loadBefore}; after the reload: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}.`,
     'Opening is measured from navigation start to the first frame with the annotations drawn (a',
     'performance mark set by the workspace). Pan/zoom: 240 animation frames of scripted pans and zooms.',
     "Frame time: the main thread's work for a frame, from the frame's start (requestAnimationFrame's",

@@ -56,35 +56,6 @@ async function connect(baseUrl, fx) {
   return { doc, provider, socket };
 }
 
-/**
- * A node client that stamps each update adding annotations as it arrives (performance.timeOrigin +
- * performance.now(), the clock the browser pages stamp with): when the server's broadcast got out.
- */
-export async function watchEdits(baseUrl, fx) {
-  const { doc, provider, socket } = await connect(baseUrl, fx);
-  const root = shared.annotationsOf(doc);
-  const stamps = [];
-  let known = root.size;
-  // Stamped when the update starts to apply (its message decoded), not after: this client's own work
-  // is not the server's.
-  let applying = 0;
-  doc.on('beforeTransaction', () => {
-    applying = performance.timeOrigin + performance.now();
-  });
-  doc.on('update', () => {
-    if (root.size <= known) return;
-    known = root.size;
-    stamps.push(applying);
-  });
-  return {
-    stamps,
-    stop() {
-      provider.destroy();
-      socket.destroy();
-    },
-  };
-}
-
 /** Writes `count` small boxes in a grid over the slide through a live document, 1,000 per update. */
 export async function writeAnnotations(baseUrl, fx, count) {
   const { doc, provider, socket } = await connect(baseUrl, fx);
