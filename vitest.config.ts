@@ -14,6 +14,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      '@tessera/shared/type-colors': source('./shared/src/api/type-colors.ts'),
       '@tessera/shared': source('./shared/src/index.ts'),
       '@tessera/demo-data': source('./demo-data/src/index.ts'),
       '@tessera/tiler/token': source('./tiler/src/access/tile-token.ts'),

@@ -1,6 +1,19 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
+  plugins: [
+    // The service worker (src/service-worker/sw.ts) with the build's files as its precache list;
+    // main.tsx registers it, and the app has no web manifest (it is not installed as an app).
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/service-worker',
+      filename: 'sw.ts',
+      injectRegister: false,
+      manifest: false,
+      injectManifest: { globPatterns: ['**/*.{js,css,html,svg,png,ico,woff2}'], rollupFormat: 'iife' },
+    }),
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

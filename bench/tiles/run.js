@@ -3,15 +3,18 @@
 // /images/image/<id>/1/1/tile_files/<level>/<col>_<row>.jpeg, authenticated as browsers (session
 // cookie) and API clients (Basic, personal token) do; beside that, the tiler alone (a signed token);
 // against openslide-python's deepzoom_server.py on the same slide and the same shuffled URLs.
-// Cold = every tile of a shuffled list once, right after the upload is ready; warm = the same list again.
+// Cold = every tile of a shuffled list once, right after the upload is ready (after an unrecorded warm-up
+// on another slide); warm = the same list again. Then 20 viewers on three copies of the real-size slide,
+// on Tessera and on deepzoom_multiserver.py (viewers.js).
 //
-//   npm run build && node bench/tiles/run.js
+//   npm ci && npm run build && npm run bench:tiles
 //
-// Needs Debian's python3-openslide, python-openslide-examples and python3-flask; libvips-tools and
-// libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
-// BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500).
-import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+// Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), Debian's
+// python3-openslide, python-openslide-examples and python3-flask (run with /usr/bin/python3); libvips-tools
+// and libtiff-tools to make the real-size slide (made once, kept in the OS temp dir); wrk for warm runs.
+// BENCH_TILES_SAMPLE sets how many tiles each cold list holds (default 1500), BENCH_VIEWERS_SECONDS how
+// long the viewers pan (default 30), BENCH_VIEWERS how many there are (default 20).
+import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,7 @@ import { api, basicAuth, databaseUrl, slideFile, sql, startTessera, stopTessera 
 import {
   CONCURRENCY,
   allTiles,
+  benchSet,
   dziGeometry,
   load,
   realSizeSlide,
@@ -28,54 +32,29 @@ import {
   warmLoad,
   work,
 } from './support.js';
-import { measureViewers, viewerLines } from './viewers.js';
+import { deepzoomServer, peakRssMb, startReference, stopReference } from './reference.js';
+import { measureReferenceViewers, measureViewers, viewerLines } from './viewers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const secret = 'bench-secret-bench-secret-bench-secret';
-const deepzoomServer = '/usr/share/doc/python-openslide-examples/examples/deepzoom/deepzoom_server.py';
 const SAMPLE = Number(process.env.BENCH_TILES_SAMPLE ?? 1500);
+/** The slide whose tiles warm a new Tessera up before the cold rows (not one that is measured). */
+const WARM_UP_SLIDE = 'test3-TRITC-2-560.ndpi';
 
 const { signTileToken } = await import(path.join(root, 'tiler/dist/access/tile-token.js'));
 
-function startProcess(command, args, env) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errorText = '';
-  child.stderr.on('data', (d) => {
-    errorText = (errorText + d.toString()).slice(-4000);
-  });
-  child.errorText = () => errorText;
-  return child;
-}
-
-async function waitFor(url, child) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not yet
-    }
-    if (child.exitCode !== null) throw new Error(`${url}: process exited\n${child.errorText()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function rssMb(pid) {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => {
-    const hwm = /VmHWM:\s+(\d+)/.exec(s);
-    return hwm ? Number(hwm[1]) / 1024 : 0;
-  });
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const done = new Promise((r) => child.on('exit', r));
-  child.kill('SIGTERM');
-  await done;
+/**
+ * Unrecorded: every tile of another slide through each way in, so the cold rows find the server and
+ * tiler running as in use (code compiled, connections open, credentials checked), with none of the
+ * measured slide's tiles in memory.
+ */
+async function warmUp(baseUrl, ways) {
+  const { image } = await upload(baseUrl, slideFile(WARM_UP_SLIDE), (await benchSet(baseUrl, 'Warm-up')).set);
+  const geometry = await dziGeometry(baseUrl, image.id, ways[0][1]);
+  const urls = allTiles(geometry.width, geometry.height, geometry.tileSize).map(
+    ([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`,
+  );
+  for (const [, headers] of ways) await load(urls, headers);
 }
 
 /** Tessera on one slide: each way in on its own share of the shuffled tiles, cold then warm. */
@@ -90,20 +69,21 @@ async function measureTessera(slide, tilerPort) {
     env: { TESSERA_TILER_PORT: String(tilerPort), TESSERA_TILER_SECRET: secret },
   });
   try {
-    const { image, readySeconds } = await upload(baseUrl, slide);
     const basic = { authorization: basicAuth };
-    // A viewer asks for the DZI before any tile; its geometry gives the tile list.
-    const geometry = await dziGeometry(baseUrl, image.id, basic);
-    const tiles = allTiles(geometry.width, geometry.height, geometry.tileSize);
-    const share = Math.min(SAMPLE, Math.floor(tiles.length / 4));
-    const shares = [0, 1, 2, 3].map((i) => tiles.slice(i * share, (i + 1) * share));
-    const exact = ([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`;
     const token = (await api(baseUrl, 'POST', '/users/tokens/', { name: 'bench' })).token;
     const ways = [
       ['EXACT URL, Basic', basic],
       ['EXACT URL, session cookie', { cookie: await sessionCookie(baseUrl) }],
       ['EXACT URL, personal token', { authorization: `Token ${token}` }],
     ];
+    await warmUp(baseUrl, ways);
+    const { image, readySeconds } = await upload(baseUrl, slide);
+    // A viewer asks for the DZI before any tile; its geometry gives the tile list.
+    const geometry = await dziGeometry(baseUrl, image.id, basic);
+    const tiles = allTiles(geometry.width, geometry.height, geometry.tileSize);
+    const share = Math.min(SAMPLE, Math.floor(tiles.length / 4));
+    const shares = [0, 1, 2, 3].map((i) => tiles.slice(i * share, (i + 1) * share));
+    const exact = ([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`;
     const rows = [];
     for (const [i, [label, headers]] of ways.entries()) {
       rows.push({ label, cold: await load(shares[i].map(exact), headers) });
@@ -139,34 +119,17 @@ async function measureTessera(slide, tilerPort) {
 
 /** deepzoom_server.py on the same slide, with Tessera's tile size and overlap, on the Basic share. */
 async function measureReference(slide, port, geometry, share) {
-  const reference = startProcess(
-    '/usr/bin/python3',
-    [
-      deepzoomServer,
-      '-l',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-s',
-      String(geometry.tileSize),
-      '-e',
-      String(geometry.overlap),
-      slide,
-    ],
-    {},
-  );
+  const reference = await startReference(deepzoomServer, port, geometry, slide, '/slide.dzi');
   try {
-    await waitFor(`http://127.0.0.1:${port}/slide.dzi`, reference);
-    await (await fetch(`http://127.0.0.1:${port}/slide.dzi`)).text();
     const urls = share.map(([l, c, r]) => `http://127.0.0.1:${port}/slide_files/${l}/${c}_${r}.jpeg`);
     return {
       label: 'deepzoom_server.py',
       cold: await load(urls),
       warm: await warmLoad(urls),
-      rssMb: await rssMb(reference.pid),
+      rssMb: await peakRssMb(reference.pid),
     };
   } finally {
-    await stop(reference);
+    await stopReference(reference);
   }
 }
 
@@ -185,6 +148,8 @@ for (const slide of slides) {
 console.log('measuring viewers...');
 const viewers = await measureViewers(realSizeSlide(), port + 10, secret);
 console.log(JSON.stringify(viewers));
+const referenceViewers = await measureReferenceViewers(realSizeSlide(), port + 11, viewers.geometry);
+console.log(JSON.stringify(referenceViewers));
 const load2 = os.loadavg();
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -195,8 +160,9 @@ const lines = [
   'and a personal token, and from the tiler alone with a signed token. Every tile of every level is listed',
   `in a fixed shuffled order; each way in gets its own ${SAMPLE} tiles of that list (fewer on small slides),`,
   `asked by ${CONCURRENCY} keep-alive connections from a separate process on the same machine.`,
-  'Cold = each tile once, right after the upload became ready (the first row is the first to ask);',
-  'warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client), after 3 unrecorded seconds of',
+  `Cold = each tile once, right after the upload became ready; before that upload, every tile of another`,
+  `slide (${WARM_UP_SLIDE}) was asked once through each way in, unrecorded, so the server runs as in use.`,
+  'Warm = the same tiles again, cycled for 8 s by wrk (-t1, a C client), after 3 unrecorded seconds of',
   'the same on the Basic row so the first warm row does not also pay for the JIT warming up.',
   "deepzoom_server.py (openslide-python's example, no tile cache) serves the same slide with the same",
   "tile size and overlap and is asked for the Basic row's tiles; the ratio compares those two rows.",
@@ -233,6 +199,6 @@ for (const r of results) {
       `**${fmt(slowest('warm') / r.reference.warm.perSecond)}x** | | | |`,
   );
 }
-lines.push(...viewerLines(path.basename(realSizeSlide()), viewers));
+lines.push(...viewerLines(path.basename(realSizeSlide()), viewers, referenceViewers));
 console.log(lines.join('\n'));
 await recordBenchmark('tiles', lines.join('\n'));

@@ -1,5 +1,6 @@
 // Simulated viewers, run as a process of its own (so it shares no event loop with the bench or the
-// server). Reads {baseUrl, images: [{id, geometry}], viewers: [{headers}], seconds, viewport} as JSON
+// server). Reads {images: [{tiles, geometry}], viewers: [{headers}], seconds, viewport} as JSON (`tiles`:
+// the URL of an image's tiles, to which `<level>/<col>_<row>.jpeg` is added)
 // from argv[2] and lets every viewer pan its slide at once, as OpenSeadragon in a browser does: ask for
 // every tile of the viewport at the current level, at most 6 at a time (a browser's connections per
 // host), never one it already has (the browser's cache keeps immutable tiles); when the view is complete
@@ -10,9 +11,7 @@ import http from 'node:http';
 import { percentile } from '../server.js';
 import { Timings } from './timed-get.js';
 
-const { baseUrl, images, viewers, seconds, viewport } = JSON.parse(
-  readFileSync(process.argv[2] ?? '', 'utf8'),
-);
+const { images, viewers, seconds, viewport } = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8'));
 const BROWSER_CONNECTIONS = 6;
 const PAN_MS = 100;
 const timings = new Timings();
@@ -67,7 +66,7 @@ async function viewer(index, headers, end) {
   let heading = next() * 2 * Math.PI;
   while (performance.now() < end) {
     const wanted = viewTiles(g, level, size, cx, cy)
-      .map(([l, c, r]) => `${baseUrl}/images/image/${image.id}/1/1/tile_files/${l}/${c}_${r}.jpeg`)
+      .map(([l, c, r]) => `${image.tiles}${l}/${c}_${r}.jpeg`)
       .filter((url) => !cached.has(url));
     const started = performance.now();
     let at = 0;

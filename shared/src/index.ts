@@ -5,6 +5,7 @@ export * from './api/users.js';
 export * from './api/teams.js';
 export * from './api/image-sets.js';
 export * from './api/products.js';
+export * from './api/type-colors.js';
 export * from './api/images.js';
 export * from './annotations/vector.js';
 export * from './annotations/schema.js';

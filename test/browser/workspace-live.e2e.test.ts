@@ -13,6 +13,7 @@ import {
   setUpWorkspace,
   storedUpdateCount,
   syncState,
+  viewerOpen,
 } from './support/workspace.js';
 import { ApiClient } from '../support/http.js';
 import { useTestServer } from '../support/server.js';
@@ -187,16 +188,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('live collaboration in the bro
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
       timeout: 10_000,
     });
-    const ready = async () => {
-      await page.waitForFunction(
-        () =>
-          (
-            window as unknown as { tesseraWorkspace?: { viewer?: { transform(): unknown } } }
-          ).tesseraWorkspace?.viewer?.transform() != null,
-        undefined,
-        { timeout: 15_000 },
-      );
-    };
+    const ready = () => viewerOpen(page);
     await page.reload();
     await ready();
     await expect
@@ -223,6 +215,8 @@ describe.skipIf(lacking('chromium', 'openslide'))('live collaboration in the bro
     await expect
       .poll(() => storedUpdateCount(page), { message: 'the box in IndexedDB' })
       .toBeGreaterThan(stored);
+    // Leaving with unsynced changes asks first (beforeunload): this reload is meant.
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.reload();
     await ready();
     await expect

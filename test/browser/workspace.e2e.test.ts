@@ -1,5 +1,6 @@
 // The annotation workspace in headless Chromium against the real server, tiler and PostgreSQL: every
-// tool, templates and digits, undo/redo, delete, multi-select relabel, and a viewer who cannot edit.
+// tool, templates and digits, undo/redo, delete, multi-select relabel (Shift+digit), and a viewer who
+// cannot edit.
 // What reached the server is read back through the REST API (the projection of the live document).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -98,11 +99,11 @@ describe.skipIf(lacking('chromium', 'openslide'))('the annotation workspace', ()
     expect(await page.getByTestId('sync-state').textContent()).toBe('All changes saved');
   });
 
-  it('relabels the selection with a digit, and undoes and redoes only that', async () => {
+  it('relabels the selection with Shift+digit, and undoes and redoes only that', async () => {
     await page.keyboard.press('v');
     await click(page, { x: 200, y: 175 }); // inside the dragged box
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('1 selected');
-    await page.keyboard.press('6'); // Mitosis, the other box type
+    await page.keyboard.press('Shift+Digit6'); // Mitosis, the other box type (a bare digit chooses)
     const boxAt = async () =>
       (await annotationsOnServer(server, fx())).find((a) => Math.abs((a.vector?.x1 ?? 0) - 100) < 5);
     await expect
@@ -162,7 +163,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('the annotation workspace', ()
     await drag(page, { x: 50, y: 50 }, { x: 850, y: 750 }); // both boxes, circle and line inside
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toBe('4 selected');
     await saveScreenshot(page, 'workspace-multi-select');
-    await page.keyboard.press('1'); // Cell: the boxes take it, the circle and line keep theirs
+    await page.keyboard.press('Shift+Digit1'); // Cell: the boxes take it, the circle and line keep theirs
     await expect
       .poll(async () => (await byType()).get('Cell')?.length === 2, {
         message: 'both boxes relabelled',

@@ -15,6 +15,8 @@ export interface TilerConfig {
   readonly secret: string;
   /** Bytes of encoded tiles (and thumbnails, associated images) kept in memory. */
   readonly cacheBytes: number;
+  /** Neighbouring tiles queued for rendering ahead of viewers, at most (0: no prefetching). */
+  readonly prefetchTiles: number;
   /** Largest image accepted, width x height (for slides and for conversions). */
   readonly maxImagePixels: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,6 +40,8 @@ const envSchema = z.object({
     .string({ error: 'is required (the secret shared with the server to sign tile tokens)' })
     .min(32, { error: 'must be at least 32 characters' }),
   TESSERA_TILER_CACHE_MB: optional(z.coerce.number().int().min(0).max(1_048_576).default(256)),
+  // Off by default: on 2 busy shared cores it gained nothing measurable (docs/benchmarks.md, tiles).
+  TESSERA_TILER_PREFETCH: optional(z.coerce.number().int().min(0).max(10_000).default(0)),
   TESSERA_MAX_IMAGE_PIXELS: optional(
     z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1e10),
   ),
@@ -75,6 +79,7 @@ export function parseTilerConfig(env: Readonly<Record<string, string | undefined
       storageRoot: resolve(dataDir, 'images'),
       secret: e.TESSERA_TILER_SECRET,
       cacheBytes: e.TESSERA_TILER_CACHE_MB * 1024 * 1024,
+      prefetchTiles: e.TESSERA_TILER_PREFETCH,
       maxImagePixels: e.TESSERA_MAX_IMAGE_PIXELS,
       logLevel: e.TESSERA_LOG_LEVEL,
       logFormat: e.TESSERA_LOG_FORMAT,

@@ -1,6 +1,7 @@
 // The browser's one door to the REST API: same-origin session cookie, the session's CSRF token on unsafe
 // methods, and errors turned into ApiError with the server's message (DRF shape: {detail} or field lists).
 import type { SessionInfo } from '@tessera/shared';
+import { SESSION_CACHE, USER_CACHE_PREFIX } from '../service-worker/cache-names';
 
 export class ApiError extends Error {
   constructor(
@@ -110,6 +111,12 @@ export async function signIn(username: string, password: string): Promise<Sessio
 export async function signOut(): Promise<void> {
   await api('POST', '/auth/logout/');
   setCsrfToken('');
-  // The service worker's copies of this user's REST answers go with the session (public/sw.js).
-  if ('caches' in window) for (const key of await caches.keys()) await caches.delete(key);
+  // The service worker's copies of this user's REST answers and tiles go with the session
+  // (service-worker/sw.ts, which also forgets them when it sees the sign-out; this covers a page the
+  // worker does not control). The app shell stays: it holds nobody's data.
+  if ('caches' in window) {
+    for (const key of await caches.keys()) {
+      if (key.startsWith(USER_CACHE_PREFIX) || key === SESSION_CACHE) await caches.delete(key);
+    }
+  }
 }

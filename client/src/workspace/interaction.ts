@@ -1,8 +1,10 @@
 // The pointer and keyboard rules of the tools, in image coordinates and without DOM, so they are
-// unit-tested. Select: click picks, shift-click adds, drag moves the selection's shape or a handle,
-// shift-drag selects by rectangle. Draw: the active type's geometry (drag a box, circle or line, or
-// click to place one of the type's default size; click vertices of multi-lines and polygons, double-
-// click or Enter to finish). Area: drag a rectangle to select everything inside it.
+// unit-tested. Select: click picks, drag moves the shape under the pointer (selected or not) or a
+// handle of the selected one, drag on empty image pans, shift-drag selects by rectangle. Draw: the
+// active type's geometry (drag a box, circle or line, or click to place one of the type's default
+// size; click vertices of multi-lines and polygons, double-click or Enter to finish). Area: drag a
+// rectangle to select everything inside it. Freehand: drag an outline. Brush: paint a stroke onto
+// the selected polygon (Alt erases). Ruler: drag a measurement (shown, never stored).
 import { VectorType } from '@tessera/shared';
 import {
   corners,
@@ -16,7 +18,10 @@ import {
   type Rect,
 } from './geometry';
 
-export type Tool = 'select' | 'draw' | 'area';
+export type Tool = 'select' | 'draw' | 'area' | 'freehand' | 'brush' | 'ruler';
+
+/** The tools that draw polygons whatever the active type's own geometry would be. */
+export const POLYGON_TOOLS: readonly Tool[] = ['freehand', 'brush'];
 
 /** The annotation type a draw tool makes. */
 export interface DrawType {
@@ -40,6 +45,10 @@ export interface InteractionHost {
   within(rect: Rect): string[];
   create(type: DrawType, points: Point[]): void;
   reshape(id: string, points: Point[]): void;
+  /** A freehand outline was drawn (`pixel`: image pixels per screen pixel). */
+  trace(type: DrawType, points: Point[], pixel: number): void;
+  /** A brush stroke of `radius` image pixels was painted (or, with `erase`, erased). */
+  paint(type: DrawType, path: Point[], radius: number, erase: boolean, pixel: number): void;
   readOnly(): boolean;
 }
 
@@ -48,11 +57,17 @@ type Gesture =
   | { kind: 'pending-click'; at: Point; add: boolean }
   | { kind: 'drag-draw'; start: Point; current: Point; type: DrawType }
   | { kind: 'move'; id: string; start: Point; original: Point[]; points: Point[] }
+  | { kind: 'trace'; type: DrawType; points: Point[]; pixel: number }
+  | { kind: 'paint'; type: DrawType; points: Point[]; erase: boolean; pixel: number }
+  | { kind: 'measure'; start: Point; current: Point }
   | { kind: 'handle'; id: string; index: number; original: Point[]; points: Point[] }
   | { kind: 'area'; start: Point; current: Point; add: boolean };
 
 /** Pointer movement below this many screen pixels is a click, not a drag. */
 export const CLICK_SLOP = 4;
+
+/** The brush's radius in screen pixels: its default and its bounds ([ and ] change it). */
+export const BRUSH_RADIUS = { initial: 12, min: 2, max: 200 } as const;
 
 /** The state machine of the tools: one gesture at a time, plus the vertices of a shape being drawn. */
 export class Interaction {
@@ -61,6 +76,10 @@ export class Interaction {
   /** Vertices of a multi-line or polygon being drawn. */
   private vertices: Point[] = [];
   private hover: Point | null = null;
+  /** The last ruler measurement, shown until the next press, Escape or a change of tool. */
+  private ruler: [Point, Point] | null = null;
+  /** The brush's radius in screen pixels. */
+  brushRadius: number = BRUSH_RADIUS.initial;
 
   constructor(private readonly host: InteractionHost) {}
 
@@ -73,26 +92,30 @@ export class Interaction {
   cancel(): void {
     this.gesture = { kind: 'none' };
     this.vertices = [];
+    this.ruler = null;
+  }
+
+  /** Grows (factor > 1) or shrinks the brush, within its bounds. */
+  resizeBrush(factor: number): void {
+    this.brushRadius = Math.min(BRUSH_RADIUS.max, Math.max(BRUSH_RADIUS.min, this.brushRadius * factor));
   }
 
   /**
    * A press at `p` (`pixel`: image pixels per screen pixel). Returns true when the tools take the
    * gesture, so the viewer must not pan.
    */
-  press(p: Point, pixel: number, shift: boolean): boolean {
+  press(p: Point, pixel: number, shift: boolean, alt = false): boolean {
     const readOnly = this.host.readOnly();
+    this.ruler = null;
     if (this.tool === 'area' || (this.tool === 'select' && shift)) {
       this.gesture = { kind: 'area', start: p, current: p, add: shift };
       return true;
     }
-    if (this.tool === 'draw') {
-      const type = this.host.activeType();
-      if (type === null || readOnly) return false;
-      if (isTwoCorner(type.vectorType) || type.vectorType === VectorType.line) {
-        this.gesture = { kind: 'drag-draw', start: p, current: p, type };
-      } else this.gesture = { kind: 'pending-click', at: p, add: false };
+    if (this.tool === 'ruler') {
+      this.gesture = { kind: 'measure', start: p, current: p };
       return true;
     }
+    if (this.tool !== 'select') return this.pressToDraw(p, pixel, alt, readOnly);
     const editing = this.editingId();
     const shape = editing === null ? null : this.host.shapeOf(editing);
     if (!readOnly && editing !== null && shape !== null) {
@@ -101,10 +124,14 @@ export class Interaction {
         this.gesture = { kind: 'handle', id: editing, index, original: shape.points, points: shape.points };
         return true;
       }
-      if (this.host.hitTest(p, 4 * pixel) === editing) {
-        this.gesture = { kind: 'move', id: editing, start: p, original: shape.points, points: shape.points };
-        return true;
-      }
+    }
+    // Any shape under the pointer moves on drag, selected or not (a click still just selects it).
+    const hit = readOnly ? null : this.host.hitTest(p, 4 * pixel);
+    const target = hit === null ? null : this.host.shapeOf(hit);
+    if (hit !== null && target !== null) {
+      if (!this.host.selection().has(hit)) this.host.select([hit]);
+      this.gesture = { kind: 'move', id: hit, start: p, original: target.points, points: target.points };
+      return true;
     }
     this.gesture = { kind: 'pending-click', at: p, add: shift };
     return false;
@@ -116,7 +143,12 @@ export class Interaction {
     switch (g.kind) {
       case 'drag-draw':
       case 'area':
+      case 'measure':
         g.current = p;
+        return true;
+      case 'trace':
+      case 'paint':
+        if (!near(g.points[g.points.length - 1], p, g.pixel)) g.points.push(p);
         return true;
       case 'move': {
         const shape = this.host.shapeOf(g.id);
@@ -158,8 +190,20 @@ export class Interaction {
         return;
       }
       case 'move':
+        if (moved) this.host.reshape(g.id, g.points);
+        else this.pick(p, pixel, false);
+        return;
       case 'handle':
         if (moved) this.host.reshape(g.id, g.points);
+        return;
+      case 'trace':
+        if (moved) this.host.trace(g.type, [...g.points, p], g.pixel);
+        return;
+      case 'paint':
+        this.host.paint(g.type, [...g.points, p], this.brushRadius * g.pixel, g.erase, g.pixel);
+        return;
+      case 'measure':
+        if (moved) this.ruler = [g.start, p];
         return;
       case 'pending-click':
         if (moved) return;
@@ -193,9 +237,36 @@ export class Interaction {
     return this.vertices.length > 0 || this.gesture.kind === 'drag-draw';
   }
 
+  /** The line being measured: the ruler, or a line or multi-line being drawn (null if none). */
+  measuredLine(): Point[] | null {
+    const g = this.gesture;
+    if (g.kind === 'measure') return [g.start, g.current];
+    if (this.ruler !== null) return this.ruler;
+    if (g.kind === 'drag-draw' && g.type.vectorType === VectorType.line) return [g.start, g.current];
+    const draft = this.draft();
+    return draft?.vectorType === VectorType.multiLine ? draft.points : null;
+  }
+
+  /** The brush stroke being painted, in image pixels (null when not painting). */
+  brushStroke(): { points: Point[]; radius: number; erase: boolean } | null {
+    const g = this.gesture;
+    return g.kind === 'paint'
+      ? { points: g.points, radius: this.brushRadius * g.pixel, erase: g.erase }
+      : null;
+  }
+
+  /** Where the pointer is, while the brush tool is on (the canvas draws the brush there). */
+  brushAt(): Point | null {
+    return this.tool === 'brush' && this.hover !== null && Number.isFinite(this.hover.x) ? this.hover : null;
+  }
+
   /** The shape in progress, for the canvas. */
   draft(): { vectorType: number; points: Point[]; color: string } | null {
     const g = this.gesture;
+    if (g.kind === 'trace') {
+      const points = this.hover === null ? g.points : [...g.points, this.hover];
+      return { vectorType: VectorType.multiLine, points, color: g.type.color };
+    }
     if (g.kind === 'drag-draw') {
       const points =
         g.type.vectorType === VectorType.line ? [g.start, g.current] : corners(g.start, g.current);
@@ -231,6 +302,24 @@ export class Interaction {
     return id === null ? null : (this.host.shapeOf(id)?.points ?? null);
   }
 
+  /** A press with a drawing tool: the draw tool's gestures, a freehand trace or a brush stroke. */
+  private pressToDraw(p: Point, pixel: number, alt: boolean, readOnly: boolean): boolean {
+    const type = this.host.activeType();
+    if (type === null || readOnly) return false;
+    if (this.tool === 'freehand' || this.tool === 'brush') {
+      if (type.vectorType !== VectorType.polygon || type.nodeCount > 0) return false;
+      this.gesture =
+        this.tool === 'freehand'
+          ? { kind: 'trace', type, points: [p], pixel }
+          : { kind: 'paint', type, points: [p], erase: alt, pixel };
+      return true;
+    }
+    if (isTwoCorner(type.vectorType) || type.vectorType === VectorType.line) {
+      this.gesture = { kind: 'drag-draw', start: p, current: p, type };
+    } else this.gesture = { kind: 'pending-click', at: p, add: false };
+    return true;
+  }
+
   private addVertex(p: Point, pixel: number): void {
     const type = this.host.activeType();
     if (type === null) return;
@@ -258,4 +347,9 @@ export class Interaction {
     else if (current.has(id)) this.host.select([...current].filter((x) => x !== id));
     else this.host.select([...current, id]);
   }
+}
+
+/** Whether `p` is within one screen pixel of `q` (a trace keeps one point per screen pixel). */
+function near(q: Point | undefined, p: Point, pixel: number): boolean {
+  return q !== undefined && Math.hypot(q.x - p.x, q.y - p.y) < pixel;
 }

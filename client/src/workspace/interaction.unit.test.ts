@@ -8,6 +8,8 @@ function fakeWorkspace(type: DrawType | null, readOnly = false) {
   const shapes = new Map<string, { vectorType: number; points: Point[] }>();
   let selection = new Set<string>();
   const created: Point[][] = [];
+  const traced: Point[][] = [];
+  const painted: { path: Point[]; radius: number; erase: boolean }[] = [];
   const host: InteractionHost = {
     activeType: () => type,
     hitTest: (p, tolerance) =>
@@ -28,9 +30,11 @@ function fakeWorkspace(type: DrawType | null, readOnly = false) {
       const s = shapes.get(id);
       if (s) shapes.set(id, { ...s, points });
     },
+    trace: (_t, points) => traced.push(points),
+    paint: (_t, path, radius, erase) => painted.push({ path, radius, erase }),
     readOnly: () => readOnly,
   };
-  return { host, shapes, created, selected: () => selection };
+  return { host, shapes, created, traced, painted, selected: () => selection };
 }
 
 const BOX_TYPE: DrawType = {
@@ -125,10 +129,12 @@ describe('Interaction', () => {
       ],
     });
     const tools = new Interaction(w.host);
-    expect(tools.press({ x: 5, y: 5 }, 1, false)).toBe(false); // not selected yet: the viewer may pan
-    tools.release({ x: 5, y: 5 }, 1, false);
+    expect(tools.press({ x: 50, y: 50 }, 1, false)).toBe(false); // empty image: the viewer pans
+    tools.release({ x: 50, y: 50 }, 1, false);
+    expect(tools.press({ x: 5, y: 5 }, 1, false)).toBe(true); // a shape: the press may move it
+    tools.release({ x: 5, y: 5 }, 1, false); // a click: it is selected, unmoved
     expect([...w.selected()]).toEqual(['a']);
-    expect(tools.press({ x: 5, y: 5 }, 1, false)).toBe(true); // selected: the press moves it
+    expect(tools.press({ x: 5, y: 5 }, 1, false)).toBe(true);
     tools.drag({ x: 25, y: 5 });
     tools.release({ x: 25, y: 5 }, 1, true);
     expect(w.shapes.get('a')?.points).toEqual([
@@ -166,6 +172,92 @@ describe('Interaction', () => {
     tools.setTool('select');
     w.host.select(['a']);
     expect(tools.press({ x: 5, y: 5 }, 1, false)).toBe(false);
+    expect(w.created).toHaveLength(0);
+  });
+
+  it('moves an unselected shape on drag, without a click first, and selects it', () => {
+    const w = fakeWorkspace(BOX_TYPE);
+    const box = (x: number) => ({
+      vectorType: VectorType.box,
+      points: [
+        { x, y: 0 },
+        { x: x + 10, y: 10 },
+      ],
+    });
+    w.shapes.set('a', box(0));
+    w.shapes.set('b', box(100));
+    w.host.select(['a']);
+    const tools = new Interaction(w.host);
+    expect(tools.press({ x: 105, y: 5 }, 1, false)).toBe(true);
+    tools.drag({ x: 115, y: 25 });
+    tools.release({ x: 115, y: 25 }, 1, true);
+    expect(w.shapes.get('b')?.points).toEqual([
+      { x: 110, y: 20 },
+      { x: 120, y: 30 },
+    ]);
+    expect(w.shapes.get('a')?.points[0]).toEqual({ x: 0, y: 0 });
+    expect([...w.selected()]).toEqual(['b']);
+  });
+
+  it('traces freehand outlines and paints brush strokes with polygon types only', () => {
+    const polygon: DrawType = { ...BOX_TYPE, vectorType: VectorType.polygon };
+    const w = fakeWorkspace(polygon);
+    const tools = new Interaction(w.host);
+    tools.setTool('freehand');
+    expect(tools.press({ x: 0, y: 0 }, 2, false)).toBe(true);
+    tools.drag({ x: 1, y: 0 }); // under a screen pixel (2 image pixels): not a new point
+    tools.drag({ x: 10, y: 0 });
+    tools.drag({ x: 10, y: 10 });
+    tools.release({ x: 0, y: 10 }, 2, true);
+    expect(w.traced).toEqual([
+      [
+        { x: 0, y: 0 },
+        { x: 10, y: 0 },
+        { x: 10, y: 10 },
+        { x: 0, y: 10 },
+      ],
+    ]);
+    tools.setTool('brush');
+    tools.resizeBrush(2); // 24 screen pixels
+    tools.press({ x: 0, y: 0 }, 0.5, false, true);
+    expect(tools.brushStroke()).toEqual({ points: [{ x: 0, y: 0 }], radius: 12, erase: true });
+    tools.release({ x: 30, y: 0 }, 0.5, true);
+    expect(w.painted).toEqual([
+      {
+        path: [
+          { x: 0, y: 0 },
+          { x: 30, y: 0 },
+        ],
+        radius: 12,
+        erase: true,
+      },
+    ]);
+    const boxes = fakeWorkspace(BOX_TYPE);
+    const boxTools = new Interaction(boxes.host);
+    boxTools.setTool('brush');
+    expect(boxTools.press({ x: 0, y: 0 }, 1, false)).toBe(false);
+  });
+
+  it('measures with the ruler until the next press or Escape, and the line being drawn', () => {
+    const w = fakeWorkspace({ ...BOX_TYPE, vectorType: VectorType.line });
+    const tools = new Interaction(w.host);
+    tools.setTool('ruler');
+    tools.press({ x: 0, y: 0 }, 1, false);
+    tools.drag({ x: 30, y: 40 });
+    tools.release({ x: 30, y: 40 }, 1, true);
+    expect(tools.measuredLine()).toEqual([
+      { x: 0, y: 0 },
+      { x: 30, y: 40 },
+    ]);
+    tools.cancel();
+    expect(tools.measuredLine()).toBeNull();
+    tools.setTool('draw');
+    tools.press({ x: 0, y: 0 }, 1, false);
+    tools.drag({ x: 5, y: 0 });
+    expect(tools.measuredLine()).toEqual([
+      { x: 0, y: 0 },
+      { x: 5, y: 0 },
+    ]);
     expect(w.created).toHaveLength(0);
   });
 });

@@ -41,6 +41,28 @@ describe('keyAction', () => {
     expect(keyAction(key('f', { ctrlKey: true }), false)).toBeNull();
   });
 
+  it('chooses with a digit and relabels with Shift+digit, by the place of the key', () => {
+    expect(keyAction(key('6'), false)).toEqual({ kind: 'digit', n: 6 });
+    expect(keyAction({ ...key('^', { shiftKey: true }), code: 'Digit6' }, false)).toEqual({
+      kind: 'relabel',
+      n: 6,
+    });
+    expect(keyAction({ ...key('&', { shiftKey: true }), code: 'Digit7' }, true)).toEqual({
+      kind: 'relabel',
+      n: 7,
+    });
+    expect(keyAction({ ...key(')', { shiftKey: true }), code: 'Digit0' }, false)).toBeNull();
+  });
+
+  it('maps the freehand, brush and ruler tools, the brush size and the key sheet', () => {
+    expect(keyAction(key('p'), false)).toEqual({ kind: 'tool', tool: 'freehand' });
+    expect(keyAction(key('b'), false)).toEqual({ kind: 'tool', tool: 'brush' });
+    expect(keyAction(key('m'), false)).toEqual({ kind: 'tool', tool: 'ruler' });
+    expect(keyAction(key(']'), false)).toEqual({ kind: 'brush-size', factor: 1.25 });
+    expect(keyAction(key('['), false)).toEqual({ kind: 'brush-size', factor: 0.8 });
+    expect(keyAction(key('?', { shiftKey: true }), false)).toEqual({ kind: 'help' });
+  });
+
   it('leaves browser shortcuts alone', () => {
     expect(keyAction(key('r', { ctrlKey: true }), false)).toBeNull();
     expect(keyAction(key('1', { altKey: true }), false)).toBeNull();

@@ -11,6 +11,9 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { annotationsOf, listAnnotations, mapKeyCount, quietLoads, type Annotation } from '@tessera/shared';
 import { LOCAL_ORIGIN } from './annotation-editor';
+import { ConflictLog } from './conflict-log';
+import { lostValues } from './conflicts';
+import { pendingWork, rememberClient, setPendingWork } from './offline-registry';
 import type { DocumentSnapshotLoader } from './document-snapshot';
 import { rewriteNewerWork } from './recovery';
 
@@ -63,11 +66,14 @@ export class LiveDocument {
   synced: Promise<void> = Promise.resolve();
   readOnly = false;
   private destroyed = false;
+  /** This user's values that concurrent writes replaced, this session (docs/SPEC-collab.md, C1). */
+  readonly conflicts = new ConflictLog();
 
   constructor(private readonly options: LiveDocumentOptions) {
     this.open();
     window.addEventListener('offline', this.goOffline);
     window.addEventListener('online', this.goOnline);
+    window.addEventListener('beforeunload', this.warnBeforeLeaving);
   }
 
   /** The IndexedDB name: per user, so a shared browser never shows one user another's cache. */
@@ -86,6 +92,7 @@ export class LiveDocument {
     this.destroyed = true;
     window.removeEventListener('offline', this.goOffline);
     window.removeEventListener('online', this.goOnline);
+    window.removeEventListener('beforeunload', this.warnBeforeLeaving);
     this.provider.destroy();
     this.socket.destroy();
     void this.persistence.destroy();
@@ -106,7 +113,10 @@ export class LiveDocument {
     const persistence = new IndexeddbPersistence(this.storageName, this.doc);
     this.persistence = persistence;
     quietLoads(this.doc, (origin) => origin === persistence || origin === SNAPSHOT_ORIGIN);
-    this.pendingEdits = 0;
+    // Changes an earlier page left unsent are still in IndexedDB: the count carries over a reload.
+    const name = this.options.name;
+    this.pendingEdits = pendingWork(this.options.userId).find((w) => w.document === name)?.pending ?? 0;
+    this.watchConflicts(this.doc, persistence);
     // The provider's own counter also counts sync messages; the status counts this user's edits.
     this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
       if (origin === LOCAL_ORIGIN) this.pendingEdits++;
@@ -179,6 +189,35 @@ export class LiveDocument {
     if (this.isCurrent(provider)) provider.attach();
   }
 
+  /**
+   * Logs this user's values that a remote transaction replaced by concurrent ones (C1). Loads from
+   * IndexedDB or the stored copy are not news: only what the server sends is looked at.
+   */
+  private watchConflicts(doc: Y.Doc, persistence: IndexeddbPersistence): void {
+    const mine = rememberClient(this.storageName, doc.clientID);
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      const origin: unknown = transaction.origin;
+      if (transaction.local || origin === persistence || origin === SNAPSHOT_ORIGIN) return;
+      const found = lostValues(doc, transaction, (client) => mine.has(client), this.options.userId);
+      this.conflicts.add(found, (client) => this.userOfClient(client));
+    });
+  }
+
+  /** The user behind a Yjs client id, if that client is present (awareness). */
+  private userOfClient(client: number): number | null {
+    const state = this.provider.awareness?.getStates().get(client) as { user?: { id?: unknown } } | undefined;
+    return typeof state?.user?.id === 'number' ? state.user.id : null;
+  }
+
+  /**
+   * Asks before the page goes while changes wait and the server cannot be reached: they stay in
+   * IndexedDB (W6), but nobody else sees them until this browser opens the set again. While online
+   * the wait is a round trip, and y-indexeddb has the changes already: no question then.
+   */
+  private readonly warnBeforeLeaving = (event: BeforeUnloadEvent): void => {
+    if (this.state.kind === 'offline' && this.state.pending > 0) event.preventDefault();
+  };
+
   /** Whether `provider` still serves this open document (a refusal replaces it, destroy ends it). */
   private isCurrent(provider: HocuspocusProvider): boolean {
     return provider === this.provider && !this.destroyed;
@@ -241,6 +280,10 @@ export class LiveDocument {
   }
 
   private setState(next: SyncState): void {
+    if (next.kind === 'saved') setPendingWork(this.options.userId, this.options.name, 0);
+    else if ((next.kind === 'offline' || next.kind === 'saving') && !this.readOnly) {
+      setPendingWork(this.options.userId, this.options.name, next.pending);
+    }
     const same = JSON.stringify(next) === JSON.stringify(this.state);
     this.state = next;
     if (!same) this.emit();

@@ -49,6 +49,12 @@ export interface Scene {
   /** The one selected shape, edited with handles (its points may be a drag in progress). */
   editing: { vectorType: number; points: Point[] } | null;
   draft: { vectorType: number; points: Point[]; color: string } | null;
+  /** A measured line (ruler, a line being drawn, the selected line) and its length as text. */
+  measure?: { points: Point[]; text: string } | null;
+  /** A brush stroke being painted (radius in image pixels). */
+  stroke?: { points: Point[]; radius: number; erase: boolean } | null;
+  /** The brush's outline under the pointer. */
+  brush?: { at: Point; radius: number } | null;
   selectionRect: Rect | null;
   collaborators: readonly Collaborator[];
   /** How each shape is drawn (all solid when absent). */
@@ -107,6 +113,8 @@ export class OverlayRenderer {
       strokeOne(ctx, scene.draft.vectorType, scene.draft.points, scene.draft.color, 2 * pixel, pixel);
       ctx.setLineDash([]);
     }
+    drawBrush(ctx, scene, pixel);
+    if (scene.measure != null) drawMeasure(ctx, scene.measure, pixel);
     if (scene.selectionRect !== null) {
       const r = scene.selectionRect;
       ctx.fillStyle = 'rgba(80, 140, 255, 0.12)';
@@ -261,6 +269,56 @@ function strokeOne(
   ctx.strokeStyle = color;
   ctx.lineWidth = width;
   ctx.stroke(path);
+}
+
+/** The stroke being painted (red while erasing) and the brush's circle under the pointer. */
+function drawBrush(ctx: CanvasRenderingContext2D, scene: Scene, pixel: number): void {
+  const stroke = scene.stroke;
+  if (stroke != null && stroke.points.length > 0) {
+    const path = new Path2D();
+    stroke.points.forEach((p, i) => {
+      if (i === 0) path.moveTo(p.x, p.y);
+      else path.lineTo(p.x, p.y);
+    });
+    if (stroke.points.length === 1) path.lineTo((stroke.points[0]?.x ?? 0) + 0.01, stroke.points[0]?.y ?? 0);
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 2 * stroke.radius;
+    ctx.strokeStyle = stroke.erase ? 'rgba(230, 60, 60, 0.35)' : 'rgba(80, 140, 255, 0.35)';
+    ctx.stroke(path);
+    ctx.lineCap = 'butt';
+    ctx.lineJoin = 'miter';
+  }
+  if (scene.brush != null) {
+    ctx.beginPath();
+    ctx.arc(scene.brush.at.x, scene.brush.at.y, scene.brush.radius, 0, 2 * Math.PI);
+    ctx.lineWidth = 1.5 * pixel;
+    ctx.strokeStyle = '#ffffff';
+    ctx.stroke();
+  }
+}
+
+/** A measured line with its length written at its end, on a dark plate so it reads on any tissue. */
+function drawMeasure(
+  ctx: CanvasRenderingContext2D,
+  measure: { points: Point[]; text: string },
+  pixel: number,
+): void {
+  const path = new Path2D();
+  tracePoints(path, VectorType.multiLine, measure.points, pixel);
+  ctx.strokeStyle = '#ffd400';
+  ctx.lineWidth = 2 * pixel;
+  ctx.stroke(path);
+  const end = measure.points[measure.points.length - 1];
+  if (end === undefined) return;
+  ctx.font = `${13 * pixel}px system-ui, sans-serif`;
+  const width = ctx.measureText(measure.text).width;
+  const x = end.x + 10 * pixel;
+  const y = end.y + 10 * pixel;
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.7)';
+  ctx.fillRect(x - 4 * pixel, y - 13 * pixel, width + 8 * pixel, 18 * pixel);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillText(measure.text, x, y);
 }
 
 function drawHandles(

@@ -17,7 +17,7 @@ function nameOf(e: KeyInput): string {
 
 const presses = (): KeyInput[] => {
   const letters = Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i));
-  const keys = [...letters, ' ', 'PageDown', 'PageUp', 'Delete', 'Escape', 'Enter'];
+  const keys = [...letters, ' ', 'PageDown', 'PageUp', 'Delete', 'Escape', 'Enter', '?', '[', ']'];
   return keys.flatMap((key) =>
     [false, true].flatMap((ctrlKey) =>
       [false, true].map((shiftKey) => ({ key, ctrlKey, shiftKey, metaKey: false, altKey: false })),
@@ -41,15 +41,25 @@ describe('SHORTCUT_GROUPS', () => {
       (e) => actionOf(e) !== none && !(e.shiftKey && actionOf(e) === actionOf({ ...e, shiftKey: false })),
     );
     const names = acted.map(nameOf);
-    expect(names).toEqual(expect.arrayContaining(['F', 'Shift+F', 'E', 'Space', 'Shift+Space']));
+    expect(names).toEqual(
+      expect.arrayContaining(['F', 'Shift+F', 'E', 'Space', 'Shift+Space', 'P', 'B', 'M', '?', '[', ']']),
+    );
     expect(names.filter((name) => !listed.has(name))).toEqual([]);
   });
 
-  it('names the digits and Backspace', () => {
-    expect(
-      keyAction({ key: '7', ctrlKey: false, metaKey: false, shiftKey: false, altKey: false }, false),
-    ).not.toBeNull();
+  it('names the digits, Shift+digits and Backspace', () => {
+    const seven = {
+      key: '7',
+      code: 'Digit7',
+      ctrlKey: false,
+      metaKey: false,
+      shiftKey: false,
+      altKey: false,
+    };
+    expect(keyAction(seven, false)).toEqual({ kind: 'digit', n: 7 });
+    expect(keyAction({ ...seven, key: '&', shiftKey: true }, false)).toEqual({ kind: 'relabel', n: 7 });
     expect(listed.has('1-9')).toBe(true);
+    expect(listed.has('Shift+1-9')).toBe(true);
     expect(listed.has('Backspace')).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
 import { VectorType, type AnnotationType } from '@tessera/shared';
 import type { AnnotationIndex, IndexedAnnotation } from './annotation-index';
 import { hits, type Point } from './geometry';
-import type { DrawType } from './interaction';
+import type { DrawType, Interaction } from './interaction';
+import { formatLength, polylineLength, type Resolution } from './measure';
 import type { TypeStyle } from './overlay-renderer';
 
 /** What the draw tool needs of an annotation type. */
@@ -44,4 +45,36 @@ export function hitTestAt(
     )
     .sort((a, b) => area(a) - area(b));
   return hit[0]?.id ?? null;
+}
+
+/** Whether a type draws polygons of any number of points (what freehand and brush make). */
+export function isFreePolygon(t: AnnotationType | undefined): boolean {
+  return t?.vector_type === VectorType.polygon && t.node_count === 0;
+}
+
+/** The length shown beside a ruler, a line being drawn, or the selected line or multi-line. */
+export function measurement(
+  tools: Interaction,
+  index: AnnotationIndex,
+  styles: ReadonlyMap<number, TypeStyle>,
+  resolution: Resolution,
+): { points: Point[]; text: string } | null {
+  let points = tools.measuredLine();
+  if (points === null) {
+    const id = tools.editingId();
+    const type = id === null ? undefined : styles.get(index.get(id)?.record.type ?? -1);
+    const isLine = type?.vectorType === VectorType.line || type?.vectorType === VectorType.multiLine;
+    points = isLine ? tools.editingPoints() : null;
+  }
+  if (points === null || points.length < 2) return null;
+  return { points, text: formatLength(polylineLength(points), resolution) };
+}
+
+/** The brush's outline under the pointer, in image pixels (`pixel`: image pixels per screen pixel). */
+export function brushCursor(
+  tools: Interaction,
+  pixel: number | undefined,
+): { at: Point; radius: number } | null {
+  const at = tools.brushAt();
+  return at === null || pixel === undefined ? null : { at, radius: tools.brushRadius * pixel };
 }

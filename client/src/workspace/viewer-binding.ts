@@ -10,7 +10,7 @@ import { dziUrl } from './workspace-data';
 /** What the viewer reports to the workspace. */
 export interface ViewerCallbacks {
   /** Returns true when a tool takes the gesture (no panning). */
-  press(p: Point, pixel: number, shift: boolean): boolean;
+  press(p: Point, pixel: number, shift: boolean, alt: boolean): boolean;
   drag(p: Point): boolean;
   release(p: Point, pixel: number, moved: boolean): void;
   hover(p: Point | null): void;
@@ -213,7 +213,7 @@ export class ViewerBinding {
         if (e.button !== 0 || !onCanvas(e)) return;
         const p = this.eventPoint(e);
         this.pressAt = { x: e.clientX, y: e.clientY };
-        this.captured = p !== null && this.callbacks.press(p, this.pixel, e.shiftKey);
+        this.captured = p !== null && this.callbacks.press(p, this.pixel, e.shiftKey, e.altKey);
         if (this.captured) e.stopPropagation();
         else this.callbacks.userMoved();
         this.requestDraw();

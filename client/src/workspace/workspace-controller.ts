@@ -11,16 +11,18 @@ import {
 } from '@tessera/shared';
 import { AnnotationEditor } from './annotation-editor';
 import { AnnotationIndex } from './annotation-index';
+import { collabUrl } from './background-documents';
 import { mirrorDocument } from './document-binding';
 import { toVector, type Point, type Rect } from './geometry';
-import { Interaction, type DrawType, type Tool } from './interaction';
+import { Interaction, POLYGON_TOOLS, type DrawType, type Tool } from './interaction';
+import { finishStroke, finishTrace, type PolygonToolsHost } from './polygon-tools';
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
 import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
 import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
-import { drawTypeOf, hitTestAt } from './tool-host';
+import { brushCursor, drawTypeOf, hitTestAt, isFreePolygon, measurement } from './tool-host';
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
 import { ReviewState } from './review-state';
 import { VerdictIndex } from './verdict-index';
@@ -136,15 +138,21 @@ export class WorkspaceController {
   /** Connects the OpenSeadragon viewer in `element`. */
   attachViewer(element: HTMLElement): void {
     this.viewer = new ViewerBinding(element, this.data.image.id, this.snapshot.frame, {
-      press: (p, pixel, shift) => this.interaction.press(p, pixel, shift),
+      press: (p, pixel, shift, alt) => this.interaction.press(p, pixel, shift, alt),
       drag: (p) => this.interaction.drag(p),
       release: (p, pixel, moved) => {
         this.interaction.release(p, pixel, moved);
+        // Only a ruler measurement (not the selected line's length, which the panel shows).
+        const measured = this.interaction.tool === 'ruler' && this.interaction.measuredLine() !== null;
+        const ruler = measured
+          ? measurement(this.interaction, this.index, this.styles, this.data.image)
+          : null;
+        if (ruler !== null) this.say(`Measured: ${ruler.text}`);
       },
       hover: (p) => {
         this.interaction.move(p ?? { x: NaN, y: NaN });
         this.publish('cursor', p === null ? null : { x: Math.round(p.x), y: Math.round(p.y) });
-        if (this.interaction.drawing) this.viewer?.requestDraw();
+        if (this.interaction.drawing || this.interaction.tool === 'brush') this.viewer?.requestDraw();
       },
       doubleClick: () => {
         if (this.interaction.tool !== 'draw') return false;
@@ -172,13 +180,30 @@ export class WorkspaceController {
     this.listeners.clear();
   }
 
+  /**
+   * Picks a tool. Freehand and brush draw polygons: with another geometry active they take the first
+   * free-form polygon type (and are refused, with the reason, when the set has none).
+   */
   setTool(tool: Tool): void {
+    let activeType = this.snapshot.activeType;
+    if (POLYGON_TOOLS.includes(tool) && !this.isFree(activeType)) {
+      const polygon = this.data.types.find((t) => this.isFree(t.id));
+      if (polygon === undefined) {
+        this.say('Freehand and brush draw polygons: this image set has no polygon type.');
+        return;
+      }
+      activeType = polygon.id;
+    }
     this.interaction.setTool(tool);
-    this.update({ tool, selection: tool === 'draw' ? new Set() : this.snapshot.selection });
+    this.update({ tool, activeType });
     this.viewer?.requestDraw();
   }
 
-  /** Chooses the type new shapes get (and the draw tool); image-level types toggle their label. */
+  /**
+   * Chooses the type new shapes get; image-level types toggle their label. The selection stays as it
+   * is (relabelling is its own action). Freehand and brush stay on for a polygon type; anything else
+   * goes to the draw tool.
+   */
   chooseType(typeId: number): void {
     const type = this.typesById.get(typeId);
     if (type === undefined) return;
@@ -186,20 +211,31 @@ export class WorkspaceController {
       this.toggleImageLabel(typeId);
       return;
     }
-    this.interaction.setTool('draw');
-    this.update({ activeType: typeId, tool: 'draw', selection: new Set() });
+    const keep = POLYGON_TOOLS.includes(this.snapshot.tool) && this.isFree(typeId);
+    const tool = keep ? this.snapshot.tool : 'draw';
+    if (tool !== this.interaction.tool) this.interaction.setTool(tool);
+    this.update({ activeType: typeId, tool });
     this.viewer?.requestDraw();
   }
 
-  /**
-   * EXACT's digits: the n-th type. While selecting, a selection is relabelled to it; otherwise (and
-   * always while drawing) it becomes the type new shapes get.
-   */
+  /** A digit: the n-th shape type becomes the one new shapes get (never a relabel: see relabelTo). */
   digit(n: number): void {
-    const type = this.data.types.filter((t) => t.vector_type !== VectorType.global)[n - 1];
+    const type = this.shapeTypes()[n - 1];
+    if (type !== undefined) this.chooseType(type.id);
+  }
+
+  /** Shift+digit: relabels the selection to the n-th shape type. */
+  relabelTo(n: number): void {
+    const type = this.shapeTypes()[n - 1];
     if (type === undefined) return;
-    if (this.snapshot.tool !== 'draw' && this.snapshot.selection.size > 0) this.relabelSelection(type.id);
-    else this.chooseType(type.id);
+    if (this.snapshot.selection.size === 0)
+      this.say('Select annotations first, then Shift+digit relabels them.');
+    else this.relabelSelection(type.id);
+  }
+
+  /** The shape types in the picker's order (digits 1-9 are the first nine). */
+  shapeTypes(): AnnotationType[] {
+    return this.data.types.filter((t) => t.vector_type !== VectorType.global);
   }
 
   relabelSelection(typeId: number): void {
@@ -270,7 +306,7 @@ export class WorkspaceController {
 
   /** Escape: drop the shape being drawn, else the selection. */
   escape(): void {
-    if (this.interaction.drawing) this.interaction.cancel();
+    if (this.interaction.drawing || this.interaction.measuredLine() !== null) this.interaction.cancel();
     else this.select([]);
     this.viewer?.requestDraw();
   }
@@ -306,9 +342,52 @@ export class WorkspaceController {
   }
 
   private report(result: { id: string } | { problem: string }): void {
-    // A new shape is not selected: the draw tool stays ready for the next one, as in EXACT.
     if ('problem' in result) this.update({ message: `Not drawn: ${result.problem}` });
     else this.update({ message: null });
+  }
+
+  /** Whether a type draws polygons of any number of points (what freehand and brush make). */
+  private isFree(typeId: number | null): boolean {
+    return isFreePolygon(typeId === null ? undefined : this.typesById.get(typeId));
+  }
+
+  /** A new shape is selected (its panel shows it; the draw tools ignore the selection). */
+  private createShape(typeId: number, points: Point[]): boolean {
+    if (!this.canEdit()) return false;
+    const result = this.editor.create(typeId, toVector(points, this.shownFrame()));
+    this.report(result);
+    if ('id' in result) this.select([result.id]);
+    this.changed(this.snapshot.message);
+    return 'id' in result;
+  }
+
+  /** What the freehand and brush tools write through. */
+  private polygonHost(): PolygonToolsHost {
+    return {
+      strokeTarget: (at) => {
+        // The polygon the stroke starts on, else the selected one (a stroke from outside its edge).
+        const under = this.host().hitTest(at, 0);
+        const id =
+          under !== null && this.isFree(this.index.get(under)?.record.type ?? null)
+            ? under
+            : this.interaction.editingId();
+        const item = id === null ? undefined : this.index.get(id);
+        if (item === undefined || !this.isFree(item.record.type)) return null;
+        return { id: item.id, type: item.record.type, points: item.points };
+      },
+      create: (typeId, points) => this.createShape(typeId, points),
+      reshape: (id, points) => {
+        this.host().reshape(id, points);
+      },
+      remove: (id) => {
+        this.editor.remove([id]);
+        this.select([]);
+        this.changed(null);
+      },
+      say: (message) => {
+        this.say(message);
+      },
+    };
   }
 
   private changed(message: string | null): void {
@@ -359,6 +438,9 @@ export class WorkspaceController {
             ? { vectorType: style.vectorType, points: editingPoints }
             : null,
         draft: this.interaction.draft(),
+        measure: measurement(this.interaction, this.index, this.styles, this.data.image),
+        stroke: this.interaction.brushStroke(),
+        brush: brushCursor(this.interaction, this.viewer?.pixel),
         selectionRect: this.interaction.selectionRect(),
         collaborators: this.snapshot.collaborators,
         look: this.proposals.look,
@@ -490,9 +572,13 @@ export class WorkspaceController {
           .filter(this.proposals.visible)
           .map((a) => a.id),
       create: (type: DrawType, points: Point[]) => {
-        if (!this.canEdit()) return;
-        this.report(this.editor.create(type.id, toVector(points, this.shownFrame())));
-        this.changed(this.snapshot.message);
+        this.createShape(type.id, points);
+      },
+      trace: (type: DrawType, points: Point[], pixel: number) => {
+        if (this.canEdit()) finishTrace(this.polygonHost(), type.id, points, pixel);
+      },
+      paint: (type: DrawType, path: Point[], radius: number, erase: boolean, pixel: number) => {
+        if (this.canEdit()) finishStroke(this.polygonHost(), type.id, path, { radius, erase, pixel });
       },
       reshape: (id: string, points: Point[]) => {
         if (!this.canEdit()) return;
@@ -503,9 +589,4 @@ export class WorkspaceController {
       readOnly: () => this.snapshot.readOnly,
     };
   }
-}
-
-/** The live documents' WebSocket address on this page's server. */
-function collabUrl(): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
 }

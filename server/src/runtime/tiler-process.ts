@@ -44,6 +44,8 @@ export async function startTilerProcess(
           TESSERA_OPENSLIDE_LIBRARY: config.systemLibraries.openslideLibrary,
           TESSERA_FFMPEG_PATH: config.systemLibraries.ffmpegPath,
           TESSERA_LOG_FORMAT: config.logFormat,
+          // The tiler's own setting (tile prefetching), passed through as set.
+          TESSERA_TILER_PREFETCH: process.env.TESSERA_TILER_PREFETCH,
         }),
       },
       // The IPC channel is the tiler's lifeline: when this process dies, even by SIGKILL, the channel

@@ -55,10 +55,11 @@ export const annotationTypeCreate = z.object({
   node_count: drfInteger({ min: 0, max: 10_000 }).default(0),
   enable_concealed: drfBoolean().default(true),
   enable_blurred: drfBoolean().default(true),
+  /** Left out: the server takes the next colour of TYPE_COLORS (see defaultTypeColor). */
   color_code: z
     .string()
     .regex(/^#[0-9A-Fa-f]{6}$/, 'Enter a colour like #CC4444.')
-    .default('#CC4444'),
+    .optional(),
   multi_frame: drfBoolean().default(false),
   default_width: drfInteger({ min: 1, max: 100_000 }).default(50),
   default_height: drfInteger({ min: 1, max: 100_000 }).default(50),

@@ -126,6 +126,17 @@ export async function openWorkspace(
   return page;
 }
 
+/** Waits until the page's workspace has its viewer open (after a navigation or a reload). */
+export async function viewerOpen(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as WorkspaceWindow).tesseraWorkspace?.viewer?.transform() != null,
+    undefined,
+    {
+      timeout: 15_000,
+    },
+  );
+}
+
 /** The sync state the status bar shows (`saved`, `saving`, `offline`, ...). */
 export function syncState(page: Page): Promise<string | null> {
   return page.getByTestId('sync-state').getAttribute('data-state');

@@ -39,6 +39,11 @@ export class Lru<V> {
     return entry.value;
   }
 
+  /** Whether `key` is held (without marking it used). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Stores a value; one heavier than the whole cache is not kept. Evicts the oldest to make room. */
   set(key: string, value: V): void {
     this.delete(key);

@@ -53,7 +53,12 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
       logger.error({ err, src }, 'closing a source failed');
     },
   );
-  const images = new ImageService(pool, config.cacheBytes);
+  const images = new ImageService(pool, config.cacheBytes, {
+    prefetchTiles: config.prefetchTiles,
+    onPrefetchError: (err, key) => {
+      logger.warn({ err, key }, 'prefetching a tile failed');
+    },
+  });
   const inspect = { tokens, storageRoot: config.storageRoot, maxImagePixels: config.maxImagePixels };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -75,6 +80,7 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
         openSources: pool.size,
         cachedBytes: images.cachedBytes,
         cache: images.cacheLookups,
+        prefetch: images.prefetch,
         missing: await missingLibraries(),
       });
     } else {
@@ -113,6 +119,7 @@ export function createTilerServer(config: TilerConfig, options: TilerServerOptio
         server.closeIdleConnections();
       });
       await Promise.all(inFlight);
+      await images.close();
       await pool.closeAll();
     },
   };

@@ -2,6 +2,7 @@
 // associated images. Encoded results that never change for a file (tiles, thumbnails, associated images)
 // are kept in a byte-bounded LRU, and concurrent requests for the same missing one share a single render.
 import { Lru } from '../cache/lru.js';
+import { Prefetcher } from '../cache/prefetch.js';
 import { SingleFlight } from '../cache/single-flight.js';
 import type { PooledSource, SourcePool } from '../cache/source-pool.js';
 import { bestLevelForDownsample } from '../deepzoom/geometry.js';
@@ -16,6 +17,9 @@ import { slideInformation } from './metadata.js';
 
 /** JPEG quality of served tiles and thumbnails: what EXACT's tile view uses. */
 export const TILE_QUALITY = 90;
+
+/** Tile addresses remembered as lately asked for (the prefetch's test of a viewer panning). */
+const RECENT_TILES = 4096;
 
 /** Largest side of a thumbnail, and of a region (EXACT's get_patch limit). */
 export const MAX_THUMBNAIL_SIZE = 2048;
@@ -39,17 +43,55 @@ export interface RegionQuery {
   readonly height: number;
 }
 
+/** How the service works beyond its pool and cache. */
+export interface ImageServiceOptions {
+  /**
+   * Neighbouring tiles waiting to be rendered ahead of a viewer, at most (0: none); only around a tile
+   * that cost a decode (not packed, not passed through) and two of whose neighbours were asked for lately,
+   * and only while no tile is being rendered for a request.
+   */
+  readonly prefetchTiles?: number;
+  /** A prefetch that failed (the tile is then rendered, or fails again, when asked for). */
+  readonly onPrefetchError?: (err: unknown, key: string) => void;
+}
+
 /** Serves the pixels of pooled sources, with an encoded-image cache. */
 export class ImageService {
   private readonly cache: Lru<Buffer>;
   private readonly renders = new SingleFlight<Buffer>();
   private readonly lookups = { hits: 0, misses: 0 };
+  private readonly prefetcher: Prefetcher;
+  /** Renders for requests in progress: prefetching waits while there are any. */
+  private foregroundRenders = 0;
+  /** Tiles asked for lately (keys), to tell a viewer's coherent requests from scattered ones. */
+  private readonly recentTiles = new Lru<true>({ maxWeight: RECENT_TILES });
 
   constructor(
     private readonly pool: SourcePool,
     cacheBytes: number,
+    options: ImageServiceOptions = {},
   ) {
     this.cache = new Lru<Buffer>({ maxWeight: cacheBytes, weigh: (body) => body.length });
+    this.prefetcher = new Prefetcher({
+      maxQueued: options.prefetchTiles ?? 0,
+      busy: () => this.foregroundRenders > 0,
+      ...(options.onPrefetchError ? { onError: options.onPrefetchError } : {}),
+    });
+  }
+
+  /** Prefetched tiles: waiting, being rendered, started since start, dropped from the full queue. */
+  get prefetch(): {
+    readonly queued: number;
+    readonly running: number;
+    readonly started: number;
+    readonly dropped: number;
+  } {
+    return { queued: this.prefetcher.queued, ...this.prefetcher.counts };
+  }
+
+  /** Stops prefetching: drops waiting tiles and settles once the one being rendered is done. */
+  close(): Promise<void> {
+    return this.prefetcher.close();
   }
 
   /** Lookups in the encoded-image cache since start: answered from memory, or rendered (or joined). */
@@ -84,18 +126,68 @@ export class ImageService {
     );
   }
 
-  /** One DeepZoom tile as JPEG; 404 outside the pyramid. */
+  /**
+   * One DeepZoom tile as JPEG; 404 outside the pyramid. A tile that had to be decoded, asked for beside
+   * others (a viewer's view), queues its neighbours (and the tiles under it one level up) for prefetching.
+   */
   tile(src: string, address: TileAddress, ifNoneMatch: IfNoneMatch): Promise<Encoded> {
     return this.pool.use(src, (pooled) => {
       const { level, col, row } = address;
       if (!pooled.geometry.hasTile(level, col, row)) throw notFound();
-      return this.cached(pooled, `t${level}/${col}_${row}`, ifNoneMatch, async () => {
-        const packed = await pooled.pack?.read(level, col, row);
-        if (packed !== undefined) return packed;
-        const native = await nativeTile(pooled, address);
-        return native ?? renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY });
+      this.recentTiles.set(`${pooled.identity}/${tileName(address)}`, true);
+      return this.cached(pooled, tileName(address), ifNoneMatch, async () => {
+        this.foregroundRenders++;
+        try {
+          return await renderTile(pooled, address);
+        } finally {
+          this.foregroundRenders--;
+          if (decodes(pooled, level) && this.nearRecent(pooled, address)) {
+            this.prefetchAround(pooled, address);
+          }
+          if (this.foregroundRenders === 0) this.prefetcher.resume();
+        }
       });
     });
+  }
+
+  // Whether at least two of the tile's neighbours were asked for lately: a viewer's view (tiles side by
+  // side), not a scattered reader (an analysis job, a shuffled benchmark), whose neighbours would be waste.
+  private nearRecent(pooled: PooledSource, { level, col, row }: TileAddress): boolean {
+    let near = 0;
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const name = tileName({ level, col: col + dc, row: row + dr });
+        if ((dc !== 0 || dr !== 0) && this.recentTiles.has(`${pooled.identity}/${name}`)) near++;
+      }
+    }
+    return near >= 2;
+  }
+
+  // Children first, so the neighbours (queued last) are rendered first: panning is more common than zooming.
+  private prefetchAround(pooled: PooledSource, { level, col, row }: TileAddress): void {
+    const candidates: TileAddress[] = [];
+    for (const [dc, dr] of [0, 1].flatMap((x) => [0, 1].map((y) => [x, y] as const))) {
+      candidates.push({ level: level + 1, col: col * 2 + dc, row: row * 2 + dr });
+    }
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        if (dc !== 0 || dr !== 0) candidates.push({ level, col: col + dc, row: row + dr });
+      }
+    }
+    const { src, identity, geometry } = pooled;
+    for (const address of candidates) {
+      const key = `${identity}/${tileName(address)}`;
+      if (!geometry.hasTile(address.level, address.col, address.row) || !decodes(pooled, address.level)) {
+        continue;
+      }
+      if (this.cache.has(key)) continue;
+      this.prefetcher.add(key, async () => {
+        await this.pool.use(src, async (current) => {
+          const now = `${current.identity}/${tileName(address)}`;
+          if (!this.cache.has(now)) await this.fill(now, () => renderTile(current, address));
+        });
+      });
+    }
   }
 
   /** A JPEG thumbnail whose longest side is `size` (never enlarged), like OpenSlide's get_thumbnail. */
@@ -163,13 +255,35 @@ export class ImageService {
       return { body: hit, etag: tag };
     }
     this.lookups.misses++;
-    const body = await this.renders.run(key, async () => {
+    return { body: await this.fill(key, render), etag: tag };
+  }
+
+  // Renders `key` once however many ask at the same time, and keeps it.
+  private fill(key: string, render: () => Promise<Buffer>): Promise<Buffer> {
+    return this.renders.run(key, async () => {
       const rendered = await render();
       this.cache.set(key, rendered);
       return rendered;
     });
-    return { body, etag: tag };
   }
+}
+
+function tileName({ level, col, row }: TileAddress): string {
+  return `t${level}/${col}_${row}`;
+}
+
+// A tile from the pack, the stored JPEG tiles or the source, the first that has it.
+async function renderTile(pooled: PooledSource, address: TileAddress): Promise<Buffer> {
+  const packed = await pooled.pack?.read(address.level, address.col, address.row);
+  if (packed !== undefined) return packed;
+  const native = await nativeTile(pooled, address);
+  return native ?? renderTileJpeg(pooled.source, pooled.geometry, address, { quality: TILE_QUALITY });
+}
+
+// Whether a tile of `level` costs a decode: not packed and not a stored tile passed through.
+function decodes(pooled: PooledSource, level: number): boolean {
+  if (pooled.pack !== undefined) return false;
+  return pooled.native?.plans[level]?.shrink !== 1;
 }
 
 // A tile made from the slide's stored JPEG tiles, when its level has a plan; null: render it as usual.

@@ -1,4 +1,5 @@
 import type { AnnotationType, ImageSet, Product } from '@tessera/shared';
+import { defaultTypeColor } from '@tessera/shared/type-colors';
 import type { SubmitEvent } from 'react';
 import { annotationTypes, products } from '../../api/resources';
 import { ErrorNotice } from '../../components/Notice';
@@ -189,7 +190,7 @@ function ProductBlock({
         </label>
         <label>
           Colour
-          <input name="color_code" type="color" defaultValue="#cc4444" />
+          <input name="color_code" type="color" defaultValue={defaultTypeColor(types.length).toLowerCase()} />
         </label>
         <label>
           Default width

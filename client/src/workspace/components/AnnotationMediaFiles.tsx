@@ -18,8 +18,8 @@ function MediaFile({ file }: { file: RestAnnotationMediaFile }) {
 
 /**
  * The files attached to the selected annotation, and (for editors) a picker to attach one. The
- * annotation is looked up by its unique_identifier: a freshly drawn one has no REST id until the
- * server has projected it, so the list is asked for again when the selection changes.
+ * annotation is looked up by its unique_identifier: a freshly drawn one (selected as it is drawn) has
+ * no REST id until the server has projected it, so the lookup is repeated for a while until it has.
  */
 export function AnnotationMediaFiles(props: { image: number; uniqueIdentifier: string; readOnly: boolean }) {
   const { image, uniqueIdentifier, readOnly } = props;
@@ -32,13 +32,29 @@ export function AnnotationMediaFiles(props: { image: number; uniqueIdentifier: s
     const id = await mediaFiles.annotationId(image, uniqueIdentifier);
     setAnnotation(id);
     setFiles(id === undefined ? [] : await mediaFiles.ofAnnotation(id));
+    return id;
   }, [image, uniqueIdentifier]);
 
   useEffect(() => {
     setMessage(undefined);
-    load().catch((error: unknown) => {
-      setMessage(error instanceof Error ? error.message : String(error));
-    });
+    let timer: number | undefined;
+    let done = false;
+    // Not projected yet: asked again after 0.25, 0.5, 1, 2 and 4 s (the projection follows the sync).
+    const attempt = (delay: number) => {
+      load()
+        .then((id) => {
+          if (id === undefined && delay <= 4000 && !done)
+            timer = window.setTimeout(attempt, delay, delay * 2);
+        })
+        .catch((error: unknown) => {
+          setMessage(error instanceof Error ? error.message : String(error));
+        });
+    };
+    attempt(250);
+    return () => {
+      done = true;
+      window.clearTimeout(timer);
+    };
   }, [load]);
 
   const attach = async (file: File) => {

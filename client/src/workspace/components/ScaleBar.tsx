@@ -1,33 +1,49 @@
 import { useEffect, useRef } from 'react';
+import { formatMagnification, magnification, micronsPerPixel } from '../measure';
 import { scaleBarLength } from '../scale';
 import type { WorkspaceController } from '../workspace-controller';
 
-/** A scale bar from the image's microns per pixel, updated on every view change without React. */
+/**
+ * The magnification on screen (the objective's power at full resolution) and a scale bar, from the
+ * image's mpp or, failing that, its objective power (then marked "≈"). Updated on every view change
+ * without React. An image with neither says so: lengths are then in pixels.
+ */
 export function ScaleBar({ controller }: { controller: WorkspaceController }) {
   const bar = useRef<HTMLDivElement>(null);
   const label = useRef<HTMLSpanElement>(null);
-  const mpp = controller.data.image.mpp;
+  const power = useRef<HTMLSpanElement>(null);
+  const image = controller.data.image;
+  const resolution = micronsPerPixel(image);
   useEffect(() => {
     const viewer = controller.viewer?.viewer;
-    if (viewer === undefined || mpp <= 0) return;
+    if (viewer === undefined) return;
+    const known = micronsPerPixel(image);
     const update = () => {
       const scale = controller.viewer?.transform()?.scale;
-      if (scale === undefined || bar.current === null || label.current === null) return;
-      const { pixels, text } = scaleBarLength(mpp / scale, 120);
+      if (scale === undefined) return;
+      const m = magnification(image, scale);
+      if (power.current !== null && m !== null) power.current.textContent = formatMagnification(m);
+      if (known === null || bar.current === null || label.current === null) return;
+      const { pixels, text } = scaleBarLength(known.mpp / scale, 120);
       bar.current.style.width = `${pixels}px`;
-      label.current.textContent = text;
+      label.current.textContent = known.estimated ? `≈ ${text}` : text;
     };
     viewer.addHandler('update-viewport', update);
     update();
     return () => {
       viewer.removeHandler('update-viewport', update);
     };
-  }, [controller, mpp]);
-  if (mpp <= 0) return null;
+  }, [controller, image]);
+  if (resolution === null) {
+    return <span className="hint">No resolution known for this image: lengths are in pixels.</span>;
+  }
   return (
-    <div className="scale-bar" aria-label="Scale bar">
-      <div className="scale-bar-line" ref={bar} />
-      <span ref={label} />
-    </div>
+    <>
+      <span className="magnification" ref={power} aria-label="Magnification" data-testid="magnification" />
+      <div className="scale-bar" aria-label="Scale bar">
+        <div className="scale-bar-line" ref={bar} />
+        <span ref={label} />
+      </div>
+    </>
   );
 }

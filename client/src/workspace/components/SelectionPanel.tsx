@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react';
+import { VectorType } from '@tessera/shared';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
 import { AnnotationMediaFiles } from './AnnotationMediaFiles';
+import { formatLength, polylineLength } from '../measure';
+
+/** Lines and multi-lines show their length. */
+function isLine(vectorType: number | undefined): boolean {
+  return vectorType === VectorType.line || vectorType === VectorType.multiLine;
+}
 
 /**
  * The selection: how many, and for one annotation its type, description (editable) and media files
@@ -22,7 +29,7 @@ export function SelectionPanel({ controller }: { controller: WorkspaceController
         {s.selection.size} selected
       </h2>
       {s.selection.size > 1 ? (
-        <p className="hint">Press a digit or a type to relabel them all, Delete to delete.</p>
+        <p className="hint">Shift+digit or a type’s tag button relabels them all, Delete deletes them.</p>
       ) : null}
       {item !== undefined ? (
         <form
@@ -38,6 +45,11 @@ export function SelectionPanel({ controller }: { controller: WorkspaceController
             />{' '}
             {controller.typesById.get(item.record.type)?.name ?? `type ${item.record.type}`}
           </p>
+          {isLine(controller.typesById.get(item.record.type)?.vector_type) ? (
+            <p data-testid="selection-length">
+              Length: {formatLength(polylineLength(item.points), controller.data.image)}
+            </p>
+          ) : null}
           <label>
             Description
             <textarea

@@ -1,15 +1,20 @@
 import { VectorType } from '@tessera/shared';
+import { Tag } from 'lucide-react';
 import type { WorkspaceController } from '../workspace-controller';
 import { geometryName } from './Toolbar';
 import { useWorkspace } from './useWorkspace';
 
 /**
  * The image set's templates: annotation types in sort order, the first nine on digits 1-9 (EXACT's
- * convention), then the image-level labels as switches.
+ * convention), then the image-level labels as switches. A line above the list says what a digit does
+ * now: it always chooses the type for new shapes; Shift+digit (or a row's Relabel) relabels the
+ * selection.
  */
 export function TypePicker({ controller }: { controller: WorkspaceController }) {
   const s = useWorkspace(controller);
-  const shapes = controller.data.types.filter((t) => t.vector_type !== VectorType.global);
+  const shapes = controller.shapeTypes();
+  const selected = s.selection.size;
+  const relabel = selected > 0 && !s.readOnly;
   const labels = controller.data.types.filter((t) => t.vector_type === VectorType.global);
   const present = new Set(controller.index.imageLabels().map((l) => l.record.type));
   return (
@@ -18,6 +23,21 @@ export function TypePicker({ controller }: { controller: WorkspaceController }) 
       {shapes.length === 0 && labels.length === 0 ? (
         <p className="hint">
           This image set has no annotation types yet (a team admin adds them in its settings).
+        </p>
+      ) : null}
+      {shapes.length > 0 ? (
+        <p className="hint digit-rule" data-testid="digit-rule" aria-live="polite">
+          {relabel ? (
+            <>
+              <kbd>1</kbd>-<kbd>9</kbd> choose the type for new shapes; the {selected} selected keep theirs.{' '}
+              <kbd>Shift</kbd>+digit or a type’s tag button relabels them.
+            </>
+          ) : (
+            <>
+              <kbd>1</kbd>-<kbd>9</kbd> choose the type for new shapes. Select shapes, then <kbd>Shift</kbd>
+              +digit relabels them.
+            </>
+          )}
         </p>
       ) : null}
       <ul className="type-list">
@@ -29,8 +49,8 @@ export function TypePicker({ controller }: { controller: WorkspaceController }) 
               aria-pressed={s.activeType === t.id}
               aria-keyshortcuts={i < 9 ? String(i + 1) : undefined}
               disabled={s.readOnly}
-              onClick={() => {
-                if (s.selection.size > 0) controller.relabelSelection(t.id);
+              onClick={(e) => {
+                if (e.shiftKey && relabel) controller.relabelSelection(t.id);
                 else controller.chooseType(t.id);
               }}
             >
@@ -40,6 +60,20 @@ export function TypePicker({ controller }: { controller: WorkspaceController }) 
               <span>{t.name}</span> <span className="geometry">{geometryName(t.vector_type)}</span>
               {i < 9 ? <span className="visually-hidden">, key {i + 1}</span> : null}
             </button>
+            {relabel ? (
+              <button
+                type="button"
+                className="relabel"
+                aria-keyshortcuts={i < 9 ? `Shift+${i + 1}` : undefined}
+                aria-label={`Relabel the selection to ${t.name}`}
+                title={`Relabel the selection to ${t.name}${i < 9 ? ` (Shift+${i + 1})` : ''}`}
+                onClick={() => {
+                  controller.relabelSelection(t.id);
+                }}
+              >
+                <Tag size={14} aria-hidden="true" />
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -5,9 +5,12 @@ import { WorkspaceController } from '../workspace-controller';
 import type { WorkspaceData } from '../workspace-data';
 import { AnnotationList } from './AnnotationList';
 import { CollaboratorList } from './CollaboratorList';
+import { ConflictPanel } from './ConflictPanel';
 import { FilterControls } from './FilterControls';
 import { FrameSlider } from './FrameSlider';
 import { ImageNavigation } from './ImageNavigation';
+import { KeepSetOffline } from './KeepSetOffline';
+import { PendingWorkList } from './PendingWorkList';
 import { ProposalPanel } from './ProposalPanel';
 import { ReaderPicker } from './ReaderPicker';
 import { ReviewPanel } from './ReviewPanel';
@@ -24,6 +27,12 @@ import { useReview } from './useReview';
 export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo; onRevoked?: () => void }) {
   const viewerRef = useRef<HTMLDivElement>(null);
   const [controller, setController] = useState<WorkspaceController | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  // The key handler reads it without being bound again (the dialog then has the keys to itself).
+  const helpOpenRef = useRef(false);
+  useEffect(() => {
+    helpOpenRef.current = helpOpen;
+  }, [helpOpen]);
   useEffect(() => {
     const element = viewerRef.current;
     if (element === null) return;
@@ -41,7 +50,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
   useEffect(() => {
     if (controller === null) return;
     const onKey = (e: KeyboardEvent) => {
-      if (isTextEntry(e.target)) return;
+      if (isTextEntry(e.target) || helpOpenRef.current) return;
       const action = keyAction(e, controller.interaction.drawing);
       if (action === null) return;
       e.preventDefault();
@@ -50,8 +59,18 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         case 'digit':
           controller.digit(action.n);
           break;
+        case 'relabel':
+          controller.relabelTo(action.n);
+          break;
         case 'tool':
           controller.setTool(action.tool);
+          break;
+        case 'brush-size':
+          controller.interaction.resizeBrush(action.factor);
+          controller.viewer?.requestDraw();
+          break;
+        case 'help':
+          setHelpOpen(true);
           break;
         case 'delete':
           controller.deleteSelection();
@@ -91,13 +110,21 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     <div className="workspace">
       <aside className="workspace-side" aria-label="Image and labels">
         <ImageNavigation data={props.data} />
+        <PendingWorkList data={props.data} userId={props.session.user.id} />
+        <KeepSetOffline data={props.data} userId={props.session.user.id} />
         {controller && <TypePicker controller={controller} />}
         {controller && <FilterControls controller={controller} />}
         {controller && <SlideScreening controller={controller} />}
-        <ShortcutHelp />
       </aside>
       <section className="workspace-center" aria-label="Image viewer">
-        {controller && <Toolbar controller={controller} />}
+        {controller && (
+          <Toolbar
+            controller={controller}
+            onHelp={() => {
+              setHelpOpen(true);
+            }}
+          />
+        )}
         <div className="viewer" ref={viewerRef} data-testid="viewer" />
         <div className="viewer-footer">
           {controller && <FrameSlider controller={controller} />}
@@ -106,6 +133,7 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <StatusBar controller={controller} />}
       </section>
       <aside className="workspace-side" aria-label="Annotations and people">
+        {controller && <ConflictPanel controller={controller} />}
         {controller && <SelectionPanel controller={controller} />}
         {controller && <ProposalPanel controller={controller} />}
         {controller && <ReaderPicker controller={controller} session={props.session} />}
@@ -115,6 +143,12 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
         {controller && <CollaboratorList controller={controller} />}
         {controller && <AnnotationList controller={controller} />}
       </aside>
+      <ShortcutHelp
+        open={helpOpen}
+        onClose={() => {
+          setHelpOpen(false);
+        }}
+      />
     </div>
   );
 }

@@ -31,7 +31,10 @@ const columns = [
   'active',
 ] as const;
 
-export type AnnotationTypeFields = Omit<AnnotationTypeCreate, 'product'> & { product: number };
+export type AnnotationTypeFields = Omit<AnnotationTypeCreate, 'product' | 'color_code'> & {
+  product: number;
+  color_code: string;
+};
 
 /** Annotation types (labels with a geometry kind), grouped in products. */
 export class AnnotationTypesRepo {
@@ -74,6 +77,15 @@ export class AnnotationTypesRepo {
     }
     if (sets.length > 0)
       await this.db.query(`UPDATE annotation_types SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  /** How many types the product has (its next type's default colour follows from it). */
+  async countInProduct(productId: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM annotation_types WHERE product_id = $1',
+      [productId],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** True when the type belongs to one of the products. */

@@ -1,4 +1,4 @@
-import type { AnnotationType, AnnotationTypeCreate } from '@tessera/shared';
+import { defaultTypeColor, type AnnotationType, type AnnotationTypeCreate } from '@tessera/shared';
 import { invalidPk, TeamAccess } from '../../access/team-access.js';
 import { ResourceService } from '../../api/resource-service.js';
 import type { Viewer } from '../../auth/viewer.js';
@@ -25,7 +25,10 @@ export class AnnotationTypesService extends ResourceService<AnnotationType> {
 
   async create(viewer: Viewer, input: AnnotationTypeCreate): Promise<number> {
     await this.requireProductAdmin(viewer, input.product);
-    return uniqueField('name', NAME_TAKEN, () => new AnnotationTypesRepo(this.db).insert(input));
+    const repo = new AnnotationTypesRepo(this.db);
+    // Without a colour, each new type of the product takes the palette's next one (not all the same).
+    const color_code = input.color_code ?? defaultTypeColor(await repo.countInProduct(input.product));
+    return uniqueField('name', NAME_TAKEN, () => repo.insert({ ...input, color_code }));
   }
 
   async update(viewer: Viewer, id: number, input: Partial<AnnotationTypeCreate>): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TYPE_COLORS, defaultTypeColor } from '@tessera/shared';
 import type { AnnotationType, Page, Product, SetTag } from '@tessera/shared';
 import { Factories } from '../../../../test/support/factories.js';
 import { ApiClient } from '../../../../test/support/http.js';
@@ -68,6 +69,23 @@ describe('administration/products/ and annotations/annotation_types/', () => {
         `/administration/products/${product.body.id}/?expand=annotationtype_set`,
       );
     expect(withTypes.body.annotationtype_set[0]?.name).toBe('Mitotic figure');
+  });
+
+  it('gives new types without a colour the next colour of the palette, keeping explicit ones', async () => {
+    const admin = await make().user();
+    const team = await make().team({ admins: [admin] });
+    const product = await make().product(team, admin);
+    const create = async (name: string, color?: string) => {
+      const body = { name, product, ...(color === undefined ? {} : { color_code: color }) };
+      const answer = await api().as(admin).post<AnnotationType>('/annotations/annotation_types/', body);
+      expect(answer.status).toBe(201);
+      return answer.body.color_code;
+    };
+    const colours = [await create('a'), await create('b'), await create('c', '#123456'), await create('d')];
+    // The product had 0, 1, 2 and 3 types: palette entries 0, 1, (explicit), 3.
+    expect(colours).toEqual([TYPE_COLORS[0], TYPE_COLORS[1], '#123456', TYPE_COLORS[3]]);
+    expect(new Set(colours).size).toBe(4);
+    expect(defaultTypeColor(TYPE_COLORS.length + 2)).toBe(TYPE_COLORS[2]); // cycling
   });
 
   it('shares the products of a public set with every signed-in user, read-only', async () => {
