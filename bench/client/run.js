@@ -7,84 +7,15 @@
 // that finds the document in IndexedDB), the frame interval and the overlay's own draw time while
 // panning and zooming (zoomed out: density map; zoomed in: shapes), and the tab's JS heap.
 /* global window, requestAnimationFrame -- code inside page.evaluate() runs in the browser */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { chromium } from 'playwright-core';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
-import { ADMIN, benchScene, startTessera, stopTessera, databaseUrl, percentile, sql } from '../server.js';
+import { ADMIN, stopTessera, percentile, sql } from '../server.js';
+import { fixture, launchChromium, startServer, writeAnnotations } from './scene.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shared = await import(path.join(root, 'shared/dist/index.js'));
 const database = `tessera_bench_client_${Date.now()}`;
 const COUNT = Number(process.env.BENCH_ANNOTATIONS ?? 100_000);
-
-/** The server on this bench's database, with its own tiler (the page loads real tiles). */
-function startServer(dataDir) {
-  return startTessera({
-    databaseUrl: databaseUrl(database),
-    dataDir,
-    env: {
-      TESSERA_TILER_PORT: String(20_000 + Math.floor(Math.random() * 10_000)),
-      // BENCH_LOG_LEVEL=info shows the server's log (stderr) while debugging the bench.
-      TESSERA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-    },
-  });
-}
-
-/** A team, set, box type and one real slide (CMU-1-Small-Region, 2220 x 2967), ready. */
-async function fixture(baseUrl) {
-  const scene = await benchScene(baseUrl, { slide: 'CMU-1-Small-Region.svs', ready: true });
-  return {
-    type: scene.type.id,
-    image: scene.image.id,
-    width: 2220,
-    height: 2967,
-    token: scene.token,
-    userId: scene.userId,
-  };
-}
-
-/** Writes COUNT small boxes in a grid over the slide through a live document, 1,000 per update. */
-async function writeAnnotations(baseUrl, fx) {
-  const doc = new Y.Doc();
-  const socket = new HocuspocusProviderWebsocket({
-    url: `${baseUrl.replace('http', 'ws')}/collab`,
-    WebSocketPolyfill: WebSocket,
-  });
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name: `image.${fx.image}`,
-    document: doc,
-    token: fx.token,
-  });
-  provider.attach();
-  await new Promise((resolve) => provider.on('synced', resolve));
-  const cols = Math.ceil(Math.sqrt((COUNT * fx.width) / fx.height));
-  const dx = fx.width / cols;
-  const dy = fx.height / Math.ceil(COUNT / cols);
-  for (let start = 0; start < COUNT; start += 1000) {
-    doc.transact(() => {
-      for (let i = start; i < Math.min(COUNT, start + 1000); i++) {
-        const x = Math.round((i % cols) * dx);
-        const y = Math.round(Math.floor(i / cols) * dy);
-        shared.createAnnotation(
-          doc,
-          { id: randomUUID(), type: fx.type, vector: { x1: x, y1: y, x2: x + 5, y2: y + 4 } },
-          { userId: fx.userId },
-        );
-      }
-    });
-    while (provider.unsyncedChanges > 0) await new Promise((r) => setTimeout(r, 20));
-  }
-  provider.destroy();
-  socket.destroy();
-}
 
 /** The workspace's marks in time order, as "name at ms". */
 function timeline(steps) {
@@ -190,27 +121,19 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tessera-bench-client-'));
 let server;
 let browser;
 try {
-  server = await startServer(dataDir);
+  server = await startServer(database, dataDir);
   const fx = await fixture(server.baseUrl);
   const writeStart = performance.now();
-  await writeAnnotations(server.baseUrl, fx);
+  await writeAnnotations(server.baseUrl, fx, COUNT);
   console.log(`wrote ${COUNT} annotations in ${((performance.now() - writeStart) / 1000).toFixed(1)} s`);
   // Let the server unload and compact the document, so the browser loads it as a visitor would.
   await new Promise((r) => setTimeout(r, 10_000));
 
-  browser = await chromium.launch({
-    executablePath: process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
+  const loadBefore = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -237,6 +160,10 @@ try {
     `Headless Chromium (Debian's, software rendering) on the same 2-core machine as the server process`,
     `(\`tessera start\` with its tiler, PostgreSQL on this machine). One image (CMU-1-Small-Region.svs,`,
     `2220 x 2967) with ${COUNT.toLocaleString('en')} small boxes written through a live document; 1400 x 900 window.`,
+    `Load average (1, 5, 15 min) before the browser opened: ${loadBefore}; after the reload: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')}.`,
     'Opening is measured from navigation start to the first frame with the annotations drawn (a',
     'performance mark set by the workspace). Pan/zoom: 240 animation frames of scripted pans and zooms.',
     "Frame time: the main thread's work for a frame, from the frame's start (requestAnimationFrame's",

@@ -76,7 +76,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       </p>
     );
   }
-  if (value === null) return <p className="startup">Loading…</p>;
+  // The session check is one quick request: a blank page then, never a "Loading..." flash.
+  if (value === null) {
+    return (
+      <div className="startup" role="status">
+        <span className="visually-hidden">Starting Tessera…</span>
+      </div>
+    );
+  }
   return <SessionContext value={value}>{children}</SessionContext>;
 }
 

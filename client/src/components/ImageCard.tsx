@@ -20,65 +20,61 @@ export function ImageCard(props: {
 }) {
   const { image, count } = props;
   const ready = image.state === 'ready';
-  const body = (
-    <>
-      <div className="thumb">
-        {ready ? (
-          <img
-            src={`/api/v1/images/images/${image.id}/thumbnail/`}
-            alt={`Thumbnail of ${image.name}`}
-            loading="lazy"
-            decoding="async"
-          />
-        ) : (
-          <span className={`thumb-state state-${image.state}`} aria-hidden="true">
-            {image.state === 'processing' ? 'Processing…' : 'Failed'}
-          </span>
-        )}
-      </div>
-      <div className="card-body">
-        <span className="card-title">{image.name}</span>
-        {image.original_filename ? (
-          <span className="card-meta" data-testid="original-name">
-            File: {image.original_filename}
-          </span>
-        ) : null}
-        <span className="card-meta">
-          {ready ? `${image.width.toLocaleString('en')} × ${image.height.toLocaleString('en')} px` : null}
-          {ready && image.size_bytes !== null ? ` · ${formatBytes(image.size_bytes)}` : null}
-        </span>
-        {image.state === 'ready' ? (
-          <span className="card-count" data-testid="annotation-count">
-            {count === undefined ? '… annotations' : plural(count, 'annotation')}
-          </span>
-        ) : image.state === 'processing' ? (
-          <span className="badge badge-busy">processing</span>
-        ) : (
-          <span className="failure" data-testid="failure-reason">
-            <span className="badge badge-error">failed</span> {image.failure_reason ?? 'No reason given.'}
-          </span>
-        )}
-        {props.users !== undefined && props.users.length > 0 ? (
-          <span className="card-meta" data-testid="worked-on">
-            By {workedOn(props.users)}
-          </span>
-        ) : null}
-      </div>
-    </>
-  );
+  const label = `Open ${image.name}${count === undefined ? '' : `, ${plural(count, 'annotation')}`}`;
   // Only ready images open: the workspace needs tiles, which the server refuses (409) before that.
+  // The name is the link; its box covers the card (CSS), so the whole card opens the image.
   return (
     <li className={`image-card state-${image.state}`} data-image-id={image.id}>
-      {ready ? (
-        <Link
-          to={`/images/${image.id}`}
-          aria-label={`Open ${image.name}${count === undefined ? '' : `, ${plural(count, 'annotation')}`}`}
-        >
-          {body}
-        </Link>
-      ) : (
-        <div>{body}</div>
-      )}
+      <div className="card">
+        <div className="thumb">
+          {ready ? (
+            <img
+              src={`/api/v1/images/images/${image.id}/thumbnail/`}
+              alt={`Thumbnail of ${image.name}`}
+              loading="lazy"
+              decoding="async"
+            />
+          ) : (
+            <span className={`thumb-state state-${image.state}`} aria-hidden="true">
+              {image.state === 'processing' ? 'Processing…' : 'Failed'}
+            </span>
+          )}
+        </div>
+        <div className="card-body">
+          {ready ? (
+            <Link to={`/images/${image.id}`} className="card-title card-link" aria-label={label}>
+              {image.name}
+            </Link>
+          ) : (
+            <span className="card-title">{image.name}</span>
+          )}
+          {image.original_filename ? (
+            <span className="card-meta" data-testid="original-name">
+              File: {image.original_filename}
+            </span>
+          ) : null}
+          <span className="card-meta">
+            {ready ? `${image.width.toLocaleString('en')} × ${image.height.toLocaleString('en')} px` : null}
+            {ready && image.size_bytes !== null ? ` · ${formatBytes(image.size_bytes)}` : null}
+          </span>
+          {image.state === 'ready' ? (
+            <span className="card-count" data-testid="annotation-count">
+              {count === undefined ? '… annotations' : plural(count, 'annotation')}
+            </span>
+          ) : image.state === 'processing' ? (
+            <span className="badge badge-busy">processing</span>
+          ) : (
+            <span className="failure" data-testid="failure-reason">
+              <span className="badge badge-error">failed</span> {image.failure_reason ?? 'No reason given.'}
+            </span>
+          )}
+          {props.users !== undefined && props.users.length > 0 ? (
+            <span className="card-meta" data-testid="worked-on">
+              By {workedOn(props.users)}
+            </span>
+          ) : null}
+        </div>
+      </div>
     </li>
   );
 }

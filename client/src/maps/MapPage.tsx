@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { useParams } from 'react-router';
+import { Skeleton } from '../components/Skeleton';
 import { parseId } from '../format';
 import { NotFoundPage } from '../pages/NotFoundPage';
 
@@ -11,7 +12,7 @@ export function MapPage() {
   const mapId = parseId(useParams().mapId);
   if (mapId === null) return <NotFoundPage />;
   return (
-    <Suspense fallback={<p className="muted">Loading the map…</p>}>
+    <Suspense fallback={<Skeleton label="Loading the map…" rows={1} />}>
       <MapScreen key={mapId} mapId={mapId} />
     </Suspense>
   );

@@ -1,6 +1,7 @@
 import type { AnnotationMap, AnnotationType } from '@tessera/shared';
 import { useEffect } from 'react';
 import { ErrorNotice } from '../components/Notice';
+import { Skeleton } from '../components/Skeleton';
 import { useAction } from '../hooks/useAction';
 import { useLoad } from '../hooks/useLoad';
 import { annotationMaps, setTypes } from './maps-api';
@@ -26,7 +27,7 @@ export function MapScreen({ mapId }: { mapId: number }) {
     };
   }, [map, reload]);
   if (loaded.error !== null) return <ErrorNotice message={loaded.error} />;
-  if (map === undefined || loaded.data === undefined) return <p className="muted">Loading the map…</p>;
+  if (map === undefined || loaded.data === undefined) return <Skeleton label="Loading the map…" rows={1} />;
   const again = () => void regenerate.run(() => annotationMaps.regenerate(map.id)).then(reload);
   const regenerateButton = (
     <button type="button" onClick={again} disabled={regenerate.busy}>

@@ -5,7 +5,6 @@ import { ErrorNotice } from '../components/Notice';
 import { field, formatTime } from '../format';
 import { useAction } from '../hooks/useAction';
 import { useLoad } from '../hooks/useLoad';
-import { useTitle } from '../hooks/useTitle';
 import { PasswordForm } from './PasswordForm';
 import { useSession } from '../session';
 
@@ -18,7 +17,6 @@ function tokenState(token: AccessToken, now: string): 'revoked' | 'expired' | 'a
 
 /** The signed-in user's account and personal access tokens for scripts (EXACT-Sync, notebooks). */
 export function AccountPage() {
-  useTitle('Account');
   const session = useSession();
   const list = useLoad(() => tokens.list(), []);
   const create = useAction();

@@ -6,16 +6,15 @@ import { datasets, memberships, teams } from '../api/resources';
 import { ErrorNotice } from '../components/Notice';
 import { useAction } from '../hooks/useAction';
 import { useLoad } from '../hooks/useLoad';
-import { useTitle } from '../hooks/useTitle';
 import { plural } from '../format';
 import { useSession } from '../session';
+import { Skeleton } from '../components/Skeleton';
 
 /**
  * `/datasets`: the server's predefined data sets, each with its description page (source, licence,
  * counts, label scheme), and for team admins a way to set one up in a team as a new image set.
  */
 export function DatasetsPage() {
-  useTitle('Data sets');
   const session = useSession();
   const catalogue = useLoad(() => datasets.list(), []);
   const admin = useLoad(async () => {
@@ -31,7 +30,7 @@ export function DatasetsPage() {
       <ErrorNotice message={catalogue.error ?? admin.error} />
       {catalogue.data === undefined ? (
         catalogue.loading ? (
-          <p className="muted">Loading…</p>
+          <Skeleton label="Loading the data sets…" />
         ) : null
       ) : (
         catalogue.data.results.map((d) => <DatasetPanel key={d.name} dataset={d} teams={admin.data ?? []} />)

@@ -5,10 +5,10 @@ import { administers, collaborationLabel } from '../access';
 import { imageSets, memberships, products, teams } from '../api/resources';
 import { ErrorNotice } from '../components/Notice';
 import { useLoad } from '../hooks/useLoad';
-import { useTitle } from '../hooks/useTitle';
 import { useSession } from '../session';
 import { field } from '../format';
 import { Welcome } from './Welcome';
+import { Skeleton } from '../components/Skeleton';
 
 interface TeamGroup {
   readonly team: Team | null;
@@ -29,7 +29,6 @@ function groupByTeam(allTeams: readonly Team[], sets: readonly ImageSet[]): Team
 
 /** Teams and their image sets: where a pathologist picks what to work on. */
 export function HomePage() {
-  useTitle('Image sets');
   const session = useSession();
   const loaded = useLoad(async () => {
     const [teamPage, setPage, mine] = await Promise.all([
@@ -49,7 +48,7 @@ export function HomePage() {
       <ErrorNotice message={loaded.error} />
       {loaded.data === undefined ? (
         loaded.loading ? (
-          <p className="muted">Loading…</p>
+          <Skeleton label="Loading the image sets…" rows={4} />
         ) : null
       ) : loaded.data.groups.length === 0 ? (
         <p className="empty">You are not in any team yet. Ask a team admin to add you.</p>

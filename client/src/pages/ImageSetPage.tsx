@@ -16,6 +16,7 @@ import { SetTypesPrompt } from './SetTypesPrompt';
 import { UploadSection } from './settings/UploadSection';
 import { PluginsSection } from './PluginsSection';
 import { VersionsSection } from './VersionsSection';
+import { Skeleton } from '../components/Skeleton';
 
 const PAGE_SIZE = 60;
 /** How often the page looks again while images are still being processed. */
@@ -112,7 +113,7 @@ function ImageSetView({ setId }: { setId: number }) {
       ) : null}
       {list.data === undefined ? (
         list.loading ? (
-          <p className="muted">Loading…</p>
+          <Skeleton label="Loading the images…" rows={2} />
         ) : null
       ) : list.data.results.length === 0 ? (
         <p className="empty">

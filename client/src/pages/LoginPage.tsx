@@ -2,12 +2,10 @@ import { useState, type SubmitEvent } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { ErrorNotice } from '../components/Notice';
 import { field, safeNext } from '../format';
-import { useTitle } from '../hooks/useTitle';
 import { useSessionState } from '../session';
 
 /** Sign-in with user name and password; the server's message is shown as it is. */
 export function LoginPage() {
-  useTitle('Sign in');
   const { session, signIn, notice } = useSessionState();
   const [params] = useSearchParams();
   const [error, setError] = useState<string | null>(null);

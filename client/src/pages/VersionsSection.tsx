@@ -134,11 +134,8 @@ function VersionRow(props: { version: SetVersion; changes: number; onRestore?: (
         {version.description ? <div className="muted">{version.description}</div> : null}
         {version.images[0] === undefined ? null : (
           <div>
-            <Link
-              to={`/images/${version.images[0]}?version=${version.id}`}
-              aria-label={`View ${version.name}`}
-            >
-              View as it was
+            <Link to={`/images/${version.images[0]}?version=${version.id}`}>
+              View<span className="visually-hidden"> {version.name}</span> as it was
             </Link>
           </div>
         )}

@@ -3,6 +3,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { parseId } from '../format';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
+import { Skeleton } from '../components/Skeleton';
 
 // Loaded on first use: OpenSeadragon, Yjs and the annotation schemas stay out of the shell's bundle.
 const Workspace = lazy(async () => ({ default: (await import('../workspace/Workspace')).Workspace }));
@@ -20,13 +21,7 @@ export function WorkspacePage() {
   if (imageId === null) return <NotFoundPage />;
   return (
     <div className="workspace-page">
-      <Suspense
-        fallback={
-          <p className="muted" role="status">
-            Loading the workspace…
-          </p>
-        }
-      >
+      <Suspense fallback={<Skeleton label="Loading the workspace…" rows={1} />}>
         <Workspace
           key={`${imageId}:${versionId ?? 'live'}`}
           imageId={imageId}

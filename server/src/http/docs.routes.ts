@@ -7,6 +7,7 @@ const ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-st
 
 const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Tessera API</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/api/v1/docs/swagger-ui.css"></head>
 <body><div id="docs"></div>
 <script src="/api/v1/docs/swagger-ui-bundle.js"></script>

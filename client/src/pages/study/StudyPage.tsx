@@ -9,6 +9,7 @@ import { useTitle } from '../../hooks/useTitle';
 import { NotFoundPage } from '../NotFoundPage';
 import { AgreementSection } from './AgreementSection';
 import { ReadersSection } from './ReadersSection';
+import { Skeleton } from '../../components/Skeleton';
 
 /**
  * A study's figures for the team admins of an image set: each reader's progress, counts and time,
@@ -60,7 +61,7 @@ function StudyView({ setId }: { setId: number }) {
       <ErrorNotice message={set.error ?? statistics.error} />
       {data === undefined ? (
         statistics.loading ? (
-          <p className="muted">Loading…</p>
+          <Skeleton label="Loading the study…" />
         ) : null
       ) : (
         <>

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { filterAnnotations, countByType } from '../annotation-filter';
+import { countByType, firstMatches } from '../annotation-filter';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
 import { useUserNames } from './useUserNames';
@@ -23,13 +23,17 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   const counts = useMemo(() => countByType(all), [all]);
   const matches = useMemo(
     () =>
-      filterAnnotations(all, {
-        type: type === 'all' ? null : type,
-        search,
-        typeName: (id) => controller.typesById.get(id)?.name ?? '',
-        userName: (id) => names.get(id) ?? '',
-        keep: reviewPredicate(reviewFilter, controller.review),
-      }),
+      firstMatches(
+        all,
+        {
+          type: type === 'all' ? null : type,
+          search,
+          typeName: (id) => controller.typesById.get(id)?.name ?? '',
+          userName: (id) => names.get(id) ?? '',
+          keep: reviewPredicate(reviewFilter, controller.review),
+        },
+        SHOWN,
+      ),
     [all, type, search, names, controller, reviewFilter],
   );
   return (
@@ -89,7 +93,7 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
         />
       </label>
       <ol className="annotations" data-testid="annotation-rows">
-        {matches.slice(0, SHOWN).map((a) => (
+        {matches.first.map((a) => (
           <li key={a.id}>
             <button
               type="button"
@@ -110,8 +114,8 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
           </li>
         ))}
       </ol>
-      {matches.length > SHOWN ? (
-        <p className="hint">{matches.length - SHOWN} more match; narrow the search.</p>
+      {matches.total > SHOWN ? (
+        <p className="hint">{matches.total - SHOWN} more match; narrow the search.</p>
       ) : null}
     </section>
   );
