@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { VectorType, type ProcessingModel } from '@tessera/shared';
 import { api } from '../../api/http';
 import { models } from '../../api/models';
-import { runModelOnPixels, type ViewProposal } from '../model-on-view';
+import type { ViewProposal } from '../model-on-view';
 import { visibleRect } from '../overlay-renderer';
 import type { WorkspaceController } from '../workspace-controller';
 import { useWorkspace } from './useWorkspace';
@@ -52,6 +52,8 @@ export function ModelPanel({ controller }: { controller: WorkspaceController }) 
     setNote('Running the model on the view…');
     try {
       const pixels = await models.region(image.id, { x, y, width, height });
+      // The WebAssembly runtime loads only when someone runs a model, not with every workspace.
+      const { runModelOnPixels } = await import('../model-on-view');
       const found = await runModelOnPixels(await models.file(model.id), model.spec, pixels, { x, y });
       setProposals(found);
       setNote(`${found.length} proposal(s) in view: accept or reject each.`);
