@@ -61,6 +61,32 @@ describe('the SQL projection', () => {
     ]);
   });
 
+  it('[R1] projects the earliest and the latest time a document may hold', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const client = h.connect(name, { token: await tokenOf(h, fx.member) });
+    await saved(client);
+    // 8.64e15 ms is the last JavaScript date (year 275760): ISO text writes it "+275760-09-13...".
+    const times = [0, 8_640_000_000_000_000];
+    const ids = times.map((now, i) =>
+      createAnnotation(
+        client.doc,
+        { id: randomUUID(), type: fx.boxType, vector: { x1: i * 10, y1: 0, x2: i * 10 + 5, y2: 5 } },
+        { userId: fx.member.id, now },
+      ),
+    );
+    await saved(client);
+    await h.collab.projection.settled(name);
+    const stored = await h.db.query<{ unique_identifier: string; ms: string }>(
+      `SELECT unique_identifier, (extract(epoch FROM time) * 1000)::text AS ms
+       FROM annotations WHERE document = $1 ORDER BY x_min`,
+      [name],
+    );
+    expect(stored.map((r) => [r.unique_identifier, Number(r.ms)])).toEqual(
+      ids.map((id, i) => [id, times[i]]),
+    );
+  });
+
   it('[R1] server-side writes are in the projection when write() resolves, and a fresh load re-projects', async () => {
     const fx = await makeFixture(h);
     const name = `image.${fx.image}`;

@@ -146,10 +146,13 @@ export class ProjectionRepo {
 }
 
 /**
- * A document time as the exact text PostgreSQL reads (microseconds kept). A time beyond a JavaScript
- * Date is sent as its number, which PostgreSQL refuses as a data exception like any other value it
- * cannot store, so the projection leaves that one annotation out (projection-repair.ts).
+ * A document time as the exact text PostgreSQL reads (microseconds kept). Years past 9999 lose ISO
+ * 8601's expanded-year sign ("+275760-..."), which PostgreSQL reads as a time zone and refuses. A time
+ * beyond a JavaScript Date is sent as its number, which PostgreSQL refuses as a data exception like any
+ * other value it cannot store, so the projection leaves that one annotation out (projection-repair.ts).
  */
 function timestampText(ms: number): string {
-  return Number.isNaN(new Date(Math.floor(ms)).getTime()) ? String(ms) : isoTextOf(ms);
+  if (Number.isNaN(new Date(Math.floor(ms)).getTime())) return String(ms);
+  const iso = isoTextOf(ms);
+  return iso.startsWith('+') ? iso.slice(1) : iso;
 }
