@@ -1,21 +1,13 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  cellBox,
-  mulberry32,
-  placeCells,
-  renderCell,
-  renderRgb,
-  SMEAR_BACKGROUND,
-  subSeed,
-} from '@tessera/demo-data';
 import { annotationsOf, boxIou, readRecord, type Image } from '@tessera/shared';
 import { openLiveDocument, type LiveDocument } from '../../../test/support/collab-client.js';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { darkCellBoxer } from '../../../test/support/onnx-model.js';
 import { useTestServer } from '../../../test/support/server.js';
-import { uploadImages } from '../../../test/support/upload.js';
+import { uploadImages, uploadModel } from '../../../test/support/upload.js';
+import { generatedSmear } from './testing/raster-context.test-helpers.js';
 
 // The built-in job plugins end to end on real images: a job created over REST runs through the queue,
 // reads pixels through the tiler and writes proposals through the one write path, so a live client
@@ -133,20 +125,14 @@ describe('an ONNX model uploaded over REST and run as a job', () => {
     }
     const image = await uploadRgb('squares.png', rgb, width, height);
 
-    const form = new FormData();
-    form.set('team', String(team));
-    form.set('name', 'Dark squares');
-    form.set('spec', JSON.stringify({ inputWidth: 128, inputHeight: 128, decoding: { kind: 'boxes' } }));
-    form.set('file', new Blob([Buffer.from(darkCellBoxer(128, 16))]), 'dark-squares.onnx');
-    const uploaded = await fetch(`${server.baseUrl}/api/v1/processing/models/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${member.username}:${member.password}`).toString('base64')}`,
-      },
-      body: form,
+    const uploaded = await uploadModel(server.baseUrl, member, {
+      team,
+      name: 'Dark squares',
+      spec: { inputWidth: 128, inputHeight: 128, decoding: { kind: 'boxes' } },
+      bytes: darkCellBoxer(128, 16),
     });
     expect(uploaded.status).toBe(201);
-    const model = ((await uploaded.json()) as { id: number }).id;
+    const model = uploaded.body.id as number;
 
     const plugin = await enable('ONNX model');
     const client = await openLive(image);
@@ -187,16 +173,9 @@ describe('an ONNX model uploaded over REST and run as a job', () => {
 
 describe('the cell detector run through the queue', () => {
   it('finds the cells of a generated cytology field and sends them to a connected live client', async () => {
-    const [width, height, seed] = [800, 600, 7];
-    const cells = placeCells(mulberry32(subSeed(seed, 'cells')), { width, height, count: 12 });
-    const rgb = await renderRgb({
-      width,
-      height,
-      background: SMEAR_BACKGROUND,
-      random: mulberry32(subSeed(seed, 'background')),
-      sprites: cells.map(renderCell),
-    });
-    const image = await uploadRgb('field.png', new Uint8Array(rgb), width, height);
+    // The demo smear's density: 11 cells on 800 x 600 px.
+    const { raster, cells } = await generatedSmear(7, 800, 600);
+    const image = await uploadRgb('field.png', raster.data, raster.width, raster.height);
     const plugin = await enable('Cell detector');
     const client = await openLive(image);
     const created = await api().post<{ id: number }>('/processing/pluginjobs/', {
@@ -217,7 +196,7 @@ describe('the cell detector run through the queue', () => {
     expect(proposals.every((p) => p.generated === true && p.type === box)).toBe(true);
     expect(proposals.every((p) => typeof p.score === 'number' && p.score > 0 && p.score <= 1)).toBe(true);
     // Every generated cell is found, and nothing else (a box matches a cell at IoU >= 0.5).
-    const found = cells.filter((c) => proposals.some((p) => boxIou(cellBox(c), p.vector as never) >= 0.5));
+    const found = cells.filter((c) => proposals.some((p) => boxIou(c, p.vector as never) >= 0.5));
     expect(found).toHaveLength(cells.length);
     expect(proposals).toHaveLength(cells.length);
     const listed = await api().get<{ count: number }>(
