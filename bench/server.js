@@ -3,8 +3,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import pg from 'pg';
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -200,4 +202,17 @@ export async function stopTessera(child) {
   console.error('the server did not stop within 60 s of SIGTERM; killed');
   child.kill('SIGKILL');
   await exited;
+}
+
+/** A live client of document `name` over a real WebSocket; resolves once synced, with the time it took. */
+export async function connectLive(baseUrl, name, token, doc = new Y.Doc()) {
+  const socket = new HocuspocusProviderWebsocket({
+    url: `${baseUrl.replace('http', 'ws')}/collab`,
+    WebSocketPolyfill: WebSocket,
+  });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token });
+  provider.attach();
+  const started = performance.now();
+  await new Promise((resolve) => provider.on('synced', resolve));
+  return { doc, provider, socket, syncMs: performance.now() - started };
 }

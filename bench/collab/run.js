@@ -14,8 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { recordBenchmark } from '../record.js';
 import {
@@ -28,6 +26,7 @@ import {
   sql,
   startTessera,
   stopTessera,
+  connectLive as connect,
 } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,18 +62,6 @@ async function moreImages(baseUrl, fx, count) {
   });
   if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
   return (await upload.json()).results.map((image) => image.id);
-}
-
-async function connect(baseUrl, name, token, doc = new Y.Doc()) {
-  const socket = new HocuspocusProviderWebsocket({
-    url: `${baseUrl.replace('http', 'ws')}/collab`,
-    WebSocketPolyfill: WebSocket,
-  });
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token });
-  provider.attach();
-  const started = performance.now();
-  await new Promise((resolve) => provider.on('synced', resolve));
-  return { doc, provider, socket, syncMs: performance.now() - started };
 }
 
 /** Resolves when the server has acknowledged all but `window` of the client's changes. */

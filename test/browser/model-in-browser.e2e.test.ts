@@ -8,6 +8,7 @@ import { flyTo, teamSlide } from './support/team-slide.js';
 import { openWorkspace } from './support/workspace.js';
 import { darkCellBoxer } from '../support/onnx-model.js';
 import { useTestServer } from '../support/server.js';
+import { uploadModel } from '../support/upload.js';
 import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
@@ -18,17 +19,11 @@ describe.skipIf(lacking('chromium', 'openslide'))('an ONNX model in the browser'
     const { member, team, image, types, api } = await teamSlide(server, [
       { name: 'Dark cell', vector_type: VectorType.box },
     ]);
-    const form = new FormData();
-    form.set('team', String(team));
-    form.set('name', 'Dark cells');
-    form.set('spec', JSON.stringify({ inputWidth: 64, inputHeight: 64, decoding: { kind: 'boxes' } }));
-    form.set('file', new Blob([Buffer.from(darkCellBoxer(64, 8))]), 'dark-cells.onnx');
-    const uploaded = await fetch(`${server.baseUrl}/api/v1/processing/models/`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${member.username}:${member.password}`).toString('base64')}`,
-      },
-      body: form,
+    const uploaded = await uploadModel(server.baseUrl, member, {
+      team,
+      name: 'Dark cells',
+      spec: { inputWidth: 64, inputHeight: 64, decoding: { kind: 'boxes' } },
+      bytes: darkCellBoxer(64, 8),
     });
     expect(uploaded.status).toBe(201);
 

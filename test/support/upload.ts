@@ -36,6 +36,25 @@ export async function uploadImages(
   return { status: response.status, body: (await response.json()) as UploadAnswer & Record<string, unknown> };
 }
 
+/** Uploads an ONNX model with its spec to `processing/models/`, as a team admin's script does. */
+export async function uploadModel(
+  baseUrl: string,
+  who: Credentials,
+  model: { team: number; name: string; spec: unknown; bytes: Uint8Array },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new FormData();
+  form.set('team', String(model.team));
+  form.set('name', model.name);
+  form.set('spec', JSON.stringify(model.spec));
+  form.set('file', new Blob([Buffer.from(model.bytes)]), 'model.onnx');
+  const response = await fetch(`${baseUrl}/api/v1/processing/models/`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${who.username}:${who.password}`).toString('base64')}` },
+    body: form,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 /** A real slide's bytes. */
 export function slide(name: string): Promise<Buffer> {
   return readFile(slideFile(name));

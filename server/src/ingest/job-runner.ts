@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Database } from '../db/database.js';
+import { QueueLoop } from '../db/queue-loop.js';
 import type { Logger } from '../logging/logger.js';
-import { RepeatedFailure } from '../logging/repeated-failure.js';
 import { ImagesRepo } from '../resources/images/images.repo.js';
 import { JobsRepo, type JobRow } from './jobs.repo.js';
 import type { TilerClient } from './tiler.client.js';
@@ -15,78 +15,50 @@ const STALE_AFTER_SECONDS = 15 * 60;
  * pyramid) by the tiler outside the request. Jobs live in PostgreSQL, so a restart resumes them.
  */
 export class ImageJobRunner {
-  private running = false;
-  // Aborted by stop(): the tiler request in hand is cancelled and its job goes back to the queue.
-  private stopping = new AbortController();
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  // The loop fails on every poll while the database is unreachable: one line, not one per poll.
-  private readonly loopFailures = new RepeatedFailure();
+  private readonly loop: QueueLoop<JobRow>;
 
   constructor(
     private readonly db: Database,
     private readonly tiler: TilerClient,
     private readonly logger: Logger,
-    private readonly pollMs: number,
-  ) {}
+    pollMs: number,
+  ) {
+    this.loop = new QueueLoop<JobRow>(
+      {
+        what: 'image job',
+        pollMs,
+        prepare: () => this.requeueStale(),
+        claim: () => new JobsRepo(this.db).claim(),
+        work: (job, stopping) => this.runJob(job, stopping),
+      },
+      logger,
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopping = new AbortController();
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Looks at the queue now instead of at the next poll (called right after an upload). */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   /** Cancels the job in hand (it goes back to the queue for the next start), then stops. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopping.abort();
-    this.kick();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  // A method, not a property read: the flag flips in stop() while the loop awaits, which flow
-  // analysis cannot see.
-  private isActive(): boolean {
-    return this.running;
-  }
-
-  private async run(): Promise<void> {
+  private async requeueStale(): Promise<void> {
     const requeued = await new JobsRepo(this.db).requeueStale(STALE_AFTER_SECONDS).catch((error: unknown) => {
       this.logger.error({ err: error }, 'could not requeue stale image jobs');
       return 0;
     });
     if (requeued > 0) this.logger.warn({ requeued }, 'requeued image jobs left running by a stopped server');
-    while (this.isActive()) {
-      let job: JobRow | undefined;
-      try {
-        job = await new JobsRepo(this.db).claim();
-        if (job) await this.runJob(job);
-        const failures = this.loopFailures.resolved();
-        if (failures > 0) this.logger.info({ failures }, 'image job loop works again');
-      } catch (error) {
-        const times = this.loopFailures.occurred();
-        if (times !== null) this.logger.error({ err: error, job: job?.id, times }, 'image job loop failed');
-      }
-      if (!job && this.isActive()) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
-    }
   }
 
-  private async runJob(job: JobRow): Promise<void> {
+  // Aborted by stop(): the tiler request in hand is cancelled and its job goes back to the queue.
+  private async runJob(job: JobRow, stopping: AbortSignal): Promise<void> {
     const jobs = new JobsRepo(this.db);
     const images = new ImagesRepo(this.db);
     const image = await images.byId(job.image_id);
@@ -97,7 +69,7 @@ export class ImageJobRunner {
     const log = this.logger.child({ job: job.id, image: image.id });
     const out = path.posix.join(path.posix.dirname(image.storage_path), 'pyramid.tiff');
     try {
-      const outcome = await this.tiler.inspect(image.id, image.storage_path, out, this.stopping.signal);
+      const outcome = await this.tiler.inspect(image.id, image.storage_path, out, stopping);
       if (outcome.ok) {
         const r = outcome.result;
         await this.db.transaction((tx) =>
@@ -126,7 +98,7 @@ export class ImageJobRunner {
       }
       await jobs.finish(job.id);
     } catch (error) {
-      if (this.stopping.signal.aborted) {
+      if (stopping.aborted) {
         await jobs.release(job.id);
         log.info('image job put back in the queue: the server is stopping');
         return;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Database } from '../db/database.js';
+import { QueueLoop } from '../db/queue-loop.js';
 import type { Logger } from '../logging/logger.js';
-import { RepeatedFailure } from '../logging/repeated-failure.js';
 import { creatorViewer } from './job-creator.js';
 import { createJobContext, type ContextDeps } from './job-context.js';
 import type { PluginRegistry } from './plugin-registry.js';
@@ -26,11 +26,7 @@ export interface RunnerOptions {
  * `staleSeconds`, and one in hand when the runner stops goes back at once.
  */
 export class PluginJobRunner {
-  private running = false;
-  private stopping = new AbortController();
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private readonly loopFailures = new RepeatedFailure();
+  private readonly loop: QueueLoop<ClaimedJob>;
   readonly name: string;
 
   constructor(
@@ -41,62 +37,42 @@ export class PluginJobRunner {
     private readonly options: RunnerOptions,
   ) {
     this.name = options.name ?? `${hostname()}:${process.pid}`;
+    this.loop = new QueueLoop<ClaimedJob>(
+      {
+        what: 'plugin job',
+        pollMs: options.pollMs,
+        claim: () => this.claim(),
+        work: (job, stopping) => this.runJob(job, stopping),
+      },
+      logger,
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.stopping = new AbortController();
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Looks at the queue now instead of at the next poll (a job was just made). */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   /** Aborts the job in hand (it goes back to the queue), then stops. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopping.abort();
-    this.kick();
-    await this.loop;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private isActive(): boolean {
-    return this.running;
+  /** Each pass first takes back the jobs of dead workers and writes what other processes stored. */
+  private async claim(): Promise<ClaimedJob | undefined> {
+    const jobs = new PluginJobsRepo(this.db);
+    const requeued = await jobs.requeueStale(this.options.staleSeconds);
+    if (requeued > 0) this.logger.warn({ requeued }, 'requeued plugin jobs whose worker stopped');
+    await this.deps.writeStored?.();
+    const packages = this.registry.jobPackages();
+    return packages.length > 0 ? await jobs.claim(packages, this.name) : undefined;
   }
 
-  private async run(): Promise<void> {
-    while (this.isActive()) {
-      let job: ClaimedJob | undefined;
-      try {
-        const jobs = new PluginJobsRepo(this.db);
-        const requeued = await jobs.requeueStale(this.options.staleSeconds);
-        if (requeued > 0) this.logger.warn({ requeued }, 'requeued plugin jobs whose worker stopped');
-        await this.deps.writeStored?.();
-        const packages = this.registry.jobPackages();
-        job = packages.length > 0 ? await jobs.claim(packages, this.name) : undefined;
-        if (job) await this.runJob(job);
-        this.loopFailures.resolved();
-      } catch (error) {
-        const times = this.loopFailures.occurred();
-        if (times !== null) this.logger.error({ err: error, job: job?.id, times }, 'plugin job loop failed');
-      }
-      if (!job && this.isActive()) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-      }
-    }
-  }
-
-  private async runJob(job: ClaimedJob): Promise<void> {
+  private async runJob(job: ClaimedJob, stopping: AbortSignal): Promise<void> {
     const jobs = new PluginJobsRepo(this.db);
     const log = this.logger.child({ pluginJob: job.id, plugin: job.plugin_package });
     const plugin = this.registry.jobPlugin(job.plugin_package);
@@ -114,7 +90,7 @@ export class PluginJobRunner {
     const onStop = () => {
       abort.abort();
     };
-    this.stopping.signal.addEventListener('abort', onStop);
+    stopping.addEventListener('abort', onStop);
     // An object, not a let: flow analysis cannot see the callbacks that set it.
     const ended = { byCancel: false };
     const seen = (state: string | undefined) => {
@@ -151,7 +127,7 @@ export class PluginJobRunner {
       await jobs.finish(job.id, outcome.summary ?? null);
       log.info('plugin job done');
     } catch (error) {
-      if (this.stopping.signal.aborted && !ended.byCancel) {
+      if (stopping.aborted && !ended.byCancel) {
         await jobs.release(job.id);
         log.info('plugin job put back in the queue: the worker is stopping');
       } else if (!ended.byCancel) {
@@ -161,7 +137,7 @@ export class PluginJobRunner {
       }
     } finally {
       clearInterval(heartbeat);
-      this.stopping.signal.removeEventListener('abort', onStop);
+      stopping.removeEventListener('abort', onStop);
     }
   }
 }
