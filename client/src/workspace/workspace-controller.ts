@@ -10,7 +10,7 @@ import {
   type SessionInfo,
 } from '@tessera/shared';
 import { AnnotationEditor } from './annotation-editor';
-import { AnnotationIndex } from './annotation-index';
+import { AnnotationIndex, type IndexedAnnotation } from './annotation-index';
 import { collabUrl } from './background-documents';
 import { mirrorDocument } from './document-binding';
 import { toVector, type Point, type Rect } from './geometry';
@@ -19,7 +19,13 @@ import { finishStroke, finishTrace, type PolygonToolsHost } from './polygon-tool
 import { LiveDocument } from './live-document';
 import { VersionDocument } from './version-document';
 import { ReaderCopies, forgetReaderCopies } from './reader-copies';
-import { OverlayRenderer, type TypeStyle, type ViewTransform } from './overlay-renderer';
+import {
+  DETAIL_LIMIT,
+  OverlayRenderer,
+  visibleRect,
+  type TypeStyle,
+  type ViewTransform,
+} from './overlay-renderer';
 import { ProposalReview } from './proposal-review';
 import { collaborators, colorOf } from './presence';
 import { brushCursor, drawTypeOf, hitTestAt, isFreePolygon, measurement } from './tool-host';
@@ -415,6 +421,16 @@ export class WorkspaceController {
         this.index.buildTree();
       }, 0);
     }
+  }
+
+  /**
+   * The annotations drawn one by one in `view` (those the proposal filter shows on the shown frame);
+   * none while the view holds too many and shows the density map instead. Plugin overlays read it.
+   */
+  shapesInView(view: ViewTransform): IndexedAnnotation[] {
+    const rect = visibleRect(view);
+    if (this.index.estimateIn(rect) > DETAIL_LIMIT) return [];
+    return this.index.search(rect, this.shownFrame()).filter(this.proposals.visible);
   }
 
   /** The frame whose annotations show (null for single-frame images: every annotation shows). */

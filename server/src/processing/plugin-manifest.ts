@@ -19,7 +19,10 @@ export const pluginManifest = z.strictObject({
     .string()
     .regex(/^[\w./-]+\.m?js$/)
     .optional(),
-  /** Navigator overlays the panel module draws, listed so the client can offer them. */
+  /**
+   * Overlays drawn over the image: the panel module exports `overlays`, a draw function per name here
+   * (processing/README.md); the workspace offers a toggle for each, labelled with its description.
+   */
   overlays: z
     .array(z.strictObject({ name: z.string().min(1).max(80), description: z.string().max(500) }))
     .default([]),

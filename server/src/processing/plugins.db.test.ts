@@ -43,7 +43,7 @@ describe('a plugin from the plugins folder', () => {
       panel: '/api/v1/plugins/cell-counter/panel.js',
       jobs: [{ name: 'fixture-marker' }],
       statistics: [{ name: 'boxes' }],
-      overlays: [{ name: 'marked boxes' }],
+      overlays: [{ name: 'marked boxes' }, { name: 'broken' }],
     });
   });
 

@@ -1,12 +1,19 @@
 import type { RestPluginJob } from '@tessera/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/http';
-import { pluginJobs, plugins, type PanelApi } from '../../api/processing';
+import { pluginJobs, plugins, type PanelApi, type PluginListing } from '../../api/processing';
 import { ErrorNotice } from '../../components/Notice';
 import { useAction } from '../../hooks/useAction';
 import { useLoad } from '../../hooks/useLoad';
 import type { WorkspaceController } from '../workspace-controller';
+import { PluginOverlays } from './PluginOverlays';
 import { useWorkspace } from './useWorkspace';
+
+/** What a plugin's panel module exports: `mount`, and optionally its overlays' draw functions. */
+interface PanelModule {
+  mount?: (element: HTMLElement, api: PanelApi) => (() => void) | undefined;
+  overlays?: unknown;
+}
 
 /** How often the panel asks for the jobs of the image while one is queued or running. */
 const POLL_MS = 1_000;
@@ -75,7 +82,7 @@ export function JobsPanel({ controller }: { controller: WorkspaceController }) {
       {(catalogue.data ?? [])
         .filter((p) => p.panel !== null)
         .map((p) => (
-          <PluginPanel key={p.name} name={p.name} url={p.panel ?? ''} imageId={imageId} />
+          <PluginPanel key={p.name} controller={controller} plugin={p} />
         ))}
     </section>
   );
@@ -120,20 +127,27 @@ function JobRow({ job, onAction }: { job: RestPluginJob; onAction: (work: () => 
   );
 }
 
-/** A plugin's own panel: its ES module, loaded from the server, mounts itself into a box of ours. */
-function PluginPanel({ name, url, imageId }: { name: string; url: string; imageId: number }) {
+/**
+ * A plugin's own panel: its ES module, loaded from the server, mounts itself into a box of ours; the
+ * overlays it exports are drawn over the image, with a toggle each.
+ */
+function PluginPanel({ controller, plugin }: { controller: WorkspaceController; plugin: PluginListing }) {
+  const { name, panel: url } = plugin;
+  const imageId = controller.data.image.id;
   const [box, setBox] = useState<HTMLDivElement | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [module, setModule] = useState<PanelModule | null>(null);
   useEffect(() => {
-    if (box === null) return;
+    if (box === null || url === null) return;
     let unmount: (() => void) | undefined;
     let gone = false;
     const panelApi: PanelApi = { imageId, get: (path) => api('GET', path) };
     import(/* @vite-ignore */ url)
-      .then((module: { mount?: (element: HTMLElement, api: PanelApi) => (() => void) | undefined }) => {
+      .then((loaded: PanelModule) => {
         if (gone) return;
-        if (typeof module.mount !== 'function') throw new Error(`${name}: its panel exports no mount()`);
-        unmount = module.mount(box, panelApi) ?? undefined;
+        if (typeof loaded.mount !== 'function') throw new Error(`${name}: its panel exports no mount()`);
+        unmount = loaded.mount(box, panelApi) ?? undefined;
+        setModule(loaded);
       })
       .catch((error: unknown) => {
         setProblem(error instanceof Error ? error.message : String(error));
@@ -148,6 +162,9 @@ function PluginPanel({ name, url, imageId }: { name: string; url: string; imageI
       <h3>{name}</h3>
       <div ref={setBox} />
       <ErrorNotice message={problem} />
+      {module === null ? null : (
+        <PluginOverlays controller={controller} declared={plugin.overlays} exported={module.overlays} />
+      )}
     </div>
   );
 }
