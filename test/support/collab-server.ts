@@ -39,7 +39,12 @@ export interface CollabHarness {
    * Starts another server on the same database, sharing documents with this one through Redis (the
    * harness's own Redis, see `redis`); closed with the harness.
    */
-  startPeer(): Promise<{ readonly url: string; readonly collab: Collaboration }>;
+  startPeer(options?: {
+    /** Another Redis than the harness's (one that is not running yet, say). */
+    redisUrl?: string;
+  }): Promise<{ readonly url: string; readonly collab: Collaboration }>;
+  /** Starts a redis-server on `port`, stopped after the servers when the file's tests end. */
+  startRedisAt(port: number): Promise<void>;
   /** A provider for `name`, authenticated by a session cookie or a personal access token. */
   connect(name: string, as: Credentials, url?: string): Client;
 }
@@ -81,7 +86,8 @@ export function useCollabServer(
 
   let redisUrl: string | undefined;
   let redis: ChildProcess | undefined;
-  const serve = async (compactEvery = options.compactEvery) => {
+  const moreRedis: ChildProcess[] = [];
+  const serve = async (compactEvery = options.compactEvery, sharedThrough = redisUrl) => {
     const httpServer = http.createServer((_req, res) => {
       res.writeHead(404).end();
     });
@@ -91,7 +97,7 @@ export function useCollabServer(
       logger,
       compactEvery,
       accessSweepMs: options.accessSweepMs,
-      redisUrl,
+      redisUrl: sharedThrough,
     });
     await attached.listening;
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
@@ -127,6 +133,7 @@ export function useCollabServer(
   afterAll(async () => {
     await stop();
     redis?.kill('SIGKILL');
+    for (const other of moreRedis) other.kill('SIGKILL');
   });
 
   const ready = <T>(value: T | undefined): T => {
@@ -152,10 +159,13 @@ export function useCollabServer(
     get collab() {
       return ready(collab);
     },
-    async startPeer() {
-      const peer = await serve();
+    async startPeer(o = {}) {
+      const peer = await serve(options.compactEvery, o.redisUrl ?? redisUrl);
       peers.push(peer);
       return { url: `ws://127.0.0.1:${peer.port}${COLLAB_PATH}`, collab: peer.collab };
+    },
+    async startRedisAt(port) {
+      moreRedis.push((await startRedis(port)).redis);
     },
     async restart(o = {}) {
       await stop();
@@ -169,9 +179,9 @@ export function useCollabServer(
   };
 }
 
-/** A redis-server on a free port, answering once it accepts connections. */
-async function startRedis(): Promise<{ redis: ChildProcess; url: string }> {
-  const port = await freePort();
+/** A redis-server on `port` (a free one by default), answering once it accepts connections. */
+async function startRedis(port?: number): Promise<{ redis: ChildProcess; url: string }> {
+  port ??= await freePort();
   const redis = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { DocumentsRepo } from './documents.repo.js';
 import { makeFixture, saved, sessionOf, useCollabServer } from '../../../test/support/collab-server.js';
+import { freePort } from '../../../test/support/process.js';
 import { lacking } from '../../../test/support/prerequisites.js';
 
 // Two servers on one database share documents through a redis-server of this file's own.
@@ -50,6 +51,38 @@ describe.skipIf(lacking('redis-server'))('documents shared by two servers (TESSE
     // Each update was logged once, by the server its writer used (none relayed was logged again).
     await Promise.all([saved(onA), saved(onB)]);
     expect(await new DocumentsRepo(h.db).updatesAfter(name, 0)).toHaveLength(3);
+  });
+
+  it('a server started while Redis is down serves unshared, then shares once Redis is up', async () => {
+    const fx = await makeFixture(h);
+    const name = `image.${fx.image}`;
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const first = await h.startPeer({ redisUrl: url });
+    expect(first.collab.sharing?.sharing).toBe(false);
+    const cookie = await sessionOf(h, fx.member);
+    const onFirst = h.connect(name, { cookie }, first.url);
+    await saved(onFirst);
+    createAnnotation(
+      onFirst.doc,
+      { id: randomUUID(), type: fx.boxType, vector: box(1) },
+      { userId: fx.member.id },
+    );
+    await saved(onFirst);
+    expect(await new DocumentsRepo(h.db).updatesAfter(name, 0)).toHaveLength(1);
+
+    await h.startRedisAt(Number(new URL(url).port));
+    const second = await h.startPeer({ redisUrl: url });
+    await expect
+      .poll(() => first.collab.sharing?.sharing && second.collab.sharing?.sharing, { timeout: 10_000 })
+      .toBe(true);
+    const onSecond = h.connect(name, { cookie }, second.url);
+    await saved(onSecond);
+    const later = createAnnotation(
+      onFirst.doc,
+      { id: randomUUID(), type: fx.boxType, vector: box(2) },
+      { userId: fx.member.id },
+    );
+    await expect.poll(() => annotationsOf(onSecond.doc).has(later), { timeout: 10_000 }).toBe(true);
   });
 
   it('[P4s] both servers compact under one lock and no row is lost, whichever server wrote it', async () => {
