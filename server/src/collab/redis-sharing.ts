@@ -154,6 +154,19 @@ export class RedisSharing extends RedisExtension {
     return super.beforeBroadcastStateless(data).catch(() => 0);
   }
 
+  /**
+   * Stops even while Redis is down: the extension quits its lock client politely first, which fails
+   * on a closed connection and would skip closing the two connections.
+   */
+  override async onDestroy(): Promise<void> {
+    try {
+      await super.onDestroy();
+    } catch {
+      this.publishing.disconnect(false);
+      this.subscribing.disconnect(false);
+    }
+  }
+
   /** The log is append-only and compaction locks in PostgreSQL: storing needs no Redis lock. */
   override async onStoreDocument(): Promise<void> {
     return Promise.resolve();

@@ -69,6 +69,9 @@ describe.skipIf(lacking('redis-server'))('documents shared by two servers (TESSE
     );
     await saved(onFirst);
     expect(await new DocumentsRepo(h.db).updatesAfter(name, 0)).toHaveLength(1);
+    // And one that stops while Redis is still down stops cleanly.
+    const stopping = await h.startPeer({ redisUrl: url });
+    await expect(stopping.collab.close()).resolves.toBeUndefined();
 
     await h.startRedisAt(Number(new URL(url).port));
     const second = await h.startPeer({ redisUrl: url });
