@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import { AppError } from '../errors/app-error.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 import type { EndpointPolicy } from './endpoint-policy.js';
 import { idParams } from './path-params.js';
@@ -63,11 +62,9 @@ export function crudEndpoints<C, U>(o: CrudOptions<C, U>): Endpoint[] {
     }),
   ];
   const { create, update, remove } = o;
-  const answer = async (viewer: Viewer, id: number, query: Record<string, string | string[] | undefined>) => {
-    const object = await o.resource.find(viewer, id);
-    if (!object) throw AppError.notFound();
-    return o.listing.shape(o.resource.name, viewer, object, query);
-  };
+  // A write answers the object as the viewer now sees it, like a retrieve.
+  const answer = (viewer: Viewer, id: number, query: Record<string, string | string[] | undefined>) =>
+    o.listing.retrieve(o.resource, viewer, id, query);
   if (create) {
     endpoints.push(
       endpoint({

@@ -18,9 +18,9 @@ export const enablementFilters: FilterSpec = {
   product: { type: 'int', lookups: ['exact', 'in'], column: 'e.product_id' },
 };
 
-// A type, not an interface: rows are JSON objects the shared Listing shapes.
-export type PluginRow = {
-  id: number;
+// Types, not interfaces: rows are JSON objects the shared Listing shapes.
+/** What a plugin declares about itself (a host plugin's manifest, an external plugin's registration). */
+export type PluginFields = {
   name: string;
   package: string;
   author: string;
@@ -28,26 +28,25 @@ export type PluginRow = {
   abouturl: string;
   icon: string;
   description: string;
+};
+
+export type PluginRow = PluginFields & {
+  id: number;
   runner: 'host' | 'external';
   products: number[];
   image_sets: number[];
 };
-
-export interface PluginFields {
-  name: string;
-  package: string;
-  author: string;
-  contact: string;
-  abouturl: string;
-  icon: string;
-  description: string;
-}
 
 export interface EnablementRow {
   id: number;
   plugin_id: number;
   image_set_id: number | null;
   product_id: number | null;
+}
+
+/** The declared fields in the column order both inserts name: $1 to $7. */
+function declaredValues(f: PluginFields): string[] {
+  return [f.name, f.package, f.author, f.contact, f.abouturl, f.icon, f.description];
 }
 
 /** Plugins (every signed-in user sees the catalogue) and where each is enabled. */
@@ -94,15 +93,7 @@ export class PluginsRepo {
        ON CONFLICT (package) DO UPDATE SET name = EXCLUDED.name, author = EXCLUDED.author,
          description = EXCLUDED.description, runner = 'host'
        RETURNING id`,
-      [
-        fields.name,
-        fields.package,
-        fields.author,
-        fields.contact,
-        fields.abouturl,
-        fields.icon,
-        fields.description,
-      ],
+      declaredValues(fields),
     );
     return insertedId(rows);
   }
@@ -112,16 +103,7 @@ export class PluginsRepo {
     const rows = await this.db.query<{ id: number }>(
       `INSERT INTO plugins (name, package, author, contact, abouturl, icon, description, runner, creator_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'external', $8) RETURNING id`,
-      [
-        fields.name,
-        fields.package,
-        fields.author,
-        fields.contact,
-        fields.abouturl,
-        fields.icon,
-        fields.description,
-        creatorId,
-      ],
+      [...declaredValues(fields), creatorId],
     );
     return insertedId(rows);
   }

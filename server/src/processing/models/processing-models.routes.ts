@@ -4,7 +4,6 @@ import { crudEndpoints } from '../../api/crud.js';
 import { endpoint, type Endpoint } from '../../api/endpoint.js';
 import type { Listing } from '../../api/listing.js';
 import { idParams } from '../../api/path-params.js';
-import { AppError } from '../../errors/app-error.js';
 import { readMultipart } from '../../ingest/multipart.js';
 import type { ImageStorage } from '../../ingest/storage.js';
 import type { ProcessingModelsService } from './processing-models.service.js';
@@ -45,9 +44,7 @@ export function processingModelsEndpoints(
       async handler({ viewer, ctx, query }) {
         const upload = await readMultipart(ctx.req, uploads.storage, uploads.maxUploadBytes);
         const id = await models.upload(viewer, upload);
-        const created = await models.find(viewer, id);
-        if (!created) throw AppError.notFound();
-        return { status: 201, body: await listing.shape(models.name, viewer, created, query) };
+        return { status: 201, body: await listing.retrieve(models, viewer, id, query) };
       },
     }),
     endpoint({

@@ -3,7 +3,6 @@ import { crudEndpoints } from '../../api/crud.js';
 import { endpoint, type Endpoint } from '../../api/endpoint.js';
 import type { Listing } from '../../api/listing.js';
 import { idParams } from '../../api/path-params.js';
-import { AppError } from '../../errors/app-error.js';
 import { readMultipart } from '../../ingest/multipart.js';
 import type { ImageStorage } from '../../ingest/storage.js';
 import type { AnnotationMediaFilesService } from './annotation-media-files.service.js';
@@ -51,9 +50,7 @@ export function annotationMediaFilesEndpoints(
       async handler({ viewer, ctx, query }) {
         const upload = await readMultipart(ctx.req, uploads.storage, uploads.maxUploadBytes);
         const id = await mediaFiles.upload(viewer, upload);
-        const created = await mediaFiles.find(viewer, id);
-        if (!created) throw AppError.notFound();
-        return { status: 201, body: await listing.shape(mediaFiles.name, viewer, created, query) };
+        return { status: 201, body: await listing.retrieve(mediaFiles, viewer, id, query) };
       },
     }),
     endpoint({
