@@ -174,19 +174,24 @@ export async function benchScene(baseUrl, { slide, ready = false } = {}) {
   const me = await api(baseUrl, 'GET', '/auth/session/');
   const scene = { team, set, type, token: token.token, userId: me.user.id };
   if (slide === undefined) return scene;
-  const form = new FormData();
-  form.set('image_set', String(set.id));
   const bytes = await readFile(slideFile(slide));
-  form.append('file', new Blob([bytes]), 'bench.svs');
+  const image = await uploadImage(baseUrl, set.id, bytes, 'bench.svs');
+  if (ready) await untilReady(baseUrl, image.id, 60);
+  return { ...scene, image, bytes };
+}
+
+/** Uploads `bytes` as a file named `name` into image set `setId` as the bench admin; the new image. */
+export async function uploadImage(baseUrl, setId, bytes, name) {
+  const form = new FormData();
+  form.set('image_set', String(setId));
+  form.append('file', new Blob([bytes]), name);
   const upload = await fetch(`${baseUrl}/api/v1/images/images/`, {
     method: 'POST',
     headers: { authorization: basicAuth },
     body: form,
   });
   if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
-  const image = (await upload.json()).results[0];
-  if (ready) await untilReady(baseUrl, image.id, 60);
-  return { ...scene, image, bytes };
+  return (await upload.json()).results[0];
 }
 
 /**
