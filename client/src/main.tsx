@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startEarlyDocumentFetch } from './early-document';
+import { registerServiceWorkerWhenSettled } from './register-service-worker';
 import './style.css';
 
 // Before anything renders: on an image's workspace its document is what the page waits for longest.
@@ -17,10 +18,6 @@ createRoot(root).render(
   </StrictMode>,
 );
 
-// The service worker keeps the app and its last REST answers for reloads while offline (public/sw.js).
-// Only in builds: the dev server's modules are not hashed assets.
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  void navigator.serviceWorker.register('/sw.js').catch((error: unknown) => {
-    console.warn('Offline reloads are unavailable: the service worker did not register.', error);
-  });
-}
+// The service worker keeps the app and its last REST answers for reloads while offline (service-worker/).
+// Only in builds (the dev server's modules are not hashed assets), and only once the page has settled.
+if (import.meta.env.PROD) registerServiceWorkerWhenSettled(window.location);
