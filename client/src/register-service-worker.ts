@@ -4,6 +4,7 @@
 // 2.1 s without (docs/benchmarks.md). Offline reloads only need the worker some time after the first
 // visit, so it waits for the load event, then (on a workspace) for its annotations to be on screen,
 // then for an idle moment. The tiles already on screen are then handed to it.
+import { TILE_PATH } from './service-worker/cache-names';
 
 /** Set by the workspace when its annotations are first drawn (workspace-controller.ts). */
 const ANNOTATIONS_DRAWN = 'tessera:annotations-drawn';
@@ -74,9 +75,6 @@ function whenIdle(): Promise<void> {
   });
 }
 
-/** A tile's address (the worker's tile route, service-worker/sw.ts). */
-const TILE = /^\/images\/image\/\d+\/\d+\/\d+\/tile_files\/\d+\/\d+_\d+\.\w+$/;
-
 /**
  * The tiles on screen were loaded before the worker existed, so it never saw them. Once it controls
  * the page they are asked for again (mostly from the HTTP cache) so an offline reload still shows them.
@@ -87,7 +85,7 @@ function keepTilesSeenOnceControlled(): void {
     () => {
       for (const entry of performance.getEntriesByType('resource')) {
         const url = new URL(entry.name);
-        if (url.origin !== window.location.origin || !TILE.test(url.pathname)) continue;
+        if (url.origin !== window.location.origin || !TILE_PATH.test(url.pathname)) continue;
         fetch(url, { credentials: 'same-origin' }).catch(() => undefined);
       }
     },

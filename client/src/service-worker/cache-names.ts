@@ -1,4 +1,5 @@
-// The service worker's per-user cache names, shared with the page (sign-out deletes them).
+// The service worker's per-user cache names and what it caches as tiles, shared with the page (sign-out
+// deletes the caches; the page fetches its tiles again once the worker takes over).
 
 /** Every per-user cache name starts with this. */
 export const USER_CACHE_PREFIX = 'tessera-user.';
@@ -10,3 +11,6 @@ export function userCacheNames(user: number): { api: string; tiles: string } {
 
 /** Where the worker keeps the signed-in user's session answer (the key to that user's caches). */
 export const SESSION_CACHE = 'tessera-session';
+
+/** A DeepZoom tile's address: the worker's tile route caches these. */
+export const TILE_PATH = /^\/images\/image\/\d+\/\d+\/\d+\/tile_files\/\d+\/\d+_\d+\.\w+$/;

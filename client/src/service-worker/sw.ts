@@ -15,7 +15,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst, type Strategy } from 'workbox-strategies';
 import { ExpirationPlugin } from 'workbox-expiration';
-import { SESSION_CACHE, USER_CACHE_PREFIX, userCacheNames } from './cache-names';
+import { SESSION_CACHE, TILE_PATH, USER_CACHE_PREFIX, userCacheNames } from './cache-names';
 
 type WorkerScope = ServiceWorkerGlobalScope & { __WB_MANIFEST: Parameters<typeof precacheAndRoute>[0] };
 const sw = self as unknown as WorkerScope;
@@ -151,9 +151,8 @@ registerRoute(
   'POST',
 );
 
-const TILE = /^\/images\/image\/\d+\/\d+\/\d+\/tile_files\/\d+\/\d+_\d+\.\w+$/;
 registerRoute(
-  ({ url, request }) => TILE.test(url.pathname) && !request.headers.has('range'),
+  ({ url, request }) => TILE_PATH.test(url.pathname) && !request.headers.has('range'),
   perUser((s) => s.tiles),
 );
 
