@@ -34,3 +34,5 @@ export * from './inference/input-tensor.js';
 export * from './inference/nms.js';
 export * from './inference/decode.js';
 export * from './api/processing-models.js';
+export * from './annotations/regions.js';
+export * from './annotations/document-names.js';

@@ -11,6 +11,8 @@ export interface ImageAccessRow {
   collaboration_type: number;
   /** null: not a member of the set's team. */
   is_admin: boolean | null;
+  /** The image's region size (G1), or null when it keeps one document. */
+  annotation_region_size: number | null;
 }
 
 /** One update to append to a document's log. */
@@ -69,7 +71,8 @@ export class DocumentsRepo {
   /** The image, its set and the user's membership in the set's team; undefined if no such image. */
   async imageAccess(imageId: number, userId: number): Promise<ImageAccessRow | undefined> {
     const rows = await this.db.query<ImageAccessRow>(
-      `SELECT i.id AS image_id, s.id AS image_set_id, s.team_id, s.public, s.collaboration_type, m.is_admin
+      `SELECT i.id AS image_id, s.id AS image_set_id, s.team_id, s.public, s.collaboration_type, m.is_admin,
+              i.annotation_region_size
        FROM images i
        JOIN image_sets s ON s.id = i.image_set_id
        LEFT JOIN team_memberships m ON m.team_id = s.team_id AND m.user_id = $2

@@ -37,6 +37,8 @@ import {
 } from '../yjs-internals/update-structs.js';
 import { Budget, winnerOf } from '../yjs-internals/map-chain.js';
 import { mapKeyItem, storedStructAt } from '../yjs-internals/doc-internals.js';
+import { regionKey, regionOfVector, sameRegion, type Placement } from './regions.js';
+import type { Vector } from './vector.js';
 
 /** What a user may do in an image's document. */
 export type Role = 'viewer' | 'annotator' | 'verifier';
@@ -48,6 +50,8 @@ export interface ValidateOptions {
   types: AnnotationTypes;
   /** Updates larger than this are refused (default 8 MB). */
   maxBytes?: number;
+  /** In an image with regions: where this document's new annotations must lie (rule G2). */
+  placement?: Placement;
 }
 
 export type ValidationResult = { ok: true } | { ok: false; reason: string };
@@ -195,6 +199,7 @@ class UpdateCheck {
     const problem =
       plainJsonProblem(record, MAX_VALUE_BYTES, 32) ?? annotationProblem(record, this.options.types);
     if (problem !== null) throw new Refusal(`annotation ${key}: ${problem}`);
+    this.checkPlacement(key, record as { vector: Vector | null });
     const { created, edited } = record as { created: { by: number }; edited: { by: number } };
     for (const stamp of [created, edited]) {
       if (stamp.by !== this.options.sender.userId) {
@@ -202,6 +207,23 @@ class UpdateCheck {
       }
     }
     this.created.set(key, record as Record<string, unknown>);
+  }
+
+  /** G2: a region's document takes new shapes centred in it, the index document image-level labels. */
+  private checkPlacement(key: string, record: { vector: Vector | null }): void {
+    const placement = this.options.placement;
+    if (placement === undefined) return;
+    if (placement.kind === 'index') {
+      if (record.vector !== null)
+        throw new Refusal(`annotation ${key}: shapes belong to a region's document`);
+      return;
+    }
+    const region = regionOfVector(record.vector, placement.size);
+    if (region === null)
+      throw new Refusal(`annotation ${key}: image-level labels belong to the index document`);
+    if (!sameRegion(region, placement.region)) {
+      throw new Refusal(`annotation ${key}: its centre lies in region ${regionKey(region)}, not in this one`);
+    }
   }
 
   /** Refuses writes (or removals) at `place` that the sender's role does not allow. */

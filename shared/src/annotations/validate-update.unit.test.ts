@@ -394,3 +394,48 @@ describe('validateUpdate on crafted updates', () => {
     expect(refused(validateUpdate(server, encodeUpdate(structs), annotator))).toMatch(/too much work/);
   });
 });
+
+describe('validateUpdate keeps annotations in their region (G2)', () => {
+  const region = (x: number, y: number) => ({
+    ...annotator,
+    placement: { kind: 'region', region: { x, y }, size: 4096 } as const,
+  });
+  const index = { ...annotator, placement: { kind: 'index' } as const };
+  const label = { type: 3, vector: null };
+
+  it('accepts a shape centred in the region, drawn across its border too', () => {
+    const { doc } = serverDoc(0);
+    expect(check(doc, (c) => createAnnotation(c, box(), alice), region(0, 0))).toEqual({ ok: true });
+    const across = { vector: { x1: 4000, y1: 10, x2: 4150, y2: 20 } };
+    expect(check(doc, (c) => createAnnotation(c, box(across), alice), region(0, 0))).toEqual({ ok: true });
+  });
+
+  it('refuses a shape centred in another region, and image-level labels', () => {
+    const { doc } = serverDoc(0);
+    expect(refused(check(doc, (c) => createAnnotation(c, box(), alice), region(1, 0)))).toMatch(
+      /lies in region 0\.0, not in this one/,
+    );
+    expect(refused(check(doc, (c) => createAnnotation(c, box(label), alice), region(0, 0)))).toMatch(
+      /belong to the index document/,
+    );
+  });
+
+  it('the index document takes image-level labels only, and no write to the region index', () => {
+    const { doc } = serverDoc(0);
+    expect(check(doc, (c) => createAnnotation(c, box(label), alice), index)).toEqual({ ok: true });
+    expect(refused(check(doc, (c) => createAnnotation(c, box(), alice), index))).toMatch(
+      /belong to a region/,
+    );
+    expect(refused(check(doc, (c) => c.getMap('regionIndex').set('0.0', '{}'), index))).toMatch(
+      /unknown top-level entry "regionIndex"/,
+    );
+  });
+
+  it('a move across the border stays one edit of the annotation in its own document (G1)', () => {
+    const { doc, ids } = serverDoc(1);
+    const moved = { vector: { x1: 9000, y1: 20, x2: 9020, y2: 40 } };
+    expect(check(doc, (c) => updateFields(c, ids[0] ?? '', moved, alice), region(0, 0))).toEqual({
+      ok: true,
+    });
+  });
+});
