@@ -31,10 +31,12 @@ function administersSet(q: SqlConditions, viewer: ListViewer, alias: string): st
 export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): void {
   if (viewer.isSuperuser) return;
   const visible = imageSetVisible(q, viewer, 's');
+  // The viewer's copy: its one document, or its index and region documents (G5).
   const own = q.param(`.user.${viewer.id}`);
   q.add(`a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s
       WHERE ${visible} AND (s.collaboration_type <> ${BLIND} OR ${administersSet(q, viewer, 's')})))
-    OR (a.document = 'image.' || a.image_id || ${own}::text
+    OR ((a.document = 'image.' || a.image_id || ${own}::text
+        OR starts_with(a.document, 'image.' || a.image_id || ${own}::text || '.region'))
       AND a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s WHERE ${visible})))`);
 }
 
@@ -45,8 +47,11 @@ export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): v
  */
 export function annotationInSeenCopy(q: SqlConditions, viewer: ListViewer, a: string, set: string): string {
   if (viewer.isSuperuser) return 'true';
+  // The copy's one document, or its index and region documents (G5).
+  const own = q.param(`.user.${viewer.id}`);
   return `(${set}.collaboration_type <> ${BLIND}
-    OR ${a}.document = 'image.' || ${a}.image_id || ${q.param(`.user.${viewer.id}`)}::text
+    OR ${a}.document = 'image.' || ${a}.image_id || ${own}::text
+    OR starts_with(${a}.document, 'image.' || ${a}.image_id || ${own}::text || '.region')
     OR ${administersSet(q, viewer, set)})`;
 }
 
