@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Page, RestAnnotation, RestoreReport, VersionDiff } from '@tessera/shared';
+import {
+  DEFAULT_REGION_SIZE,
+  type Page,
+  type RestAnnotation,
+  type RestoreReport,
+  type VersionDiff,
+} from '@tessera/shared';
 import type { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
@@ -206,5 +212,22 @@ describe('conversion of an image to regions (G6)', () => {
       content(beforeConversion.annotations),
     );
     expect(await documentsOf(image)).not.toHaveProperty(`image.${image}`);
+  });
+
+  it('G6 over REST (what `tessera documents regions` calls): superusers only, the default size from shared', async () => {
+    const { s, image, admin } = await history();
+    const path = `/images/images/${image}/regions/`;
+    // A team admin may not: it changes how everyone reaches the image for good.
+    expect((await admin.post(path, {})).status).toBe(403);
+    expect((await s.api(s.member).post(path, { size: 2048 })).status).toBe(403);
+    const root = s.api(await s.make.user({ superuser: true }));
+    expect((await root.post(path, { size: 100 })).status).toBe(400);
+    const done = await root.post<{ size: number; documents: { copied: number }[] }>(path, {});
+    expect(done.status).toBe(200);
+    expect(done.body.size).toBe(DEFAULT_REGION_SIZE);
+    expect(done.body.documents).toEqual([{ document: `image.${image}`, annotations: 6, copied: 6 }]);
+    const again = await root.post<{ detail: string }>(path, {});
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(again.body)).toContain('already has regions');
   });
 });
