@@ -11,6 +11,7 @@ import type { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
 import { AppError } from '../errors/app-error.js';
+import { conversionLines, convertImageCommand } from './region-conversion.cli.js';
 import { convertToRegions } from './region-conversion.js';
 
 const server = useTestServer();
@@ -229,5 +230,28 @@ describe('conversion of an image to regions (G6)', () => {
     const again = await root.post<{ detail: string }>(path, {});
     expect(again.status).toBe(400);
     expect(JSON.stringify(again.body)).toContain('already has regions');
+  });
+
+  it('G6: the command-line client converts through the server and reports each document', async () => {
+    const { s, image } = await history();
+    const root = await s.make.user({ superuser: true });
+    const token = await s.api(root).post<{ token: string }>('/users/tokens/', { name: 'cli' });
+    const target = { baseUrl: server.baseUrl, authorization: `Bearer ${token.body.token}` };
+    const report = await convertImageCommand(target, { imageId: image, size: 2048 });
+    expect(conversionLines(report)).toEqual([
+      `image ${image}: regions of 2048 pixels`,
+      `image.${image}\t6 annotations\t6 copied into regions`,
+    ]);
+    const [row] = await server.db.query<{ annotation_region_size: number }>(
+      'SELECT annotation_region_size FROM images WHERE id = $1',
+      [image],
+    );
+    expect(row?.annotation_region_size).toBe(2048);
+    await expect(convertImageCommand(target, { imageId: image, size: undefined })).rejects.toThrow(
+      'already has regions of 2048 pixels',
+    );
+    await expect(convertImageCommand(target, { imageId: image, size: 4096 })).rejects.toThrow(
+      'already has regions of 2048 pixels',
+    );
   });
 });

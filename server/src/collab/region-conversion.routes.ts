@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DEFAULT_REGION_SIZE } from '@tessera/shared';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import { idParams } from '../api/path-params.js';
 import { AppError } from '../errors/app-error.js';
@@ -23,7 +22,8 @@ const conversionReport = z.object({
 
 /**
  * `images/images/<id>/regions/`: converts an image to regions (G6) in the running server, whose live
- * documents take the copies (what `tessera documents regions` calls). Superusers only: it changes how
+ * documents take the copies (what `tessera documents regions` calls); the size defaults to
+ * DEFAULT_REGION_SIZE, or to what an earlier run that stopped half way chose. Superusers only: it changes how
  * every browser and writer reaches the image's annotations, for good.
  */
 export function regionConversionEndpoints(deps: { db: Database; documents: LiveDocumentsPort }): Endpoint[] {
@@ -39,8 +39,7 @@ export function regionConversionEndpoints(deps: { db: Database; documents: LiveD
       summary: "Splits the image's annotation documents into regions (rule G6; one-way, superusers only)",
       async handler({ viewer, params, body }) {
         if (!viewer.isSuperuser) throw AppError.forbidden('Only superusers convert images to regions.');
-        const size = body.size ?? DEFAULT_REGION_SIZE;
-        return { body: await convertToRegions(deps.db, deps.documents, params.id, size) };
+        return { body: await convertToRegions(deps.db, deps.documents, params.id, body.size) };
       },
     }),
   ];

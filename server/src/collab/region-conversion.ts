@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import {
+  DEFAULT_REGION_SIZE,
   annotationsOf,
   parseVerificationKey,
   readRecord,
@@ -34,7 +35,8 @@ interface Copy {
 }
 
 /**
- * Rule G6: gives an image regions of `size` pixels. Every annotation of its shared document and of
+ * Rule G6: gives an image regions of `size` pixels (DEFAULT_REGION_SIZE when not given; a run after
+ * one that stopped half way keeps the size that run set). Every annotation of its shared document and of
  * every blind copy is written into its G1 document as its merged record (every field, both stamps,
  * the deleted flag) with every verification as it was, as server writes through the live documents
  * (open clients of the regions see them). Order, so that no acknowledged write is lost: the column is
@@ -49,10 +51,10 @@ export async function convertToRegions(
   db: Database,
   documents: LiveDocumentsPort,
   imageId: number,
-  size: number,
+  size: number | undefined,
   batch = BATCH,
 ): Promise<ConversionReport> {
-  if (!Number.isInteger(size) || size < 256 || size > 1_000_000)
+  if (size !== undefined && (!Number.isInteger(size) || size < 256 || size > 1_000_000))
     throw AppError.badRequest('The region size is a whole number of pixels from 256 to 1000000.');
   // Nothing is decided before the live documents can take the copies.
   if (!documents.attached) throw new AppError('service_unavailable', 'The live documents are not running.');
@@ -103,7 +105,7 @@ export async function convertToRegions(
 async function claimImage(
   db: Database,
   imageId: number,
-  size: number,
+  size: number | undefined,
 ): Promise<{ regionSize: number; resumed: boolean }> {
   return db.transaction(async (tx) => {
     const [image] = await tx.query<{ annotation_region_size: number | null }>(
@@ -113,12 +115,13 @@ async function claimImage(
     if (!image) throw AppError.notFound();
     const current = image.annotation_region_size;
     if (current !== null) {
-      if (current !== size)
+      if (size !== undefined && current !== size)
         throw AppError.badRequest(`Image ${imageId} already has regions of ${current} pixels.`);
       return { regionSize: current, resumed: true };
     }
-    await tx.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [imageId, size]);
-    return { regionSize: size, resumed: false };
+    const chosen = size ?? DEFAULT_REGION_SIZE;
+    await tx.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [imageId, chosen]);
+    return { regionSize: chosen, resumed: false };
   });
 }
 
