@@ -10,6 +10,7 @@ import {
 import type { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
+import { setVerification, updateFields } from '@tessera/shared';
 import { AppError } from '../errors/app-error.js';
 import { conversionLines, convertImageCommand } from './region-conversion.cli.js';
 import { convertToRegions } from './region-conversion.js';
@@ -18,7 +19,13 @@ const server = useTestServer();
 const SIZE = 1000;
 
 const convert = (image: number, batch?: number) =>
-  convertToRegions(server.db, server.services.liveDocuments, image, SIZE, batch);
+  convertToRegions(
+    server.db,
+    server.services.liveDocuments,
+    image,
+    SIZE,
+    batch === undefined ? {} : { batch },
+  );
 
 async function everything(api: ApiClient, image: number) {
   const annotations = await api.get<Page<RestAnnotation>>(
@@ -253,5 +260,39 @@ describe('conversion of an image to regions (G6)', () => {
     await expect(convertImageCommand(target, { imageId: image, size: 4096 })).rejects.toThrow(
       'already has regions of 2048 pixels',
     );
+  });
+
+  it('G6: an edit and a verification that reach the old document while it is copied are carried over', async () => {
+    const { s, image, admin, made } = await history();
+    const [first, second] = made;
+    const report = await convertToRegions(server.db, server.services.liveDocuments, image, SIZE, {
+      afterCopies: (document) =>
+        server.collab.write(
+          document,
+          (doc) => {
+            updateFields(
+              doc,
+              first?.unique_identifier ?? '',
+              { description: 'late' },
+              {
+                userId: s.member.id,
+                now: Date.parse('2030-01-02T03:04:05Z'),
+              },
+            );
+            setVerification(doc, second?.unique_identifier ?? '', true, { userId: s.member.id, now: 1 });
+          },
+          s.member.id,
+        ),
+    });
+    expect(report.documents).toEqual([{ document: `image.${image}`, annotations: 6, copied: 6 }]);
+    const now = await everything(admin, image);
+    const late = now.annotations.find((a) => a.id === first?.id);
+    expect(late).toMatchObject({ description: 'late', last_editor: s.member.id });
+    expect(late?.last_edit_time).toBe('2030-01-02T03:04:05.000000');
+    expect(now.verifications).toContainEqual(
+      expect.objectContaining({ annotation: second?.id, user: s.member.id, verified: true }),
+    );
+    expect(now.annotations).toHaveLength(6);
+    expect(await documentsOf(image)).not.toHaveProperty(`image.${image}`);
   });
 });

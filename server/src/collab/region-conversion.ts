@@ -1,7 +1,11 @@
 import * as Y from 'yjs';
 import {
   DEFAULT_REGION_SIZE,
+  EDITABLE_FIELDS,
   annotationsOf,
+  sameJson,
+  updateFields,
+  type VerificationRecord,
   parseVerificationKey,
   readRecord,
   verificationsOf,
@@ -52,8 +56,13 @@ export async function convertToRegions(
   documents: LiveDocumentsPort,
   imageId: number,
   size: number | undefined,
-  batch = BATCH,
+  options: {
+    readonly batch?: number;
+    /** Runs after an old document's copies are written (tests write into it there, as a late edit). */
+    readonly afterCopies?: (document: string) => Promise<void>;
+  } = {},
 ): Promise<ConversionReport> {
+  const batch = options.batch ?? BATCH;
   if (size !== undefined && (!Number.isInteger(size) || size < 256 || size > 1_000_000))
     throw AppError.badRequest('The region size is a whole number of pixels from 256 to 1000000.');
   // Nothing is decided before the live documents can take the copies.
@@ -65,31 +74,39 @@ export async function convertToRegions(
     const name = parseDocumentName(old);
     if (name === null) continue;
     const copies = await finalState(db, documents, old);
+    const target = (copy: Copy) =>
+      documentForNew(
+        { imageId, userId: name.userId, regionSize },
+        (copy.record.vector ?? null) as Vector | null,
+      );
     let copied = 0;
     for (let from = 0; from < copies.length; from += batch) {
-      const byTarget = new Map<string, Copy[]>();
-      for (const copy of copies.slice(from, from + batch)) {
-        const vector = (copy.record.vector ?? null) as Vector | null;
-        const target = documentForNew({ imageId, userId: name.userId, regionSize }, vector);
-        const group = byTarget.get(target);
-        if (group) group.push(copy);
-        else byTarget.set(target, [copy]);
-      }
-      for (const [target, group] of byTarget) {
+      for (const [document, group] of byTarget(copies.slice(from, from + batch), target)) {
         // Loaded first: a document's load rewrites its rows from what it holds (projection.extension.ts)
         // and would drop rows moved to it before (they would come back with new ids).
-        await documents.write(target, () => undefined, null);
+        await documents.write(document, () => undefined, null);
         const ids = group.map((c) => c.id);
-        if (await moveRows(db, old, target, ids)) changed = true;
-        copied += await writeCopies(documents, target, group);
+        if (await moveRows(db, old, document, ids)) changed = true;
+        copied += await writeCopies(documents, document, group);
       }
     }
+    await options.afterCopies?.(old);
     // Rows the copies did not take over (none unless the projection lagged) would show twice.
     const [left] = await db.query<{ n: number }>(
       'WITH d AS (DELETE FROM annotations WHERE document = $1 RETURNING 1) SELECT count(*)::int AS n FROM d',
       [old],
     );
     if (copied > 0 || (left?.n ?? 0) > 0) changed = true;
+    // A REST edit that found its row before it moved wrote into the old document meanwhile: carry over
+    // what changed there since the read above (no row names the old document any more).
+    const before = new Map(copies.map((c) => [c.id, c]));
+    const later = (await finalState(db, documents, old)).filter(
+      (c) => JSON.stringify(before.get(c.id)) !== JSON.stringify(c),
+    );
+    for (const [document, group] of byTarget(later, target)) {
+      copied += await writeCopies(documents, document, group, before);
+      changed = true;
+    }
     report.push({ document: old, annotations: copies.length, copied });
   }
   // A run that found everything done: the image simply has regions already.
@@ -187,31 +204,67 @@ async function moveRows(db: Database, from: string, to: string, ids: readonly st
   return (moved?.n ?? 0) > 0;
 }
 
-/** One server write (P5) of a batch's annotations into their target; answers how many it copied. */
+/** Copies grouped by the document they go to. */
+function byTarget(copies: readonly Copy[], target: (copy: Copy) => string): Map<string, Copy[]> {
+  const groups = new Map<string, Copy[]>();
+  for (const copy of copies) {
+    const document = target(copy);
+    const group = groups.get(document);
+    if (group) group.push(copy);
+    else groups.set(document, [copy]);
+  }
+  return groups;
+}
+
+/**
+ * One server write (P5) of a batch's annotations into their target; answers how many it created. An
+ * annotation the target has already is skipped, unless `before` says how it was when first copied:
+ * then the fields and verifications changed in the old document since are written, with their stamps.
+ */
 async function writeCopies(
   documents: LiveDocumentsPort,
   target: string,
   copies: readonly Copy[],
+  before?: ReadonlyMap<string, Copy>,
 ): Promise<number> {
   let copied = 0;
   await documents.write(
     target,
     (doc) => {
       const annotations = annotationsOf(doc);
-      const missing = copies.filter((c) => !annotations.has(c.id));
-      if (missing.length === 0) return;
       const verifications = verificationsOf(doc);
       doc.transact(() => {
-        // The record as created, every field merged in (the same text createAnnotation writes).
-        for (const copy of missing) {
-          annotations.set(copy.id, JSON.stringify(copy.record));
-          for (const [key, value] of copy.verifications)
-            verifications.set(key, value as Parameters<typeof verifications.set>[1]);
+        for (const copy of copies) {
+          if (!annotations.has(copy.id)) {
+            // The record as created, every field merged in (the same text createAnnotation writes).
+            annotations.set(copy.id, JSON.stringify(copy.record));
+            for (const [key, value] of copy.verifications)
+              verifications.set(key, value as VerificationRecord);
+            copied++;
+            continue;
+          }
+          const earlier = before?.get(copy.id);
+          if (earlier !== undefined) carryOver(doc, copy, earlier);
         }
       });
-      copied = missing.length;
     },
     null,
   );
   return copied;
+}
+
+/** Writes what changed in the old document between two reads of one annotation. */
+function carryOver(doc: Y.Doc, copy: Copy, earlier: Copy): void {
+  const changes: Record<string, unknown> = {};
+  for (const field of EDITABLE_FIELDS) {
+    if (!sameJson(copy.record[field], earlier.record[field])) changes[field] = copy.record[field];
+  }
+  const edited = copy.record.edited as { by: number; at: number } | undefined;
+  if (Object.keys(changes).length > 0 && edited !== undefined)
+    updateFields(doc, copy.id, changes, { userId: edited.by, now: edited.at });
+  const was = new Map(earlier.verifications);
+  const verifications = verificationsOf(doc);
+  for (const [key, value] of copy.verifications) {
+    if (!sameJson(was.get(key), value)) verifications.set(key, value as VerificationRecord);
+  }
 }
