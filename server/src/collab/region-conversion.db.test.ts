@@ -12,6 +12,8 @@ import { useTestServer } from '../../../test/support/server.js';
 import { annotate, makeVersion, rect, triangle, versionScene } from '../../../test/support/versions.js';
 import { setVerification, updateFields } from '@tessera/shared';
 import { AppError } from '../errors/app-error.js';
+import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
+import { MembershipsRepo } from '../resources/memberships/memberships.repo.js';
 import { conversionLines, convertImageCommand } from './region-conversion.cli.js';
 import { convertToRegions } from './region-conversion.js';
 
@@ -294,5 +296,39 @@ describe('conversion of an image to regions (G6)', () => {
     );
     expect(now.annotations).toHaveLength(6);
     expect(await documentsOf(image)).not.toHaveProperty(`image.${image}`);
+  });
+
+  it("G6, A2-A3: a blind set's copies are converted each into the reader's own regions; each reader still sees only their own", async () => {
+    const s = await versionScene(server);
+    const image = s.images[0] as number;
+    const reader = await s.make.user();
+    await new MembershipsRepo(server.db).insert(s.team, reader.id, false);
+    await new ImageSetsRepo(server.db).update(s.set, { collaboration_type: 1 });
+    const [mine] = await annotate(s.api(s.member), [
+      { image, annotation_type: s.box, vector: rect(1500, 10) },
+    ]);
+    const [theirs] = await annotate(s.api(reader), [
+      { image, annotation_type: s.box, vector: rect(10, 1500) },
+    ]);
+    const report = await convert(image);
+    expect(report.documents).toEqual(
+      [
+        { document: `image.${image}.user.${s.member.id}`, annotations: 1, copied: 1 },
+        { document: `image.${image}.user.${reader.id}`, annotations: 1, copied: 1 },
+      ].sort((a, b) => a.document.localeCompare(b.document)),
+    );
+    expect(await documentsOf(image)).toEqual({
+      [`image.${image}.user.${s.member.id}.region.1.0`]: 1,
+      [`image.${image}.user.${reader.id}.region.0.1`]: 1,
+    });
+    const seen = async (api: ApiClient) =>
+      (await api.get<Page<RestAnnotation>>(`/annotations/annotations/?image=${image}`)).body.results.map(
+        (a) => a.id,
+      );
+    expect(await seen(s.api(s.member))).toEqual([mine?.id]);
+    expect(await seen(s.api(reader))).toEqual([theirs?.id]);
+    expect((await seen(s.api(s.admin))).sort((a, b) => a - b)).toEqual(
+      [mine?.id ?? 0, theirs?.id ?? 0].sort((a, b) => a - b),
+    );
   });
 });
