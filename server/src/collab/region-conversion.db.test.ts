@@ -147,7 +147,7 @@ describe('conversion of an image to regions (G6)', () => {
     expect(await everything(admin, image)).toEqual(after);
     expect(after).toEqual(before);
 
-    // Half way: the column set, some copies made, the old rows still there (as after a crash).
+    // Half way: the column set and a batch's rows moved, its copies not yet written (a crash between).
     const other = await history();
     const half = other.image;
     await server.db.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [half, SIZE]);
@@ -155,7 +155,7 @@ describe('conversion of an image to regions (G6)', () => {
     await server.db.query(`UPDATE annotations SET document = $2 WHERE document = $1 AND id = $3`, [
       `image.${half}`,
       `image.${half}.region.1.1`,
-      first?.id,
+      first?.id ?? 0,
     ]);
     const partial = await convert(half);
     expect(partial.resumed).toBe(true);
