@@ -1,0 +1,149 @@
+import type { afterLoadDocumentPayload, beforeUnloadDocumentPayload, Extension } from '@hocuspocus/server';
+import {
+  annotationsOf,
+  boundingBox,
+  changedAnnotations,
+  readRecord,
+  regionIndexOf,
+  regionKey,
+  summarizeRegion,
+  writeRegionSummary,
+  type AnnotationRecord,
+  type Region,
+  type RegionSummary,
+} from '@tessera/shared';
+import type * as Y from 'yjs';
+import type { Logger } from '../logging/logger.js';
+import { formatDocumentName, parseDocumentName } from './document-names.js';
+import type { RegionSizes } from './region-sizes.js';
+
+/** A server-side write of a document (Collaboration.write's path, rule P5). */
+export type WriteDocument = (name: string, change: (doc: Y.Doc) => void) => Promise<void>;
+
+/** How long changes of an image's regions gather before their summaries are written (one transaction). */
+export const REGION_INDEX_DELAY_MS = 250;
+
+/** A region whose summary is due: read from its loaded document when the write starts, or fixed. */
+interface Due {
+  readonly region: Region;
+  readonly summary: () => RegionSummary;
+}
+
+interface Pending {
+  readonly regions: Map<string, Due>;
+  timer: NodeJS.Timeout | undefined;
+  /** The index document's writes, one after another. */
+  writing: Promise<void>;
+}
+
+/** A region's summary from its document's live annotations (merged records, not deleted). */
+export function summarizeDocument(doc: Y.Doc, region: Region, size: number): RegionSummary {
+  const live: { box: ReturnType<typeof boundingBox>; type: number }[] = [];
+  for (const id of annotationsOf(doc).keys()) {
+    const record = readRecord(doc, id) as AnnotationRecord | null;
+    if (record === null || record.deleted) continue;
+    live.push({ box: boundingBox(record.vector), type: record.type });
+  }
+  return summarizeRegion(region, size, live);
+}
+
+/**
+ * Rule G3 (README): the index document `<base>.regions` of an image with regions is the server's. After
+ * changes of a loaded region document are applied, and when it loads (the index may lack it, or a
+ * write may have been lost in a crash), its summary is written into the index through the
+ * server-side write path, only where it changed (`writeRegionSummary`). Changes gather per index
+ * document for REGION_INDEX_DELAY_MS from the first one, so a burst of edits costs one summary per
+ * region and one transaction per index, however long it lasts.
+ */
+export class RegionIndexer implements Extension {
+  readonly extensionName = 'tessera-region-index';
+  private readonly pending = new Map<string, Pending>();
+  private stopped = false;
+
+  constructor(
+    private readonly sizes: RegionSizes,
+    private readonly write: WriteDocument,
+    private readonly logger: Logger,
+    private readonly delayMs = REGION_INDEX_DELAY_MS,
+  ) {}
+
+  async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
+    const name = parseDocumentName(data.documentName);
+    if (name?.part?.kind !== 'region') return;
+    const size = await this.sizes.forImage(name.imageId);
+    if (size === null || size === undefined) return;
+    const doc: Y.Doc = data.document;
+    const index = formatDocumentName({ ...name, part: { kind: 'index' } });
+    const region = name.part.region;
+    const due: Due = { region, summary: () => summarizeDocument(doc, region, size) };
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (changedAnnotations(doc, transaction).size > 0) this.mark(index, data.documentName, due);
+    });
+    this.mark(index, data.documentName, due);
+  }
+
+  /** A region leaving memory with its summary still due: summarized now, written with the others. */
+  beforeUnloadDocument(data: beforeUnloadDocumentPayload): Promise<void> {
+    const name = parseDocumentName(data.documentName);
+    if (name?.part?.kind !== 'region') return Promise.resolve();
+    const index = formatDocumentName({ ...name, part: { kind: 'index' } });
+    const due = this.pending.get(index)?.regions.get(data.documentName);
+    if (due !== undefined) {
+      const summary = due.summary();
+      this.pending.get(index)?.regions.set(data.documentName, { region: due.region, summary: () => summary });
+    }
+    return Promise.resolve();
+  }
+
+  /** Writes every due summary now and stops (shutdown); a region's next load writes what is missed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.pending.keys()].map((index) => this.flush(index)));
+  }
+
+  /** Resolves once the summaries due so far are written (tests, and callers that read the index). */
+  async settled(index: string): Promise<void> {
+    await this.flush(index);
+  }
+
+  private mark(index: string, document: string, due: Due): void {
+    if (this.stopped) return;
+    let pending = this.pending.get(index);
+    if (pending === undefined) {
+      pending = { regions: new Map(), timer: undefined, writing: Promise.resolve() };
+      this.pending.set(index, pending);
+    }
+    pending.regions.set(document, due);
+    pending.timer ??= setTimeout(() => {
+      this.flush(index).catch(() => undefined);
+    }, this.delayMs);
+  }
+
+  private flush(index: string): Promise<void> {
+    const pending = this.pending.get(index);
+    if (pending === undefined) return Promise.resolve();
+    clearTimeout(pending.timer);
+    pending.timer = undefined;
+    pending.writing = pending.writing.then(async () => {
+      if (pending.regions.size === 0) return;
+      const summaries = [...pending.regions.values()].map((due) => ({
+        region: due.region,
+        summary: due.summary(),
+      }));
+      pending.regions.clear();
+      try {
+        await this.write(index, (doc) => {
+          for (const { region, summary } of summaries) {
+            // A region never written and still empty (opened, nothing drawn) needs no entry.
+            if (summary.count === 0 && !regionIndexOf(doc).has(regionKey(region))) continue;
+            writeRegionSummary(doc, region, summary);
+          }
+        });
+      } catch (error) {
+        this.logger.error({ err: error, document: index }, 'collab: could not write region summaries');
+      }
+      if (pending.regions.size === 0 && pending.timer === undefined) this.pending.delete(index);
+    });
+    return pending.writing;
+  }
+}
