@@ -14,6 +14,7 @@ import { listenForAccessChanges } from './access-notices.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
 import { RegionIndexer } from './region-index.js';
+import { isBlind } from '../access/policy/modes.js';
 import { RegionSizes } from './region-sizes.js';
 import { RedisSharing } from './redis-sharing.js';
 import { ReaderCopyMerger, type MergeSummary } from './reader-copies.js';
@@ -109,6 +110,10 @@ export function createHocuspocus(deps: CollabDeps): Pick<
   // G3 writes the index as any server-side change (P5); `hocuspocus` exists by the time it writes.
   const regionIndex = new RegionIndexer(
     regionSizes,
+    async (imageId) => {
+      const image = await repo.imageAccess(imageId, 0);
+      return image && isBlind(image.collaboration_type);
+    },
     (name, change) => writeDocument({ hocuspocus, store, projection }, name, change, null),
     deps.logger,
   );

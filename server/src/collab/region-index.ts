@@ -20,6 +20,9 @@ import type { RegionSizes } from './region-sizes.js';
 /** A server-side write of a document (Collaboration.write's path, rule P5). */
 export type WriteDocument = (name: string, change: (doc: Y.Doc) => void) => Promise<void>;
 
+/** Whether an image's set is blind now (undefined: no such image). */
+export type IsBlind = (imageId: number) => Promise<boolean | undefined>;
+
 /** How long changes of an image's regions gather before their summaries are written (one transaction). */
 export const REGION_INDEX_DELAY_MS = 250;
 
@@ -62,6 +65,7 @@ export class RegionIndexer implements Extension {
 
   constructor(
     private readonly sizes: RegionSizes,
+    private readonly isBlind: IsBlind,
     private readonly write: WriteDocument,
     private readonly logger: Logger,
     private readonly delayMs = REGION_INDEX_DELAY_MS,
@@ -72,6 +76,9 @@ export class RegionIndexer implements Extension {
     if (name?.part?.kind !== 'region') return;
     const size = await this.sizes.forImage(name.imageId);
     if (size === null || size === undefined) return;
+    // A reader's copy outside a blind set is only ever loaded to be merged and removed (B1): writing
+    // its index would bring a removed copy back.
+    if (name.userId !== null && (await this.isBlind(name.imageId)) !== true) return;
     const doc: Y.Doc = data.document;
     const index = formatDocumentName({ ...name, part: { kind: 'index' } });
     const region = name.part.region;
@@ -132,18 +139,28 @@ export class RegionIndexer implements Extension {
       }));
       pending.regions.clear();
       try {
-        await this.write(index, (doc) => {
-          for (const { region, summary } of summaries) {
-            // A region never written and still empty (opened, nothing drawn) needs no entry.
-            if (summary.count === 0 && !regionIndexOf(doc).has(regionKey(region))) continue;
-            writeRegionSummary(doc, region, summary);
-          }
-        });
+        await this.writeSummaries(index, summaries);
       } catch (error) {
         this.logger.error({ err: error, document: index }, 'collab: could not write region summaries');
       }
       if (pending.regions.size === 0 && pending.timer === undefined) this.pending.delete(index);
     });
     return pending.writing;
+  }
+
+  /** One transaction of the index document; nothing when every summary is as stored. */
+  private async writeSummaries(
+    index: string,
+    summaries: readonly { region: Region; summary: RegionSummary }[],
+  ): Promise<void> {
+    const name = parseDocumentName(index);
+    if (name !== null && name.userId !== null && (await this.isBlind(name.imageId)) !== true) return;
+    await this.write(index, (doc) => {
+      for (const { region, summary } of summaries) {
+        // A region never written and still empty (opened, nothing drawn) needs no entry.
+        if (summary.count === 0 && !regionIndexOf(doc).has(regionKey(region))) continue;
+        writeRegionSummary(doc, region, summary);
+      }
+    });
   }
 }
