@@ -15,10 +15,13 @@ import * as Y from 'yjs';
 import type { TestUser } from '../../../test/support/factories.js';
 import type { Viewer } from '../auth/viewer.js';
 import { makeFixture, saved, sessionOf, useCollabServer } from '../../../test/support/collab-server.js';
+import { AnnotationsService } from '../resources/annotations/annotations.service.js';
 import { ImageSetsService } from '../resources/image-sets/image-sets.service.js';
 import { VersionsService } from '../versions/versions.service.js';
+import { MembershipsRepo } from '../resources/memberships/memberships.repo.js';
 import { DocumentsRepo } from './documents.repo.js';
 import { LiveDocumentsPort } from './live-documents.js';
+import { rebuildProjection } from './projection-rebuild.js';
 
 const h = useCollabServer({ accessSweepMs: 3_600_000 });
 
@@ -337,5 +340,59 @@ describe('documents of an image with regions (G1-G6)', () => {
     expect(index.has('9.9')).toBe(false);
     expect(index.get('0.0')?.count).toBe(2);
     expect(index.get('5.5')?.count).toBe(1);
+  });
+
+  it('[A6][G6] open connections: a part loses access with the membership, a converted whole is retired', async () => {
+    const fx = await regionFixture();
+    const region = h.connect(`image.${fx.image}.region.0.0`, { cookie: await sessionOf(h, fx.member) });
+    await saved(region);
+    const memberships = new MembershipsRepo(h.db);
+    const membership = await memberships.of(fx.member.id, fx.team);
+    if (!membership) throw new Error('fixture without membership');
+    await memberships.delete(membership.id);
+    await expect.poll(() => region.refusals, { timeout: 5_000 }).toContain('access-revoked');
+
+    const plain = await makeFixture(h);
+    const whole = h.connect(`image.${plain.image}`, { cookie: await sessionOf(h, plain.member) });
+    await saved(whole);
+    await h.db.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [plain.image, SIZE]);
+    await h.collab.recheckAccess();
+    await expect.poll(() => whole.refusals, { timeout: 5_000 }).toContain('document-retired');
+  });
+
+  it('[G6][R1] a retired whole document is not projected again; a rebuild removes its rows', async () => {
+    const fx = await makeFixture(h);
+    const whole = `image.${fx.image}`;
+    const old = await serverBox(fx, whole, fx.member, 10);
+    const rowsOf = () =>
+      h.db.query<{ document: string }>('SELECT document FROM annotations WHERE unique_identifier = $1', [
+        old,
+      ]);
+    expect(await rowsOf()).toEqual([{ document: whole }]);
+    await h.db.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [fx.image, SIZE]);
+    await rebuildProjection(h.db, [whole]);
+    expect(await rowsOf()).toEqual([]);
+    // Loaded again on the server (a conversion or a version reads it): still nothing projected.
+    await expect.poll(() => h.collab.hocuspocus.documents.has(whole), { timeout: 10_000 }).toBe(false);
+    const direct = await h.collab.hocuspocus.openDirectConnection(whole, { userId: null });
+    await h.collab.projection.settled(whole);
+    await direct.disconnect();
+    expect(await rowsOf()).toEqual([]);
+  });
+
+  it("[P2][G5] a blind reader lists the annotations of their own copy's regions, not another reader's", async () => {
+    const fx = await regionFixture({ blind: true });
+    const own = await serverBox(fx, `image.${fx.image}.user.${fx.member.id}.region.0.0`, fx.member, 10);
+    await serverBox(fx, `image.${fx.image}.user.${fx.other.id}.region.0.0`, fx.other, 10);
+    const port = new LiveDocumentsPort();
+    port.attach(h.collab);
+    const listed = async (user: TestUser) =>
+      (
+        await new AnnotationsService(h.db, port).list(viewerOf(user), [
+          { name: 'image', lookup: 'exact', value: fx.image },
+        ])
+      ).rows.map((r) => r.unique_identifier);
+    expect(await listed(fx.member)).toEqual([own]);
+    expect(await listed(fx.admin)).toHaveLength(2);
   });
 });
