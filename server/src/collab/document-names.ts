@@ -19,3 +19,5 @@ const PART = '(\\.regions|\\.region\\.[0-9]{1,7}\\.[0-9]{1,7})?';
 export const DOCUMENT_NAME = `^image\\.[0-9]{1,10}(\\.user\\.[0-9]{1,10})?${PART}$`;
 /** A reader's blind copy, whole or one of its parts. */
 export const READER_COPY_NAME = `^image\\.[0-9]{1,10}\\.user\\.[0-9]{1,10}${PART}$`;
+/** The name of an index or region document (what an image with regions serves, G6). */
+export const DOCUMENT_PART = `\\.(regions|region\\.[0-9]{1,7}\\.[0-9]{1,7})$`;

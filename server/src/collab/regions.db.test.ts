@@ -250,8 +250,10 @@ describe('documents of an image with regions (G1-G6)', () => {
     expect(readRegionIndex(await stored(indexName)).get('0.0')?.count).toBe(1);
   });
 
-  it('[G5] a version captures the index and region documents', async () => {
-    const fx = await regionFixture();
+  it('[G5][G6] a version captures the index and region documents, not the retired whole one', async () => {
+    const fx = await makeFixture(h);
+    await serverBox(fx, `image.${fx.image}`, fx.member, 10);
+    await h.db.query('UPDATE images SET annotation_region_size = $2 WHERE id = $1', [fx.image, SIZE]);
     const label = randomUUID();
     await serverBox(fx, `image.${fx.image}.region.0.0`, fx.member, 10);
     await serverBox(fx, `image.${fx.image}.region.1.1`, fx.member, SIZE + 10);

@@ -1,5 +1,5 @@
 import { readStoredState } from '../collab/documents.repo.js';
-import { DOCUMENT_NAME } from '../collab/document-names.js';
+import { DOCUMENT_NAME, DOCUMENT_PART } from '../collab/document-names.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
@@ -157,7 +157,9 @@ export class VersionsRepo {
 
   /**
    * The annotation documents of the version's images that have any stored state: whole documents,
-   * readers' copies and, for images with regions, their index and region documents (G5).
+   * readers' copies and, for images with regions, their index and region documents (G5), not the
+   * whole documents they retired (G6: kept for the versions captured before, whose annotations the
+   * parts hold now: captured both, each annotation would be frozen twice).
    */
   async documentsOf(versionId: number): Promise<{ document: string; image_id: number }[]> {
     return this.db.query(
@@ -166,7 +168,9 @@ export class VersionsRepo {
              UNION SELECT DISTINCT document FROM annotation_document_updates) n
        JOIN set_version_images vi
          ON vi.version_id = $1 AND vi.image_id = split_part(n.document, '.', 2)::int
+       JOIN images i ON i.id = vi.image_id
        WHERE n.document ~ '${DOCUMENT_NAME}'
+         AND (i.annotation_region_size IS NULL OR n.document ~ '${DOCUMENT_PART}')
        ORDER BY n.document`,
       [versionId],
     );
