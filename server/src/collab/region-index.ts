@@ -1,20 +1,16 @@
 import type { afterLoadDocumentPayload, beforeUnloadDocumentPayload, Extension } from '@hocuspocus/server';
 import {
-  annotationsOf,
-  boundingBox,
   changedAnnotations,
-  readRecord,
   regionIndexOf,
   regionKey,
-  summarizeRegion,
   writeRegionSummary,
-  type AnnotationRecord,
   type Region,
   type RegionSummary,
 } from '@tessera/shared';
 import type * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import { formatDocumentName, parseDocumentName } from './document-names.js';
+import { RegionContents } from './region-contents.js';
 import type { RegionSizes } from './region-sizes.js';
 
 /** A server-side write of a document (Collaboration.write's path, rule P5). */
@@ -37,17 +33,6 @@ interface Pending {
   timer: NodeJS.Timeout | undefined;
   /** The index document's writes, one after another. */
   writing: Promise<void>;
-}
-
-/** A region's summary from its document's live annotations (merged records, not deleted). */
-export function summarizeDocument(doc: Y.Doc, region: Region, size: number): RegionSummary {
-  const live: { box: ReturnType<typeof boundingBox>; type: number }[] = [];
-  for (const id of annotationsOf(doc).keys()) {
-    const record = readRecord(doc, id) as AnnotationRecord | null;
-    if (record === null || record.deleted) continue;
-    live.push({ box: boundingBox(record.vector), type: record.type });
-  }
-  return summarizeRegion(region, size, live);
 }
 
 /**
@@ -82,9 +67,13 @@ export class RegionIndexer implements Extension {
     const doc: Y.Doc = data.document;
     const index = formatDocumentName({ ...name, part: { kind: 'index' } });
     const region = name.part.region;
-    const due: Due = { region, summary: () => summarizeDocument(doc, region, size) };
+    const contents = new RegionContents(doc, region, size);
+    const due: Due = { region, summary: () => contents.summary() };
     doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      if (changedAnnotations(doc, transaction).size > 0) this.mark(index, data.documentName, due);
+      const changed = changedAnnotations(doc, transaction);
+      if (changed.size === 0) return;
+      contents.touch(changed);
+      this.mark(index, data.documentName, due);
     });
     this.mark(index, data.documentName, due);
   }
