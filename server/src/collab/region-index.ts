@@ -59,11 +59,18 @@ export class RegionIndexer implements Extension {
   async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
     const name = parseDocumentName(data.documentName);
     if (name?.part?.kind !== 'region') return;
-    const size = await this.sizes.forImage(name.imageId);
+    let size: number | null | undefined;
+    try {
+      size = await this.sizes.forImage(name.imageId);
+      // A reader's copy outside a blind set is only ever loaded to be merged and removed (B1):
+      // writing its index would bring a removed copy back.
+      if (name.userId !== null && (await this.isBlind(name.imageId)) !== true) return;
+    } catch (error) {
+      // The region still serves; its summary is written after its next load.
+      this.logger.error({ err: error, document: data.documentName }, 'collab: region not indexed');
+      return;
+    }
     if (size === null || size === undefined) return;
-    // A reader's copy outside a blind set is only ever loaded to be merged and removed (B1): writing
-    // its index would bring a removed copy back.
-    if (name.userId !== null && (await this.isBlind(name.imageId)) !== true) return;
     const doc: Y.Doc = data.document;
     const index = formatDocumentName({ ...name, part: { kind: 'index' } });
     const region = name.part.region;
