@@ -34,7 +34,7 @@ export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): v
   const own = q.param(`.user.${viewer.id}`);
   q.add(`a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s
       WHERE ${visible} AND (s.collaboration_type <> ${BLIND} OR ${administersSet(q, viewer, 's')})))
-    OR (a.document = 'image.' || a.image_id || ${own}::text
+    OR (${ownCopy('a', own)}
       AND a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s WHERE ${visible})))`);
 }
 
@@ -46,7 +46,7 @@ export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): v
 export function annotationInSeenCopy(q: SqlConditions, viewer: ListViewer, a: string, set: string): string {
   if (viewer.isSuperuser) return 'true';
   return `(${set}.collaboration_type <> ${BLIND}
-    OR ${a}.document = 'image.' || ${a}.image_id || ${q.param(`.user.${viewer.id}`)}::text
+    OR ${ownCopy(a, q.param(`.user.${viewer.id}`))}
     OR ${administersSet(q, viewer, set)})`;
 }
 
@@ -86,4 +86,13 @@ export function pluginJobVisible(q: SqlConditions, viewer: ListViewer, job: stri
   if (viewer.isSuperuser) return 'true';
   return `(${imageSetVisible(q, viewer, set)} AND (${set}.collaboration_type <> ${BLIND}
     OR ${job}.creator_id = ${q.param(viewer.id)} OR ${administersSet(q, viewer, set)}))`;
+}
+
+/**
+ * Annotation `a` is in the reader's own blind copy (`own` the parameter holding `.user.<id>`): its
+ * whole document or, for an image with regions, one of its parts (`....user.<id>.region.<x>.<y>`).
+ */
+function ownCopy(a: string, own: string): string {
+  return `(${a}.document = 'image.' || ${a}.image_id || ${own}::text
+    OR starts_with(${a}.document, 'image.' || ${a}.image_id || ${own}::text || '.'))`;
 }

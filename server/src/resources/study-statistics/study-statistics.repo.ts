@@ -5,7 +5,7 @@ import type { ImageActionEntry } from './reading-time.js';
 export interface StudyAnnotationRow {
   image_id: number;
   annotation_type_id: number;
-  /** The document's owner in a blind set (`image.<id>.user.<uid>`), else the creator. */
+  /** The document's owner in a blind set (`image.<id>.user.<uid>[.<part>]`), else the creator. */
   reader_id: number | null;
   frame: number | null;
   x_min: number | null;
@@ -26,7 +26,7 @@ export class StudyStatisticsRepo {
   annotations(imageSetId: number): Promise<StudyAnnotationRow[]> {
     return this.db.query<StudyAnnotationRow>(
       `SELECT a.image_id, a.annotation_type_id,
-              COALESCE((substring(a.document FROM '\\.user\\.([0-9]+)$'))::int, a.user_id) AS reader_id,
+              COALESCE((substring(a.document FROM '^image\\.[0-9]+\\.user\\.([0-9]+)'))::int, a.user_id) AS reader_id,
               a.frame, a.x_min, a.y_min, a.x_max, a.y_max
          FROM annotations a
         WHERE a.image_set_id = $1 AND NOT a.deleted AND NOT a.generated
