@@ -1,0 +1,163 @@
+// The region documents of an image with regions that this browser holds (docs/SPEC-collab.md, G4):
+// opened and closed as the view moves (region-choice.ts), each a live document of its own (kept in
+// IndexedDB like a whole image's, so the regions open offline stay readable and writable), mirrored
+// into the workspace's one spatial index and verdict mirror, which thus see the union of the loaded
+// documents. The index document (the workspace's main document) says where the regions' annotations
+// lie; the density of the regions not open is drawn from it (region-density.ts).
+import type * as Y from 'yjs';
+import { formatDocumentName, parseRegionKey, type Annotation, type RegionSummary } from '@tessera/shared';
+import type { AnnotationIndex } from './annotation-index';
+import { mirrorPart } from './document-binding';
+import type { Rect } from './geometry';
+import { LiveDocument } from './live-document';
+import { chooseRegions } from './region-choice';
+import { RegionDensity } from './region-density';
+import type { VerdictIndex } from './verdict-index';
+
+export interface RegionDocumentsOptions {
+  readonly imageId: number;
+  /** The reader whose copy this is in a blind set, else null. */
+  readonly copyOf: number | null;
+  readonly size: number;
+  /** The signed-in user (IndexedDB names, pending work). */
+  readonly userId: number;
+  readonly url: string;
+  readonly isValid: (annotation: Annotation) => boolean;
+  readonly index: AnnotationIndex;
+  readonly verdicts: VerdictIndex;
+  /** Which open document holds each loaded annotation (shared with the router). */
+  readonly owners: Map<string, Y.Doc>;
+  /** Something to draw or list changed. */
+  readonly onChange: () => void;
+  readonly onRevoked?: () => void;
+}
+
+interface OpenRegion {
+  readonly live: LiveDocument;
+  stop: () => void;
+  readonly unsubscribe: () => void;
+}
+
+/** The open region documents of one image, chosen for the view. */
+export class RegionDocuments {
+  private readonly open = new Map<string, OpenRegion>();
+  private summaries: ReadonlyMap<string, RegionSummary> = new Map();
+  private view: Rect | null = null;
+  /** The index's density of the regions not open (the renderer's extra density). */
+  readonly density: RegionDensity;
+  private destroyed = false;
+
+  constructor(private readonly options: RegionDocumentsOptions) {
+    this.density = new RegionDensity(options.index.density, options.size);
+  }
+
+  /** The region size in level-0 pixels. */
+  get size(): number {
+    return this.options.size;
+  }
+
+  /** The index document's summaries changed. */
+  setIndex(summaries: ReadonlyMap<string, RegionSummary>): void {
+    this.summaries = summaries;
+    this.density.update(this.summaries, new Set(this.open.keys()));
+    this.options.onChange();
+    this.choose();
+  }
+
+  /** The view moved (image rectangle in level-0 pixels). */
+  show(view: Rect): void {
+    this.view = view;
+    this.choose();
+  }
+
+  /** The keys of the open regions. */
+  keys(): string[] {
+    return [...this.open.keys()].sort();
+  }
+
+  /** The document of a region, opened when it is not open (a new shape is written into it, G1). */
+  docFor(key: string): Y.Doc {
+    return this.ensure(key).live.doc;
+  }
+
+  /** The live documents of the open regions (status, tests). */
+  documents(): LiveDocument[] {
+    return [...this.open.values()].map((r) => r.live);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    for (const key of [...this.open.keys()]) this.close(key);
+  }
+
+  /** Opens and closes regions for the current view and index (G4). */
+  private choose(): void {
+    if (this.destroyed || this.view === null) return;
+    const unsent = new Set([...this.open].flatMap(([key, r]) => (r.live.unsent ? [key] : [])));
+    const choice = chooseRegions({
+      index: this.summaries,
+      size: this.options.size,
+      view: this.view,
+      open: new Set(this.open.keys()),
+      unsent,
+    });
+    // Called on every frame of a pan: nothing is recounted or redrawn unless a region came or went.
+    if (choice.close.length === 0 && choice.open.length === 0) return;
+    for (const key of choice.close) this.close(key);
+    for (const key of choice.open) this.ensure(key);
+    this.density.update(this.summaries, new Set(this.open.keys()));
+    this.options.onChange();
+  }
+
+  private ensure(key: string): OpenRegion {
+    const found = this.open.get(key);
+    if (found !== undefined) return found;
+    const region = parseRegionKey(key);
+    if (region === null) throw new Error(`not a region: ${key}`);
+    const { imageId, copyOf, userId, url, isValid } = this.options;
+    let opened: OpenRegion | undefined = undefined;
+    const live = new LiveDocument({
+      name: formatDocumentName({ imageId, userId: copyOf, part: { kind: 'region', region } }),
+      snapshot: null,
+      userId,
+      url,
+      isValid,
+      // After a refusal the region's document is a fresh Y.Doc: mirror that one instead.
+      onReplaced: () => {
+        if (opened === undefined) return;
+        opened.stop();
+        opened.stop = this.mirror(opened.live);
+      },
+      onRevoked: this.options.onRevoked,
+    });
+    // Work sent since: a region kept open for it may now be closed.
+    let wasUnsent = live.unsent;
+    const unsubscribe = live.subscribe(() => {
+      if (wasUnsent && !live.unsent) queueMicrotask(() => { this.choose(); });
+      wasUnsent = live.unsent;
+    });
+    opened = { live, stop: this.mirror(live), unsubscribe };
+    this.open.set(key, opened);
+    this.density.update(this.summaries, new Set(this.open.keys()));
+    return opened;
+  }
+
+  private mirror(live: LiveDocument): () => void {
+    const stopShapes = mirrorPart(live.doc, this.options.index, this.options.owners, this.options.onChange);
+    const stopVerdicts = this.options.verdicts.followPart(live.doc, this.options.onChange);
+    return () => {
+      stopShapes();
+      stopVerdicts();
+    };
+  }
+
+  private close(key: string): void {
+    const region = this.open.get(key);
+    if (region === undefined) return;
+    this.open.delete(key);
+    region.unsubscribe();
+    region.stop();
+    region.live.destroy();
+    this.density.update(this.summaries, new Set(this.open.keys()));
+  }
+}
