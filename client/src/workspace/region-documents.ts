@@ -5,11 +5,19 @@
 // documents. The index document (the workspace's main document) says where the regions' annotations
 // lie; the density of the regions not open is drawn from it (region-density.ts).
 import type * as Y from 'yjs';
-import { formatDocumentName, parseRegionKey, type Annotation, type RegionSummary } from '@tessera/shared';
+import {
+  formatDocumentName,
+  parseDocumentName,
+  parseRegionKey,
+  regionKey,
+  type Annotation,
+  type RegionSummary,
+} from '@tessera/shared';
 import type { AnnotationIndex } from './annotation-index';
 import { mirrorPart } from './document-binding';
 import type { Rect } from './geometry';
 import { LiveDocument } from './live-document';
+import { pendingWork } from './offline-registry';
 import { chooseRegions } from './region-choice';
 import { RegionDensity } from './region-density';
 import type { VerdictIndex } from './verdict-index';
@@ -49,6 +57,13 @@ export class RegionDocuments {
 
   constructor(private readonly options: RegionDocumentsOptions) {
     this.density = new RegionDensity(options.index.density, options.size);
+    // Work an earlier page left unsent in regions of this image is sent now, wherever the view is;
+    // those regions close once it is saved and they are far from the view.
+    for (const work of pendingWork(options.userId)) {
+      const name = parseDocumentName(work.document);
+      if (name?.imageId !== options.imageId || name.userId !== options.copyOf) continue;
+      if (name.part?.kind === 'region') this.ensure(regionKey(name.part.region));
+    }
   }
 
   /** The region size in level-0 pixels. */
@@ -133,7 +148,10 @@ export class RegionDocuments {
     // Work sent since: a region kept open for it may now be closed.
     let wasUnsent = live.unsent;
     const unsubscribe = live.subscribe(() => {
-      if (wasUnsent && !live.unsent) queueMicrotask(() => { this.choose(); });
+      if (wasUnsent && !live.unsent)
+        queueMicrotask(() => {
+          this.choose();
+        });
       wasUnsent = live.unsent;
     });
     opened = { live, stop: this.mirror(live), unsubscribe };
