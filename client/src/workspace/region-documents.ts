@@ -16,8 +16,8 @@ import {
 import type { AnnotationIndex } from './annotation-index';
 import { mirrorPart } from './document-binding';
 import type { Rect } from './geometry';
-import { LiveDocument } from './live-document';
-import { pendingWork } from './offline-registry';
+import { LiveDocument, type SyncState } from './live-document';
+import { pendingWork, setPendingWork } from './offline-registry';
 import { chooseRegions } from './region-choice';
 import { RegionDensity } from './region-density';
 import type { VerdictIndex } from './verdict-index';
@@ -41,6 +41,7 @@ export interface RegionDocumentsOptions {
 }
 
 interface OpenRegion {
+  readonly name: string;
   readonly live: LiveDocument;
   stop: () => void;
   readonly unsubscribe: () => void;
@@ -54,6 +55,8 @@ export class RegionDocuments {
   /** The index's density of the regions not open (the renderer's extra density). */
   readonly density: RegionDensity;
   private destroyed = false;
+  /** Told when a region opens, closes or changes its sync state (the status bar). */
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: RegionDocumentsOptions) {
     this.density = new RegionDensity(options.index.density, options.size);
@@ -95,6 +98,16 @@ export class RegionDocuments {
     return this.ensure(key).live.doc;
   }
 
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The sync states of the open regions. */
+  states(): SyncState[] {
+    return [...this.open.values()].map((r) => r.live.getState());
+  }
+
   /** The live documents of the open regions (status, tests). */
   documents(): LiveDocument[] {
     return [...this.open.values()].map((r) => r.live);
@@ -103,6 +116,7 @@ export class RegionDocuments {
   destroy(): void {
     this.destroyed = true;
     for (const key of [...this.open.keys()]) this.close(key);
+    this.listeners.clear();
   }
 
   /** Opens and closes regions for the current view and index (G4). */
@@ -131,8 +145,9 @@ export class RegionDocuments {
     if (region === null) throw new Error(`not a region: ${key}`);
     const { imageId, copyOf, userId, url, isValid } = this.options;
     let opened: OpenRegion | undefined = undefined;
+    const name = formatDocumentName({ imageId, userId: copyOf, part: { kind: 'region', region } });
     const live = new LiveDocument({
-      name: formatDocumentName({ imageId, userId: copyOf, part: { kind: 'region', region } }),
+      name,
       snapshot: null,
       userId,
       url,
@@ -153,10 +168,12 @@ export class RegionDocuments {
           this.choose();
         });
       wasUnsent = live.unsent;
+      this.emit();
     });
-    opened = { live, stop: this.mirror(live), unsubscribe };
+    opened = { name, live, stop: this.mirror(live), unsubscribe };
     this.open.set(key, opened);
     this.density.update(this.summaries, new Set(this.open.keys()));
+    this.emit();
     return opened;
   }
 
@@ -175,7 +192,14 @@ export class RegionDocuments {
     this.open.delete(key);
     region.unsubscribe();
     region.stop();
+    // Closed with nothing of this user's unsent: a sync still under way left no work behind.
+    if (!region.live.unsent) setPendingWork(this.options.userId, region.name, 0);
     region.live.destroy();
     this.density.update(this.summaries, new Set(this.open.keys()));
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
   }
 }

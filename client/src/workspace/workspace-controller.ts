@@ -21,7 +21,8 @@ import { RegionDocuments } from './region-documents';
 import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, POLYGON_TOOLS, type DrawType, type Tool } from './interaction';
 import { finishStroke, finishTrace, type PolygonToolsHost } from './polygon-tools';
-import { LiveDocument } from './live-document';
+import { LiveDocument, type SyncState } from './live-document';
+import { combineSync } from './region-sync';
 import { VersionDocument } from './version-document';
 import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import {
@@ -92,6 +93,7 @@ export class WorkspaceController {
   private unbindDoc: () => void = () => undefined;
   private readonly presence = new Map<string, { sent: number; value: unknown; timer: number | undefined }>();
   private notifyScheduled = false;
+  private syncState: SyncState = { kind: 'connecting' };
   private firstDrawn = false;
   /** The last 1,000 overlay draw times in ms (a ring; `drawCount` says how far it is filled). */
   readonly drawTimes = new Float64Array(1000);
@@ -183,6 +185,24 @@ export class WorkspaceController {
   }
 
   getSnapshot = (): WorkspaceSnapshot => this.snapshot;
+
+  /** The sync state the status bar shows: the document's, or all open documents' of an image with regions. */
+  subscribeSync = (listener: () => void): (() => void) => {
+    const stopMain = this.live.subscribe(listener);
+    const stopRegions = this.regions?.subscribe(listener);
+    return () => {
+      stopMain();
+      stopRegions?.();
+    };
+  };
+
+  getSyncState = (): SyncState => {
+    if (this.regions === null) return this.live.getState();
+    const next = combineSync(this.live.getState(), this.regions.states());
+    // One object per distinct state: React compares snapshots by identity.
+    if (JSON.stringify(next) !== JSON.stringify(this.syncState)) this.syncState = next;
+    return this.syncState;
+  };
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
