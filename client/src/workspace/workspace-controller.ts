@@ -162,8 +162,9 @@ export class WorkspaceController {
             onRevoked,
           });
     if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
+    // Readers' copies of an image with regions are split too: not drawn beside one's own yet.
     this.readers =
-      data.version === undefined && blind
+      data.version === undefined && blind && regionSize === null
         ? new ReaderCopies({
             imageId: data.image.id,
             width: data.image.width,
