@@ -4,7 +4,14 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
-import { annotationsOnServer, click, drag, openWorkspace, setUpWorkspace } from './support/workspace.js';
+import {
+  annotationsOnServer,
+  click,
+  drag,
+  openWorkspace,
+  setUpWorkspace,
+  syncState,
+} from './support/workspace.js';
 import { lacking } from '../support/prerequisites.js';
 import { useTestServer } from '../support/server.js';
 
@@ -128,5 +135,39 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
     await saveScreenshot(b, 'workspace-regions-across-border');
     await a.context().close();
     await b.context().close();
+  });
+  it('[G4][W6] keeps work in regions offline, a region not open included, and sends it on reconnect', async () => {
+    const context = await browser.newContext();
+    const page = await openWorkspace(context, server, fx().member2, fx().image);
+    await flyTo(page, TOP_LEFT);
+    await expect
+      .poll(async () => (await held(page)).regions?.includes('0.0'), {
+        message: 'region 0.0',
+        timeout: 15_000,
+      })
+      .toBe(true);
+    const start = (await annotationsOnServer(server, fx())).length;
+    await context.setOffline(true);
+    await expect.poll(() => syncState(page), { message: 'offline', timeout: 10_000 }).toBe('offline');
+    await page.keyboard.press('1');
+    await click(page, { x: 450, y: 450 });
+    // Region 2.0 holds nothing yet and is not open: the write opens it from this browser's copy.
+    await flyTo(page, { minX: 2100, minY: 0, maxX: 2220, maxY: 400 });
+    await click(page, { x: 2150, y: 200 });
+    expect((await held(page)).regions).toContain('2.0');
+    await expect.poll(() => page.getByTestId('sync-state').textContent()).toContain('2 changes waiting');
+    await saveScreenshot(page, 'workspace-regions-offline');
+
+    await context.setOffline(false);
+    await expect
+      .poll(() => syncState(page), { message: 'saved after reconnecting', timeout: 15_000 })
+      .toBe('saved');
+    await expect
+      .poll(async () => (await annotationsOnServer(server, fx())).length, {
+        message: 'both boxes on the server',
+        timeout: 15_000,
+      })
+      .toBe(start + 2);
+    await context.close();
   });
 });
