@@ -1,7 +1,8 @@
-// Every change this browser makes to the image's document: checked with shared's schema before it is
-// written (so the server's validator refuses only what a concurrent edit made invalid), written through
-// shared's helpers in one transaction per action, and recorded for undo.
-import type * as Y from 'yjs';
+// Every change this browser makes to the image's document(s): checked with shared's schema before it
+// is written (so the server's validator refuses only what a concurrent edit made invalid), written
+// through shared's helpers in one transaction per action and document, and recorded for undo. Where
+// each write goes is the router's (document-router.ts): one document, or an image's regions (G1).
+import * as Y from 'yjs';
 import {
   annotationProblem,
   annotationsOf,
@@ -16,20 +17,25 @@ import {
   type FieldChanges,
   type Vector,
 } from '@tessera/shared';
+import { byDocument, singleDocument, type DocumentRouter } from './document-router';
 import { EditHistory, type FieldEdit } from './edit-history';
 
 /** The origin of this browser's own transactions (remote ones carry the provider as origin). */
 export const LOCAL_ORIGIN = Symbol('local edit');
 
-/** This browser's writes to one document, for one user and the set's types. */
+/** This browser's writes to one image's document(s), for one user and the set's types. */
 export class AnnotationEditor {
+  /** One history for all of the image's documents: undo finds each annotation's document again. */
   readonly history = new EditHistory();
+  private readonly router: DocumentRouter;
 
   constructor(
-    private readonly doc: Y.Doc,
+    target: Y.Doc | DocumentRouter,
     private readonly userId: number,
     private readonly types: AnnotationTypes,
-  ) {}
+  ) {
+    this.router = target instanceof Y.Doc ? singleDocument(target) : target;
+  }
 
   /** Why an annotation of `type` with `vector` would be refused, or null if it is fine. */
   problemWith(type: number, vector: Vector | null): string | null {
@@ -44,7 +50,8 @@ export class AnnotationEditor {
     const problem = this.problemWith(type, vector);
     if (problem !== null) return { problem };
     const id = crypto.randomUUID();
-    createAnnotation(this.doc, { id, type, vector }, { userId: this.userId }, LOCAL_ORIGIN);
+    const doc = this.router.docForNew(vector);
+    createAnnotation(doc, { id, type, vector }, { userId: this.userId }, LOCAL_ORIGIN);
     this.history.record([{ id, before: { deleted: true }, after: { deleted: false } }]);
     return { id };
   }
@@ -56,12 +63,15 @@ export class AnnotationEditor {
    */
   change(changes: ReadonlyMap<string, FieldChanges>): string[] {
     const group: FieldEdit[] = [];
-    this.doc.transact(() => {
-      for (const [id, fields] of changes) {
-        const edit = this.write(id, fields);
-        if (edit !== null) group.push(edit);
-      }
-    }, LOCAL_ORIGIN);
+    for (const [doc, ids] of byDocument(this.router, changes.keys())) {
+      doc.transact(() => {
+        for (const id of ids) {
+          const fields = changes.get(id);
+          const edit = fields === undefined ? null : this.write(doc, id, fields);
+          if (edit !== null) group.push(edit);
+        }
+      }, LOCAL_ORIGIN);
+    }
     this.history.record(group);
     return group.map((e) => e.id);
   }
@@ -78,7 +88,8 @@ export class AnnotationEditor {
   relabel(ids: Iterable<string>, type: number): string[] {
     const geometry = this.types.get(type)?.vectorType;
     const fitting = [...ids].filter((id) => {
-      const current = readRecord(this.doc, id)?.['type'];
+      const doc = this.router.docOf(id);
+      const current = doc === null ? undefined : readRecord(doc, id)?.['type'];
       return typeof current === 'number' && this.types.get(current)?.vectorType === geometry;
     });
     return this.change(new Map(fitting.map((id) => [id, { type }])));
@@ -96,25 +107,31 @@ export class AnnotationEditor {
     });
   }
 
+  /** Writes back, per document (one transaction each), where the fields still hold `expected`. */
   private applyWhereUnchanged(edits: readonly { id: string; expected: FieldChanges; next: FieldChanges }[]) {
-    this.doc.transact(() => {
-      for (const { id, expected, next } of edits) {
-        const current = readRecord(this.doc, id);
-        if (current === null) continue;
-        const fields: FieldChanges = {};
-        for (const field of Object.keys(next) as EditableField[]) {
-          if (sameJson(current[field], expected[field])) Object.assign(fields, { [field]: next[field] });
+    const byId = new Map(edits.map((e) => [e.id, e]));
+    for (const [doc, ids] of byDocument(this.router, byId.keys())) {
+      doc.transact(() => {
+        for (const id of ids) {
+          const edit = byId.get(id);
+          const current = readRecord(doc, id);
+          if (current === null || edit === undefined) continue;
+          const fields: FieldChanges = {};
+          for (const field of Object.keys(edit.next) as EditableField[]) {
+            if (sameJson(current[field], edit.expected[field]))
+              Object.assign(fields, { [field]: edit.next[field] });
+          }
+          if (this.valid({ ...current, ...fields })) {
+            updateFields(doc, id, fields, { userId: this.userId }, LOCAL_ORIGIN);
+          }
         }
-        if (this.valid({ ...current, ...fields })) {
-          updateFields(this.doc, id, fields, { userId: this.userId }, LOCAL_ORIGIN);
-        }
-      }
-    }, LOCAL_ORIGIN);
+      }, LOCAL_ORIGIN);
+    }
   }
 
-  private write(id: string, fields: FieldChanges): FieldEdit | null {
-    const current = readRecord(this.doc, id);
-    if (current === null || !annotationsOf(this.doc).has(id)) return null;
+  private write(doc: Y.Doc, id: string, fields: FieldChanges): FieldEdit | null {
+    const current = readRecord(doc, id);
+    if (current === null || !annotationsOf(doc).has(id)) return null;
     // A type must be one of the set's; only an annotation already carrying a retired type keeps it.
     if (fields.type !== undefined && !this.types.has(fields.type)) return null;
     if (!this.valid({ ...current, ...fields })) return null;
@@ -122,7 +139,7 @@ export class AnnotationEditor {
     for (const field of Object.keys(fields) as EditableField[]) {
       Object.assign(before, { [field]: current[field] });
     }
-    const changed = updateFields(this.doc, id, fields, { userId: this.userId }, LOCAL_ORIGIN);
+    const changed = updateFields(doc, id, fields, { userId: this.userId }, LOCAL_ORIGIN);
     if (changed.length === 0) return null;
     return { id, before, after: fields };
   }

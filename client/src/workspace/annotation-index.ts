@@ -86,6 +86,27 @@ export class AnnotationIndex {
     return this.loaded;
   }
 
+  /**
+   * Adds the annotations of one more document (an image with regions holds several in one index):
+   * new shapes go into the tree in one bulk load, known ids are updated one by one.
+   */
+  addMany(records: Iterable<[string, AnnotationRecord]>): void {
+    const shapes: IndexedAnnotation[] = [];
+    for (const [id, record] of records) {
+      if (this.byId.has(id)) {
+        this.set(id, record);
+        continue;
+      }
+      const item = toItem(id, record);
+      if (item === null) continue;
+      this.remember(item);
+      if (item.points.length > 0) shapes.push(item);
+    }
+    if (this.unloaded !== null) this.unloaded.push(...shapes);
+    else if (shapes.length > 0) this.loaded.load(shapes);
+    this.version++;
+  }
+
   /** Applies one annotation's new state; null or deleted removes it. */
   set(id: string, record: AnnotationRecord | null): void {
     const old = this.byId.get(id);

@@ -4,7 +4,8 @@
 // LiveDocument (IndexedDB copy, provider, refusal recovery), closed once it is saved.
 import { DocumentSnapshotLoader } from './document-snapshot';
 import { LiveDocument, type SyncState } from './live-document';
-import { pendingWork } from './offline-registry';
+import { parseDocumentName } from '@tessera/shared';
+import { imageOfDocument, pendingWork } from './offline-registry';
 import { documentName, dziUrl, loadWorkspace } from './workspace-data';
 
 /** How long one background document may take to sync before it is left for the next time. */
@@ -18,7 +19,7 @@ export function collabUrl(): string {
 /** Opens `name`, waits until it is saved, refused or the time is up, and closes it. */
 async function syncOnce(
   name: string,
-  snapshot: DocumentSnapshotLoader,
+  snapshot: DocumentSnapshotLoader | null,
   userId: number,
 ): Promise<SyncState['kind']> {
   const live = new LiveDocument({
@@ -53,14 +54,18 @@ let running: Promise<void> | null = null;
 
 /**
  * Sends the changes this user's other documents hold in IndexedDB, one document at a time (one run
- * at a time per page); `openDocument` is left to its workspace.
+ * at a time per page); the documents of the open image (`openDocument`'s, its regions' too) are left
+ * to its workspace.
  */
 export function sendPendingWork(userId: number, openDocument: string): Promise<void> {
+  const openImage = imageOfDocument(openDocument);
   running ??= (async () => {
     try {
       for (const work of pendingWork(userId)) {
-        if (work.document !== openDocument && navigator.onLine) {
-          await syncOnce(work.document, new DocumentSnapshotLoader(work.imageId), userId);
+        if (work.imageId !== openImage && navigator.onLine) {
+          // A region or index document has no stored copy of its own to fetch: its sync brings it.
+          const part = parseDocumentName(work.document)?.part !== undefined;
+          await syncOnce(work.document, part ? null : new DocumentSnapshotLoader(work.imageId), userId);
         }
       }
     } finally {

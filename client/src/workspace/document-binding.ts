@@ -25,3 +25,47 @@ export function mirrorDocument(doc: Y.Doc, index: AnnotationIndex, onChange: () 
     onChange();
   });
 }
+
+/**
+ * Adds `doc`'s annotations to an index that other documents share (an image with regions, G4) and
+ * follows their changes, remembering in `owners` which document holds each annotation (where its
+ * edits, verdicts and undos are written). Stopping removes them from the index and from `owners`.
+ */
+export function mirrorPart(
+  doc: Y.Doc,
+  index: AnnotationIndex,
+  owners: Map<string, Y.Doc>,
+  onChange: () => void,
+): () => void {
+  const root = annotationsOf(doc);
+  const read = (id: string) => readRecord(doc, id) as unknown as AnnotationRecord | null;
+  const mine = new Set<string>();
+  const take = (id: string) => {
+    mine.add(id);
+    owners.set(id, doc);
+  };
+  index.addMany(
+    [...root.keys()].flatMap((id) => {
+      const record = read(id);
+      if (record === null) return [];
+      take(id);
+      return [[id, record] as [string, AnnotationRecord]];
+    }),
+  );
+  const stop = observeAnnotations(doc, (touched) => {
+    for (const id of touched) {
+      take(id);
+      index.set(id, read(id));
+    }
+    onChange();
+  });
+  return () => {
+    stop();
+    for (const id of mine) {
+      if (owners.get(id) !== doc) continue;
+      owners.delete(id);
+      index.set(id, null);
+    }
+    onChange();
+  };
+}

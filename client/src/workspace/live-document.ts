@@ -30,10 +30,13 @@ export type SyncState =
   | { kind: 'version'; name: string };
 
 export interface LiveDocumentOptions {
-  /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>`. */
+  /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>` (with a part for an image with regions). */
   readonly name: string;
-  /** The document's stored copy on the server, loaded when IndexedDB has none. */
-  readonly snapshot: DocumentSnapshotLoader;
+  /**
+   * The document's stored copy on the server, loaded when IndexedDB has none; null: the provider's
+   * sync loads the whole document (the parts of an image with regions, G4).
+   */
+  readonly snapshot: Pick<DocumentSnapshotLoader, 'load' | 'cancel'> | null;
   readonly userId: number;
   /** ws(s)://host/collab */
   readonly url: string;
@@ -82,6 +85,11 @@ export class LiveDocument {
   }
 
   getState = (): SyncState => this.state;
+
+  /** Whether this user has changes here the server has not acknowledged (kept open for them, G4). */
+  get unsent(): boolean {
+    return this.pendingEdits > 0;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -166,9 +174,11 @@ export class LiveDocument {
       await persistence.whenSynced;
       // Marks read by bench/client: where an open spends its time.
       performance.mark('tessera:document-local-copy-read');
-      if (mapKeyCount(annotationsOf(this.doc)) > 0) this.options.snapshot.cancel();
-      else if (this.isCurrent(provider)) {
-        const updates = await this.options.snapshot.load();
+      // Without a stored copy to fetch, the sync brings the whole document.
+      const snapshot = this.options.snapshot;
+      if (snapshot !== null && mapKeyCount(annotationsOf(this.doc)) > 0) snapshot.cancel();
+      else if (snapshot !== null && this.isCurrent(provider)) {
+        const updates = await snapshot.load();
         // Checked again: the document may have been replaced or closed while the copy loaded.
         if (updates !== null && this.isCurrent(provider)) {
           // A quiet load (see open): no listener hears of it; IndexedDB stores the bytes as they came.

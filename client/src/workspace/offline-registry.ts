@@ -2,6 +2,7 @@
 // the Yjs client ids its pages wrote under (a reload starts a new one, and an older page's offline
 // values can still lose a conflict on reconnect), and how many changes of each image wait for the
 // server (listed in the workspace, and the reason leaving the page warns). localStorage, per user.
+import { parseDocumentName } from '@tessera/shared';
 
 /** How many client ids of one document are remembered (one per page load). */
 const CLIENT_LIMIT = 50;
@@ -45,10 +46,9 @@ export function rememberClient(storageName: string, clientId: number): ReadonlyS
 
 const pendingKey = (userId: number) => `tessera:pending:user.${userId}`;
 
-/** The image id in a document name (`image.<id>` or `image.<id>.user.<uid>`). */
+/** The image id in a document name (`image.<id>`, `image.<id>.user.<uid>`, either's regions). */
 export function imageOfDocument(document: string): number | null {
-  const match = /^image\.(\d+)(?:\.user\.\d+)?$/.exec(document);
-  return match?.[1] === undefined ? null : Number(match[1]);
+  return parseDocumentName(document)?.imageId ?? null;
 }
 
 /** Every document of this user with changes waiting, most recent first. */

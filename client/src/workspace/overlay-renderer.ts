@@ -39,8 +39,20 @@ export interface OverlayLayer {
   color: string | null;
 }
 
+/**
+ * Counts of annotations not in the scene's index, on the index's density cells: the regions of an
+ * image with regions whose documents are not open (region-density.ts, G4).
+ */
+export interface ExtraDensity {
+  readonly counts: Uint32Array;
+  readonly version: number;
+  estimateIn(rect: Rect): number;
+}
+
 export interface Scene {
   index: AnnotationIndex;
+  /** Counted in the estimate and drawn in the heat map, never as shapes. */
+  extraDensity?: ExtraDensity | null;
   /** Drawn first, in order, in detail only (never selected or edited). */
   layers?: readonly OverlayLayer[];
   styles: ReadonlyMap<number, TypeStyle>;
@@ -76,7 +88,7 @@ export function visibleRect(view: ViewTransform): Rect {
 /** Draws frames of the annotation canvas; keeps the heat map image between frames. */
 export class OverlayRenderer {
   private heat: HTMLCanvasElement | null = null;
-  private heatVersion = -1;
+  private heatVersion = '';
   /** What the last frame drew: "detail" or "density", and how many shapes (for tests and the bench). */
   lastFrame = { mode: 'detail' as 'detail' | 'density', shapes: 0, layerShapes: 0 };
 
@@ -96,8 +108,9 @@ export class OverlayRenderer {
       this.drawShapes(ctx, shapes, scene, pixel, layer.color);
       layerShapes += shapes.length;
     }
-    if (scene.index.estimateIn(rect) > DETAIL_LIMIT) {
-      this.drawDensity(ctx, scene.index);
+    const estimate = scene.index.estimateIn(rect) + (scene.extraDensity?.estimateIn(rect) ?? 0);
+    if (estimate > DETAIL_LIMIT) {
+      this.drawDensity(ctx, scene.index, scene.extraDensity ?? null);
       this.lastFrame = { mode: 'density', shapes: 0, layerShapes };
       const selected = [...scene.selected].map((id) => scene.index.get(id)).filter((a) => a !== undefined);
       this.drawShapes(ctx, selected, scene, pixel);
@@ -176,9 +189,18 @@ export class OverlayRenderer {
   }
 
   /** The density grid as one image, rebuilt only when the annotations changed. */
-  private drawDensity(ctx: CanvasRenderingContext2D, index: AnnotationIndex): void {
-    const { cols, rows, cell, counts } = index.density;
-    if (this.heat === null || this.heatVersion !== index.version) {
+  private drawDensity(
+    ctx: CanvasRenderingContext2D,
+    index: AnnotationIndex,
+    extra: ExtraDensity | null,
+  ): void {
+    const { cols, rows, cell } = index.density;
+    const version = `${index.version}:${extra?.version ?? -1}`;
+    if (this.heat === null || this.heatVersion !== version) {
+      const counts =
+        extra === null
+          ? index.density.counts
+          : index.density.counts.map((n, i) => n + (extra.counts[i] ?? 0));
       this.heat ??= document.createElement('canvas');
       this.heat.width = cols;
       this.heat.height = rows;
@@ -196,7 +218,7 @@ export class OverlayRenderer {
         pixels.data[i * 4 + 3] = Math.round(90 + 140 * t);
       });
       heatCtx.putImageData(pixels, 0, 0);
-      this.heatVersion = index.version;
+      this.heatVersion = version;
     }
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.heat, 0, 0, cols * cell, rows * cell);

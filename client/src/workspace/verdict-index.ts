@@ -57,6 +57,34 @@ export class VerdictIndex {
     };
   }
 
+  /**
+   * Adds `doc`'s verdicts to those of other documents (an image with regions keeps each annotation's
+   * verdicts in its document, G4) and follows them; stopping forgets them.
+   */
+  followPart(doc: Y.Doc, onChange: () => void): () => void {
+    const map = verificationsOf(doc);
+    const keys = new Set<string>();
+    for (const [key, value] of map.entries()) {
+      keys.add(key);
+      this.put(key, value);
+    }
+    this.version++;
+    const observer = (event: Y.YMapEvent<VerificationRecord>) => {
+      for (const key of event.keysChanged as Set<string>) {
+        keys.add(key);
+        this.put(key, map.get(key));
+      }
+      this.version++;
+      onChange();
+    };
+    map.observe(observer);
+    return () => {
+      map.unobserve(observer);
+      for (const key of keys) this.put(key, undefined);
+      this.version++;
+    };
+  }
+
   private put(key: string, value: VerificationRecord | undefined): void {
     const parsed = parseVerificationKey(key);
     if (parsed === null) return;

@@ -4,6 +4,7 @@
 import type * as Y from 'yjs';
 import { annotationsOf, setVerification } from '@tessera/shared';
 import { LOCAL_ORIGIN } from './annotation-editor';
+import { byDocument, type DocumentRouter } from './document-router';
 
 /**
  * Sets `userId`'s verdict on the annotations `ids` (true accepts, false rejects), replacing their
@@ -18,4 +19,20 @@ export function castVerdicts(doc: Y.Doc, ids: Iterable<string>, userId: number, 
     for (const id of present) setVerification(doc, id, verified, { userId }, LOCAL_ORIGIN);
   }, LOCAL_ORIGIN);
   return present;
+}
+
+/**
+ * `castVerdicts` over an image's documents: each annotation's verdict goes into the document holding
+ * it (an image with regions, G1), one transaction per document; returns the ids written.
+ */
+export function castRoutedVerdicts(
+  router: DocumentRouter,
+  ids: Iterable<string>,
+  userId: number,
+  verified: boolean,
+): string[] {
+  const written: string[] = [];
+  for (const [doc, group] of byDocument(router, ids))
+    written.push(...castVerdicts(doc, group, userId, verified));
+  return written;
 }

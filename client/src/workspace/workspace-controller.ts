@@ -1,9 +1,12 @@
 // The workspace's state outside React: the live document bound to the spatial index, the editor, the
 // tools, selection, frame, filters and presence. React reads a snapshot (useSyncExternalStore); the
 // canvas is redrawn without React, so panning never re-renders components.
+import type * as Y from 'yjs';
 import {
   VectorType,
   annotationProblem,
+  readRegionIndex,
+  regionIndexOf,
   type Annotation,
   type AnnotationType,
   type AnnotationTypes,
@@ -12,11 +15,14 @@ import {
 import { AnnotationEditor } from './annotation-editor';
 import { AnnotationIndex, type IndexedAnnotation } from './annotation-index';
 import { collabUrl } from './background-documents';
-import { mirrorDocument } from './document-binding';
+import { mirrorDocument, mirrorPart } from './document-binding';
+import { regionRouter, singleDocument, type DocumentRouter } from './document-router';
+import { RegionDocuments } from './region-documents';
 import { toVector, type Point, type Rect } from './geometry';
 import { Interaction, POLYGON_TOOLS, type DrawType, type Tool } from './interaction';
 import { finishStroke, finishTrace, type PolygonToolsHost } from './polygon-tools';
-import { LiveDocument } from './live-document';
+import { LiveDocument, type SyncState } from './live-document';
+import { combineSync } from './region-sync';
 import { VersionDocument } from './version-document';
 import { ReaderCopies, forgetReaderCopies } from './reader-copies';
 import {
@@ -32,10 +38,16 @@ import { brushCursor, drawTypeOf, hitTestAt, isFreePolygon, measurement } from '
 import { ViewerBinding, type ImageFilters } from './viewer-binding';
 import { ReviewState } from './review-state';
 import { VerdictIndex } from './verdict-index';
-import { castVerdicts } from './verdicts';
+import { castRoutedVerdicts } from './verdicts';
 import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
-import { documentName, typeRules, type WorkspaceData } from './workspace-data';
+import {
+  documentName,
+  indexDocumentName,
+  regionSizeOf,
+  typeRules,
+  type WorkspaceData,
+} from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
@@ -67,11 +79,21 @@ export class WorkspaceController {
   viewer: ViewerBinding | null = null;
   /** Other readers' copies, in a blind set's live workspace (shown to team admins, ReaderPicker). */
   readonly readers: ReaderCopies | null;
+  /**
+   * The open region documents of an image with regions (G4); null for an ordinary image. `live` is
+   * then the index document: image-level labels, presence, the region index.
+   */
+  readonly regions: RegionDocuments | null;
+  /** Which document holds each loaded annotation (an image with regions: where its writes go). */
+  readonly owners = new Map<string, Y.Doc>();
+  /** Where writes go: the one document, or the regions' (document-router.ts). */
+  private router!: DocumentRouter;
   private snapshot: WorkspaceSnapshot;
   private readonly listeners = new Set<() => void>();
   private unbindDoc: () => void = () => undefined;
   private readonly presence = new Map<string, { sent: number; value: unknown; timer: number | undefined }>();
   private notifyScheduled = false;
+  private syncState: SyncState = { kind: 'connecting' };
   private firstDrawn = false;
   /** The last 1,000 overlay draw times in ms (a ring; `drawCount` says how far it is filled). */
   readonly drawTimes = new Float64Array(1000);
@@ -98,11 +120,20 @@ export class WorkspaceController {
     });
     performance.mark('tessera:workspace-data-loaded');
     const isValid = (a: Annotation) => annotationProblem(a, this.rules) === null;
+    const blind = data.imageSet.collaboration_type === 1;
+    const regionSize = data.version === undefined ? regionSizeOf(data.image) : null;
+    // The stored copy is the whole document's, which an image with regions does not have (G4): the
+    // index document's sync is small, and each region's comes with it.
+    if (regionSize !== null) data.snapshot?.cancel();
     this.live =
       data.version === undefined
         ? new LiveDocument({
-            name: documentName(data.image, data.imageSet, session.user.id),
-            snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
+            name:
+              regionSize === null
+                ? documentName(data.image, data.imageSet, session.user.id)
+                : indexDocumentName(data.image, data.imageSet, session.user.id),
+            snapshot:
+              regionSize !== null ? null : (data.snapshot ?? new DocumentSnapshotLoader(data.image.id)),
             userId: session.user.id,
             url: collabUrl(),
             isValid,
@@ -112,10 +143,28 @@ export class WorkspaceController {
             onRevoked,
           })
         : new VersionDocument(data.version);
-    const blind = data.imageSet.collaboration_type === 1;
+    this.regions =
+      regionSize === null
+        ? null
+        : new RegionDocuments({
+            imageId: data.image.id,
+            copyOf: blind ? session.user.id : null,
+            size: regionSize,
+            userId: session.user.id,
+            url: collabUrl(),
+            isValid,
+            index: this.index,
+            verdicts: this.verdicts,
+            owners: this.owners,
+            onChange: () => {
+              this.scheduleNotify();
+            },
+            onRevoked,
+          });
     if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
+    // Readers' copies of an image with regions are split too: not drawn beside one's own yet.
     this.readers =
-      data.version === undefined && blind
+      data.version === undefined && blind && regionSize === null
         ? new ReaderCopies({
             imageId: data.image.id,
             width: data.image.width,
@@ -137,6 +186,24 @@ export class WorkspaceController {
   }
 
   getSnapshot = (): WorkspaceSnapshot => this.snapshot;
+
+  /** The sync state the status bar shows: the document's, or all open documents' of an image with regions. */
+  subscribeSync = (listener: () => void): (() => void) => {
+    const stopMain = this.live.subscribe(listener);
+    const stopRegions = this.regions?.subscribe(listener);
+    return () => {
+      stopMain();
+      stopRegions?.();
+    };
+  };
+
+  getSyncState = (): SyncState => {
+    if (this.regions === null) return this.live.getState();
+    const next = combineSync(this.live.getState(), this.regions.states());
+    // One object per distinct state: React compares snapshots by identity.
+    if (JSON.stringify(next) !== JSON.stringify(this.syncState)) this.syncState = next;
+    return this.syncState;
+  };
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -171,6 +238,7 @@ export class WorkspaceController {
         this.draw(ctx, view, dpr);
       },
       viewChanged: (r) => {
+        this.regions?.show(r);
         this.publish('viewport', { x: r.minX, y: r.minY, width: r.maxX - r.minX, height: r.maxY - r.minY });
       },
       userMoved: () => {
@@ -184,6 +252,7 @@ export class WorkspaceController {
     this.unbindDoc();
     this.viewer?.destroy();
     this.readers?.destroy();
+    this.regions?.destroy();
     this.live.destroy();
     this.listeners.clear();
   }
@@ -327,7 +396,7 @@ export class WorkspaceController {
   castVerdicts(ids: readonly string[], verified: boolean): number {
     if (ids.length === 0 || this.data.version !== undefined || !this.canEdit()) return 0;
     // The verdict mirror sees the transaction and redraws (bindDocument).
-    return castVerdicts(this.live.doc, ids, this.session.user.id, verified).length;
+    return castRoutedVerdicts(this.router, ids, this.session.user.id, verified).length;
   }
 
   /** Shows a message in the status line (null clears it). */
@@ -429,7 +498,8 @@ export class WorkspaceController {
    */
   shapesInView(view: ViewTransform): IndexedAnnotation[] {
     const rect = visibleRect(view);
-    if (this.index.estimateIn(rect) > DETAIL_LIMIT) return [];
+    const elsewhere = this.regions?.density.estimateIn(rect) ?? 0;
+    if (this.index.estimateIn(rect) + elsewhere > DETAIL_LIMIT) return [];
     return this.index.search(rect, this.shownFrame()).filter(this.proposals.visible);
   }
 
@@ -448,6 +518,7 @@ export class WorkspaceController {
       view,
       {
         index: this.index,
+        extraDensity: this.regions?.density,
         layers: this.readers?.layers(),
         styles: this.styles,
         frame: this.shownFrame(),
@@ -473,13 +544,28 @@ export class WorkspaceController {
   private bindDocument(): void {
     this.unbindDoc();
     const doc = this.live.doc;
-    this.editor = new AnnotationEditor(doc, this.session.user.id, this.rules);
-    const stopMirror = mirrorDocument(doc, this.index, () => {
+    const regions = this.regions;
+    const notify = () => {
       this.scheduleNotify();
-    });
-    const stopVerdicts = this.verdicts.follow(doc, () => {
-      this.scheduleNotify();
-    });
+    };
+    this.router =
+      regions === null
+        ? singleDocument(doc)
+        : regionRouter({
+            index: () => this.live.doc,
+            size: regions.size,
+            owners: this.owners,
+            region: (key) => regions.docFor(key),
+          });
+    this.editor = new AnnotationEditor(this.router, this.session.user.id, this.rules);
+    // An image with regions shares the index and the verdicts between its documents (G4).
+    const stopMirror =
+      regions === null
+        ? mirrorDocument(doc, this.index, notify)
+        : mirrorPart(doc, this.index, this.owners, notify);
+    const stopVerdicts =
+      regions === null ? this.verdicts.follow(doc, notify) : this.verdicts.followPart(doc, notify);
+    const stopRegionIndex = regions === null ? () => undefined : this.followRegionIndex(doc, regions);
     // A version view has no provider: nobody else is on a past state.
     const provider = this.live.provider;
     const awareness = provider?.awareness;
@@ -498,9 +584,23 @@ export class WorkspaceController {
     this.unbindDoc = () => {
       stopMirror();
       stopVerdicts();
+      stopRegionIndex();
       awareness?.off('change', onAwareness);
     };
     this.scheduleNotify();
+  }
+
+  /** Hands the index document's region summaries to the region documents, now and on every change. */
+  private followRegionIndex(doc: Y.Doc, regions: RegionDocuments): () => void {
+    const map = regionIndexOf(doc);
+    const changed = () => {
+      regions.setIndex(readRegionIndex(doc));
+    };
+    changed();
+    map.observe(changed);
+    return () => {
+      map.unobserve(changed);
+    };
   }
 
   /** Coalesces document changes into one snapshot and one redraw per animation frame. */

@@ -1,6 +1,12 @@
 // What the workspace loads over REST before it opens the live document: the image, its set, the
 // set's annotation templates (products' annotation types) and the set's images for previous/next.
-import type { AnnotationType, AnnotationTypes, Image, ImageSet } from '@tessera/shared';
+import {
+  formatDocumentName,
+  type AnnotationType,
+  type AnnotationTypes,
+  type Image,
+  type ImageSet,
+} from '@tessera/shared';
 import { api } from '../api/http';
 import { annotationTypes, imageSets, images, products } from '../api/resources';
 import { DocumentSnapshotLoader } from './document-snapshot';
@@ -47,6 +53,21 @@ export function typeRules(types: readonly AnnotationType[]): AnnotationTypes {
 /** The live document of an image: per user in blind (competitive) sets. */
 export function documentName(image: Image, imageSet: ImageSet, userId: number): string {
   return imageSet.collaboration_type === 1 ? `image.${image.id}.user.${userId}` : `image.${image.id}`;
+}
+
+/**
+ * The image's region size when its annotations are split over region documents (docs/SPEC-collab.md,
+ * G1-G6); null for the one document of an ordinary image (a server without the field answers none).
+ */
+export function regionSizeOf(image: Image): number | null {
+  const size = (image as { annotation_region_size?: unknown }).annotation_region_size;
+  return typeof size === 'number' && size > 0 ? size : null;
+}
+
+/** The index document of an image with regions (per user in blind sets): labels and the region index. */
+export function indexDocumentName(image: Image, imageSet: ImageSet, userId: number): string {
+  const copyOf = imageSet.collaboration_type === 1 ? userId : null;
+  return formatDocumentName({ imageId: image.id, userId: copyOf, part: { kind: 'index' } });
 }
 
 /** EXACT's DeepZoom descriptor of one frame (frames count from 1). */

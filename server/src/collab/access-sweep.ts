@@ -3,7 +3,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { Logger } from '../logging/logger.js';
 import { type CollabContext, contextOf, followImageSet } from './collab.context.js';
 import { GatedSocket } from './commit-gate.js';
-import { grantFor } from '../access/policy/document-grant.js';
+import { documentRetired, grantFor } from '../access/policy/document-grant.js';
 import { type DocumentName, parseDocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 
@@ -100,6 +100,12 @@ export class AccessSweeper {
     if (!grant) {
       this.logger.info(log, 'collab: access revoked');
       connection.close({ code: 4403, reason: 'access-revoked' });
+      return;
+    }
+    // G6: the image was converted to regions while this connection was open.
+    if (image && documentRetired(name, image)) {
+      this.logger.info(log, 'collab: document retired');
+      connection.close({ code: 4403, reason: 'document-retired' });
       return;
     }
     if (grant.readOnly && !connection.readOnly) connection.readOnly = true;

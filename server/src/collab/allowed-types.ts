@@ -1,4 +1,5 @@
 import type { AnnotationTypes } from '@tessera/shared';
+import { BriefCache } from './brief-cache.js';
 
 /** Loads the allowed annotation types of an image set. */
 export type LoadTypes = (imageSetId: number) => Promise<AnnotationTypes>;
@@ -8,21 +9,13 @@ export type LoadTypes = (imageSetId: number) => Promise<AnnotationTypes>;
  * them, and a type added or retired in the REST API takes effect within `ttlMs`.
  */
 export class AllowedTypes {
-  private readonly cache = new Map<number, { at: number; types: Promise<AnnotationTypes> }>();
+  private readonly cache: BriefCache<number, AnnotationTypes>;
 
-  constructor(
-    private readonly load: LoadTypes,
-    private readonly ttlMs = 5_000,
-  ) {}
+  constructor(load: LoadTypes, ttlMs = 5_000) {
+    this.cache = new BriefCache(load, ttlMs);
+  }
 
   forSet(imageSetId: number): Promise<AnnotationTypes> {
-    const now = Date.now();
-    const hit = this.cache.get(imageSetId);
-    if (hit !== undefined && now - hit.at < this.ttlMs) return hit.types;
-    const types = this.load(imageSetId);
-    this.cache.set(imageSetId, { at: now, types });
-    // A failed load must not be cached.
-    types.catch(() => this.cache.delete(imageSetId));
-    return types;
+    return this.cache.get(imageSetId);
   }
 }

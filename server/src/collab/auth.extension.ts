@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../auth/authenticate.middleware.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logging/logger.js';
 import { CollabRefusal, type CollabContext } from './collab.context.js';
-import { grantFor } from '../access/policy/document-grant.js';
+import { documentRetired, grantFor } from '../access/policy/document-grant.js';
 import { parseDocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
 
@@ -31,6 +31,11 @@ export class AuthExtension implements Extension {
     if (!grant) {
       this.logger.info({ user: viewer.id, document: data.documentName }, 'collab: document refused');
       throw new CollabRefusal('forbidden');
+    }
+    // G6: told apart from a refusal, so that a browser holding it offline writes its work elsewhere.
+    if (image && documentRetired(name, image)) {
+      this.logger.info({ user: viewer.id, document: data.documentName }, 'collab: retired document refused');
+      throw new CollabRefusal('document-retired');
     }
     data.connectionConfig.readOnly = grant.readOnly;
     // Returned values are merged into the connection's context by Hocuspocus.

@@ -13,6 +13,9 @@ import { DocumentWarmer } from './document-warmer.js';
 import { listenForAccessChanges } from './access-notices.js';
 import { AccessSweeper } from './access-sweep.js';
 import { PresenceExtension } from './presence.extension.js';
+import { RegionIndexer } from './region-index.js';
+import { isBlind } from '../access/policy/modes.js';
+import { RegionSizes } from './region-sizes.js';
 import { RedisSharing } from './redis-sharing.js';
 import { ReaderCopyMerger, type MergeSummary } from './reader-copies.js';
 import { ReaderCopiesRepo } from './reader-copies.repo.js';
@@ -50,6 +53,8 @@ export interface Collaboration {
   readonly gate: CommitGate;
   /** The SQL projection of the loaded documents (rule R1). */
   readonly projection: ProjectionExtension;
+  /** Rule G3: writes region summaries into images' index documents. */
+  readonly regionIndex: RegionIndexer;
   /** The Redis link to the other servers, when documents are shared (CollabDeps.redisUrl). */
   readonly sharing: RedisSharing | undefined;
   /**
@@ -78,7 +83,7 @@ export interface Collaboration {
 /** Creates the Hocuspocus instance with Tessera's extensions (no listener of its own, no signal handlers). */
 export function createHocuspocus(deps: CollabDeps): Pick<
   Collaboration,
-  'hocuspocus' | 'store' | 'log' | 'gate' | 'projection' | 'sharing'
+  'hocuspocus' | 'store' | 'log' | 'gate' | 'projection' | 'sharing' | 'regionIndex'
 > & {
   repo: DocumentsRepo;
 } {
@@ -91,13 +96,28 @@ export function createHocuspocus(deps: CollabDeps): Pick<
     compactEvery: deps.compactEvery ?? 500,
     shared: sharing !== undefined,
   });
+  const regionSizes = new RegionSizes(
+    async (imageId) => (await repo.imageAccess(imageId, 0))?.annotation_region_size,
+    deps.allowedTypesTtlMs,
+  );
   const validation = new ValidationExtension(
     new AllowedTypes((setId) => repo.allowedTypes(setId), deps.allowedTypesTtlMs),
     new ClientIdOwners(repo),
+    regionSizes,
     deps.logger,
   );
   const projection = new ProjectionExtension(new ProjectionRepo(deps.db), repo, deps.logger);
-  const hocuspocus = new Hocuspocus({
+  // G3 writes the index as any server-side change (P5); `hocuspocus` exists by the time it writes.
+  const regionIndex = new RegionIndexer(
+    regionSizes,
+    async (imageId) => {
+      const image = await repo.imageAccess(imageId, 0);
+      return image && isBlind(image.collaboration_type);
+    },
+    (name, change) => writeDocument({ hocuspocus, store, projection }, name, change, null),
+    deps.logger,
+  );
+  const hocuspocus: Hocuspocus = new Hocuspocus({
     quiet: true,
     extensions: [
       ...(sharing ? [sharing] : []),
@@ -105,6 +125,7 @@ export function createHocuspocus(deps: CollabDeps): Pick<
       validation,
       new PersistenceExtension(store, (payload) => validation.isChecked(payload)),
       projection,
+      regionIndex,
       new PresenceExtension(),
     ],
   });
@@ -112,7 +133,7 @@ export function createHocuspocus(deps: CollabDeps): Pick<
     for (const name of failed) dropDocument(hocuspocus, store, name, deps.logger);
     gate.release();
   });
-  return { hocuspocus, store, log, gate, repo, projection, sharing };
+  return { hocuspocus, store, log, gate, repo, projection, sharing, regionIndex };
 }
 
 /**
@@ -160,6 +181,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     await merger.idle();
     await notices.close();
     await warmer.close();
+    await created.regionIndex.stop();
     httpServer.off('upgrade', onUpgrade);
     created.hocuspocus.closeConnections();
     await waitForUnload(created.hocuspocus, 5_000);
@@ -178,6 +200,7 @@ export function attachCollaboration(httpServer: http.Server, deps: CollabDeps): 
     log: created.log,
     gate: created.gate,
     projection: created.projection,
+    regionIndex: created.regionIndex,
     sharing: created.sharing,
     write: (name, change, userId) => {
       // Held open a little after each REST write (opened first, so the write's own connection

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import { frameHeader, UPDATE_FRAMES_TYPE } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
-import { grantFor } from '../access/policy/document-grant.js';
+import { documentRetired, grantFor } from '../access/policy/document-grant.js';
 import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName, type DocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
@@ -36,6 +36,8 @@ export class DocumentSnapshots {
     const ownCopy = image?.collaboration_type === BLIND ? viewer.id : null;
     const name: DocumentName = { imageId, userId: owner ?? ownCopy };
     if (!grantFor(viewer, name, image)) throw AppError.notFound();
+    // G6: an image with regions has no whole document to serve (its parts are small: no S1 for them).
+    if (image && documentRetired(name, image)) throw AppError.notFound();
     const document = formatDocumentName(name);
     return { document, updates: await this.repo.storedUpdates(document) };
   }

@@ -2,6 +2,7 @@ import { annotationsOf } from '@tessera/shared';
 import * as Y from 'yjs';
 import type { Database } from '../db/database.js';
 import { readDocument } from './document-store.js';
+import { documentRetired } from '../access/policy/document-grant.js';
 import { parseDocumentName } from './document-names.js';
 import { DocumentsRepo } from './documents.repo.js';
 import { projectAll } from './projection.extension.js';
@@ -27,6 +28,12 @@ export async function rebuildProjection(
     const parsed = parseDocumentName(name);
     const image = parsed && (await repo.imageAccess(parsed.imageId, 0));
     if (!image) continue;
+    // G6: a retired whole document projects nothing; its annotations live in the region documents.
+    if (documentRetired(parsed, image)) {
+      await projection.deleteOthers(name, []);
+      progress(name, 0);
+      continue;
+    }
     const doc = new Y.Doc();
     await readDocument(repo, name, doc);
     const ids = [...annotationsOf(doc).keys()];

@@ -20,6 +20,7 @@ import {
 } from '@tessera/shared';
 import type * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
+import { documentRetired } from '../access/policy/document-grant.js';
 import { parseDocumentName } from './document-names.js';
 import { discardFailedLoad } from './failed-load.js';
 import { writeIsolated, type ProjectionDamage } from './projection-repair.js';
@@ -93,6 +94,9 @@ export class ProjectionExtension implements Extension {
     const name = parseDocumentName(data.documentName);
     const image = name && (await this.documents.imageAccess(name.imageId, 0));
     if (!image) return;
+    // G6: a retired whole document (its image now has regions) is loaded only to be read (conversion,
+    // versions); its annotations are projected from the region documents that hold them now.
+    if (documentRetired(name, image)) return;
     const doc: Y.Doc = data.document;
     ensureLayout(doc); // before following its transactions (see ensureLayout)
     const ids = [...annotationsOf(doc).keys()];

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { BLIND } from '../access/policy/modes.js';
+import { READER_COPY_NAME } from './document-names.js';
 
 /** A per-reader document name of one image and set, as stored. */
 export interface StoredReaderCopy {
@@ -8,14 +9,17 @@ export interface StoredReaderCopy {
   readonly image_set_id: number;
 }
 
-/** Stored documents named `image.<id>.user.<uid>`, and the image they belong to. */
+/**
+ * Stored documents named `image.<id>.user.<uid>`, with regions also `...user.<uid>.regions` and
+ * `...user.<uid>.region.<x>.<y>`, and the image they belong to.
+ */
 const READER_COPIES = `
   SELECT n.document, i.id AS image_id, i.image_set_id
   FROM (SELECT document FROM annotation_document_states
         UNION SELECT DISTINCT document FROM annotation_document_updates) n
   JOIN images i ON i.id = split_part(n.document, '.', 2)::int
   JOIN image_sets s ON s.id = i.image_set_id
-  WHERE n.document ~ '^image\\.[0-9]{1,10}\\.user\\.[0-9]{1,10}$'`;
+  WHERE n.document ~ '${READER_COPY_NAME}'`;
 
 /**
  * The SQL of moving readers' copies (blind sets) into their image's shared document when a set stops

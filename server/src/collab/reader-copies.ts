@@ -2,7 +2,8 @@ import type { Document, Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { Logger } from '../logging/logger.js';
 import type { DocumentStore } from './document-store.js';
-import { formatDocumentName } from './document-names.js';
+import { regionIndexOf } from '@tessera/shared';
+import { formatDocumentName, parseDocumentName } from './document-names.js';
 import type { ProjectionExtension } from './projection.extension.js';
 import type { ReaderCopiesRepo } from './reader-copies.repo.js';
 
@@ -24,7 +25,7 @@ const ATTEMPTS = 3;
 
 /**
  * Rule B1 (README): when a set stops being blind, every reader's copy `image.<id>.user.<uid>` is
- * merged into the image's shared document `image.<id>` as Yjs state (so annotations keep their
+ * merged into the image's shared document `image.<id>` (with regions, part by part) as Yjs state (so annotations keep their
  * uuid, record, edits, deletions and verifications; applying a state twice changes nothing) and then
  * removed. The stored copies of non-blind sets are the work still to do, so a run that stopped half
  * way (a crash) is finished by the next one (every start makes one) without losing or doubling anything.
@@ -58,12 +59,19 @@ export class ReaderCopyMerger {
   private async mergeAll(imageSetId: number | undefined): Promise<MergeSummary> {
     let merged = 0;
     let left = 0;
-    const byImage = new Map<number, string[]>();
+    // Each copy merges into the shared document of the same part: `...user.<u>.region.<x>.<y>` into
+    // `image.<id>.region.<x>.<y>`, `...user.<u>.regions` into `image.<id>.regions` (G5).
+    const byTarget = new Map<string, { imageId: number; copies: string[] }>();
     for (const copy of await this.repo.pending(imageSetId)) {
-      byImage.set(copy.image_id, [...(byImage.get(copy.image_id) ?? []), copy.document]);
+      const name = parseDocumentName(copy.document);
+      if (name === null) continue;
+      const target = formatDocumentName({ ...name, userId: null });
+      const entry = byTarget.get(target) ?? { imageId: copy.image_id, copies: [] };
+      entry.copies.push(copy.document);
+      byTarget.set(target, entry);
     }
-    for (const [imageId, copies] of byImage) {
-      const done = await this.mergeImage(imageId, copies);
+    for (const [target, { imageId, copies }] of byTarget) {
+      const done = await this.mergeInto(target, imageId, copies);
       merged += done;
       left += copies.length - done;
     }
@@ -71,17 +79,17 @@ export class ReaderCopyMerger {
     return { merged, left };
   }
 
-  /** Merges an image's copies into its shared document, held open meanwhile; answers how many. */
-  private async mergeImage(imageId: number, copies: readonly string[]): Promise<number> {
-    const shared = formatDocumentName({ imageId, userId: null });
+  /** Merges copies into their shared document, held open meanwhile; answers how many. */
+  private async mergeInto(shared: string, imageId: number, copies: readonly string[]): Promise<number> {
     // Loaded (and projected) first: a load re-projects a document whose rows do not match it, which
     // would drop the rows moved over before their annotations arrive.
     const target = await this.hocuspocus.openDirectConnection(shared, { userId: null });
+    const isIndex = parseDocumentName(shared)?.part?.kind === 'index';
     let merged = 0;
     try {
       for (const copy of copies) {
         if ((await this.repo.isBlind(imageId)) !== false) break;
-        if (await this.mergeCopy(copy, shared, target)) merged++;
+        if (await this.mergeCopy(copy, shared, target, isIndex)) merged++;
       }
     } finally {
       await target.disconnect();
@@ -90,7 +98,12 @@ export class ReaderCopyMerger {
   }
 
   /** Merges one copy into the shared document and removes it; false if it has to stay for now. */
-  private async mergeCopy(copy: string, shared: string, target: Writable): Promise<boolean> {
+  private async mergeCopy(
+    copy: string,
+    shared: string,
+    target: Writable,
+    isIndex: boolean,
+  ): Promise<boolean> {
     const source = await this.hocuspocus.openDirectConnection(copy, { userId: null });
     try {
       // The set is no longer blind: the copy's readers lose it (rule A6 says the same on its sweep).
@@ -105,7 +118,7 @@ export class ReaderCopyMerger {
       await this.projection.settled(copy);
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const lastLogId = await this.repo.lastLogId(copy);
-        await this.mergeState(copy, shared, target, Y.encodeStateAsUpdate(document));
+        await this.mergeState(copy, shared, target, Y.encodeStateAsUpdate(document), isIndex);
         if (await this.repo.remove(copy, lastLogId)) return true;
       }
       this.logger.warn({ document: copy }, 'collab: a reader copy kept changing; left for the next merge');
@@ -123,17 +136,36 @@ export class ReaderCopyMerger {
   }
 
   /** Applies a copy's whole state to the shared document and waits for its log and projection. */
-  private async mergeState(copy: string, shared: string, target: Writable, state: Uint8Array): Promise<void> {
+  private async mergeState(
+    copy: string,
+    shared: string,
+    target: Writable,
+    state: Uint8Array,
+    isIndex: boolean,
+  ): Promise<void> {
     const clashes = await this.repo.moveToShared(copy, shared);
     if (clashes.length > 0) {
       this.logger.warn({ document: copy, clientIds: clashes }, 'collab: client ids claimed by others');
     }
     await target.transact((doc) => {
+      const before = isIndex ? new Map(regionIndexOf(doc).entries()) : undefined;
       Y.applyUpdate(doc, state);
+      if (before !== undefined) keepRegionIndex(doc, before);
     });
     // The onChange hook that starts the append runs after the transaction; let it start.
     await new Promise((resolve) => setImmediate(resolve));
     await this.store.settled(shared);
     await this.projection.settled(shared);
   }
+}
+
+/**
+ * A copy's region index says where the copy's annotations lie, not the shared document's: its entries
+ * are not merged (G3 rewrites the shared index from the shared regions as they change). The merged
+ * state brought them in; the shared index is put back as it was, in the same transaction.
+ */
+function keepRegionIndex(doc: Y.Doc, before: ReadonlyMap<string, string>): void {
+  const index = regionIndexOf(doc);
+  for (const key of [...index.keys()]) if (!before.has(key)) index.delete(key);
+  for (const [key, text] of before) if (index.get(key) !== text) index.set(key, text);
 }

@@ -4,6 +4,8 @@ import type { Logger } from '../logging/logger.js';
 import type { AllowedTypes } from './allowed-types.js';
 import type { ClientIdOwners } from './client-ids.js';
 import { CollabRefusal, contextOf } from './collab.context.js';
+import { parseDocumentName } from './document-names.js';
+import type { RegionSizes } from './region-sizes.js';
 
 /** y-protocols sync message types: step 2 and update carry a Yjs update to apply. */
 export const SYNC_STEP_2 = 1;
@@ -11,7 +13,7 @@ export const SYNC_UPDATE = 2;
 
 /**
  * Checks every incoming update with shared's `validateUpdate` (the sender's role, the set's allowed
- * annotation types) and the owners of the client ids it writes under, before it is logged, applied
+ * annotation types, for a part of an image with regions its placement, G2) and the owners of the client ids it writes under, before it is logged, applied
  * or broadcast (README rules V1-V4). A refusal throws: Hocuspocus closes the document for that
  * client, which must reload it.
  */
@@ -24,6 +26,7 @@ export class ValidationExtension implements Extension {
   constructor(
     private readonly types: AllowedTypes,
     private readonly clientIds: ClientIdOwners,
+    private readonly regions: RegionSizes,
     private readonly logger: Logger,
   ) {}
 
@@ -38,10 +41,17 @@ export class ValidationExtension implements Extension {
     if (data.connection.readOnly) return;
     const { viewer, grant } = contextOf(data.context);
     const types = await this.types.forSet(grant.imageSetId);
-    const result = validateUpdate(data.document, data.payload, {
-      sender: { userId: viewer.id, role: grant.role },
-      types,
-    });
+    // G2: a region's document takes shapes centred in it, the index document image-level labels.
+    const name = parseDocumentName(data.documentName);
+    const placement = name ? await this.regions.placementOf(name) : undefined;
+    const result =
+      placement === null
+        ? { ok: false as const, reason: 'the image has no regions' }
+        : validateUpdate(data.document, data.payload, {
+            sender: { userId: viewer.id, role: grant.role },
+            types,
+            ...(placement === undefined ? {} : { placement }),
+          });
     // V4: checked after the content, so that only an update that may pass claims new client ids.
     const reason = result.ok
       ? await this.clientIds.claim(data.documentName, data.document, data.payload, viewer.id)

@@ -1,4 +1,5 @@
 import { readStoredState } from '../collab/documents.repo.js';
+import { DOCUMENT_NAME, DOCUMENT_PART } from '../collab/document-names.js';
 import type { Queryable } from '../db/database.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
@@ -154,7 +155,12 @@ export class VersionsRepo {
     await this.db.query('DELETE FROM set_versions WHERE id = $1', [id]);
   }
 
-  /** The annotation documents of the version's images that have any stored state. */
+  /**
+   * The annotation documents of the version's images that have any stored state: whole documents,
+   * readers' copies and, for images with regions, their index and region documents (G5), not the
+   * whole documents they retired (G6: kept for the versions captured before, whose annotations the
+   * parts hold now: captured both, each annotation would be frozen twice).
+   */
   async documentsOf(versionId: number): Promise<{ document: string; image_id: number }[]> {
     return this.db.query(
       `SELECT n.document, vi.image_id
@@ -162,7 +168,9 @@ export class VersionsRepo {
              UNION SELECT DISTINCT document FROM annotation_document_updates) n
        JOIN set_version_images vi
          ON vi.version_id = $1 AND vi.image_id = split_part(n.document, '.', 2)::int
-       WHERE n.document ~ '^image\\.[0-9]{1,10}(\\.user\\.[0-9]{1,10})?$'
+       JOIN images i ON i.id = vi.image_id
+       WHERE n.document ~ '${DOCUMENT_NAME}'
+         AND (i.annotation_region_size IS NULL OR n.document ~ '${DOCUMENT_PART}')
        ORDER BY n.document`,
       [versionId],
     );

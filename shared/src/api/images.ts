@@ -25,6 +25,14 @@ export const image = z
     failure_reason: z.string().nullable(),
     vendor: z.string().nullable(),
     size_bytes: z.number().int().nullable(),
+    annotation_region_size: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Tessera: the side (level-0 pixels) of the regions whose live documents hold the annotations; ' +
+          'null when one document holds them all',
+      ),
     original_filename: z.string().nullable().optional().describe('Team admins only.'),
     vendor_properties: z.record(z.string(), z.string()).nullable().optional().describe('Team admins only.'),
     associated_images: z.array(z.string()).optional().describe('Label and macro images; team admins only.'),

@@ -36,12 +36,18 @@ export function PendingWorkList({ data, userId }: { data: WorkspaceData; userId:
   }, [userId, openDocument]);
   if (work.length === 0) return null;
   const names = new Map(data.siblings.map((image) => [image.id, image.name]));
+  // An image with regions may wait in several of its documents: one line per image.
+  const byImage = new Map<number, PendingWork>();
+  for (const w of work) {
+    const seen = byImage.get(w.imageId);
+    byImage.set(w.imageId, seen === undefined ? w : { ...seen, pending: seen.pending + w.pending });
+  }
   return (
     <section className="panel pending-work" aria-labelledby="pending-heading" data-testid="pending-work">
       <h2 id="pending-heading">Not yet saved on the server</h2>
       <ul className="image-list">
-        {work.map((w) => (
-          <li key={w.document} data-image={w.imageId}>
+        {[...byImage.values()].map((w) => (
+          <li key={w.imageId} data-image={w.imageId}>
             {w.imageId === data.image.id ? (
               <span>{names.get(w.imageId) ?? `Image ${w.imageId}`} (this image)</span>
             ) : (

@@ -25,7 +25,7 @@ export function syncText(state: SyncState): string {
 
 /** Sync state, read-only notice and the tools' last message. */
 export function StatusBar({ controller }: { controller: WorkspaceController }) {
-  const sync = useSyncExternalStore(controller.live.subscribe, controller.live.getState);
+  const sync = useSyncExternalStore(controller.subscribeSync, controller.getSyncState);
   const s = useWorkspace(controller);
   return (
     <div className="status-bar">

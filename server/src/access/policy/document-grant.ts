@@ -1,4 +1,4 @@
-import type { Role } from '@tessera/shared';
+import type { DocumentPart, Role } from '@tessera/shared';
 import { isBlind } from './modes.js';
 import { annotates, seesCopy } from './rules.js';
 import { standingOf, type Caller } from './standing.js';
@@ -17,11 +17,15 @@ export interface DocumentImage {
   readonly collaboration_type: number;
   /** The caller's membership: true admin, false member, null none. */
   readonly is_admin: boolean | null;
+  /** The image's region size (collab rules G1-G6); null or absent: one document per image (or copy). */
+  readonly annotation_region_size?: number | null;
 }
 
-/** Which document: an image's shared one (`copyOwner` null) or one reader's blind copy. */
+/** Which document: an image's shared one (`userId` null) or one reader's blind copy, and its part. */
 export interface DocumentTarget {
   readonly userId: number | null;
+  /** A region's or the index document of an image with regions; absent for the whole document. */
+  readonly part?: DocumentPart;
 }
 
 /**
@@ -35,6 +39,8 @@ export function grantFor(
   image: DocumentImage | undefined,
 ): DocumentGrant | null {
   if (image === undefined) return null;
+  // G1: only an image with regions has parts; asking for one elsewhere is a malformed name (A1).
+  if (name.part !== undefined && (image.annotation_region_size ?? null) === null) return null;
   // A2: blind sets have one document per reader and no shared one; other sets only the shared one.
   if (isBlind(image.collaboration_type) !== (name.userId !== null)) return null;
   const standing = standingOf(caller, { isAdmin: image.is_admin, public: image.public });
@@ -43,4 +49,12 @@ export function grantFor(
   // A4 (P3): readers of a public set read only. A5: members, team admins and superusers write.
   if (!annotates(standing)) return { role: 'viewer', readOnly: true, imageSetId: image.image_set_id };
   return { role: 'annotator', readOnly: false, imageSetId: image.image_set_id };
+}
+
+/**
+ * G6: the whole document of an image with regions was retired when the image was converted: kept for
+ * the versions that captured it, refused to clients (`document-retired`) once access is granted.
+ */
+export function documentRetired(name: DocumentTarget, image: DocumentImage): boolean {
+  return name.part === undefined && (image.annotation_region_size ?? null) !== null;
 }

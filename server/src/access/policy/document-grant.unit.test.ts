@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../auth/viewer.js';
-import { grantFor } from './document-grant.js';
+import { documentRetired, grantFor } from './document-grant.js';
 import type { ImageAccessRow } from '../../collab/documents.repo.js';
 
 const user: Viewer = { id: 5, username: 'u', isSuperuser: false, isStaff: false, via: 'session' };
@@ -12,6 +12,7 @@ const image = (o: Partial<ImageAccessRow> = {}): ImageAccessRow => ({
   public: false,
   collaboration_type: 0,
   is_admin: null,
+  annotation_region_size: null,
   ...o,
 });
 const shared = { imageId: 1, userId: null };
@@ -47,5 +48,21 @@ describe('who may open a document', () => {
     expect(grantFor(superuser, copyOf(9), blind({}))?.readOnly).toBe(false);
     expect(grantFor(user, copyOf(9), blind({ public: true }))).toBeNull();
     expect(grantFor(user, copyOf(5), image({ is_admin: false }))).toBeNull();
+  });
+
+  it('[G1][G6] parts only of images with regions; their whole document is retired', () => {
+    const region = { ...shared, part: { kind: 'region', region: { x: 1, y: 2 } } } as const;
+    const index = { ...copyOf(5), part: { kind: 'index' } } as const;
+    expect(grantFor(user, region, image({ is_admin: false }))).toBeNull();
+    expect(grantFor(user, index, image({ is_admin: false, collaboration_type: 1 }))).toBeNull();
+    const sharded = image({ is_admin: false, annotation_region_size: 4096 });
+    expect(grantFor(user, region, sharded)?.readOnly).toBe(false);
+    expect(grantFor(user, index, { ...sharded, collaboration_type: 1 })?.readOnly).toBe(false);
+    expect(
+      grantFor(user, { ...copyOf(9), part: index.part }, { ...sharded, collaboration_type: 1 }),
+    ).toBeNull();
+    expect(documentRetired(shared, sharded)).toBe(true);
+    expect(documentRetired(region, sharded)).toBe(false);
+    expect(documentRetired(shared, image())).toBe(false);
   });
 });

@@ -31,12 +31,10 @@ function administersSet(q: SqlConditions, viewer: ListViewer, alias: string): st
 export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): void {
   if (viewer.isSuperuser) return;
   const visible = imageSetVisible(q, viewer, 's');
-  // The viewer's copy: its one document, or its index and region documents (G5).
   const own = q.param(`.user.${viewer.id}`);
   q.add(`a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s
       WHERE ${visible} AND (s.collaboration_type <> ${BLIND} OR ${administersSet(q, viewer, 's')})))
-    OR ((a.document = 'image.' || a.image_id || ${own}::text
-        OR starts_with(a.document, 'image.' || a.image_id || ${own}::text || '.region'))
+    OR (${ownCopy('a', own)}
       AND a.image_set_id = ANY (ARRAY(SELECT s.id FROM image_sets s WHERE ${visible})))`);
 }
 
@@ -47,11 +45,8 @@ export function addAnnotationVisibility(q: SqlConditions, viewer: ListViewer): v
  */
 export function annotationInSeenCopy(q: SqlConditions, viewer: ListViewer, a: string, set: string): string {
   if (viewer.isSuperuser) return 'true';
-  // The copy's one document, or its index and region documents (G5).
-  const own = q.param(`.user.${viewer.id}`);
   return `(${set}.collaboration_type <> ${BLIND}
-    OR ${a}.document = 'image.' || ${a}.image_id || ${own}::text
-    OR starts_with(${a}.document, 'image.' || ${a}.image_id || ${own}::text || '.region')
+    OR ${ownCopy(a, q.param(`.user.${viewer.id}`))}
     OR ${administersSet(q, viewer, set)})`;
 }
 
@@ -91,4 +86,13 @@ export function pluginJobVisible(q: SqlConditions, viewer: ListViewer, job: stri
   if (viewer.isSuperuser) return 'true';
   return `(${imageSetVisible(q, viewer, set)} AND (${set}.collaboration_type <> ${BLIND}
     OR ${job}.creator_id = ${q.param(viewer.id)} OR ${administersSet(q, viewer, set)}))`;
+}
+
+/**
+ * Annotation `a` is in the reader's own blind copy (`own` the parameter holding `.user.<id>`): its
+ * whole document or, for an image with regions, one of its parts (`....user.<id>.region.<x>.<y>`).
+ */
+function ownCopy(a: string, own: string): string {
+  return `(${a}.document = 'image.' || ${a}.image_id || ${own}::text
+    OR starts_with(${a}.document, 'image.' || ${a}.image_id || ${own}::text || '.'))`;
 }

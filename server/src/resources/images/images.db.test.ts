@@ -53,6 +53,19 @@ describe('images/images/ uploads', () => {
     expect(set2.body.images).toEqual([created?.id]);
   });
 
+  it('[G1] tells whether an image keeps its annotations in regions (annotation_region_size)', async () => {
+    const { admin, member, set } = await scene();
+    const bytes = await slide('openslide-python-small.svs');
+    const res = await uploadImages(server.baseUrl, admin, set, [{ name: 'regions.svs', bytes }]);
+    const id = res.body.results[0]?.id ?? 0;
+    const detail = () => api().as(member).get<Image>(`/images/images/${id}/`);
+    expect((await detail()).body.annotation_region_size).toBeNull();
+    await server.db.query('UPDATE images SET annotation_region_size = 4096 WHERE id = $1', [id]);
+    expect((await detail()).body.annotation_region_size).toBe(4096);
+    const list = await api().as(member).get<Page<Image>>(`/images/images/?id=${id}`);
+    expect(list.body.results.map((i) => i.annotation_region_size)).toEqual([4096]);
+  });
+
   it('skips identical bytes already in the set and reports them', async () => {
     const { admin, set } = await scene();
     const bytes = await slide('openslide-python-small.svs');

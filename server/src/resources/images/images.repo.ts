@@ -112,6 +112,8 @@ export interface ImageRow {
   associated_images: string[];
   vendor_properties: Record<string, string> | null;
   content_sha256: Buffer | null;
+  /** The region size of an image whose annotations are split over regions (collab G1), else null. */
+  annotation_region_size: number | null;
   frame_descriptions: number[];
 }
 
@@ -159,7 +161,7 @@ const imageColumnOf: Record<keyof ImageFields, string> = {
 const columns = `i.id, i.image_set_id AS image_set, s.team_id AS team, s.show_original_names, i.name, i.filename, i.time, i.width, i.height,
   i.depth, i.frames, i.channels, i.mpp, i.objective_power, i.image_type, i.state, i.failure_reason,
   i.original_filename, i.size_bytes, i.storage_path, i.pyramid_path, i.vendor, i.associated_images,
-  i.vendor_properties, i.content_sha256,
+  i.vendor_properties, i.content_sha256, i.annotation_region_size,
   ARRAY(SELECT f.id FROM frame_descriptions f WHERE f.image_id = i.id ORDER BY f.frame_id) AS frame_descriptions`;
 
 /** Images: visible exactly where their image set is. */

@@ -144,6 +144,7 @@ function presentImage(row: ImageRow, admin: boolean): Image {
     failure_reason: row.failure_reason,
     vendor: row.vendor,
     size_bytes: row.size_bytes,
+    annotation_region_size: row.annotation_region_size,
   };
   if (admin || row.show_original_names) image.original_filename = row.original_filename;
   if (admin) {

@@ -5,7 +5,7 @@ import type { ImageActionEntry } from './reading-time.js';
 export interface StudyAnnotationRow {
   image_id: number;
   annotation_type_id: number;
-  /** The document's owner in a blind set (`image.<id>.user.<uid>`, or a part of it), else the creator. */
+  /** The document's owner in a blind set (`image.<id>.user.<uid>[.<part>]`), else the creator. */
   reader_id: number | null;
   frame: number | null;
   x_min: number | null;
