@@ -3,6 +3,7 @@ import { text } from 'node:stream/consumers';
 import { AuthRepo } from '../auth/auth.repo.js';
 import { AuthService } from '../auth/auth.service.js';
 import { rebuildProjection } from '../collab/projection-rebuild.js';
+import { conversionLines, convertImageCommand } from '../collab/region-conversion.cli.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { openDatabase } from '../runtime/database.js';
@@ -235,5 +236,29 @@ export async function importCommand(
   });
   console.log(`imported ${report.imported}, updated ${report.updated}, skipped ${report.skipped.length}`);
   for (const skipped of report.skipped) console.log(`skipped ${skipped.item}: ${skipped.reason}`);
+  return 0;
+}
+
+/** `tessera documents regions IMAGE [--size N]` against TESSERA_URL (superusers). */
+export async function documentsCommand(
+  config: Config,
+  o: {
+    sub: string;
+    image: string | undefined;
+    size: string | undefined;
+    username: string | undefined;
+    passwordFromStdin: boolean;
+  },
+): Promise<number> {
+  if (o.sub !== 'regions' || o.image === undefined || !/^[1-9][0-9]{0,9}$/.test(o.image))
+    throw new Error('Usage: tessera documents regions IMAGE [--size N]');
+  if (o.size !== undefined && !/^[1-9][0-9]{0,6}$/.test(o.size))
+    throw new Error('--size is a whole number of pixels (256 to 1000000).');
+  const target = { baseUrl: config.clientUrl, authorization: await clientAuthorization(config, o) };
+  const report = await convertImageCommand(target, {
+    imageId: Number(o.image),
+    size: o.size === undefined ? undefined : Number(o.size),
+  });
+  for (const line of conversionLines(report)) console.log(line);
   return 0;
 }

@@ -6,6 +6,7 @@ import { failureMessage } from './failure-message.js';
 import { runWorker } from '../runtime/worker.js';
 import {
   datasetCommand,
+  documentsCommand,
   importCommand,
   migrateCommand,
   projectionRebuildCommand,
@@ -27,6 +28,10 @@ const usage = `Usage: tessera <command>
                                  create a user; prints a generated password unless one is piped in
   token create NAME --name LABEL [--expires-days N]
                                  create a personal access token for user NAME; prints it once
+  documents regions IMAGE [--size N]
+                                 split image IMAGE's annotation documents into regions of N pixels
+                                 (default 4096; one-way; a superuser's TESSERA_TOKEN, server at
+                                 TESSERA_URL); a second run finishes one that stopped half way
   projection rebuild [DOCUMENT...]
                                  rewrite the SQL rows of annotations from the live documents (all, or
                                  the named ones, e.g. image.12)
@@ -68,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       generated: { type: 'boolean', default: false },
       image: { type: 'string' },
+      size: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -108,6 +114,15 @@ async function main(argv: string[]): Promise<number> {
         expiresDays: values['expires-days'] === undefined ? 90 : Number(values['expires-days']),
       });
       return 0;
+    case 'documents':
+      if (sub === undefined) break;
+      return documentsCommand(config, {
+        sub,
+        image: arg,
+        size: values.size,
+        username: values.user,
+        passwordFromStdin: values['password-stdin'],
+      });
     case 'projection':
       if (sub !== 'rebuild') break;
       await projectionRebuildCommand(config, logger, positionals.slice(2));

@@ -48,8 +48,11 @@ export class LiveDocumentsPort {
     this.collab?.hocuspocus.documents.get(name)?.broadcastStateless(payload);
   }
 
-  /** Changes a document like a client would (validated by the caller) and waits for log and projection. */
-  write(name: string, change: (doc: Y.Doc) => void, userId: number): Promise<void> {
+  /**
+   * Changes a document like a client would (validated by the caller) and waits for log and projection;
+   * `userId` null for the server's own writes (rule P5: a conversion's copies).
+   */
+  write(name: string, change: (doc: Y.Doc) => void, userId: number | null): Promise<void> {
     if (!this.collab) throw new AppError('service_unavailable', 'The live documents are not running.');
     return this.collab.write(name, change, userId);
   }

@@ -19,6 +19,7 @@ import { reviewsEndpoints } from '../resources/reviews/reviews.routes.js';
 import { imageContributorsEndpoints } from '../resources/image-contributors/image-contributors.routes.js';
 import { annotationMediaFilesEndpoints } from '../resources/annotation-media-files/annotation-media-files.routes.js';
 import { documentSnapshotEndpoints } from '../collab/document-snapshot.routes.js';
+import { regionConversionEndpoints } from '../collab/region-conversion.routes.js';
 import { datasetsEndpoints } from '../datasets/datasets.routes.js';
 import { versionsEndpoints } from '../versions/versions.routes.js';
 import { splitsAndArtifactsEndpoints } from '../versions/splits.routes.js';
@@ -65,6 +66,7 @@ function apiModules(s: Services, listing: Listing, config: Config): ApiModule[] 
     { expandable: [s.annotations], endpoints: annotationsEndpoints(s.annotations, listing) },
     { expandable: [s.imageLogs], endpoints: imageLogsEndpoints(s.imageLogs, listing) },
     { endpoints: documentSnapshotEndpoints(s.documentSnapshots) },
+    { endpoints: regionConversionEndpoints({ db: s.versions.db, documents: s.liveDocuments }) },
     {
       expandable: [s.versions, s.annotationVersions],
       endpoints: versionsEndpoints(s.versions, s.annotationVersions, listing, {

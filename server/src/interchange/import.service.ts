@@ -13,9 +13,11 @@ import type { Viewer } from '../auth/viewer.js';
 import { requireOnImageSet } from '../access/policy/enforce.js';
 import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName } from '../collab/document-names.js';
+import { documentForNew, type RoutingTarget } from '../collab/document-routing.js';
 import type { LiveDocumentsPort } from '../collab/live-documents.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-error.js';
+import { AnnotationsRepo } from '../resources/annotations/annotations.repo.js';
 import { vectorFor } from './geometry.js';
 import type { ImportItem, ParsedImport } from './import-model.js';
 import { InterchangeRepo, type ImportType } from './interchange.repo.js';
@@ -69,9 +71,11 @@ export class ImportService {
     if (!target) throw AppError.notFound();
     const types = new Map((await repo.types(imageSetId)).map((t) => [t.name, t]));
     const images = new Map<string, number>();
+    const regionSizes = new Map<number, number | null>();
     for (const image of await repo.images(imageSetId)) {
       images.set(image.filename, image.id);
       images.set(image.name, image.id);
+      regionSizes.set(image.id, image.annotation_region_size);
     }
     if (options.imageId !== undefined && ![...images.values()].includes(options.imageId)) {
       throw AppError.invalidField('image', `Image ${options.imageId} is not in image set ${imageSetId}.`);
@@ -97,23 +101,48 @@ export class ImportService {
       else byImage.set(imageId, [...(byImage.get(imageId) ?? []), planned]);
     }
     for (const [imageId, items] of byImage) {
-      const name = formatDocumentName({
+      const routing = {
         imageId,
         userId: target.collaborationType === BLIND ? viewer.id : null,
-      });
-      await this.documents.write(
-        name,
-        (doc) => {
-          for (const p of items) {
-            if (apply(doc, p, viewer.id, now)) report.updated++;
-            else report.imported++;
-          }
-        },
-        viewer.id,
-      );
+        regionSize: regionSizes.get(imageId) ?? null,
+      };
+      for (const [name, group] of await this.route(routing, items)) {
+        await this.documents.write(
+          name,
+          (doc) => {
+            for (const p of group) {
+              if (apply(doc, p, viewer.id, now)) report.updated++;
+              else report.imported++;
+            }
+          },
+          viewer.id,
+        );
+      }
       report.images.push(imageId);
     }
     return report;
+  }
+
+  /**
+   * G5: an image's items by the document they are written to, each document written once. Without
+   * regions that is the image's (or the viewer's blind copy's) one document; with regions an item
+   * whose uuid the projection knows goes where it is, a new one to its G1 document.
+   */
+  private async route(target: RoutingTarget, items: readonly Planned[]): Promise<Map<string, Planned[]>> {
+    if (target.regionSize === null) return new Map([[documentForNew(target, null), [...items]]]);
+    const base = formatDocumentName({ imageId: target.imageId, userId: target.userId });
+    const held = await new AnnotationsRepo(this.db).documentsHolding(
+      base,
+      items.map((p) => p.uuid),
+    );
+    const groups = new Map<string, Planned[]>();
+    for (const p of items) {
+      const name = held.get(p.uuid) ?? documentForNew(target, p.record.vector);
+      const group = groups.get(name);
+      if (group) group.push(p);
+      else groups.set(name, [p]);
+    }
+    return groups;
   }
 }
 

@@ -42,9 +42,12 @@ export class InterchangeRepo {
   }
 
   /** The set's images by their name and by the file name they were uploaded with. */
-  async images(imageSetId: number): Promise<{ id: number; name: string; filename: string }[]> {
-    return this.db.query('SELECT id, name, filename FROM images WHERE image_set_id = $1 ORDER BY id', [
-      imageSetId,
-    ]);
+  async images(
+    imageSetId: number,
+  ): Promise<{ id: number; name: string; filename: string; annotation_region_size: number | null }[]> {
+    return this.db.query(
+      'SELECT id, name, filename, annotation_region_size FROM images WHERE image_set_id = $1 ORDER BY id',
+      [imageSetId],
+    );
   }
 }

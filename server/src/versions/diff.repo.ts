@@ -25,7 +25,13 @@ export interface DiffDetailRow {
   verification: boolean;
 }
 
-const COLUMNS = `r.document, r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
+/**
+ * `copy`: the image's document, or a reader's blind copy, without its region part (G5): an annotation
+ * is paired across the sides by its copy, so one converted to regions (G6) or kept in another region
+ * document is the same annotation.
+ */
+const COLUMNS = `r.document, substring(r.document FROM '^image\\.[0-9]+(?:\\.user\\.[0-9]+)?') AS copy,
+  r.image_id, r.unique_identifier, r.annotation_type_id, r.vector, r.deleted,
   r.description, r.meta_data, r.verifications`;
 
 /** The content to compare (h) and a marker that the side holds the annotation at all (present). */
@@ -121,7 +127,7 @@ function pairsSql(
           (${differs('description')}) AS description,
           (${differs('meta_data')}) AS meta_data,
           (${differs('verifications')}) AS verification
-        FROM a FULL JOIN b ON a.document = b.document AND a.unique_identifier = b.unique_identifier
+        FROM a FULL JOIN b ON a.copy = b.copy AND a.unique_identifier = b.unique_identifier
         WHERE a.h IS DISTINCT FROM b.h),
       pairs AS (
         SELECT * FROM classified

@@ -15,7 +15,13 @@ export interface ClientTarget {
   readonly authorization: string;
 }
 
-async function call<T>(target: ClientTarget, method: string, route: string, body?: unknown): Promise<T> {
+/** One JSON request to the REST API; throws with the status and the answer's start when refused. */
+export async function call<T>(
+  target: ClientTarget,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(new URL(`/api/v1${route}`, target.baseUrl), {
     method,
     headers: {

@@ -138,4 +138,28 @@ export class AnnotationsRepo {
     );
     return new Map(rows.map((r) => [r.unique_identifier, r.id]));
   }
+
+  /**
+   * The documents of an image (or blind copy) `base` with regions that hold these annotations now
+   * (rule G1: an annotation is written where it is); uuids absent from the projection are left out.
+   */
+  async documentsHolding(base: string, uuids: readonly string[]): Promise<Map<string, string>> {
+    if (uuids.length === 0) return new Map();
+    const rows = await this.db.query<{ document: string; unique_identifier: string }>(
+      `SELECT document, unique_identifier FROM annotations
+       WHERE unique_identifier = ANY($2::uuid[]) AND (document = $1 OR starts_with(document, $1 || '.region'))`,
+      [base, uuids],
+    );
+    return new Map(rows.map((r) => [r.unique_identifier, r.document]));
+  }
+
+  /** The documents of `base` (with its regions) that hold any projected annotation. */
+  async documentsOfBase(imageId: number, base: string): Promise<string[]> {
+    const rows = await this.db.query<{ document: string }>(
+      `SELECT DISTINCT document FROM annotations
+       WHERE image_id = $2 AND (document = $1 OR starts_with(document, $1 || '.region')) ORDER BY document`,
+      [base, imageId],
+    );
+    return rows.map((r) => r.document);
+  }
 }

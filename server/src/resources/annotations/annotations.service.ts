@@ -17,6 +17,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { grantFor } from '../../access/policy/document-grant.js';
 import { BLIND } from '../../access/policy/modes.js';
 import { formatDocumentName, parseDocumentName } from '../../collab/document-names.js';
+import { documentForNew } from '../../collab/document-routing.js';
 import { DocumentsRepo } from '../../collab/documents.repo.js';
 import type { LiveDocumentsPort } from '../../collab/live-documents.js';
 import type { Database } from '../../db/database.js';
@@ -81,28 +82,30 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
         const input = inputs[index] as RestAnnotationWrite;
         return { index, input, uuid: input.unique_identifier ?? randomUUID(), created: false };
       });
-      await this.documents.write(
-        target.document,
-        (doc) => {
-          const planned = items.map((item) => {
-            const existing = readRecord(doc, item.uuid) as AnnotationRecord | null;
-            const record = recordFor(item.input, existing, viewer.id);
-            check(record, target.types, undefined, inputs.length > 1 ? item.index : undefined);
-            return { item, existing, record };
-          });
-          for (const { item, existing, record } of planned) apply(doc, item, existing, record, viewer.id);
-        },
-        viewer.id,
-      );
-      const ids = await new AnnotationsRepo(this.db).idsByDocument(
-        target.document,
-        items.map((i) => i.uuid),
-      );
-      for (const item of items) {
-        const id = ids.get(item.uuid);
-        if (id === undefined)
-          throw new Error(`annotation ${item.uuid} is not in the projection after its write`);
-        results[item.index] = { id, created: item.created };
+      for (const [document, group] of await this.route(target, items, viewer.id, inputs.length > 1)) {
+        await this.documents.write(
+          document,
+          (doc) => {
+            const planned = group.map((item) => {
+              const existing = readRecord(doc, item.uuid) as AnnotationRecord | null;
+              const record = recordFor(item.input, existing, viewer.id);
+              check(record, target.types, undefined, inputs.length > 1 ? item.index : undefined);
+              return { item, existing, record };
+            });
+            for (const { item, existing, record } of planned) apply(doc, item, existing, record, viewer.id);
+          },
+          viewer.id,
+        );
+        const ids = await new AnnotationsRepo(this.db).idsByDocument(
+          document,
+          group.map((i) => i.uuid),
+        );
+        for (const item of group) {
+          const id = ids.get(item.uuid);
+          if (id === undefined)
+            throw new Error(`annotation ${item.uuid} is not in the projection after its write`);
+          results[item.index] = { id, created: item.created };
+        }
       }
     }
     return results;
@@ -195,6 +198,46 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
     return row;
   }
 
+  /**
+   * The documents an image's items go to, each with its items (G5: one write per document). Without
+   * regions, all go to the image's (or the viewer's blind copy's) one document. With regions, an
+   * annotation the projection knows is written where it is (G1: a move keeps its document) and a new
+   * one in its G1 document; new items are checked before any document is written, so a list with a
+   * bad new item is refused whole (updates are checked in their document's write).
+   */
+  private async route<T extends { index: number; uuid: string; input: RestAnnotationWrite }>(
+    target: Awaited<ReturnType<AnnotationsService['writable']>>,
+    items: readonly T[],
+    userId: number,
+    numbered: boolean,
+  ): Promise<Map<string, T[]>> {
+    if (target.regionSize === null) return new Map([[target.document, [...items]]]);
+    const held = await new AnnotationsRepo(this.db).documentsHolding(
+      target.document,
+      items.map((i) => i.uuid),
+    );
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      let document = held.get(item.uuid);
+      if (document === undefined) {
+        check(
+          recordFor(item.input, null, userId),
+          target.types,
+          undefined,
+          numbered ? item.index : undefined,
+        );
+        document = documentForNew(
+          { imageId: target.imageId, userId: target.userId, regionSize: target.regionSize },
+          item.input.vector,
+        );
+      }
+      const group = groups.get(document);
+      if (group) group.push(item);
+      else groups.set(document, [item]);
+    }
+    return groups;
+  }
+
   /** The document the viewer writes to on this image, and the types allowed there; refuses readers. */
   private async writable(viewer: Viewer, imageId: number, document?: string) {
     const repo = new DocumentsRepo(this.db);
@@ -208,7 +251,13 @@ export class AnnotationsService extends ResourceService<RestAnnotation> {
     if (!grant || !image)
       throw AppError.invalidField('image', `Invalid pk "${imageId}" - object does not exist.`);
     if (grant.readOnly) throw AppError.forbidden('You may read this image set but not annotate it.');
-    return { document: formatDocumentName(name), types: await repo.allowedTypes(image.image_set_id) };
+    return {
+      document: formatDocumentName(name),
+      imageId,
+      userId: name.userId,
+      regionSize: image.annotation_region_size,
+      types: await repo.allowedTypes(image.image_set_id),
+    };
   }
 }
 
