@@ -17,11 +17,19 @@ const SYNC_TIMEOUT_MS = Number(process.env.BENCH_MILLION_SYNC_TIMEOUT_MS ?? 120_
 
 /** A client: a socket that counts what it receives, and the documents opened on it by name. */
 export function newClient(baseUrl, token) {
-  const counter = { bytes: 0 };
+  // largestAt: when the largest message (a whole document's state) arrived: the server's share ends then.
+  const counter = { bytes: 0, largest: 0, largestAt: undefined };
   class CountingWebSocket extends WebSocket {
     constructor(...args) {
       super(...args);
-      this.on('message', (data) => (counter.bytes += data.byteLength ?? data.length ?? 0));
+      this.on('message', (data) => {
+        const bytes = data.byteLength ?? data.length ?? 0;
+        counter.bytes += bytes;
+        if (bytes > counter.largest) {
+          counter.largest = bytes;
+          counter.largestAt = performance.now();
+        }
+      });
     }
   }
   const socket = new HocuspocusProviderWebsocket({
