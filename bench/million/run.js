@@ -10,7 +10,7 @@
 // documents one 1920 x 1080 screen meets at full resolution and at a middle zoom); edit-to-remote
 // p50/p99 (regions: 20 clients in pairs over the slide, each opened on its own screen's regions;
 // reference: BENCH_MILLION_REF_CLIENTS clients, default 2, as every client of it holds the whole
-// document); the server's heap and RSS with those clients open; a version of the image's set; its
+// document, some 700 MB at 1,000,000 annotations: the npm script gives node an 8 GB heap); the server's heap and RSS with those clients open; a version of the image's set; its
 // COCO export and the set's COCO export as it is now. Figures are recorded into docs/benchmarks.md
 // (section million) unless BENCH_QUICK=1 or the count is under 1,000,000.
 //
