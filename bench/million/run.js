@@ -10,7 +10,7 @@
 // documents one 1920 x 1080 screen meets at full resolution and at a middle zoom); edit-to-remote
 // p50/p99 (regions: 20 clients in pairs over the slide, each opened on its own screen's regions;
 // reference: BENCH_MILLION_REF_CLIENTS clients, default 2, as every client of it holds the whole
-// document, some 700 MB at 1,000,000 annotations: the npm script gives node an 8 GB heap); the server's heap and RSS with those clients open; a version of the image's set; its
+// document, hundreds of MB at 1,000,000 annotations: the npm script gives node an 8 GB heap); the server's heap and RSS with those clients open; a version of the image's set; its
 // COCO export and the set's COCO export as it is now. Figures are recorded into docs/benchmarks.md
 // (section million) unless BENCH_QUICK=1 or the count is under 1,000,000.
 //
@@ -51,6 +51,24 @@ const MIDDLE = 8;
 const SETTLE_MS = Number(process.env.BENCH_MILLION_SETTLE_MS ?? 20_000);
 const INSPECT_PORT = 20_000 + Math.floor(Math.random() * 10_000);
 const database = `tessera_bench_million_${Date.now()}`;
+
+/**
+ * Runs one measurement; a failure (a document that does not sync in time, say) is printed and kept
+ * as `{ failed }` so that the run goes on to the other figures.
+ */
+async function measured(name, work) {
+  try {
+    const result = await work();
+    console.log(name, result.samples ? { ...result, samples: result.samples.length } : result);
+    return result;
+  } catch (error) {
+    console.log(name, 'failed:', error.message);
+    return { failed: error.message };
+  }
+}
+
+/** A table cell: the figure, or why there is none. */
+const cell = (result, render) => (result.failed ? `failed: ${result.failed}` : render(result));
 
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
 const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -116,16 +134,19 @@ async function fill(baseUrl, fx, image, name) {
 /** Reference: a fresh client syncs the whole document; the server's heap with it open. */
 async function referenceLoad(baseUrl, fx, pid) {
   const client = newClient(baseUrl, fx.token);
-  const started = performance.now();
-  const ms = await client.open([`image.${fx.reference.image}`]);
-  // The largest message is the document's state: the server's share of the load ends as it arrives.
-  const stateAtMs = client.counter.largestAt - started;
-  const doc = [...client.docs.values()][0].doc;
-  const annotations = shared.annotationsOf(doc).size;
-  const heap = await heapUsedMb(pid, INSPECT_PORT);
-  const rss = await rssMb(pid);
-  client.close();
-  return { ms, stateAtMs, bytes: client.counter.bytes, annotations, heap, rss };
+  try {
+    const started = performance.now();
+    const ms = await client.open([`image.${fx.reference.image}`]);
+    // The largest message is the document's state: the server's share of the load ends as it arrives.
+    const stateAtMs = client.counter.largestAt - started;
+    const doc = [...client.docs.values()][0].doc;
+    const annotations = shared.annotationsOf(doc).size;
+    const heap = await heapUsedMb(pid, INSPECT_PORT);
+    const rss = await rssMb(pid);
+    return { ms, stateAtMs, bytes: client.counter.bytes, annotations, heap, rss };
+  } finally {
+    client.close();
+  }
 }
 
 /** The region index the server keeps, or (empty index) the one the layout implies. */
@@ -141,6 +162,14 @@ async function regionIndex(baseUrl, fx) {
 /** Regions: a fresh client opens the index, then the region documents `view` meets; all synced. */
 async function regionsLoad(baseUrl, fx, index, view) {
   const client = newClient(baseUrl, fx.token);
+  try {
+    return await timedRegionsLoad(client, fx, index, view);
+  } finally {
+    client.close();
+  }
+}
+
+async function timedRegionsLoad(client, fx, index, view) {
   const started = performance.now();
   await client.open([indexName(fx.regions.image)]);
   const names = regionNames(fx.regions.image, index, view);
@@ -149,7 +178,6 @@ async function regionsLoad(baseUrl, fx, index, view) {
   let annotations = 0;
   for (const [name, { doc }] of client.docs)
     if (name !== indexName(fx.regions.image)) annotations += shared.annotationsOf(doc).size;
-  client.close();
   return { ms, bytes: client.counter.bytes, regions: names.length, annotations };
 }
 
@@ -280,33 +308,34 @@ try {
     `region index: ${index.size} regions (${fromServer ? 'kept by the server' : 'from the layout: the server keeps none'})`,
   );
 
-  const refLoad = await referenceLoad(baseUrl, fx, pid);
-  console.log('reference, fresh load', refLoad);
+  const refLoad = await measured('reference, fresh load', () => referenceLoad(baseUrl, fx, pid));
   await settle();
   const centre = { x: SLIDE.width / 2, y: SLIDE.height / 2 };
-  const fullLoad = await regionsLoad(baseUrl, fx, index, viewAt(centre.x, centre.y, 1));
-  console.log('regions, fresh load at full resolution', fullLoad);
+  const fullLoad = await measured('regions, fresh load at full resolution', () =>
+    regionsLoad(baseUrl, fx, index, viewAt(centre.x, centre.y, 1)),
+  );
   await settle();
-  const middleLoad = await regionsLoad(baseUrl, fx, index, viewAt(centre.x, centre.y, MIDDLE));
-  console.log(`regions, fresh load at 1/${MIDDLE}`, middleLoad);
-  await settle();
-
-  const refLat = await referenceLatency(baseUrl, fx, pid);
-  console.log('reference, edit-to-remote', { ...refLat, samples: refLat.samples.length });
-  await settle();
-  const regLat = await regionsLatency(baseUrl, fx, index, pid);
-  console.log('regions, edit-to-remote', { ...regLat, samples: regLat.samples.length });
+  const middleLoad = await measured(`regions, fresh load at 1/${MIDDLE}`, () =>
+    regionsLoad(baseUrl, fx, index, viewAt(centre.x, centre.y, MIDDLE)),
+  );
   await settle();
 
-  const refOut = await versionAndExports(baseUrl, fx.reference.set, 'reference');
-  console.log('reference, version and exports', refOut);
-  const regOut = await versionAndExports(baseUrl, fx.regions.set, 'regions');
-  console.log('regions, version and exports', regOut);
+  const refLat = await measured('reference, edit-to-remote', () => referenceLatency(baseUrl, fx, pid));
+  await settle();
+  const regLat = await measured('regions, edit-to-remote', () => regionsLatency(baseUrl, fx, index, pid));
+  await settle();
+
+  const refOut = await measured('reference, version and exports', () =>
+    versionAndExports(baseUrl, fx.reference.set, 'reference'),
+  );
+  const regOut = await measured('regions, version and exports', () =>
+    versionAndExports(baseUrl, fx.regions.set, 'regions'),
+  );
 
   const s = (ms) => `${f(ms / 1000)} s`;
   const exp = (e) =>
     `${e.count} in ${s(e.ms)} = ${Math.round(e.perSecond).toLocaleString('en')}/s (${mb(e.bytes)} MB)`;
-  const routed = fullLoad.annotations > 0;
+  const routed = (fullLoad.annotations ?? 0) > 0;
   const lines = [
     `Two images of ${COUNT.toLocaleString('en')} box annotations each: the demo generator's cells (five classes)`,
     `over a ${SLIDE.width.toLocaleString('en')} x ${SLIDE.height.toLocaleString('en')} px slide; one image keeps them in one document (the reference),`,
@@ -326,14 +355,14 @@ try {
     '| figure | target | reference (one document) | regions |',
     '| --- | --- | --- | --- |',
     `| bulk create (REST, batches of ${process.env.BENCH_MILLION_BATCH ?? 5000}) | minutes | ${s(fillRef.seconds * 1000)} = ${Math.round(fillRef.perSecond)}/s | ${s(fillReg.seconds * 1000)} = ${Math.round(fillReg.perSecond)}/s |`,
-    `| fresh open, full resolution (1920 x 1080) | < 2 s | ${s(refLoad.ms)} (whole document, ${refLoad.annotations} annotations, ${mb(refLoad.bytes)} MB; its state received at ${s(refLoad.stateAtMs)}) | ${s(fullLoad.ms)} (index + ${fullLoad.regions} regions, ${fullLoad.annotations} annotations, ${mb(fullLoad.bytes)} MB) |`,
-    `| fresh open, middle zoom (1/${MIDDLE}) | < 2 s | the same | ${s(middleLoad.ms)} (index + ${middleLoad.regions} regions, ${middleLoad.annotations} annotations, ${mb(middleLoad.bytes)} MB) |`,
-    `| server heap after the fresh open (after GC) | | ${f(refLoad.heap)} MB (${f(heapEmpty)} MB empty), RSS ${f(refLoad.rss)} MB | |`,
-    `| edit-to-remote (${ROUNDS} moves) | p99 < 50 ms | ${REF_CLIENTS} clients: p50 ${f(refLat.p50)} ms, p99 ${f(refLat.p99)} ms | ${CLIENTS} clients: p50 ${f(regLat.p50)} ms, p99 ${f(regLat.p99)} ms${regLat.made ? ` (${regLat.made} boxes made first: empty regions)` : ''} |`,
-    `| server heap / RSS with those clients open | < 300 MB | ${f(refLat.heap)} MB / ${f(refLat.rss)} MB | ${f(regLat.heap)} MB / ${f(regLat.rss)} MB |`,
-    `| version of the image's set | < 10 s | ${s(refOut.versionMs)} | ${s(regOut.versionMs)} |`,
-    `| COCO export of that version | > 200,000/s | ${exp(refOut.versionExport)} | ${exp(regOut.versionExport)} |`,
-    `| COCO export of the set as it is now | > 200,000/s | ${exp(refOut.setExport)} | ${exp(regOut.setExport)} |`,
+    `| fresh open, full resolution (1920 x 1080) | < 2 s | ${cell(refLoad, (r) => `${s(r.ms)} (whole document, ${r.annotations} annotations, ${mb(r.bytes)} MB; its state received at ${s(r.stateAtMs)})`)} | ${cell(fullLoad, (r) => `${s(r.ms)} (index + ${r.regions} regions, ${r.annotations} annotations, ${mb(r.bytes)} MB)`)} |`,
+    `| fresh open, middle zoom (1/${MIDDLE}) | < 2 s | the same | ${cell(middleLoad, (r) => `${s(r.ms)} (index + ${r.regions} regions, ${r.annotations} annotations, ${mb(r.bytes)} MB)`)} |`,
+    `| server heap after the fresh open (after GC) | | ${cell(refLoad, (r) => `${f(r.heap)} MB (${f(heapEmpty)} MB empty), RSS ${f(r.rss)} MB`)} | |`,
+    `| edit-to-remote (${ROUNDS} moves) | p99 < 50 ms | ${cell(refLat, (r) => `${REF_CLIENTS} clients: p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms`)} | ${cell(regLat, (r) => `${CLIENTS} clients: p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${r.made ? ` (${r.made} boxes made first: empty regions)` : ''}`)} |`,
+    `| server heap / RSS with those clients open | < 300 MB | ${cell(refLat, (r) => `${f(r.heap)} MB / ${f(r.rss)} MB`)} | ${cell(regLat, (r) => `${f(r.heap)} MB / ${f(r.rss)} MB`)} |`,
+    `| version of the image's set | < 10 s | ${cell(refOut, (r) => s(r.versionMs))} | ${cell(regOut, (r) => s(r.versionMs))} |`,
+    `| COCO export of that version | > 200,000/s | ${cell(refOut, (r) => exp(r.versionExport))} | ${cell(regOut, (r) => exp(r.versionExport))} |`,
+    `| COCO export of the set as it is now | > 200,000/s | ${cell(refOut, (r) => exp(r.setExport))} | ${cell(regOut, (r) => exp(r.setExport))} |`,
   ];
   console.log(lines.join('\n'));
   if (process.env.BENCH_QUICK !== '1' && COUNT >= 1_000_000)
