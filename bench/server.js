@@ -53,16 +53,16 @@ export async function rssMb(pid) {
 
 /**
  * The JavaScript heap a process uses after a full garbage collection, in MB, read over the inspector
- * protocol: SIGUSR1 opens Node's inspector on 127.0.0.1:9229 (a no-op once open), then
- * HeapProfiler.collectGarbage and Runtime.getHeapUsage. What the heap holds, not what the allocator
- * kept (RSS).
+ * protocol: SIGUSR1 opens Node's inspector on 127.0.0.1:`port` (9229 unless the process was started
+ * with --inspect-port; a no-op once open), then HeapProfiler.collectGarbage and Runtime.getHeapUsage.
+ * What the heap holds, not what the allocator kept (RSS).
  */
-export async function heapUsedMb(pid) {
+export async function heapUsedMb(pid, port = 9229) {
   process.kill(pid, 'SIGUSR1');
   let target;
   for (let i = 0; i < 100 && target === undefined; i++) {
     try {
-      const list = await (await fetch('http://127.0.0.1:9229/json/list')).json();
+      const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
       target = list[0]?.webSocketDebuggerUrl;
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -7,7 +7,8 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { benchScene, databaseUrl, startTessera } from '../server.js';
+import { readFile } from 'node:fs/promises';
+import { api, benchScene, databaseUrl, sql, startTessera, untilReady, uploadImage } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
@@ -95,4 +96,42 @@ export function launchChromium() {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * The million scene (BENCH_SCENE=million): the tile benches' real-size slide (bench/tiles, made once
+ * with vips), the demo generator's cells over it as five box types, written through EXACT's bulk
+ * create (bench/million/generate.js). With `regions`, the image gets annotation_region_size 4096
+ * before any annotation (G1). The layout may place fewer cells than asked where the slide is too
+ * small for them; the count written is returned.
+ */
+export async function millionFixture(baseUrl, { count, database, regions = false }) {
+  const { realSizeSlide } = await import('../tiles/support.js');
+  const { cellTypes, fillImage } = await import('../million/generate.js');
+  const scene = await benchScene(baseUrl);
+  const product = (await api(baseUrl, 'GET', `/images/image_sets/${scene.set.id}/`)).product_set[0];
+  const types = await cellTypes(baseUrl, product);
+  const image = await uploadImage(baseUrl, scene.set.id, await readFile(realSizeSlide()), 'million.svs');
+  if (regions) {
+    await sql(
+      'UPDATE images SET annotation_region_size = 4096 WHERE id = $1',
+      [image.id],
+      databaseUrl(database),
+    );
+  }
+  await untilReady(baseUrl, image.id, 600);
+  const { width, height } = await api(baseUrl, 'GET', `/images/images/${image.id}/`);
+  const filled = await fillImage(baseUrl, { image: image.id, types, count, width, height });
+  console.log(
+    `wrote ${filled.count} annotations in ${filled.seconds.toFixed(1)} s = ${Math.round(filled.perSecond)}/s`,
+  );
+  return {
+    type: types.values().next().value,
+    image: image.id,
+    width,
+    height,
+    token: scene.token,
+    userId: scene.userId,
+    count: filled.count,
+  };
 }

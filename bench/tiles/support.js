@@ -1,7 +1,7 @@
 // What the tile benches share: the real-size slide, tile lists, loads (Node loader and wrk), a browser's
 // session cookie and an upload that waits until the image is ready.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openAsBlob } from 'node:fs';
+import { existsSync, mkdirSync, openAsBlob } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,11 +14,11 @@ export const CONCURRENCY = 8;
 const REAL_SIZE = { width: 48_000, height: 36_000 };
 
 /**
- * The real-size slide: CMU-1-Small-Region repeated to 48,000 x 36,000 px in Aperio's layout (240 px JPEG
- * tiles, 4x steps between levels), by make-aperio-slide.sh. Made once; later runs reuse it.
+ * The real-size slide: CMU-1-Small-Region repeated to 48,000 x 36,000 px (or `size`) in Aperio's layout
+ * (240 px JPEG tiles, 4x steps between levels), by make-aperio-slide.sh. Made once; later runs reuse it.
  */
-export function realSizeSlide() {
-  const out = path.join(work, `aperio-${REAL_SIZE.width}x${REAL_SIZE.height}.svs`);
+export function realSizeSlide(size = REAL_SIZE) {
+  const out = path.join(work, `aperio-${size.width}x${size.height}.svs`);
   if (existsSync(out)) return out;
   for (const tool of ['vips', 'tiffcp', 'tiffset', 'tiffinfo']) {
     if (spawnSync('which', [tool]).status !== 0) {
@@ -28,15 +28,16 @@ export function realSizeSlide() {
       );
     }
   }
-  console.log(`making the ${REAL_SIZE.width}x${REAL_SIZE.height} Aperio slide (once)...`);
+  console.log(`making the ${size.width}x${size.height} Aperio slide (once)...`);
+  mkdirSync(work, { recursive: true });
   const made = spawnSync(
     'bash',
     [
       fileURLToPath(new URL('./make-aperio-slide.sh', import.meta.url)),
       slideFile('CMU-1-Small-Region.svs'),
       `${out}.part`,
-      String(REAL_SIZE.width),
-      String(REAL_SIZE.height),
+      String(size.width),
+      String(size.height),
     ],
     { stdio: 'inherit' },
   );
