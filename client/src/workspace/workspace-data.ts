@@ -60,7 +60,7 @@ export function documentName(image: Image, imageSet: ImageSet, userId: number): 
  * G1-G6); null for the one document of an ordinary image (a server without the field answers none).
  */
 export function regionSizeOf(image: Image): number | null {
-  const size = (image as { annotation_region_size?: unknown }).annotation_region_size;
+  const size = image.annotation_region_size;
   return typeof size === 'number' && size > 0 ? size : null;
 }
 
