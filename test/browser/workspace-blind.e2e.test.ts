@@ -146,7 +146,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
     });
     expect(switched.status).toBe(200);
     // Two of reader A, one of reader B, one of the admin: all in the shared document now.
-    await expect.poll(() => localCount(page), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => localCount(page), { timeout: 30_000 }).toBe(4);
     await expect.poll(() => page.getByLabel("Readers' copies").count()).toBe(0);
     // The browser's stored copy of the reader's document went with it.
     await expect.poll(() => storedCopies(image)).toBe(0);
