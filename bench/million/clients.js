@@ -23,8 +23,10 @@ export function newClient(baseUrl, token) {
   // largestAt: when the largest message (a whole document's state) arrived: the server's share ends then.
   const counter = { bytes: 0, largest: 0, largestAt: undefined };
   class CountingWebSocket extends WebSocket {
-    constructor(...args) {
-      super(...args);
+    // A whole million-annotation document is one sync message of about 270 MB: over ws's default
+    // 100 MiB limit for a message, which would close the socket before the reference ever synced.
+    constructor(address, protocols) {
+      super(address, protocols, { maxPayload: 0 });
       this.on('message', (data) => {
         const bytes = data.byteLength ?? data.length ?? 0;
         counter.bytes += bytes;
