@@ -163,16 +163,7 @@ export class AnnotationIndex {
 
   /** About how many shapes lie in `rect`: the counts of the grid cells it covers (an upper bound). */
   estimateIn(rect: Rect): number {
-    const { cols, rows, cell, counts } = this.density;
-    const c0 = clamp(Math.floor(rect.minX / cell), cols);
-    const c1 = clamp(Math.floor(rect.maxX / cell), cols);
-    const r0 = clamp(Math.floor(rect.minY / cell), rows);
-    const r1 = clamp(Math.floor(rect.maxY / cell), rows);
-    let total = 0;
-    for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) total += counts[r * cols + c] ?? 0;
-    }
-    return total;
+    return countIn(this.density, this.density.counts, rect);
   }
 
   /** The live annotations whose bounding box lies in `rect` (rectangle selection). */
@@ -204,7 +195,25 @@ export class AnnotationIndex {
   }
 }
 
-function clamp(index: number, size: number): number {
+/** The sum of `counts` (laid out on `grid`'s cells, row by row) over the cells `rect` covers. */
+export function countIn(
+  grid: Pick<DensityGrid, 'cols' | 'rows' | 'cell'>,
+  counts: ArrayLike<number>,
+  rect: Rect,
+): number {
+  const { cols, rows, cell } = grid;
+  const c0 = clamp(Math.floor(rect.minX / cell), cols);
+  const c1 = clamp(Math.floor(rect.maxX / cell), cols);
+  const r0 = clamp(Math.floor(rect.minY / cell), rows);
+  const r1 = clamp(Math.floor(rect.maxY / cell), rows);
+  let total = 0;
+  for (let r = r0; r <= r1; r++) {
+    for (let c = c0; c <= c1; c++) total += counts[r * cols + c] ?? 0;
+  }
+  return total;
+}
+
+export function clamp(index: number, size: number): number {
   return Math.max(0, Math.min(size - 1, index));
 }
 

@@ -2,7 +2,7 @@
 // onto the workspace's own density grid (annotation-index.ts) so the heat map and the "how many in
 // view" estimate cover the whole image while only the regions near the view are loaded.
 import { REGION_GRID, parseRegionKey, type RegionSummary } from '@tessera/shared';
-import type { DensityGrid } from './annotation-index';
+import { clamp, countIn, type DensityGrid } from './annotation-index';
 import type { Rect } from './geometry';
 import type { ExtraDensity } from './overlay-renderer';
 
@@ -43,19 +43,6 @@ export class RegionDensity implements ExtraDensity {
 
   /** About how many of those annotations lie in `rect` (the cells it covers). */
   estimateIn(rect: Rect): number {
-    const { cols, rows, cell } = this.grid;
-    const c0 = clamp(Math.floor(rect.minX / cell), cols);
-    const c1 = clamp(Math.floor(rect.maxX / cell), cols);
-    const r0 = clamp(Math.floor(rect.minY / cell), rows);
-    const r1 = clamp(Math.floor(rect.maxY / cell), rows);
-    let total = 0;
-    for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) total += this.counts[r * cols + c] ?? 0;
-    }
-    return total;
+    return countIn(this.grid, this.counts, rect);
   }
-}
-
-function clamp(index: number, size: number): number {
-  return Math.max(0, Math.min(size - 1, index));
 }
