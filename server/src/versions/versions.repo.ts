@@ -1,6 +1,7 @@
 import { readStoredState } from '../collab/documents.repo.js';
 import { DOCUMENT_NAME, DOCUMENT_PART } from '../collab/document-names.js';
 import type { Queryable } from '../db/database.js';
+import { byteBatches, valuesList } from '../db/multi-row.js';
 import { SqlConditions, type FilterSpec, type ParsedFilter } from '../db/filters.js';
 import { listPage } from '../db/list-query.js';
 import { versionVisible } from '../access/policy/visibility.js';
@@ -260,35 +261,42 @@ export class VersionsRepo {
     );
   }
 
-  /** Stores compressed layers; those already stored (same hash) are kept as they are. */
+  /**
+   * Stores compressed layers; those already stored (same hash) are kept as they are. Each blob is
+   * its own parameter, which `pg` sends as binary: inside an array parameter it would go as hex
+   * text, twice the bytes for PostgreSQL to parse (3.8 s for a 1,000,000-annotation image's 258 MB
+   * of states, against 0.2 s this way; README.md).
+   */
   async insertBlobs(blobs: readonly { hash: Buffer; data: Buffer; rawBytes: number }[]): Promise<void> {
-    if (blobs.length === 0) return;
-    await this.db.query(
-      `INSERT INTO version_blobs (hash, data, raw_bytes)
-       SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::int[]) ON CONFLICT (hash) DO NOTHING`,
-      [blobs.map((b) => b.hash), blobs.map((b) => b.data), blobs.map((b) => b.rawBytes)],
-    );
+    for (const batch of byteBatches(blobs, (b) => b.data.byteLength)) {
+      await this.db.query(
+        `INSERT INTO version_blobs (hash, data, raw_bytes)
+         VALUES ${valuesList(batch.length, ['bytea', 'bytea', 'int'])} ON CONFLICT (hash) DO NOTHING`,
+        batch.flatMap((b) => [b.hash, b.data, b.rawBytes]),
+      );
+    }
   }
 
-  async insertDocument(
+  /** Records the version's documents and their captures, many per statement. */
+  async insertDocuments(
     versionId: number,
-    document: string,
-    imageId: number,
-    capture: DocumentCapture,
+    documents: readonly { document: string; imageId: number; capture: DocumentCapture }[],
   ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO set_version_documents (version_id, document, image_id, layers, state_vector, state_last_id, last_log_id)
-       VALUES ($1, $2, $3, $4::bytea[], $5, $6, $7)`,
-      [
-        versionId,
-        document,
-        imageId,
-        [...capture.layers],
-        Buffer.from(capture.stateVector),
-        capture.stateLastId,
-        capture.lastLogId,
-      ],
-    );
+    for (const batch of byteBatches(documents, (d) => d.capture.stateVector.byteLength + 64)) {
+      await this.db.query(
+        `INSERT INTO set_version_documents (version_id, document, image_id, layers, state_vector, state_last_id, last_log_id)
+         VALUES ${valuesList(batch.length, ['int', 'text', 'int', 'bytea[]', 'bytea', 'bigint', 'bigint'])}`,
+        batch.flatMap((d) => [
+          versionId,
+          d.document,
+          d.imageId,
+          [...d.capture.layers],
+          Buffer.from(d.capture.stateVector),
+          d.capture.stateLastId,
+          d.capture.lastLogId,
+        ]),
+      );
+    }
   }
 
   /** A version's documents with their layers (for loading a document as it was). */

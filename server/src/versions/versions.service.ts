@@ -91,7 +91,7 @@ export class VersionsService extends ResourceService<SetVersion> {
         freezeRows(this.db, tx, snapshot, id, names),
       ]);
       await repo.insertBlobs(captures.flatMap((c) => c.blobs));
-      for (const c of captures) await repo.insertDocument(id, c.document, c.imageId, c.capture);
+      await repo.insertDocuments(id, captures);
       return id;
     });
   }
