@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 
 // Timestamps stay as PostgreSQL's text (microsecond precision, UTC session) and are formatted for the
 // API by the presenters; JavaScript Dates would drop the microseconds EXACT's clients round-trip.
@@ -69,6 +71,25 @@ export class Database implements Queryable {
       return await work(new ClientQueryable(client));
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * Streams `COPY (...) TO STDOUT` on a connection of its own: `consume` reads the data. A COPY cannot
+   * be stopped halfway, so a connection whose data was not read to the end (the reader threw or
+   * stopped) is closed rather than returned to the pool.
+   */
+  async copyOut<T>(sql: string, consume: (data: Readable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let whole = false;
+    try {
+      const data = client.query(copyTo(sql));
+      const result = await consume(data);
+      whole = data.readableEnded;
+      if (!whole) data.destroy();
+      return result;
+    } finally {
+      client.release(!whole);
     }
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Vector } from '@tessera/shared';
-import { bboxOf, isBoxLike, ringArea, shapeOf, type Shape } from './geometry.js';
+import { bboxOf, boxArea, isBoxLike, ringArea, shapeOf, type Shape } from './geometry.js';
 import type { ExportRow, ExportWriter } from './export-model.js';
 import { describeIssue, ImportFormatError, type ImportItem, type ParsedImport } from './import-model.js';
 
@@ -72,19 +72,15 @@ export const cocoWriter: ExportWriter = {
 function boxRow(row: ExportRow, vector: Vector, first: boolean): string | null {
   const { x1, y1, x2, y2, frame } = vector;
   if (x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return null;
-  // bboxOf over the ring (x1,y1) (x2,y1) (x2,y2) (x1,y2), and ringArea's shoelace sum in its order.
+  // bboxOf over the ring (x1,y1) (x2,y1) (x2,y2) (x1,y2).
   const xMin = x2 < x1 ? x2 : x1;
   const xMax = x2 > x1 ? x2 : x1;
   const yMin = y2 < y1 ? y2 : y1;
   const yMax = y2 > y1 ? y2 : y1;
-  let sum = x1 * y1 - x2 * y1;
-  sum += x2 * y2 - x2 * y1;
-  sum += x2 * y2 - x1 * y2;
-  sum += x1 * y1 - x1 * y2;
   const score = row.score === null ? '' : `,"score":${row.score}`;
   return (
     `${first ? '' : ','}{"id":${row.id},"image_id":${row.image_id},"category_id":${row.annotation_type_id},` +
-    `"bbox":[${xMin},${yMin},${xMax - xMin},${yMax - yMin}],"area":${Math.abs(sum) / 2},` +
+    `"bbox":[${xMin},${yMin},${xMax - xMin},${yMax - yMin}],"area":${boxArea(x1, y1, x2, y2)},` +
     `"segmentation":[[${x1},${y1},${x2},${y1},${x2},${y2},${x1},${y2}]],"iscrowd":0${score},` +
     `"tessera":{"unique_identifier":"${row.unique_identifier}","kind":"ring"${frame === undefined ? '' : `,"frame":${frame}`},` +
     `"deleted":${row.deleted},"generated":${row.generated},"description":${JSON.stringify(row.description)}}}`

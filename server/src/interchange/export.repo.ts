@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { sqlInteger, sqlIntegers } from '../db/binary-copy.js';
 import type { Database, Queryable, SqlValue } from '../db/database.js';
 import type { ExportContext, ExportImage, ExportRow, ExportType } from './export-model.js';
 import { compactRowSql, parseCompactRow } from './export-rows.js';
@@ -100,36 +102,14 @@ export class ExportRepo {
     filters: ExportFilters,
     onBatch: (rows: readonly ExportRow[]) => Promise<boolean>,
   ): Promise<void> {
-    const params: SqlValue[] = ['version' in source ? source.version : source.imageSet];
-    const from =
-      'version' in source
-        ? 'version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = $1'
-        : 'annotations r';
-    const conditions: string[] = [
-      'version' in source
-        ? 'r.valid_from <= $1 AND (r.valid_to IS NULL OR r.valid_to > $1)'
-        : 'r.image_set_id = $1',
-    ];
-    if (!filters.includeDeleted) conditions.push('NOT r.deleted');
-    if (filters.types) {
-      params.push(filters.types);
-      conditions.push(`r.annotation_type_id = ANY($${params.length}::int[])`);
-    }
-    if (filters.minVerifications > 0) {
-      params.push(filters.minVerifications);
-      conditions.push(
-        'version' in source
-          ? `r.verified_count >= $${params.length}`
-          : `(SELECT count(*) FROM annotation_verifications v WHERE v.annotation_id = r.id AND v.verified) >= $${params.length}`,
-      );
-    }
-    if (filters.images) {
-      params.push(filters.images);
-      conditions.push(`r.image_id = ANY($${params.length}::int[])`);
-    }
+    const params: SqlValue[] = [];
+    const { from, where } = rowsOf(source, filters, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
     const extended = filters.extended === true;
     const order = filters.byImage === true ? ' ORDER BY r.image_id, r.id' : '';
-    const sql = `SELECT ${compactRowSql(extended)} AS row FROM ${from} WHERE ${conditions.join(' AND ')}${order}`;
+    const sql = `SELECT ${compactRowSql(extended)} AS row FROM ${from} WHERE ${where}${order}`;
     await this.db.withConnection(async (conn: Queryable) => {
       await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
@@ -161,4 +141,55 @@ export class ExportRepo {
       }
     });
   }
+
+  /**
+   * Streams the source's rows as binary COPY tuples of `columns` (of row `r`) to `consume`: no
+   * text or object per row (coco-copy.ts). One statement, so one snapshot.
+   */
+  async copy<T>(
+    source: ExportSource,
+    filters: ExportFilters,
+    columns: readonly string[],
+    consume: (data: Readable) => Promise<T>,
+  ): Promise<T> {
+    // COPY takes no bind parameters: the values (all integers) are written into the statement.
+    const { from, where } = rowsOf(source, filters, (value) =>
+      typeof value === 'number' ? sqlInteger(value) : sqlIntegers(value),
+    );
+    const sql = `COPY (SELECT ${columns.join(', ')} FROM ${from} WHERE ${where}) TO STDOUT (FORMAT binary)`;
+    return this.db.copyOut(sql, consume);
+  }
+}
+
+/**
+ * The FROM and WHERE of a source's rows under the filters; `bind` turns a value (an integer or a
+ * list of integers) into the SQL that stands for it.
+ */
+function rowsOf(
+  source: ExportSource,
+  filters: ExportFilters,
+  bind: (value: number | readonly number[]) => string,
+): { from: string; where: string } {
+  const at = bind('version' in source ? source.version : source.imageSet);
+  const from =
+    'version' in source
+      ? `version_annotations r JOIN set_version_documents d ON d.document = r.document AND d.version_id = ${at}`
+      : 'annotations r';
+  const conditions: string[] = [
+    'version' in source
+      ? `r.valid_from <= ${at} AND (r.valid_to IS NULL OR r.valid_to > ${at})`
+      : `r.image_set_id = ${at}`,
+  ];
+  if (!filters.includeDeleted) conditions.push('NOT r.deleted');
+  if (filters.types) conditions.push(`r.annotation_type_id = ANY(${bind(filters.types)}::int[])`);
+  if (filters.minVerifications > 0) {
+    const least = bind(filters.minVerifications);
+    conditions.push(
+      'version' in source
+        ? `r.verified_count >= ${least}`
+        : `(SELECT count(*) FROM annotation_verifications v WHERE v.annotation_id = r.id AND v.verified) >= ${least}`,
+    );
+  }
+  if (filters.images) conditions.push(`r.image_id = ANY(${bind(filters.images)}::int[])`);
+  return { from, where: conditions.join(' AND ') };
 }

@@ -21,6 +21,15 @@ export function isBoxLike(vectorType: number): boolean {
   return BOX_LIKE.has(vectorType);
 }
 
+/** ringArea of the box's ring (x1,y1) (x2,y1) (x2,y2) (x1,y2): its shoelace sum in that order, unrolled. */
+export function boxArea(x1: number, y1: number, x2: number, y2: number): number {
+  let sum = x1 * y1 - x2 * y1;
+  sum += x2 * y2 - x2 * y1;
+  sum += x2 * y2 - x1 * y2;
+  sum += x1 * y1 - x1 * y2;
+  return Math.abs(sum) / 2;
+}
+
 /** The vector of a shape for an annotation type, or the reason it cannot be one. */
 export function vectorFor(vectorType: number, shape: Shape): Vector | null | string {
   if (vectorType === VectorType.global) return null;
