@@ -4,7 +4,7 @@ import { contentRow, liveRows } from './versions.repo.js';
 /*
  * The SQL that freezes the projection's rows into a version (README.md "Frozen rows"), for all of a
  * version's documents or a part of them. A helper's part (freeze.ts) commits before the version
- * does, with a mark in `version_freeze_parts`: if the version then fails (a crash), its rows are
+ * does, after a mark in `version_freeze_parts` (committed before any part starts): if the version then fails (a crash), its rows are
  * valid from a version that does not exist and the rows it closed end at one, and the next creation
  * deletes the former and reopens the latter before it starts (`dropAbandonedParts`). A mark whose
  * version exists is simply forgotten.
@@ -78,9 +78,11 @@ export class FreezeRepo {
     );
   }
 
-  /** Marks rows valid from `versionId` as a part committed ahead of its version (helper side). */
+  /** Marks that parts of `versionId` may be committed ahead of it (committed before they start). */
   async markPart(versionId: number): Promise<void> {
-    await this.db.query('INSERT INTO version_freeze_parts (version_id) VALUES ($1)', [versionId]);
+    await this.db.query('INSERT INTO version_freeze_parts (version_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+      versionId,
+    ]);
   }
 
   /**

@@ -4,9 +4,9 @@ import { FreezeRepo } from './freeze.repo.js';
 /*
  * Freezing a version's rows (README.md "Frozen rows"). A first version inserts every row (1,000,000
  * in the benchmark); a later one pairs every live row with the open frozen rows in one hash join.
- * Either is one core's work in one statement, so the documents are split in two: a helper
- * connection sharing the creation's snapshot writes one half in its own transaction while the
- * creation's transaction writes the other (the pairing is per document, so halves are independent).
+ * Either is one core's work in one statement, so the documents are split in two, each half written
+ * by a helper connection sharing the creation's snapshot, in its own transaction (the pairing is
+ * per document, so halves are independent).
  */
 
 /** Undoes the parts of earlier creations that failed after a helper committed its part. */
@@ -15,8 +15,11 @@ export async function dropAbandonedParts(db: Database): Promise<void> {
 }
 
 /**
- * Freezes the rows of `names` into version `versionId` within `tx`, whose snapshot is exported as
- * `snapshot`. Returns once every part is written; the helper's part is committed by then.
+ * Freezes the rows of `names` into version `versionId`, in the snapshot `snapshot` that `tx` (the
+ * creation's transaction) exported. Both halves are written by helper connections, so that `tx`
+ * stays free for the captures' layers meanwhile. The mark that a part may exist is committed before
+ * either starts (a mark without its version only makes the next creation look for rows to undo).
+ * Returns once both parts are committed.
  */
 export async function freezeRows(
   db: Database,
@@ -25,37 +28,34 @@ export async function freezeRows(
   versionId: number,
   names: readonly string[],
 ): Promise<void> {
-  const repo = new FreezeRepo(tx);
-  const later = await repo.anyOpen(names);
+  if (names.length === 0) return;
+  const later = await new FreezeRepo(tx).anyOpen(names);
+  await new FreezeRepo(db).markPart(versionId);
   const write = (part: FreezeRepo, documents: readonly string[]) =>
     later ? part.freezeChanges(versionId, documents) : part.insertAll(versionId, documents);
-  if (names.length < 2) return write(repo, names);
   // Every other document, so both halves get a share of the big ones and the small ones.
-  const mine = names.filter((_, i) => i % 2 === 0);
-  const helpers = names.filter((_, i) => i % 2 === 1);
-  // Both settle before this returns or throws: a failed creation rolls back only once its helper
-  // has finished, so the next creation finds a helper's part committed (and drops it), never in flight.
-  const results = await Promise.allSettled([
-    write(repo, mine),
-    writePart(db, snapshot, versionId, (part) => write(part, helpers)),
-  ]);
+  const halves = [names.filter((_, i) => i % 2 === 0), names.filter((_, i) => i % 2 === 1)].filter(
+    (half) => half.length > 0,
+  );
+  // Both settle before this returns or throws: a failed creation rolls back only once its helpers
+  // have finished, so the next creation finds a helper's part committed (and drops it), never in flight.
+  const results = await Promise.allSettled(
+    halves.map((half) => writePart(db, snapshot, (part) => write(part, half))),
+  );
   for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
-/** A helper's part: its own transaction in the creation's snapshot, marked, committed. */
+/** A helper's part: its own transaction in the creation's snapshot, committed. */
 async function writePart(
   db: Database,
   snapshot: string,
-  versionId: number,
   write: (part: FreezeRepo) => Promise<void>,
 ): Promise<void> {
   await db.withConnection(async (conn) => {
     await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     try {
       await conn.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
-      const repo = new FreezeRepo(conn);
-      await repo.markPart(versionId);
-      await write(repo);
+      await write(new FreezeRepo(conn));
       await conn.query('COMMIT');
     } catch (error) {
       await conn.query('ROLLBACK').catch(() => undefined);

@@ -1,21 +1,15 @@
-import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { SetVersion, SetVersionCreate } from '@tessera/shared';
 import { TeamAccess } from '../access/team-access.js';
 import { ResourceService } from '../api/resource-service.js';
 import type { Viewer } from '../auth/viewer.js';
-import type { Database, Queryable } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import type { ParsedFilter } from '../db/filters.js';
 import { formatTimestamp } from '../db/timestamps.js';
 import { AppError } from '../errors/app-error.js';
 import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
-import { captureDocument, coverageOf, type DocumentCapture, type StoredDocument } from './capture.js';
+import { captureDocuments, LayerWrites } from './capture-documents.js';
 import { dropAbandonedParts, freezeRows } from './freeze.js';
 import { VersionsRepo, versionFilters, type VersionRow } from './versions.repo.js';
-import { YjsWorkers, type YjsOps } from './yjs-workers.js';
-
-const compress = promisify(gzip);
 
 /** Who makes a version: a person (checked against the image sets' team) or the server's snapshotter. */
 export type VersionAuthor = Viewer | 'system';
@@ -86,11 +80,18 @@ export class VersionsService extends ResourceService<SetVersion> {
       // transaction's snapshot, while PostgreSQL freezes the rows (freeze.ts): all see one moment.
       const snapshot = await repo.exportSnapshot();
       const names = documents.map((d) => d.document);
+      // The layers are written by this transaction as documents are captured (the freeze runs on
+      // helper connections), not all at the end.
+      const layers = new LayerWrites(repo);
       const [captures] = await Promise.all([
-        this.db.withConnection((conn) => captureDocuments(conn, snapshot, documents)),
+        this.db.withConnection((conn) =>
+          captureDocuments(conn, snapshot, documents, (b) => {
+            layers.add(b);
+          }),
+        ),
         freezeRows(this.db, tx, snapshot, id, names),
       ]);
-      await repo.insertBlobs(captures.flatMap((c) => c.blobs));
+      await layers.done();
       await repo.insertDocuments(id, captures);
       return id;
     });
@@ -154,93 +155,6 @@ export class VersionsService extends ResourceService<SetVersion> {
     }
     return team;
   }
-}
-
-interface CapturedDocument {
-  readonly document: string;
-  readonly imageId: number;
-  readonly capture: DocumentCapture;
-  readonly blobs: { hash: Buffer; data: Buffer; rawBytes: number }[];
-}
-
-/**
- * Captures the documents as the exported snapshot shows them: unchanged ones reuse their previous
- * layers, changed ones add a delta (README.md). Documents are read one after another on this
- * connection, one read ahead, while the ones read are decoded on worker threads (one per core) and
- * compressed on libuv's threads, a few at a time so memory stays bounded.
- */
-async function captureDocuments(
-  conn: Queryable,
-  snapshot: string,
-  documents: readonly { document: string; image_id: number }[],
-): Promise<CapturedDocument[]> {
-  if (documents.length === 0) return [];
-  await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  const workers = new YjsWorkers(Math.min(availableParallelism(), documents.length, MAX_WORKERS));
-  try {
-    await conn.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, '')}'`);
-    const repo = new VersionsRepo(conn);
-    const priors = await repo.priorCaptures(documents.map((d) => d.document));
-    const read = (index: number) => {
-      const name = documents[index]?.document ?? '';
-      const reading = repo.stored(name, coverageOf(priors.get(name)));
-      // Awaited in turn below, or left when a capture failed: never an unhandled rejection.
-      reading.catch(() => undefined);
-      return reading;
-    };
-    const captured: CapturedDocument[] = [];
-    const running = new Set<Promise<void>>();
-    // Tasks never reject (the first failure is kept and thrown below), so none goes unhandled while
-    // this loop waits on the database.
-    let failure: { error: unknown } | undefined;
-    // One read ahead: PostgreSQL encodes the next document's bytes while this process decodes and
-    // cuts the current one (the cut runs on this thread and would otherwise leave it idle).
-    let next = read(0);
-    for (const [index, { document, image_id }] of documents.entries()) {
-      if (failure) break;
-      const stored = await next;
-      if (index + 1 < documents.length) next = read(index + 1);
-      const prior = priors.get(document);
-      const task = captureOne(document, image_id, stored, prior, workers).then(
-        (c) => {
-          captured[index] = c;
-        },
-        (error: unknown) => {
-          failure ??= { error };
-        },
-      );
-      running.add(task);
-      void task.then(() => running.delete(task));
-      if (running.size > workers.size) await Promise.race(running);
-    }
-    await Promise.all(running);
-    if (failure) throw failure.error;
-    return captured;
-  } finally {
-    await workers.close();
-    await conn.query('ROLLBACK');
-  }
-}
-
-/** At most this many worker threads per version being made. */
-const MAX_WORKERS = 4;
-
-async function captureOne(
-  document: string,
-  imageId: number,
-  stored: StoredDocument,
-  prior: DocumentCapture | undefined,
-  ops: YjsOps,
-): Promise<CapturedDocument> {
-  const capture = await captureDocument(stored, prior, ops);
-  const blobs = await Promise.all(
-    capture.added.map(async (layer) => ({
-      hash: layer.hash,
-      data: await compress(layer.update, { level: 1 }),
-      rawBytes: layer.update.byteLength,
-    })),
-  );
-  return { document, imageId, capture: { ...capture, added: [] } as DocumentCapture, blobs };
 }
 
 function presentVersion(row: VersionRow): SetVersion {
