@@ -9,6 +9,8 @@ import type { ExtraDensity } from './overlay-renderer';
 /** The index's counts of the regions not loaded, on a grid of the same cells as the workspace's. */
 export class RegionDensity implements ExtraDensity {
   readonly counts: Uint32Array;
+  /** How many annotations the regions not loaded hold. */
+  total = 0;
   version = 0;
 
   constructor(
@@ -22,11 +24,13 @@ export class RegionDensity implements ExtraDensity {
   update(index: ReadonlyMap<string, RegionSummary>, loaded: ReadonlySet<string>): void {
     const { cols, rows, cell } = this.grid;
     this.counts.fill(0);
+    this.total = 0;
     const step = this.size / REGION_GRID;
     for (const [key, summary] of index) {
       if (loaded.has(key) || summary.count === 0) continue;
       const region = parseRegionKey(key);
       if (region === null) continue;
+      this.total += summary.count;
       summary.grid.forEach((n, i) => {
         if (n === 0) return;
         // Each region cell's count goes to the workspace cell holding its centre.

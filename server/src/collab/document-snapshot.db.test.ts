@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createAnnotation, decodeUpdateFrames, listAnnotations, updateFields } from '@tessera/shared';
+import {
+  createAnnotation,
+  decodeUpdateFrames,
+  listAnnotations,
+  readRegionIndex,
+  updateFields,
+} from '@tessera/shared';
 import { openLiveDocument } from '../../../test/support/collab-client.js';
 import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
@@ -91,6 +97,33 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
     expect(Number(plain.response.headers.get('content-length'))).toBe(plain.body.byteLength);
     expect(plain.body).toEqual(body);
     live.close();
+  });
+
+  it('[G6] for an image with regions, answers its index document: the one its workspace opens', async () => {
+    const s = await scene();
+    await server.db.query('UPDATE images SET annotation_region_size = 4096 WHERE id = $1', [s.image]);
+    const token = await s.token(s.member);
+    const region = await openLiveDocument(server.baseUrl, `image.${s.image}.region.1.0`, token);
+    createAnnotation(
+      region.doc,
+      { id: randomUUID(), type: s.type, vector: { x1: 4100, y1: 10, x2: 4120, y2: 30 } },
+      { userId: s.member.id },
+    );
+    await region.saved();
+    region.close();
+    // The server writes the region's summary into the index (G3) a moment later.
+    await expect
+      .poll(async () => {
+        const { response, body } = await fetchSnapshot(
+          s.member,
+          `/images/images/${s.image}/annotation_document/`,
+        );
+        expect(response.status).toBe(200);
+        return readRegionIndex(docOf(body)).get('1.0')?.count;
+      })
+      .toBe(1);
+    const outsider = await fetchSnapshot(s.outsider, `/images/images/${s.image}/annotation_document/`);
+    expect(outsider.response.status).toBe(404);
   });
 
   it('an image without annotations answers no updates; the snapshot warms the live document', async () => {

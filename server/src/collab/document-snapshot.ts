@@ -36,9 +36,10 @@ export class DocumentSnapshots {
     const ownCopy = image?.collaboration_type === BLIND ? viewer.id : null;
     const name: DocumentName = { imageId, userId: owner ?? ownCopy };
     if (!grantFor(viewer, name, image)) throw AppError.notFound();
-    // G6: an image with regions has no whole document to serve (its parts are small: no S1 for them).
-    if (image && documentRetired(name, image)) throw AppError.notFound();
-    const document = formatDocumentName(name);
+    // G6: an image with regions has no whole document: the one a workspace opens for it is the index.
+    const opened: DocumentName =
+      image && documentRetired(name, image) ? { ...name, part: { kind: 'index' } } : name;
+    const document = formatDocumentName(opened);
     return { document, updates: await this.repo.storedUpdates(document) };
   }
 
