@@ -103,6 +103,9 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
     await expect
       .poll(() => held(b), { message: "B's regions at the top left", timeout: 15_000 })
       .toEqual({ ids: [near], regions: ['0.0'] });
+    // The list counts both: the loaded box, and the one in region 2.2 from the index.
+    await expect.poll(() => b.getByTestId('annotation-total').textContent()).toBe('2');
+    expect(await b.getByTestId('annotations-not-loaded').textContent()).toMatch(/^1 in parts of the image/);
     await saveScreenshot(b, 'workspace-regions-top-left');
 
     // Panning to the bottom right loads region 2.2 and closes region 0.0, now far away.

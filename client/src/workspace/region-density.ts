@@ -9,8 +9,9 @@ import type { ExtraDensity } from './overlay-renderer';
 /** The index's counts of the regions not loaded, on a grid of the same cells as the workspace's. */
 export class RegionDensity implements ExtraDensity {
   readonly counts: Uint32Array;
-  /** How many annotations the regions not loaded hold. */
+  /** How many annotations the regions not loaded hold, in all and per annotation type id. */
   total = 0;
+  byType = new Map<number, number>();
   version = 0;
 
   constructor(
@@ -25,12 +26,15 @@ export class RegionDensity implements ExtraDensity {
     const { cols, rows, cell } = this.grid;
     this.counts.fill(0);
     this.total = 0;
+    const byType = new Map<number, number>();
     const step = this.size / REGION_GRID;
     for (const [key, summary] of index) {
       if (loaded.has(key) || summary.count === 0) continue;
       const region = parseRegionKey(key);
       if (region === null) continue;
       this.total += summary.count;
+      for (const [type, n] of Object.entries(summary.types))
+        byType.set(Number(type), (byType.get(Number(type)) ?? 0) + n);
       summary.grid.forEach((n, i) => {
         if (n === 0) return;
         // Each region cell's count goes to the workspace cell holding its centre.
@@ -42,6 +46,7 @@ export class RegionDensity implements ExtraDensity {
         this.counts[at] = (this.counts[at] ?? 0) + n;
       });
     }
+    this.byType = byType;
     this.version++;
   }
 

@@ -594,6 +594,8 @@ export class WorkspaceController {
     const map = regionIndexOf(doc);
     const changed = () => {
       regions.setIndex(readRegionIndex(doc));
+      // The list's counts include the regions not loaded.
+      this.scheduleNotify();
     };
     changed();
     map.observe(changed);

@@ -21,6 +21,9 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   // The index is mutable: `version` marks its changes.
   const all = useMemo(() => [...controller.index.all()], [controller, version]);
   const counts = useMemo(() => countByType(all), [all]);
+  // An image with regions (G4): the regions not loaded are counted from the index, not listed.
+  const unloaded = controller.regions?.density;
+  const total = all.length + (unloaded?.total ?? 0);
   const matches = useMemo(
     () =>
       firstMatches(
@@ -39,13 +42,18 @@ export function AnnotationList({ controller }: { controller: WorkspaceController
   return (
     <section className="panel annotation-list" aria-labelledby="list-heading">
       <h2 id="list-heading">
-        Annotations <span data-testid="annotation-total">{all.length}</span>
+        Annotations <span data-testid="annotation-total">{total}</span>
       </h2>
+      {unloaded !== undefined && unloaded.total > 0 && (
+        <p className="hint" data-testid="annotations-not-loaded">
+          {unloaded.total.toLocaleString('en')} in parts of the image not loaded: zoom in there to list them.
+        </p>
+      )}
       <ul className="type-counts" aria-label="Annotations per type">
         {controller.data.types.map((t) => (
           <li key={t.id} data-testid={`count-${t.id}`}>
             <span className="swatch" style={{ background: t.color_code }} aria-hidden="true" /> {t.name}:{' '}
-            <strong>{counts.get(t.id) ?? 0}</strong>
+            <strong>{(counts.get(t.id) ?? 0) + (unloaded?.byType.get(t.id) ?? 0)}</strong>
           </li>
         ))}
       </ul>
