@@ -3,8 +3,8 @@
 //
 //   npm run build && npm run bench:client
 //
-// BENCH_SCENE=million: the million scene instead (scene.js millionFixture: the tile benches' real-size
-// slide, 48,000 x 36,000, with the demo generator's cells written through EXACT's bulk create;
+// BENCH_SCENE=million: the million scene instead (scene.js millionFixture: a real-size slide,
+// 66,000 x 50,000 (48,000 x 36,000 below 585,000 cells), with the demo generator's cells written through EXACT's bulk create;
 // BENCH_ANNOTATIONS sets the count asked for, default 1,000,000, BENCH_MILLION_REGIONS=1 gives the
 // image a region size). Measures the fresh open at whole-slide zoom (the workspace's first view) and at
 // full resolution (a fresh browser that flies to a 1400 x 900 px region as soon as the workspace is
@@ -208,7 +208,7 @@ async function millionScene(baseUrl, browser) {
   const lines = [
     `Headless Chromium (Debian's, software rendering) on the same 2-core machine as the server process`,
     `(\`tessera start\` with its tiler, PostgreSQL on this machine). One ${fx.width} x ${fx.height} slide`,
-    `(bench/tiles' real-size slide) with ${fx.count.toLocaleString('en')} boxes (the demo generator's cells, asked for`,
+    `(a real-size slide made as bench/tiles makes its own) with ${fx.count.toLocaleString('en')} boxes (the demo generator's cells, asked for`,
     `${COUNT.toLocaleString('en')}) written through EXACT's bulk create, ${regions ? 'in regions of 4096 px (G1)' : 'in one document'}; 1400 x 900 window.`,
     `Load average (1, 5, 15 min) before the browser opened: ${loadBefore}. Each open is a fresh browser`,
     'context, timed from navigation start to the first frame with the annotations drawn and the tiles loaded.',

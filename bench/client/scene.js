@@ -99,19 +99,30 @@ export function launchChromium() {
 }
 
 /**
- * The million scene (BENCH_SCENE=million): the tile benches' real-size slide (bench/tiles, made once
- * with vips), the demo generator's cells over it as five box types, written through EXACT's bulk
+ * The million scene (BENCH_SCENE=million): a real-size slide made once with vips as bench/tiles makes
+ * its own (66,000 x 50,000 for more than 585,000 cells), the demo generator's cells over it as five box types, written through EXACT's bulk
  * create (bench/million/generate.js). With `regions`, the image gets annotation_region_size 4096
  * before any annotation (G1). The layout may place fewer cells than asked where the slide is too
  * small for them; the count written is returned.
  */
+/**
+ * The million scene's slide: the demo layout places about 340 cells per megapixel, so 1,000,000 cells
+ * need ~3 gigapixels (48,000 x 36,000 holds ~585,000).
+ */
+const MILLION_SLIDE = { width: 66_000, height: 50_000 };
+
 export async function millionFixture(baseUrl, { count, database, regions = false }) {
   const { realSizeSlide } = await import('../tiles/support.js');
   const { cellTypes, fillImage } = await import('../million/generate.js');
   const scene = await benchScene(baseUrl);
   const product = (await api(baseUrl, 'GET', `/images/image_sets/${scene.set.id}/`)).product_set[0];
   const types = await cellTypes(baseUrl, product);
-  const image = await uploadImage(baseUrl, scene.set.id, await readFile(realSizeSlide()), 'million.svs');
+  const image = await uploadImage(
+    baseUrl,
+    scene.set.id,
+    await readFile(realSizeSlide(count > 585_000 ? MILLION_SLIDE : undefined)),
+    'million.svs',
+  );
   if (regions) {
     await sql(
       'UPDATE images SET annotation_region_size = 4096 WHERE id = $1',
