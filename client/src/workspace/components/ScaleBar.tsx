@@ -18,15 +18,22 @@ export function ScaleBar({ controller }: { controller: WorkspaceController }) {
     const viewer = controller.viewer?.viewer;
     if (viewer === undefined) return;
     const known = micronsPerPixel(image);
+    // Written only when they change: a write on every frame of a pan would make the browser lay the
+    // page out again on every frame (OpenSeadragon's navigator reads element sizes each frame).
+    const shown = { power: '', width: '', label: '' };
     const update = () => {
       const scale = controller.viewer?.transform()?.scale;
       if (scale === undefined) return;
       const m = magnification(image, scale);
-      if (power.current !== null && m !== null) power.current.textContent = formatMagnification(m);
+      const powerText = m === null ? shown.power : formatMagnification(m);
+      if (power.current !== null && powerText !== shown.power)
+        power.current.textContent = shown.power = powerText;
       if (known === null || bar.current === null || label.current === null) return;
       const { pixels, text } = scaleBarLength(known.mpp / scale, 120);
-      bar.current.style.width = `${pixels}px`;
-      label.current.textContent = known.estimated ? `≈ ${text}` : text;
+      const width = `${pixels}px`;
+      const labelText = known.estimated ? `≈ ${text}` : text;
+      if (width !== shown.width) bar.current.style.width = shown.width = width;
+      if (labelText !== shown.label) label.current.textContent = shown.label = labelText;
     };
     viewer.addHandler('update-viewport', update);
     update();
