@@ -41,10 +41,15 @@ async function openAndTime(page, url, { flyTo } = {}) {
   await page.goto(url);
   if (flyTo) {
     // The full-resolution open: as soon as the workspace is up, it is sent to `flyTo`.
-    await page.waitForFunction(() => window.tesseraWorkspace?.viewer !== undefined, undefined, {
-      timeout: OPEN_TIMEOUT_MS,
-      polling: 20,
-    });
+    // The image must be open in the viewer: before that, a fly-to does nothing.
+    await page.waitForFunction(
+      () => window.tesseraWorkspace?.viewer?.viewer?.world?.getItemAt(0),
+      undefined,
+      {
+        timeout: OPEN_TIMEOUT_MS,
+        polling: 20,
+      },
+    );
     await page.evaluate((rect) => window.tesseraWorkspace.viewer.flyTo(rect, true), flyTo);
   }
   const handle = await page.waitForFunction(
