@@ -14,30 +14,33 @@ for (let i = 0; i < 256; i++) {
   HEX[2 * i + 1] = digits.charCodeAt(1);
 }
 
-/** What the output writes into and how it hands a full chunk on (the chunk is not reused after). */
+/** Bytes written into 1 MB buffers, handed on as they are flushed (a handed chunk is never written again). */
 export class ByteOutput {
   private buffer = Buffer.allocUnsafe(CHUNK);
+  /** Where the bytes not yet handed on start, and where the next byte goes. */
+  private start = 0;
   private at = 0;
 
   constructor(private readonly sink: (chunk: Buffer) => void) {}
 
   /** Bytes written and not yet handed on. */
   get pending(): number {
-    return this.at;
+    return this.at - this.start;
   }
 
-  /** Hands what is written on to the sink. */
+  /** Hands what is written on to the sink; later bytes go after it, never over it. */
   flush(): void {
-    if (this.at === 0) return;
-    this.sink(this.buffer.subarray(0, this.at));
-    this.buffer = Buffer.allocUnsafe(CHUNK);
-    this.at = 0;
+    if (this.at === this.start) return;
+    this.sink(this.buffer.subarray(this.start, this.at));
+    this.start = this.at;
   }
 
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
     this.flush();
-    if (bytes > this.buffer.length) this.buffer = Buffer.allocUnsafe(bytes);
+    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK, bytes));
+    this.start = 0;
+    this.at = 0;
   }
 
   /** Text of ASCII characters only (the format's own punctuation and keys). */
@@ -57,11 +60,12 @@ export class ByteOutput {
 
   /** A number as `${n}` prints it. */
   number(n: number): void {
-    if (!Number.isSafeInteger(n)) {
+    if ((n | 0) !== n) {
       this.ascii(String(n));
       return;
     }
-    this.room(17);
+    // A 32-bit integer (coordinates, ids, counts: nearly every number of an export), digit by digit.
+    this.room(11);
     const b = this.buffer;
     let at = this.at;
     let rest = n;
@@ -69,14 +73,32 @@ export class ByteOutput {
       b[at++] = 45;
       rest = -rest;
     }
-    let digits = 1;
-    for (let m = rest; m >= 10; m = Math.floor(m / 10)) digits++;
+    const digits =
+      rest < 10
+        ? 1
+        : rest < 100
+          ? 2
+          : rest < 1e3
+            ? 3
+            : rest < 1e4
+              ? 4
+              : rest < 1e5
+                ? 5
+                : rest < 1e6
+                  ? 6
+                  : rest < 1e7
+                    ? 7
+                    : rest < 1e8
+                      ? 8
+                      : rest < 1e9
+                        ? 9
+                        : 10;
     let end = at + digits;
     this.at = end;
     do {
-      const digit = rest % 10;
-      b[--end] = 48 + digit;
-      rest = (rest - digit) / 10;
+      const quotient = (rest / 10) >>> 0;
+      b[--end] = 48 + rest - quotient * 10;
+      rest = quotient;
     } while (rest > 0);
   }
 
