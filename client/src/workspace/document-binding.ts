@@ -53,10 +53,15 @@ export function mirrorPart(
     }),
   );
   const stop = observeAnnotations(doc, (touched) => {
+    // A region's first sync brings thousands at once: new shapes go into the tree in one bulk load.
+    const present: [string, AnnotationRecord][] = [];
     for (const id of touched) {
       take(id);
-      index.set(id, read(id));
+      const record = read(id);
+      if (record === null) index.set(id, null);
+      else present.push([id, record]);
     }
+    if (present.length > 0) index.addMany(present);
     onChange();
   });
   return () => {
