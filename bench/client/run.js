@@ -75,7 +75,9 @@ async function openAndTime(page, url, { flyTo } = {}) {
         !regions ||
         (holds(
           'regions-synced',
-          regions.keys().length > 0 && regions.states().every((s) => s.kind !== 'connecting'),
+          regions.keys().length > 0 &&
+            regions.states().every((s) => s.kind !== 'connecting') &&
+            window.tesseraWorkspace.index.size >= regions.indexedInOpen(),
         ) &&
           holds('shapes-drawn', window.tesseraWorkspace.renderer.lastFrame?.mode === 'detail'));
       if (!mark || !tilesLoaded || !regionsReady) return null;

@@ -103,6 +103,13 @@ export class RegionDocuments {
     return () => this.listeners.delete(listener);
   };
 
+  /** How many annotations the open regions hold by the index (all loaded once each has synced). */
+  indexedInOpen(): number {
+    let count = 0;
+    for (const key of this.open.keys()) count += this.summaries.get(key)?.count ?? 0;
+    return count;
+  }
+
   /** The sync states of the open regions. */
   states(): SyncState[] {
     return [...this.open.values()].map((r) => r.live.getState());
