@@ -74,9 +74,6 @@ export class ViewerBinding {
       // empty at the right and bottom, for a full-canvas copy every frame (~1 ms, bench/client).
       smoothTileEdgesMinZoom: Infinity,
       animationTime: 0.4,
-      // OpenSeadragon starts one tile's load per frame by default: after a jump to full resolution
-      // on a real-size slide, its tiles came in over seconds while frames were busy (bench/client).
-      maxTilesPerFrame: 6,
       crossOriginPolicy: false,
     });
     this.canvas = document.createElement('canvas');
