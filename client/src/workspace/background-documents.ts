@@ -6,7 +6,7 @@ import { DocumentSnapshotLoader } from './document-snapshot';
 import { LiveDocument, type SyncState } from './live-document';
 import { parseDocumentName } from '@tessera/shared';
 import { imageOfDocument, pendingWork } from './offline-registry';
-import { documentName, dziUrl, loadWorkspace } from './workspace-data';
+import { documentName, dziUrl, indexDocumentName, loadWorkspace, regionSizeOf } from './workspace-data';
 
 /** How long one background document may take to sync before it is left for the next time. */
 const SYNC_TIMEOUT_MS = 30_000;
@@ -91,7 +91,13 @@ export async function keepForOffline(
     // The viewer opens with the DeepZoom descriptor (kept by the service worker like REST answers).
     await fetch(dziUrl(imageId, 1), { credentials: 'same-origin' });
     const snapshot = data.snapshot ?? new DocumentSnapshotLoader(imageId);
-    const state = await syncOnce(documentName(data.image, data.imageSet, userId), snapshot, userId);
+    // An image with regions keeps its index document (labels, the density of every region); its
+    // region documents stay with the browser that opened them (G4), a million annotations not copied.
+    const name =
+      regionSizeOf(data.image) === null
+        ? documentName(data.image, data.imageSet, userId)
+        : indexDocumentName(data.image, data.imageSet, userId);
+    const state = await syncOnce(name, snapshot, userId);
     if (state === 'saved') kept++;
     progress(kept);
   }
