@@ -4,8 +4,17 @@
 import { decodeUpdateFrames } from '@tessera/shared';
 import { documentSnapshotUrl, takeEarlyDocumentFetch } from '../early-document';
 
+/** The response header naming the document the stored updates are of (server rule S1). */
+const DOCUMENT_HEADER = 'X-Tessera-Document';
+
+interface Snapshot {
+  /** The document the server answered (null from a server that does not say). */
+  readonly document: string | null;
+  readonly updates: Uint8Array[];
+}
+
 export class DocumentSnapshotLoader {
-  private pending: Promise<Uint8Array[] | null> | undefined;
+  private pending: Promise<Snapshot | null> | undefined;
   private readonly early: AbortController;
 
   /** `user`: another reader's copy in a blind set (team admins); absent: the caller's own document. */
@@ -19,11 +28,18 @@ export class DocumentSnapshotLoader {
     this.pending = started ? this.readEarly(started.response) : this.fetchOnce(this.early.signal);
   }
 
-  /** The stored updates: the early fetch the first time, a fresh one later; null if none could be had. */
-  load(): Promise<Uint8Array[] | null> {
+  /**
+   * The stored updates: the early fetch the first time, a fresh one later; null if none could be had,
+   * or if the server answered another document than `document` (an image converted to regions
+   * answers its index document, G6: never applied to the whole one).
+   */
+  async load(document?: string): Promise<Uint8Array[] | null> {
     const pending = this.pending;
     this.pending = undefined;
-    return pending ?? this.fetchOnce();
+    const snapshot = await (pending ?? this.fetchOnce());
+    if (snapshot === null) return null;
+    if (document !== undefined && snapshot.document !== null && snapshot.document !== document) return null;
+    return snapshot.updates;
   }
 
   /** A local copy came first: the early fetch is not needed. */
@@ -37,7 +53,7 @@ export class DocumentSnapshotLoader {
    * The shell's early answer; refused, it is asked again once: it may have been sent before the
    * sign-in that brought the user back here.
    */
-  private async readEarly(response: Promise<Response>): Promise<Uint8Array[] | null> {
+  private async readEarly(response: Promise<Response>): Promise<Snapshot | null> {
     try {
       const answer = await response;
       if (answer.ok) return await this.read(answer);
@@ -47,7 +63,7 @@ export class DocumentSnapshotLoader {
     return this.fetchOnce(this.early.signal);
   }
 
-  private async fetchOnce(signal?: AbortSignal): Promise<Uint8Array[] | null> {
+  private async fetchOnce(signal?: AbortSignal): Promise<Snapshot | null> {
     try {
       const url = documentSnapshotUrl(this.imageId) + (this.user === undefined ? '' : `?user=${this.user}`);
       const response = await fetch(url, { credentials: 'same-origin', signal });
@@ -58,11 +74,11 @@ export class DocumentSnapshotLoader {
     }
   }
 
-  private async read(response: Response): Promise<Uint8Array[] | null> {
+  private async read(response: Response): Promise<Snapshot | null> {
     try {
       const updates = decodeUpdateFrames(new Uint8Array(await response.arrayBuffer()));
       performance.mark('tessera:document-snapshot-fetched'); // read by bench/client
-      return updates;
+      return { document: response.headers.get(DOCUMENT_HEADER), updates };
     } catch {
       // Cut off or malformed: the live connection loads the document instead.
       return null;

@@ -19,6 +19,17 @@ describe('DocumentSnapshotLoader', () => {
     expect(fetch).toHaveBeenCalledTimes(2);
   });
 
+  it('answers null for a document other than the one asked for (an image converted to regions)', async () => {
+    const body = encodeUpdateFrames([new Uint8Array([1])]);
+    const answer = (document: string) => () =>
+      Promise.resolve(new Response(new Uint8Array(body), { headers: { 'X-Tessera-Document': document } }));
+    vi.stubGlobal('fetch', answer('image.7.regions'));
+    expect(await new DocumentSnapshotLoader(7).load('image.7')).toBeNull();
+    expect(await new DocumentSnapshotLoader(7).load('image.7.regions')).toEqual([new Uint8Array([1])]);
+    vi.stubGlobal('fetch', answer('image.7'));
+    expect(await new DocumentSnapshotLoader(7).load('image.7')).toEqual([new Uint8Array([1])]);
+  });
+
   it('answers null when the copy cannot be had: refused, offline, cut off or cancelled', async () => {
     vi.stubGlobal('fetch', () => Promise.resolve(new Response('no', { status: 404 })));
     expect(await new DocumentSnapshotLoader(1).load()).toBeNull();

@@ -178,7 +178,7 @@ export class LiveDocument {
       const snapshot = this.options.snapshot;
       if (snapshot !== null && mapKeyCount(annotationsOf(this.doc)) > 0) snapshot.cancel();
       else if (snapshot !== null && this.isCurrent(provider)) {
-        const updates = await snapshot.load();
+        const updates = await snapshot.load(this.options.name);
         // Checked again: the document may have been replaced or closed while the copy loaded.
         if (updates !== null && this.isCurrent(provider)) {
           // A quiet load (see open): no listener hears of it; IndexedDB stores the bytes as they came.

@@ -84,6 +84,7 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
     expect(response.headers.get('content-type')).toBe('application/vnd.tessera.yjs-updates');
     expect(response.headers.get('content-encoding')).toBe('gzip');
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-tessera-document')).toBe(name);
     const frames = decodeUpdateFrames(body);
     expect(frames.length).toBeGreaterThan(1); // the state row, then log rows
     const copy = docOf(body);
@@ -119,6 +120,7 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
           `/images/images/${s.image}/annotation_document/`,
         );
         expect(response.status).toBe(200);
+        expect(response.headers.get('x-tessera-document')).toBe(`image.${s.image}.regions`);
         return readRegionIndex(docOf(body)).get('1.0')?.count;
       })
       .toBe(1);

@@ -35,6 +35,8 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
         ctx.res.once('finish', () => {
           snapshots.served(document, viewer);
         });
+        // Which document these are (an image with regions answers its index): clients check it.
+        ctx.set('X-Tessera-Document', document);
         sendUpdateFrames(ctx, updates);
         return { streamed: true };
       },
