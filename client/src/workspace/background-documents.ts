@@ -6,7 +6,7 @@ import { DocumentSnapshotLoader } from './document-snapshot';
 import { LiveDocument, type SyncState } from './live-document';
 import { parseDocumentName } from '@tessera/shared';
 import { imageOfDocument, pendingWork } from './offline-registry';
-import { documentName, dziUrl, indexDocumentName, loadWorkspace, regionSizeOf } from './workspace-data';
+import { dziUrl, loadWorkspace, workspaceDocumentName } from './workspace-data';
 
 /** How long one background document may take to sync before it is left for the next time. */
 const SYNC_TIMEOUT_MS = 30_000;
@@ -63,9 +63,10 @@ export function sendPendingWork(userId: number, openDocument: string): Promise<v
     try {
       for (const work of pendingWork(userId)) {
         if (work.imageId !== openImage && navigator.onLine) {
-          // A region or index document has no stored copy of its own to fetch: its sync brings it.
-          const part = parseDocumentName(work.document)?.part !== undefined;
-          await syncOnce(work.document, part ? null : new DocumentSnapshotLoader(work.imageId), userId);
+          // A region document has no stored copy to fetch (its sync brings it); an index document's
+          // is the image's (S1).
+          const region = parseDocumentName(work.document)?.part?.kind === 'region';
+          await syncOnce(work.document, region ? null : new DocumentSnapshotLoader(work.imageId), userId);
         }
       }
     } finally {
@@ -93,11 +94,7 @@ export async function keepForOffline(
     const snapshot = data.snapshot ?? new DocumentSnapshotLoader(imageId);
     // An image with regions keeps its index document (labels, the density of every region); its
     // region documents stay with the browser that opened them (G4), a million annotations not copied.
-    const name =
-      regionSizeOf(data.image) === null
-        ? documentName(data.image, data.imageSet, userId)
-        : indexDocumentName(data.image, data.imageSet, userId);
-    const state = await syncOnce(name, snapshot, userId);
+    const state = await syncOnce(workspaceDocumentName(data.image, data.imageSet, userId), snapshot, userId);
     if (state === 'saved') kept++;
     progress(kept);
   }

@@ -41,13 +41,7 @@ import { VerdictIndex } from './verdict-index';
 import { castRoutedVerdicts } from './verdicts';
 import { verdictMark } from './verdict-marks';
 import { DocumentSnapshotLoader } from './document-snapshot';
-import {
-  documentName,
-  indexDocumentName,
-  regionSizeOf,
-  typeRules,
-  type WorkspaceData,
-} from './workspace-data';
+import { regionSizeOf, typeRules, workspaceDocumentName, type WorkspaceData } from './workspace-data';
 import { initialSnapshot, type WorkspaceSnapshot } from './workspace-snapshot';
 
 export type { WorkspaceSnapshot };
@@ -125,10 +119,7 @@ export class WorkspaceController {
     this.live =
       data.version === undefined
         ? new LiveDocument({
-            name:
-              regionSize === null
-                ? documentName(data.image, data.imageSet, session.user.id)
-                : indexDocumentName(data.image, data.imageSet, session.user.id),
+            name: workspaceDocumentName(data.image, data.imageSet, session.user.id),
             // For an image with regions, the stored copy is its index document's (S1).
             snapshot: data.snapshot ?? new DocumentSnapshotLoader(data.image.id),
             userId: session.user.id,
@@ -476,11 +467,13 @@ export class WorkspaceController {
     // Cheap self-measurement read by bench/client: the overlay's cost per frame, and when the image's
     // annotations were first on screen (a performance mark, relative to the navigation start).
     this.drawTimes[this.drawCount++ % this.drawTimes.length] = performance.now() - started;
-    // With regions (G4), the regions not open are on screen as the index's density.
-    const drawn = this.index.size + (this.regions?.density.total ?? 0);
-    if (!this.firstDrawn && drawn > 0) {
-      this.firstDrawn = true;
-      performance.mark('tessera:annotations-drawn', { detail: { annotations: drawn } });
+    if (!this.firstDrawn) {
+      // With regions (G4), the regions not open are on screen as the index's density.
+      const drawn = this.index.size + (this.regions?.density.total ?? 0);
+      if (drawn > 0) {
+        this.firstDrawn = true;
+        performance.mark('tessera:annotations-drawn', { detail: { annotations: drawn } });
+      }
     }
     // The tree waits for a frame to be on screen (annotation-index.ts): built in the task after it,
     // before a pointer or a zoom into detail needs it (either would build it at once anyway).
@@ -594,8 +587,6 @@ export class WorkspaceController {
     const map = regionIndexOf(doc);
     const changed = () => {
       regions.setIndex(readRegionIndex(doc));
-      // The list's counts include the regions not loaded.
-      this.scheduleNotify();
     };
     changed();
     map.observe(changed);

@@ -70,6 +70,13 @@ export function indexDocumentName(image: Image, imageSet: ImageSet, userId: numb
   return formatDocumentName({ imageId: image.id, userId: copyOf, part: { kind: 'index' } });
 }
 
+/** The document a workspace of the image opens: the index document for an image with regions. */
+export function workspaceDocumentName(image: Image, imageSet: ImageSet, userId: number): string {
+  return regionSizeOf(image) === null
+    ? documentName(image, imageSet, userId)
+    : indexDocumentName(image, imageSet, userId);
+}
+
 /** EXACT's DeepZoom descriptor of one frame (frames count from 1). */
 export function dziUrl(imageId: number, frame: number): string {
   return `/images/image/${imageId}/1/${frame}/tile/`;
