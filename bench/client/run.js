@@ -209,7 +209,7 @@ async function signedInPage(browser, baseUrl) {
  */
 async function millionScene(baseUrl, browser) {
   const regions = process.env.BENCH_MILLION_REGIONS === '1';
-  const fx = await millionFixture(baseUrl, { count: COUNT, database, regions });
+  const fx = await millionFixture(baseUrl, { count: COUNT, regions });
   await new Promise((r) => setTimeout(r, 20_000));
   const loadBefore = os
     .loadavg()

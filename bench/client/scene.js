@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { readFile } from 'node:fs/promises';
-import { api, benchScene, databaseUrl, sql, startTessera, untilReady, uploadImage } from '../server.js';
+import { api, benchScene, databaseUrl, startTessera, untilReady, uploadImage } from '../server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shared = await import(path.join(root, 'shared/dist/index.js'));
@@ -111,7 +111,7 @@ export function launchChromium() {
  */
 const MILLION_SLIDE = { width: 66_000, height: 50_000 };
 
-export async function millionFixture(baseUrl, { count, database, regions = false }) {
+export async function millionFixture(baseUrl, { count, regions = false }) {
   const { realSizeSlide } = await import('../tiles/support.js');
   const { cellTypes, fillImage } = await import('../million/generate.js');
   const scene = await benchScene(baseUrl);
@@ -123,13 +123,8 @@ export async function millionFixture(baseUrl, { count, database, regions = false
     await readFile(realSizeSlide(count > 585_000 ? MILLION_SLIDE : undefined)),
     'million.svs',
   );
-  if (regions) {
-    await sql(
-      'UPDATE images SET annotation_region_size = 4096 WHERE id = $1',
-      [image.id],
-      databaseUrl(database),
-    );
-  }
+  // G1: the region size is set before any annotation, as an admin does it (G6).
+  if (regions) await api(baseUrl, 'POST', `/images/images/${image.id}/regions/`, { size: 4096 });
   await untilReady(baseUrl, image.id, 600);
   const { width, height } = await api(baseUrl, 'GET', `/images/images/${image.id}/`);
   const filled = await fillImage(baseUrl, { image: image.id, types, count, width, height });

@@ -104,8 +104,8 @@ async function scene(baseUrl, db) {
     );
     images.push(rows[0].id);
   }
-  // G1: the region size is set on a fresh image, before any annotation.
-  await sql('UPDATE images SET annotation_region_size = $1 WHERE id = $2', [REGION_SIZE, images[1]], db);
+  // G1: the region size is set on a fresh image, before any annotation, as an admin does it (G6).
+  await api(baseUrl, 'POST', `/images/images/${images[1]}/regions/`, { size: REGION_SIZE });
   return {
     types,
     token,
