@@ -226,3 +226,32 @@ describe('exports and imports', () => {
     expect((await api.as(undefined).get(`/images/image_sets/${s.set}/export/`)).status).toBe(401);
   });
 });
+
+describe('a COCO export the client leaves halfway', () => {
+  it('costs no connection: more exports abandoned than the pool holds, and the next is whole', async () => {
+    const s = await versionScene(server);
+    const image = s.images[0] ?? 0;
+    // Rows straight into the projection, which exports read: 100,000 boxes make a stream of ~28 MB.
+    await server.db.query(
+      `INSERT INTO annotations (unique_identifier, document, image_id, image_set_id, annotation_type_id, vector,
+         time, last_edit_time)
+       SELECT gen_random_uuid(), 'image.' || $1::int, $1::int, $2::int, $3::int,
+         jsonb_build_object('x1', n, 'y1', n, 'x2', n + 10, 'y2', n + 10), now(), now()
+       FROM generate_series(1, 100000) n`,
+      [image, s.set, s.box],
+    );
+    const url = `${server.baseUrl}/api/v1/images/image_sets/${s.set}/export/?format=coco`;
+    const authorization = `Basic ${Buffer.from(`${s.member.username}:${s.member.password}`).toString('base64')}`;
+    for (let i = 0; i < 12; i++) {
+      const abort = new AbortController();
+      const res = await fetch(url, { headers: { authorization }, signal: abort.signal });
+      expect(res.status).toBe(200);
+      const reader = res.body?.getReader();
+      await reader?.read();
+      abort.abort();
+    }
+    const whole = await fetch(url, { headers: { authorization } });
+    const coco = (await whole.json()) as { annotations: unknown[] };
+    expect(coco.annotations).toHaveLength(100_000);
+  }, 60_000);
+});
