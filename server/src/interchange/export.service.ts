@@ -118,7 +118,7 @@ export class ExportService {
     const context = await repo.context(source, filters);
     const write = async (text: string): Promise<boolean> => {
       if (out.destroyed) return false;
-      if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      if (!out.write(text)) await drained(out);
       return !out.destroyed;
     };
     let first = true;
@@ -157,7 +157,7 @@ export class ExportService {
         if (out.destroyed) return false;
         tuples.push(chunk as Buffer);
         if (bytes.pending >= FLUSH_BYTES) bytes.flush();
-        if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+        if (out.writableNeedDrain) await drained(out);
       }
       tuples.end();
       return true;
@@ -166,6 +166,22 @@ export class ExportService {
     bytes.ascii(cocoWriter.tail());
     bytes.flush();
     out.end();
+  }
+}
+
+/**
+ * Until `out` drains or closes. The event not seen stops being waited for: left waiting, each wait
+ * kept a listener on the stream for the rest of the export (Node warned past ten).
+ */
+async function drained(out: PassThrough): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: stop.signal }),
+      once(out, 'close', { signal: stop.signal }),
+    ]);
+  } finally {
+    stop.abort();
   }
 }
 
