@@ -95,6 +95,10 @@ describe.skipIf(lacking('chromium'))('the account page', () => {
 
   it('goes back to sign-in when the session ends elsewhere', async () => {
     const page = await signedIn(browser, server.baseUrl, member, '/');
+    // The home page's own requests must be answered first: one still in flight when the cookie goes
+    // gets its 401 here and sends the user to sign-in with next=/ before the click.
+    await page.getByRole('link', { name: 'Lymph node metastases' }).waitFor();
+    await page.waitForLoadState('networkidle');
     await page.context().clearCookies();
     await page.getByRole('link', { name: 'Account' }).click();
     await page.waitForURL(/\/login\?next=%2Faccount$/);
