@@ -141,6 +141,44 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
     await a.context().close();
     await b.context().close();
   });
+  it('[G4] a view link opens at its place, loading the regions there and not those at the top left', async () => {
+    const near = (await serverIdNear(275, 275)) ?? '';
+    const far = (await serverIdNear(2575, 2675)) ?? '';
+    const view = { minX: 1900, minY: 2400, maxX: 2200, maxY: 2900 };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
+      data: { username: fx().member2.username, password: fx().member2.password },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${server.baseUrl}/images/${fx().image}?view=1900,2400,300,500`);
+    await expect
+      .poll(async () => (await held(page)).ids.includes(far), {
+        message: 'the box at the linked place',
+        timeout: 15_000,
+      })
+      .toBe(true);
+    // Opened there, not at whole-slide zoom first: the top left's region was never asked for.
+    expect((await held(page)).ids).not.toContain(near);
+    expect((await held(page)).regions).not.toContain('0.0');
+    const visible = await page.evaluate(() =>
+      (
+        window as unknown as { tesseraWorkspace: { viewer: { visible(): Area } } }
+      ).tesseraWorkspace.viewer.visible(),
+    );
+    expect(visible.minX).toBeLessThanOrEqual(view.minX + 1);
+    expect(visible.minY).toBeLessThanOrEqual(view.minY + 1);
+    expect(visible.maxX).toBeGreaterThanOrEqual(view.maxX - 1);
+    expect(visible.maxY).toBeGreaterThanOrEqual(view.maxY - 1);
+    // The toolbar's link names the view shown now.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy a link to this view' }).click();
+    await page.getByText('Link to this view copied.').waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(new RegExp(`/images/${fx().image}\\?view=\\d+,\\d+,\\d+,\\d+$`));
+    await context.close();
+  });
+
   it('[G4][W6] keeps work in regions offline, a region not open included, and sends it on reconnect', async () => {
     const context = await browser.newContext();
     const page = await openWorkspace(context, server, fx().member2, fx().image);

@@ -51,12 +51,16 @@ export class ViewerBinding {
   private pressAt: { x: number; y: number } | null = null;
   private captured = false;
   private savedBounds: OpenSeadragon.Rect | null = null;
+  /** The container size the linked view was last fitted to. */
+  private fittedTo = { x: 0, y: 0 };
 
   constructor(
     element: HTMLElement,
     private readonly imageId: number,
     frame: number,
     private readonly callbacks: ViewerCallbacks,
+    /** Where the first open starts (a view link), in level-0 pixels, kept until the user moves. */
+    private initialView: Rect | null = null,
   ) {
     this.viewer = OpenSeadragon({
       element,
@@ -106,6 +110,18 @@ export class ViewerBinding {
     };
   }
 
+  /** The image rectangle in view (level-0 pixels), or null before the image opens. */
+  visible(): Rect | null {
+    const view = this.transform();
+    if (view === null) return null;
+    return {
+      minX: -view.offsetX / view.scale,
+      minY: -view.offsetY / view.scale,
+      maxX: (view.width - view.offsetX) / view.scale,
+      maxY: (view.height - view.offsetY) / view.scale,
+    };
+  }
+
   /** Asks for a redraw at the next animation frame (many requests, one draw). */
   requestDraw(): void {
     if (this.frameRequested) return;
@@ -118,6 +134,7 @@ export class ViewerBinding {
 
   /** Flies to a rectangle of the image (with a margin). */
   flyTo(rect: Rect, immediately = false): void {
+    this.initialView = null;
     const item = this.viewer.world.getItemAt(0) as OpenSeadragon.TiledImage | undefined;
     if (item === undefined) return;
     const margin = Math.max(rect.maxX - rect.minX, rect.maxY - rect.minY, 50) * 0.5;
@@ -137,10 +154,12 @@ export class ViewerBinding {
   }
 
   zoomBy(factor: number): void {
+    this.initialView = null;
     this.viewer.viewport.zoomBy(factor);
   }
 
   home(): void {
+    this.initialView = null;
     this.viewer.viewport.goHome();
   }
 
@@ -155,6 +174,18 @@ export class ViewerBinding {
 
   destroy(): void {
     this.viewer.destroy();
+  }
+
+  /** Shows exactly an image rectangle (level-0 pixels), at once. */
+  private fitImageRect(rect: Rect): void {
+    const item = this.viewer.world.getItemAt(0) as OpenSeadragon.TiledImage | undefined;
+    if (item === undefined) return;
+    const size = this.viewer.viewport.getContainerSize();
+    this.fittedTo = { x: size.x, y: size.y };
+    this.viewer.viewport.fitBounds(
+      item.imageToViewportRectangle(rect.minX, rect.minY, rect.maxX - rect.minX, rect.maxY - rect.minY),
+      true,
+    );
   }
 
   private drawNow(): void {
@@ -186,21 +217,21 @@ export class ViewerBinding {
   private listen(): void {
     const v = this.viewer;
     v.addHandler('open', () => {
+      // Fitted before OpenSeadragon's first update: only the tiles of this view are asked for.
       if (this.savedBounds !== null) v.viewport.fitBounds(this.savedBounds, true);
+      else if (this.initialView !== null) this.fitImageRect(this.initialView);
       this.savedBounds = null;
       this.requestDraw();
     });
     v.addHandler('update-viewport', () => {
+      // A linked view stays whole while the page's layout settles around the viewer, until the user
+      // moves (OpenSeadragon keeps the zoom, not the view, when its container is resized).
+      const size = v.viewport.getContainerSize();
+      if (this.initialView !== null && (size.x !== this.fittedTo.x || size.y !== this.fittedTo.y))
+        this.fitImageRect(this.initialView);
       this.drawNow();
-      const view = this.transform();
-      if (view !== null) {
-        this.callbacks.viewChanged({
-          minX: -view.offsetX / view.scale,
-          minY: -view.offsetY / view.scale,
-          maxX: (view.width - view.offsetX) / view.scale,
-          maxY: (view.height - view.offsetY) / view.scale,
-        });
-      }
+      const visible = this.visible();
+      if (visible !== null) this.callbacks.viewChanged(visible);
     });
     // Pointer events are taken in the capture phase on the viewer's element, before OpenSeadragon's
     // tracker sees them: a gesture a tool takes is then stopped there (no pan), any other one passes
@@ -213,6 +244,7 @@ export class ViewerBinding {
         if (e.button !== 0 || !onCanvas(e)) return;
         const p = this.eventPoint(e);
         this.pressAt = { x: e.clientX, y: e.clientY };
+        this.initialView = null;
         this.captured = p !== null && this.callbacks.press(p, this.pixel, e.shiftKey, e.altKey);
         if (this.captured) e.stopPropagation();
         else this.callbacks.userMoved();
@@ -255,6 +287,7 @@ export class ViewerBinding {
       true,
     );
     v.addHandler('canvas-scroll', () => {
+      this.initialView = null;
       this.callbacks.userMoved();
     });
     v.canvas.addEventListener('pointerleave', () => {

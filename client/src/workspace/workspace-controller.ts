@@ -19,6 +19,7 @@ import { mirrorDocument, mirrorPart } from './document-binding';
 import { regionRouter, singleDocument, type DocumentRouter } from './document-router';
 import { RegionDocuments } from './region-documents';
 import { toVector, type Point, type Rect } from './geometry';
+import { viewLink } from './view-link';
 import { Interaction, POLYGON_TOOLS, type DrawType, type Tool } from './interaction';
 import { finishStroke, finishTrace, type PolygonToolsHost } from './polygon-tools';
 import { LiveDocument, type SyncState } from './live-document';
@@ -198,41 +199,55 @@ export class WorkspaceController {
     return () => this.listeners.delete(listener);
   };
 
-  /** Connects the OpenSeadragon viewer in `element`. */
-  attachViewer(element: HTMLElement): void {
-    this.viewer = new ViewerBinding(element, this.data.image.id, this.snapshot.frame, {
-      press: (p, pixel, shift, alt) => this.interaction.press(p, pixel, shift, alt),
-      drag: (p) => this.interaction.drag(p),
-      release: (p, pixel, moved) => {
-        this.interaction.release(p, pixel, moved);
-        // Only a ruler measurement (not the selected line's length, which the panel shows).
-        const measured = this.interaction.tool === 'ruler' && this.interaction.measuredLine() !== null;
-        const ruler = measured
-          ? measurement(this.interaction, this.index, this.styles, this.data.image)
-          : null;
-        if (ruler !== null) this.say(`Measured: ${ruler.text}`);
+  /** Connects the OpenSeadragon viewer in `element`, opening at `initialView` (a view link) if given. */
+  attachViewer(element: HTMLElement, initialView: Rect | null = null): void {
+    // The regions of a linked view start loading with the index, not after the viewer has opened.
+    if (initialView !== null) this.regions?.show(initialView);
+    this.viewer = new ViewerBinding(
+      element,
+      this.data.image.id,
+      this.snapshot.frame,
+      {
+        press: (p, pixel, shift, alt) => this.interaction.press(p, pixel, shift, alt),
+        drag: (p) => this.interaction.drag(p),
+        release: (p, pixel, moved) => {
+          this.interaction.release(p, pixel, moved);
+          // Only a ruler measurement (not the selected line's length, which the panel shows).
+          const measured = this.interaction.tool === 'ruler' && this.interaction.measuredLine() !== null;
+          const ruler = measured
+            ? measurement(this.interaction, this.index, this.styles, this.data.image)
+            : null;
+          if (ruler !== null) this.say(`Measured: ${ruler.text}`);
+        },
+        hover: (p) => {
+          this.interaction.move(p ?? { x: NaN, y: NaN });
+          this.publish('cursor', p === null ? null : { x: Math.round(p.x), y: Math.round(p.y) });
+          if (this.interaction.drawing || this.interaction.tool === 'brush') this.viewer?.requestDraw();
+        },
+        doubleClick: () => {
+          if (this.interaction.tool !== 'draw') return false;
+          this.interaction.finish();
+          return true;
+        },
+        draw: (ctx, view, dpr) => {
+          this.draw(ctx, view, dpr);
+        },
+        viewChanged: (r) => {
+          this.regions?.show(r);
+          this.publish('viewport', { x: r.minX, y: r.minY, width: r.maxX - r.minX, height: r.maxY - r.minY });
+        },
+        userMoved: () => {
+          if (this.snapshot.following !== null) this.update({ following: null });
+        },
       },
-      hover: (p) => {
-        this.interaction.move(p ?? { x: NaN, y: NaN });
-        this.publish('cursor', p === null ? null : { x: Math.round(p.x), y: Math.round(p.y) });
-        if (this.interaction.drawing || this.interaction.tool === 'brush') this.viewer?.requestDraw();
-      },
-      doubleClick: () => {
-        if (this.interaction.tool !== 'draw') return false;
-        this.interaction.finish();
-        return true;
-      },
-      draw: (ctx, view, dpr) => {
-        this.draw(ctx, view, dpr);
-      },
-      viewChanged: (r) => {
-        this.regions?.show(r);
-        this.publish('viewport', { x: r.minX, y: r.minY, width: r.maxX - r.minX, height: r.maxY - r.minY });
-      },
-      userMoved: () => {
-        if (this.snapshot.following !== null) this.update({ following: null });
-      },
-    });
+      initialView,
+    );
+  }
+
+  /** A link that opens this image at the current view (view-link.ts), or null before it opens. */
+  viewLink(): string | null {
+    const visible = this.viewer?.visible() ?? null;
+    return visible === null ? null : viewLink(window.location, visible);
   }
 
   destroy(): void {

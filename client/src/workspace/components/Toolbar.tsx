@@ -2,6 +2,7 @@ import { VectorType } from '@tessera/shared';
 import {
   Keyboard,
   Lasso,
+  Link2,
   Maximize,
   MousePointer2,
   Paintbrush,
@@ -147,6 +148,16 @@ export function Toolbar({ controller, onHelp }: { controller: WorkspaceControlle
       </button>
       <button
         type="button"
+        aria-label="Copy a link to this view"
+        title="Copy a link to this view"
+        onClick={() => {
+          void copyViewLink(controller);
+        }}
+      >
+        <Link2 size={16} aria-hidden="true" />
+      </button>
+      <button
+        type="button"
         aria-keyshortcuts="?"
         aria-label="Keyboard shortcuts"
         title="Keyboard shortcuts (?)"
@@ -156,4 +167,16 @@ export function Toolbar({ controller, onHelp }: { controller: WorkspaceControlle
       </button>
     </div>
   );
+}
+
+/** Copies the link to the current view; where the clipboard is refused, shows the link to copy. */
+async function copyViewLink(controller: WorkspaceController): Promise<void> {
+  const link = controller.viewLink();
+  if (link === null) return;
+  try {
+    await navigator.clipboard.writeText(link);
+    controller.say('Link to this view copied.');
+  } catch {
+    controller.say(`Link to this view: ${link}`);
+  }
 }

@@ -24,6 +24,7 @@ import { ShortcutHelp } from './ShortcutHelp';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
+import { parseView, VIEW_PARAM } from '../view-link';
 import { TypePicker } from './TypePicker';
 import { useReview } from './useReview';
 import { VersionDiffPanel } from './VersionDiffPanel';
@@ -42,7 +43,11 @@ export function WorkspaceView(props: { data: WorkspaceData; session: SessionInfo
     const element = viewerRef.current;
     if (element === null) return;
     const created = new WorkspaceController(props.data, props.session, props.onRevoked);
-    created.attachViewer(element);
+    // Read once, at the open: the link names where the viewer starts, not where it must stay.
+    created.attachViewer(
+      element,
+      parseView(new URLSearchParams(window.location.search).get(VIEW_PARAM), props.data.image),
+    );
     setController(created);
     // Exposed for the browser tests and the benchmark (they read what the canvas drew).
     (window as unknown as { tesseraWorkspace?: WorkspaceController }).tesseraWorkspace = created;
