@@ -5,10 +5,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startEarlyDocumentFetch } from './early-document';
 import { registerServiceWorkerWhenSettled } from './register-service-worker';
+import { preloadWorkspaceFor } from './workspace-module';
 import './style.css';
 
 // Before anything renders: on an image's workspace its document is what the page waits for longest.
 startEarlyDocumentFetch(window.location);
+preloadWorkspaceFor(window.location);
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -4,9 +4,10 @@ import { parseId } from '../format';
 import { useSession } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 import { Skeleton } from '../components/Skeleton';
+import { loadWorkspaceModule, loadedWorkspaceModule } from '../workspace-module';
 
 // Loaded on first use: OpenSeadragon, Yjs and the annotation schemas stay out of the shell's bundle.
-const Workspace = lazy(async () => ({ default: (await import('../workspace/Workspace')).Workspace }));
+const LazyWorkspace = lazy(async () => ({ default: (await loadWorkspaceModule()).Workspace }));
 
 /**
  * `/images/:imageId`: the annotation workspace for one image (client/src/workspace/);
@@ -19,6 +20,8 @@ export function WorkspacePage() {
   const versionParam = params.get('version');
   const versionId = versionParam === null ? undefined : (parseId(versionParam) ?? undefined);
   if (imageId === null) return <NotFoundPage />;
+  // Already here (preloaded as the page loaded): rendered at once, without suspending.
+  const Workspace = loadedWorkspaceModule()?.Workspace ?? LazyWorkspace;
   return (
     <div className="workspace-page">
       <Suspense fallback={<Skeleton label="Loading the workspace…" rows={1} />}>
