@@ -12,6 +12,7 @@ import { buildOpenApi } from '../api/openapi.js';
 import { docsRouter } from './docs.routes.js';
 import { bodyError, errorMiddleware } from './error.middleware.js';
 import { securityHeadersMiddleware } from './security-headers.middleware.js';
+import { reportSendingErrors } from './sending-errors.js';
 import { healthRouter } from './health.routes.js';
 import { requestLogMiddleware } from './request-log.middleware.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -52,6 +53,7 @@ export interface HttpAppParts {
 export function assembleHttpApp(parts: HttpAppParts): Koa {
   const { config, db, logger, endpoints } = parts;
   const app = new Koa({ proxy: config.trustProxy });
+  reportSendingErrors(app, logger);
   let openApi: unknown;
   const getOpenApi = () => (openApi ??= buildOpenApi([...endpoints], parts.version ?? '0.0.0'));
 
