@@ -158,6 +158,14 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
         timeout: 15_000,
       })
       .toBe(true);
+    // The region's stored copy came over HTTP (S1), before its live connection.
+    const fetched = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((r) => new URL(r.name).search)
+        .filter((q) => q.startsWith('?region=')),
+    );
+    expect(fetched).toContain('?region=2.2');
     // Opened there, not at whole-slide zoom first: the top left's region was never asked for.
     expect((await held(page)).ids).not.toContain(near);
     expect((await held(page)).regions).not.toContain('0.0');

@@ -17,13 +17,17 @@ export class DocumentSnapshotLoader {
   private pending: Promise<Snapshot | null> | undefined;
   private readonly early: AbortController;
 
-  /** `user`: another reader's copy in a blind set (team admins); absent: the caller's own document. */
+  /**
+   * `user`: a reader's copy in a blind set (another's: team admins); absent: the caller's own document.
+   * `region`: one region document (`<x>.<y>`) of an image with regions, loaded as the view reaches it.
+   */
   constructor(
     private readonly imageId: number,
     private readonly user?: number,
+    private readonly region?: string,
   ) {
     // The shell may have started this fetch as the page loaded (early-document.ts).
-    const started = user === undefined ? takeEarlyDocumentFetch(imageId) : undefined;
+    const started = user === undefined && region === undefined ? takeEarlyDocumentFetch(imageId) : undefined;
     this.early = started?.abort ?? new AbortController();
     this.pending = started ? this.readEarly(started.response) : this.fetchOnce(this.early.signal);
   }
@@ -65,7 +69,10 @@ export class DocumentSnapshotLoader {
 
   private async fetchOnce(signal?: AbortSignal): Promise<Snapshot | null> {
     try {
-      const url = documentSnapshotUrl(this.imageId) + (this.user === undefined ? '' : `?user=${this.user}`);
+      const query = new URLSearchParams();
+      if (this.user !== undefined) query.set('user', String(this.user));
+      if (this.region !== undefined) query.set('region', this.region);
+      const url = documentSnapshotUrl(this.imageId) + (query.size === 0 ? '' : `?${query.toString()}`);
       const response = await fetch(url, { credentials: 'same-origin', signal });
       return response.ok ? await this.read(response) : null;
     } catch {

@@ -33,8 +33,8 @@ export interface LiveDocumentOptions {
   /** `image.<id>` or, in blind sets, `image.<id>.user.<uid>` (with a part for an image with regions). */
   readonly name: string;
   /**
-   * The document's stored copy on the server, loaded when IndexedDB has none; null: the provider's
-   * sync loads the whole document (the parts of an image with regions, G4).
+   * The document's stored copy on the server (S1), loaded when IndexedDB has none; null: the
+   * provider's sync loads the whole document.
    */
   readonly snapshot: Pick<DocumentSnapshotLoader, 'load' | 'cancel'> | null;
   readonly userId: number;
@@ -98,6 +98,8 @@ export class LiveDocument {
 
   destroy(): void {
     this.destroyed = true;
+    // A region closed before its copy arrived: the download is not needed any more.
+    this.options.snapshot?.cancel();
     window.removeEventListener('offline', this.goOffline);
     window.removeEventListener('online', this.goOnline);
     window.removeEventListener('beforeunload', this.warnBeforeLeaving);

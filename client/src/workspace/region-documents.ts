@@ -16,6 +16,7 @@ import {
 import type { AnnotationIndex } from './annotation-index';
 import { mirrorPart } from './document-binding';
 import type { Rect } from './geometry';
+import { DocumentSnapshotLoader } from './document-snapshot';
 import { LiveDocument, type SyncState } from './live-document';
 import { pendingWork, setPendingWork } from './offline-registry';
 import { chooseRegions } from './region-choice';
@@ -155,7 +156,9 @@ export class RegionDocuments {
     const name = formatDocumentName({ imageId, userId: copyOf, part: { kind: 'region', region } });
     const live = new LiveDocument({
       name,
-      snapshot: null,
+      // Its stored copy over HTTP (S1), asked for now, while IndexedDB opens: applied without being
+      // encoded again for listeners, and the server loads the live region meanwhile.
+      snapshot: new DocumentSnapshotLoader(imageId, copyOf ?? undefined, key),
       userId,
       url,
       isValid,

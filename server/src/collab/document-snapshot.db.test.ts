@@ -53,6 +53,24 @@ async function scene(o: { blind?: boolean; public?: boolean } = {}) {
   return { admin, member, other, outsider, set, type, image, token };
 }
 
+/** Gives the scene's image regions of 4096 px (G1); the member draws one box in region 1.0. */
+async function boxInRegion(s: Awaited<ReturnType<typeof scene>>): Promise<string> {
+  await server.db.query('UPDATE images SET annotation_region_size = 4096 WHERE id = $1', [s.image]);
+  const region = await openLiveDocument(
+    server.baseUrl,
+    `image.${s.image}.region.1.0`,
+    await s.token(s.member),
+  );
+  const id = createAnnotation(
+    region.doc,
+    { id: randomUUID(), type: s.type, vector: { x1: 4100, y1: 10, x2: 4120, y2: 30 } },
+    { userId: s.member.id },
+  );
+  await region.saved();
+  region.close();
+  return id;
+}
+
 describe('images/images/<id>/annotation_document/ (rule S1)', () => {
   it('holds the compacted state and the newer log rows: applied, they are the live document', async () => {
     const s = await scene();
@@ -102,16 +120,7 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
 
   it('[G6] for an image with regions, answers its index document: the one its workspace opens', async () => {
     const s = await scene();
-    await server.db.query('UPDATE images SET annotation_region_size = 4096 WHERE id = $1', [s.image]);
-    const token = await s.token(s.member);
-    const region = await openLiveDocument(server.baseUrl, `image.${s.image}.region.1.0`, token);
-    createAnnotation(
-      region.doc,
-      { id: randomUUID(), type: s.type, vector: { x1: 4100, y1: 10, x2: 4120, y2: 30 } },
-      { userId: s.member.id },
-    );
-    await region.saved();
-    region.close();
+    await boxInRegion(s);
     // The server writes the region's summary into the index (G3) a moment later.
     await expect
       .poll(async () => {
@@ -126,6 +135,31 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
       .toBe(1);
     const outsider = await fetchSnapshot(s.outsider, `/images/images/${s.image}/annotation_document/`);
     expect(outsider.response.status).toBe(404);
+  });
+
+  it('[G4] `?region=<x>.<y>` answers one region document of an image with regions, and warms it', async () => {
+    const s = await scene();
+    const path = `/images/images/${s.image}/annotation_document/`;
+    // G1: an image without regions has no region documents.
+    expect((await fetchSnapshot(s.member, `${path}?region=1.0`)).response.status).toBe(404);
+    const id = await boxInRegion(s);
+    // Unloaded: the answer is read from the stored rows, and the request loads the document again.
+    await expect
+      .poll(() => server.collab.hocuspocus.documents.has(`image.${s.image}.region.1.0`), { timeout: 5000 })
+      .toBe(false);
+
+    const { response, body } = await fetchSnapshot(s.member, `${path}?region=1.0`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-tessera-document')).toBe(`image.${s.image}.region.1.0`);
+    expect(listAnnotations(docOf(body)).map((a) => a.id)).toEqual([id]);
+    await expect.poll(() => server.collab.hocuspocus.documents.has(`image.${s.image}.region.1.0`)).toBe(true);
+    const empty = await fetchSnapshot(s.member, `${path}?region=3.2`);
+    expect(empty.response.status).toBe(200);
+    expect(decodeUpdateFrames(empty.body)).toEqual([]);
+
+    for (const bad of ['1', '1.x', '-1.0', '1.0.0', '01.0'])
+      expect((await fetchSnapshot(s.member, `${path}?region=${bad}`)).response.status).toBe(400);
+    expect((await fetchSnapshot(s.outsider, `${path}?region=1.0`)).response.status).toBe(404);
   });
 
   it('an image without annotations answers no updates; the snapshot warms the live document', async () => {

@@ -1,5 +1,6 @@
 import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
 import { idParams } from '../api/path-params.js';
+import { parseRegionKey, type Region } from '@tessera/shared';
 import { AppError } from '../errors/app-error.js';
 import { sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
 
@@ -12,6 +13,17 @@ function copyOwner(query: RawQuery): number | null {
     throw AppError.invalidField('user', 'Give the id of the user whose copy to load.');
   }
   return Number(value);
+}
+
+/** `?region=<x>.<y>`: one region document of an image with regions (G1); absent for the one opened. */
+function regionOf(query: RawQuery): Region | null {
+  const raw = query.region;
+  if (raw === undefined) return null;
+  const region = parseRegionKey(Array.isArray(raw) ? (raw.at(-1) ?? '') : raw);
+  if (region === null) {
+    throw AppError.invalidField('region', 'Give a region as <x>.<y>, its column and row (e.g. 7.5).');
+  }
+  return region;
 }
 
 /** `images/images/<id>/annotation_document/`: the stored live document, for a fast first load. */
@@ -28,10 +40,16 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
         'Answers `application/vnd.tessera.yjs-updates`: the Yjs V1 updates to apply in order (compacted ' +
         'state, then newer log rows), each prefixed with its length as a 4-byte big-endian integer; ' +
         'gzipped when accepted. It is the document you open for the image: in a blind set your own ' +
-        "copy; `?user=<id>` names another reader's copy (team admins). The same access " +
+        "copy; `?user=<id>` names another reader's copy (team admins); `?region=<x>.<y>` one region " +
+        'document of an image with regions (the browser loads those in view this way). The same access ' +
         'rules as the live connection apply; anything else is 404.',
       async handler({ viewer, params, query, ctx }) {
-        const { document, updates } = await snapshots.read(viewer, params.id, copyOwner(query));
+        const { document, updates } = await snapshots.read(
+          viewer,
+          params.id,
+          copyOwner(query),
+          regionOf(query),
+        );
         ctx.res.once('finish', () => {
           snapshots.served(document, viewer);
         });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { Context } from 'koa';
-import { frameHeader, UPDATE_FRAMES_TYPE } from '@tessera/shared';
+import { frameHeader, UPDATE_FRAMES_TYPE, type Region } from '@tessera/shared';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError } from '../errors/app-error.js';
 import { documentRetired, grantFor } from '../access/policy/document-grant.js';
@@ -24,17 +24,22 @@ export class DocumentSnapshots {
 
   /**
    * The stored updates of the image's document that the viewer opens: the shared one, or in a blind
-   * set their own copy; `owner` names another user's copy (team admins). Rules A1-A3 decide; 404 for
-   * anything refused.
+   * set their own copy; `owner` names another user's copy (team admins); `region`, one of its region
+   * documents (G1: only an image with regions has them). Rules A1-A3 decide; 404 for anything refused.
    */
   async read(
     viewer: Viewer,
     imageId: number,
     owner: number | null,
+    region: Region | null = null,
   ): Promise<{ document: string; updates: Buffer[] }> {
     const image = await this.repo.imageAccess(imageId, viewer.id);
     const ownCopy = image?.collaboration_type === BLIND ? viewer.id : null;
-    const name: DocumentName = { imageId, userId: owner ?? ownCopy };
+    const name: DocumentName = {
+      imageId,
+      userId: owner ?? ownCopy,
+      ...(region === null ? {} : { part: { kind: 'region', region } }),
+    };
     if (!grantFor(viewer, name, image)) throw AppError.notFound();
     // G6: an image with regions has no whole document: the one a workspace opens for it is the index.
     const opened: DocumentName =
