@@ -7,8 +7,8 @@
 // 66,000 x 50,000 (48,000 x 36,000 below 585,000 cells), with the demo generator's cells written through EXACT's bulk create;
 // BENCH_ANNOTATIONS sets the count asked for, default 1,000,000, BENCH_MILLION_REGIONS=1 gives the
 // image a region size). Measures the fresh open at whole-slide zoom (the workspace's first view) and at
-// full resolution (a fresh browser that flies to a 1400 x 900 px region as soon as the workspace is
-// up), each to the first frame with the annotations drawn and the slide's tiles loaded, and pan/zoom at
+// full resolution (a fresh browser that opens a link to a 1400 x 900 px view, and one that flies there
+// as soon as the workspace is up), each to the first frame with the annotations drawn and the slide's tiles loaded, and pan/zoom at
 // both; printed and recorded as section client-million. BENCH_OPEN_TIMEOUT_MS caps an open (default
 // 120 s; 900 s for the million scene).
 //
@@ -37,7 +37,7 @@ function timeline(steps) {
 }
 
 /** Opens the image and waits for the workspace's "annotations drawn" mark; ms since navigation start. */
-async function openAndTime(page, url, { flyTo } = {}) {
+async function openAndTime(page, url, { flyTo, zoomedIn = flyTo !== undefined } = {}) {
   await page.goto(url);
   if (flyTo) {
     // The full-resolution open: as soon as the workspace is up, it is sent to `flyTo`.
@@ -104,7 +104,7 @@ async function openAndTime(page, url, { flyTo } = {}) {
         steps,
       };
     },
-    { tiles: MILLION, zoomedIn: flyTo !== undefined },
+    { tiles: MILLION, zoomedIn },
     { timeout: OPEN_TIMEOUT_MS, polling: 50 },
   );
   return handle.jsonValue();
@@ -231,6 +231,13 @@ async function millionScene(baseUrl, browser) {
   console.log('fresh open, full resolution', full);
   const fullPan = await panAndZoom(fullPage, close, 240);
   await fullPage.context().close();
+  // A fresh browser sent to the same place by a link to it (view-link.ts): the viewer starts there.
+  const linkPage = await signedInPage(browser, baseUrl);
+  const linked = await openAndTime(linkPage, `${url}?view=${close.minX},${close.minY},1400,900`, {
+    zoomedIn: true,
+  });
+  console.log('fresh open of a link to full resolution', linked);
+  await linkPage.context().close();
   const f = (n) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const row = (name, r) =>
     `| pan/zoom, ${name} (${r.mode.mode}, ${r.mode.shapes} shapes drawn in the last frame) | p95 < 16 ms | frame time p50 ${f(percentile(r.work, 0.5))} ms, **p95 ${f(percentile(r.work, 0.95))} ms**; overlay draw p95 ${f(percentile(r.draws, 0.95))} ms |`;
@@ -245,13 +252,15 @@ async function millionScene(baseUrl, browser) {
     '| figure | target | measured |',
     '| --- | --- | --- |',
     `| fresh open at whole-slide zoom, ${whole.annotations} annotations | < 2 s | ${f(whole.ms / 1000)} s (annotations drawn at ${f(whole.drawnMs / 1000)} s) |`,
-    `| fresh open at full resolution${regions ? ', the regions in view open and drawn as shapes' : ''} | < 2 s | ${f(full.ms / 1000)} s (${full.loaded} annotations loaded; first drawn, as density, at ${f(full.drawnMs / 1000)} s) |`,
+    `| fresh open of a link to a full-resolution view (\`?view=\`)${regions ? ', the regions in view open and drawn as shapes' : ''} | < 2 s | ${f(linked.ms / 1000)} s (${linked.loaded} annotations loaded) |`,
+    `| fresh open at whole-slide zoom, then a flight to full resolution as soon as the image is open${regions ? ', the regions in view open and drawn as shapes' : ''} | < 2 s | ${f(full.ms / 1000)} s (${full.loaded} annotations loaded; first drawn, as density, at ${f(full.drawnMs / 1000)} s) |`,
     row('whole slide', wholePan),
     row('full resolution', fullPan),
     `| JS heap of the tab after the whole-slide open (after GC) | recorded | ${f(heap)} MB |`,
     '',
     `Where the whole-slide open went (ms from navigation start): ${timeline(whole.steps)}.`,
-    `Where the full-resolution open went: ${timeline(full.steps)}.`,
+    `Where the open of the link went: ${timeline(linked.steps)}.`,
+    `Where the open and flight went: ${timeline(full.steps)}.`,
   ];
   console.log(lines.join('\n'));
   if (process.env.BENCH_QUICK !== '1' && COUNT >= 1_000_000)
