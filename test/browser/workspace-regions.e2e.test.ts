@@ -187,6 +187,29 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
     await context.close();
   });
 
+  it('[G4] a link to an annotation in a region not open finds it through the server and goes there', async () => {
+    const far = (await serverIdNear(2575, 2675)) ?? '';
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
+      data: { username: fx().member2.username, password: fx().member2.password },
+    });
+    expect(login.status()).toBe(200);
+    // Opened at the top left, where region 2.2 is not loaded: what E and the review page's links do.
+    await page.goto(`${server.baseUrl}/images/${fx().image}?view=0,0,600,600&annotation=${far}`);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => [
+            ...(window as unknown as RegionWindow).tesseraWorkspace.getSnapshot().selection,
+          ]),
+        { message: 'the linked annotation selected', timeout: 15_000 },
+      )
+      .toEqual([far]);
+    expect((await held(page)).regions).toContain('2.2');
+    await context.close();
+  });
+
   it('[G4][W6] keeps work in regions offline, a region not open included, and sends it on reconnect', async () => {
     const context = await browser.newContext();
     const page = await openWorkspace(context, server, fx().member2, fx().image);

@@ -21,6 +21,7 @@ import type {
   TeamMembership,
   User,
   VersionDiff,
+  RestAnnotation,
 } from '@tessera/shared';
 import { api } from './http';
 
@@ -93,6 +94,17 @@ export const annotations = {
         `/annotations/annotations/count/${query({ image__image_set: imageSet, deleted: false })}`,
       )
     ).count,
+  /**
+   * Where an annotation of an image lies (its vector, by the projection); null when the server has
+   * none of that id there, or for an image label.
+   */
+  vectorOf: async (image: number, uniqueIdentifier: string) =>
+    (
+      await api<Page<Pick<RestAnnotation, 'vector'>>>(
+        'GET',
+        `/annotations/annotations/${query({ image, unique_identifier: uniqueIdentifier, fields: 'vector' })}`,
+      )
+    ).results[0]?.vector ?? null,
   /** Live (not deleted) annotations on one image. */
   countOnImage: async (image: number) =>
     (

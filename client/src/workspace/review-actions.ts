@@ -1,7 +1,8 @@
 // The reviewer's actions in the workspace: accept or reject the selection (F, Shift+F; proposals
 // and second opinions alike) and go to the next annotation that needs their opinion (E), on this
 // image or another of the set.
-import { reviews } from '../api/resources';
+import { annotations, reviews } from '../api/resources';
+import { pointsOf, rectOf } from './geometry';
 import { isProposal } from './proposal-rules';
 import type { WorkspaceController } from './workspace-controller';
 
@@ -68,18 +69,37 @@ const FOCUS_WAIT_MS = 60_000;
 /**
  * Selects annotation `id` and flies to it once the document has it and the viewer has opened the
  * image (`/images/<id>?annotation=<uuid>`, where "next in queue" sends the reviewer); returns the
- * function that stops waiting.
+ * function that stops waiting. On an image with regions the browser holds only the regions near the
+ * view (G4): an annotation elsewhere is located through the REST API and the view goes there, which
+ * opens its region.
  */
 export function focusWhenReady(c: WorkspaceController, id: string): () => void {
   const started = Date.now();
+  let locating = false;
   const timer = window.setInterval(() => {
     const opened = c.viewer?.viewer.world.getItemAt(0) !== undefined;
     if (Date.now() - started > FOCUS_WAIT_MS) window.clearInterval(timer);
-    if (!opened || c.index.get(id) === undefined) return;
-    window.clearInterval(timer);
-    c.flyTo(id);
+    if (!opened) return;
+    if (c.index.get(id) !== undefined) {
+      window.clearInterval(timer);
+      c.flyTo(id);
+      return;
+    }
+    if (c.regions === null || locating) return;
+    locating = true;
+    goToRegionOf(c, id).catch((e: unknown) => {
+      window.clearInterval(timer);
+      c.say(`The annotation could not be found: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }, 100);
   return () => {
     window.clearInterval(timer);
   };
+}
+
+/** Flies to where the server says annotation `id` lies; throws when it has none there. */
+async function goToRegionOf(c: WorkspaceController, id: string): Promise<void> {
+  const points = pointsOf(await annotations.vectorOf(c.data.image.id, id));
+  if (points.length === 0) throw new Error('it is not on this image, or has no shape');
+  c.viewer?.flyTo(rectOf(points));
 }

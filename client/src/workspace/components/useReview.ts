@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { focusWhenReady, judgeSelection, nextInQueue } from '../review-actions';
 import type { WorkspaceController } from '../workspace-controller';
@@ -8,6 +8,14 @@ export function useReview(controller: WorkspaceController | null) {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const focus = params.get('annotation');
+  // E's wait for an annotation not here yet: a later E replaces it.
+  const waiting = useRef<(() => void) | null>(null);
+  useEffect(
+    () => () => {
+      waiting.current?.();
+    },
+    [controller],
+  );
   useEffect(
     () => (controller !== null && focus !== null ? focusWhenReady(controller, focus) : undefined),
     [controller, focus],
@@ -24,11 +32,13 @@ export function useReview(controller: WorkspaceController | null) {
             if (step === null) controller.say('Nothing in this set needs your opinion now.');
             else if (step.image !== controller.data.image.id)
               void navigate(`/images/${step.image}?annotation=${step.annotation}`);
-            else if (controller.index.get(step.annotation) === undefined)
-              controller.say('The next annotation has not reached this browser yet; press E again.');
             else {
               controller.say(null);
-              controller.flyTo(step.annotation);
+              waiting.current?.();
+              waiting.current = null;
+              // Here at once when loaded; else once its region is open, or the document has it.
+              if (controller.index.get(step.annotation) !== undefined) controller.flyTo(step.annotation);
+              else waiting.current = focusWhenReady(controller, step.annotation);
             }
           },
           (e: unknown) => {
