@@ -2,7 +2,7 @@
 // document and only the region documents near the view, loads others as the view pans there, and
 // writes a new shape into the document of the region holding its centre, where others see it.
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import {
   annotationsOnServer,
@@ -12,9 +12,8 @@ import {
   setUpWorkspace,
   syncState,
 } from './support/workspace.js';
-import { ApiClient } from '../support/http.js';
 import { lacking } from '../support/prerequisites.js';
-import { slide, uploadImages } from '../support/upload.js';
+import { slide, uploadReadyImage } from '../support/upload.js';
 import { useTestServer } from '../support/server.js';
 
 const server = useTestServer({ client: true, tiler: true, collab: { allowedTypesTtlMs: 0 } });
@@ -246,19 +245,10 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
   });
 
   it('[G4] keeping the set for offline work keeps another image with regions by its index document', async () => {
-    const upload = await uploadImages(server.baseUrl, fx().member, fx().set, [
-      { name: 'boxes.tiff', bytes: await slide('openslide-python-boxes.tiff') },
-    ]);
-    expect(upload.status).toBe(201);
-    const other = upload.body.results[0]?.id ?? 0;
-    const api = new ApiClient(server.baseUrl, fx().member);
-    await vi.waitFor(
-      async () => {
-        const state = (await api.get<{ state: string }>(`/images/images/${other}/`)).body.state;
-        if (state !== 'ready') throw new Error(`image ${other} is ${state}`);
-      },
-      { timeout: 60_000, interval: 100 },
-    );
+    const other = await uploadReadyImage(server.baseUrl, fx().member, fx().set, {
+      name: 'boxes.tiff',
+      bytes: await slide('openslide-python-boxes.tiff'),
+    });
     await server.db.query('UPDATE images SET annotation_region_size = $1 WHERE id = $2', [SIZE, other]);
     const context = await browser.newContext();
     const page = await openWorkspace(context, server, fx().member, fx().image);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Credentials } from './http.js';
+import { vi } from 'vitest';
+import { ApiClient, type Credentials } from './http.js';
 
 const fixtureSlides = fileURLToPath(new URL('../fixtures/slides/', import.meta.url));
 const demoSlides = fileURLToPath(new URL('../../server/assets/slides/', import.meta.url));
@@ -34,6 +35,29 @@ export async function uploadImages(
     body: form,
   });
   return { status: response.status, body: (await response.json()) as UploadAnswer & Record<string, unknown> };
+}
+
+/** Uploads one slide into a set and waits until the server has read it; its image id. */
+export async function uploadReadyImage(
+  baseUrl: string,
+  who: Credentials,
+  imageSet: number,
+  file: { name: string; bytes: Uint8Array },
+): Promise<number> {
+  const upload = await uploadImages(baseUrl, who, imageSet, [file]);
+  const image = upload.body.results[0]?.id;
+  if (upload.status !== 201 || image === undefined) {
+    throw new Error(`the upload of ${file.name} failed: ${upload.status} ${JSON.stringify(upload.body)}`);
+  }
+  const api = new ApiClient(baseUrl, who);
+  await vi.waitFor(
+    async () => {
+      const state = (await api.get<{ state: string }>(`/images/images/${image}/`)).body.state;
+      if (state !== 'ready') throw new Error(`image ${image} is ${state}`);
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+  return image;
 }
 
 /** Uploads an ONNX model with its spec to `processing/models/`, as a team admin's script does. */

@@ -50,6 +50,13 @@ export interface LiveDocumentOptions {
    * lost access. The page loads again what now applies.
    */
   readonly onRevoked?: () => void;
+  /**
+   * The log this document's conflicts go to (default: its own): an image's region documents share
+   * the workspace's one log, so the panel shows them all (C1).
+   */
+  readonly conflicts?: ConflictLog;
+  /** Names a Yjs client's user when this document's own presence cannot (regions: the index's). */
+  readonly userOfClient?: (client: number) => number | null;
 }
 
 /** One image's document: doc, provider, persistence, and a subscribable sync state. */
@@ -70,9 +77,10 @@ export class LiveDocument {
   readOnly = false;
   private destroyed = false;
   /** This user's values that concurrent writes replaced, this session (docs/SPEC-collab.md, C1). */
-  readonly conflicts = new ConflictLog();
+  readonly conflicts: ConflictLog;
 
   constructor(private readonly options: LiveDocumentOptions) {
+    this.conflicts = options.conflicts ?? new ConflictLog();
     this.open();
     window.addEventListener('offline', this.goOffline);
     window.addEventListener('online', this.goOnline);
@@ -216,9 +224,10 @@ export class LiveDocument {
   }
 
   /** The user behind a Yjs client id, if that client is present (awareness). */
-  private userOfClient(client: number): number | null {
+  userOfClient(client: number): number | null {
     const state = this.provider.awareness?.getStates().get(client) as { user?: { id?: unknown } } | undefined;
-    return typeof state?.user?.id === 'number' ? state.user.id : null;
+    if (typeof state?.user?.id === 'number') return state.user.id;
+    return this.options.userOfClient?.(client) ?? null;
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type RegionSummary,
 } from '@tessera/shared';
 import type { AnnotationIndex } from './annotation-index';
+import type { ConflictLog } from './conflict-log';
 import { mirrorPart } from './document-binding';
 import type { Rect } from './geometry';
 import { DocumentSnapshotLoader } from './document-snapshot';
@@ -39,6 +40,10 @@ export interface RegionDocumentsOptions {
   /** Something to draw or list changed. */
   readonly onChange: () => void;
   readonly onRevoked?: () => void;
+  /** The workspace's conflict log, which the regions' conflicts join (C1). */
+  readonly conflicts?: ConflictLog;
+  /** Names a Yjs client's user: presence is the index document's (G4). */
+  readonly userOfClient?: (client: number) => number | null;
 }
 
 interface OpenRegion {
@@ -169,6 +174,8 @@ export class RegionDocuments {
         opened.stop = this.mirror(opened.live);
       },
       onRevoked: this.options.onRevoked,
+      ...(this.options.conflicts === undefined ? {} : { conflicts: this.options.conflicts }),
+      ...(this.options.userOfClient === undefined ? {} : { userOfClient: this.options.userOfClient }),
     });
     // Work sent since: a region kept open for it may now be closed.
     let wasUnsent = live.unsent;

@@ -149,6 +149,9 @@ export class WorkspaceController {
               this.scheduleNotify();
             },
             onRevoked,
+            ...(this.live instanceof LiveDocument
+              ? { conflicts: this.live.conflicts, userOfClient: this.live.userOfClient.bind(this.live) }
+              : {}),
           });
     if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
     // Readers' copies of an image with regions are split too: not drawn beside one's own yet.
