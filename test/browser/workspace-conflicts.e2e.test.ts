@@ -2,7 +2,7 @@
 // once, one of them offline; after the merge the user whose values lost sees the box, who won and
 // "Apply mine", which writes their values again for everyone.
 import type { Page } from 'playwright-core';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
 import {
   annotationsOnServer,
@@ -13,8 +13,7 @@ import {
   syncState,
 } from './support/workspace.js';
 import { useTestServer } from '../support/server.js';
-import { ApiClient } from '../support/http.js';
-import { slide, uploadImages } from '../support/upload.js';
+import { slide, uploadReadyImage } from '../support/upload.js';
 import { lacking } from '../support/prerequisites.js';
 
 const server = useTestServer({ client: true, tiler: true });
@@ -138,19 +137,10 @@ describe.skipIf(lacking('chromium', 'openslide'))('conflicts in the browser', ()
   });
 
   it('[C1][G4] shows a conflict in a region document of an image with regions the same way', async () => {
-    const upload = await uploadImages(server.baseUrl, fx().member, fx().set, [
-      { name: 'regions.svs', bytes: await slide('synthetic-aperio-3000x2000.svs') },
-    ]);
-    expect(upload.status).toBe(201);
-    const image = upload.body.results[0]?.id ?? 0;
-    const api = new ApiClient(server.baseUrl, fx().member);
-    await vi.waitFor(
-      async () => {
-        const state = (await api.get<{ state: string }>(`/images/images/${image}/`)).body.state;
-        if (state !== 'ready') throw new Error(`image ${image} is ${state}`);
-      },
-      { timeout: 60_000, interval: 100 },
-    );
+    const image = await uploadReadyImage(server.baseUrl, fx().member, fx().set, {
+      name: 'regions.svs',
+      bytes: await slide('synthetic-aperio-3000x2000.svs'),
+    });
     // Regions of 1,024 px before any annotation (G1); the box and both moves stay inside region 0.0.
     await server.db.query('UPDATE images SET annotation_region_size = 1024 WHERE id = $1', [image]);
     await conflictScenario(image, { x: 500, y: 500 });
