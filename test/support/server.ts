@@ -100,6 +100,7 @@ export function useTestServer(options: TestServerOptions = {}): TestServer {
       db: database.db,
       auth: services.auth,
       logger,
+      snapshotCache: services.documentSnapshots.cache,
       ...options.collab,
     });
     services.liveDocuments.attach(collab);

@@ -8,6 +8,7 @@ import { AllowedTypes } from './allowed-types.js';
 import { AuthExtension } from './auth.extension.js';
 import { ClientIdOwners } from './client-ids.js';
 import { CommitGate, GatedSocket } from './commit-gate.js';
+import type { SnapshotCache } from './snapshot-cache.js';
 import { DocumentStore } from './document-store.js';
 import { DocumentWarmer } from './document-warmer.js';
 import { listenForAccessChanges } from './access-notices.js';
@@ -42,6 +43,8 @@ export interface CollabDeps {
   readonly allowedTypesTtlMs?: number;
   /** Redis shared with other servers of the same documents (TESSERA_REDIS_URL); unset: this server alone. */
   readonly redisUrl?: string | undefined;
+  /** Where an unloading document's stored state goes, compressed, for the next S1 answer. */
+  readonly snapshotCache?: SnapshotCache;
 }
 
 /** The live annotation documents of one server process. */
@@ -95,6 +98,11 @@ export function createHocuspocus(deps: CollabDeps): Pick<
   const store = new DocumentStore(repo, log, deps.logger, {
     compactEvery: deps.compactEvery ?? 500,
     shared: sharing !== undefined,
+    onUnloadCompacted: (name, stateId, state) => {
+      deps.snapshotCache?.remember(name, stateId, state).catch((error: unknown) => {
+        deps.logger.warn({ err: error, document: name }, 'the stored copy could not be compressed');
+      });
+    },
   });
   const regionSizes = new RegionSizes(
     async (imageId) => (await repo.imageAccess(imageId, 0))?.annotation_region_size,

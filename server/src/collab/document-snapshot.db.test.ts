@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import {
   createAnnotation,
@@ -13,6 +13,7 @@ import { Factories, type TestUser } from '../../../test/support/factories.js';
 import { ApiClient } from '../../../test/support/http.js';
 import { useTestServer } from '../../../test/support/server.js';
 import { ImageSetsRepo } from '../resources/image-sets/image-sets.repo.js';
+import { DocumentsRepo } from './documents.repo.js';
 
 const server = useTestServer();
 
@@ -135,6 +136,49 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
       .toBe(1);
     const outsider = await fetchSnapshot(s.outsider, `/images/images/${s.image}/annotation_document/`);
     expect(outsider.response.status).toBe(404);
+  });
+
+  it('answers an unloaded document from the copy compressed as it unloaded, while nothing newer is stored', async () => {
+    const s = await scene();
+    const name = `image.${s.image}`;
+    const path = `/images/images/${s.image}/annotation_document/`;
+    const token = await s.token(s.member);
+    const first = await openLiveDocument(server.baseUrl, name, token);
+    const id = createAnnotation(
+      first.doc,
+      { id: randomUUID(), type: s.type, vector: { x1: 1, y1: 1, x2: 5, y2: 5 } },
+      { userId: s.member.id },
+    );
+    await first.saved();
+    first.close();
+    const cache = server.services.documentSnapshots.cache;
+    await expect.poll(() => cache.get(name) !== undefined, { message: 'the copy', timeout: 5000 }).toBe(true);
+    const read = vi.spyOn(DocumentsRepo.prototype, 'storedUpdates');
+    try {
+      const cached = await fetchSnapshot(s.member, path);
+      expect(cached.response.status).toBe(200);
+      expect(cached.response.headers.get('x-tessera-document')).toBe(name);
+      expect(listAnnotations(docOf(cached.body)).map((a) => a.id)).toEqual([id]);
+      expect(read).not.toHaveBeenCalled();
+      // Without gzip the rows are read as before.
+      const plain = await fetchSnapshot(s.member, path, 'identity');
+      expect(plain.response.headers.get('content-encoding')).toBeNull();
+      expect(listAnnotations(docOf(plain.body)).map((a) => a.id)).toEqual([id]);
+      expect(read).toHaveBeenCalledTimes(1);
+
+      // A logged edit after the compacted state: the copy is not current, the rows answer.
+      const live = await openLiveDocument(server.baseUrl, name, token);
+      updateFields(live.doc, id, { description: 'after the unload' }, { userId: s.member.id });
+      await live.saved();
+      const after = await fetchSnapshot(s.member, path);
+      expect(listAnnotations(docOf(after.body))[0]?.description).toBe('after the unload');
+      expect(read).toHaveBeenCalledTimes(2);
+      live.close();
+      // The outsider is refused before any copy is looked at.
+      expect((await fetchSnapshot(s.outsider, path)).response.status).toBe(404);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('[G4] `?region=<x>.<y>` answers one region document of an image with regions, and warms it', async () => {

@@ -2,7 +2,7 @@ import { endpoint, type Endpoint, type RawQuery } from '../api/endpoint.js';
 import { idParams } from '../api/path-params.js';
 import { parseRegionKey, type Region } from '@tessera/shared';
 import { AppError } from '../errors/app-error.js';
-import { sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
+import { sendGzippedFrames, sendUpdateFrames, type DocumentSnapshots } from './document-snapshot.js';
 
 /** `?user=<id>`: whose blind copy; absent for the document the caller opens. */
 function copyOwner(query: RawQuery): number | null {
@@ -44,18 +44,21 @@ export function documentSnapshotEndpoints(snapshots: DocumentSnapshots): Endpoin
         'document of an image with regions (the browser loads those in view this way). The same access ' +
         'rules as the live connection apply; anything else is 404.',
       async handler({ viewer, params, query, ctx }) {
-        const { document, updates } = await snapshots.read(
+        const gzipAccepted = ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
+        const answer = await snapshots.read(
           viewer,
           params.id,
           copyOwner(query),
           regionOf(query),
+          gzipAccepted,
         );
         ctx.res.once('finish', () => {
-          snapshots.served(document, viewer);
+          snapshots.served(answer.document, viewer);
         });
         // Which document these are (an image with regions answers its index): clients check it.
-        ctx.set('X-Tessera-Document', document);
-        sendUpdateFrames(ctx, updates);
+        ctx.set('X-Tessera-Document', answer.document);
+        if ('gzipped' in answer) sendGzippedFrames(ctx, answer.gzipped);
+        else sendUpdateFrames(ctx, answer.updates);
         return { streamed: true };
       },
     }),

@@ -8,6 +8,7 @@ import { documentRetired, grantFor } from '../access/policy/document-grant.js';
 import { BLIND } from '../access/policy/modes.js';
 import { formatDocumentName, type DocumentName } from './document-names.js';
 import type { DocumentsRepo } from './documents.repo.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 /**
  * An image's annotation document as stored (compacted state, then the newer log rows), for a browser
@@ -20,19 +21,23 @@ export class DocumentSnapshots {
     private readonly repo: DocumentsRepo,
     /** Told of every snapshot served, so the live document can start loading for the socket that follows. */
     private readonly onServed: (document: string, viewer: Viewer) => void = () => undefined,
+    /** Stored copies already compressed, left by compactions on unloading (collab.server). */
+    readonly cache: SnapshotCache = new SnapshotCache(),
   ) {}
 
   /**
    * The stored updates of the image's document that the viewer opens: the shared one, or in a blind
    * set their own copy; `owner` names another user's copy (team admins); `region`, one of its region
    * documents (G1: only an image with regions has them). Rules A1-A3 decide; 404 for anything refused.
+   * With `gzipAccepted`, a copy compressed when the document unloaded answers when still current.
    */
   async read(
     viewer: Viewer,
     imageId: number,
     owner: number | null,
     region: Region | null = null,
-  ): Promise<{ document: string; updates: Buffer[] }> {
+    gzipAccepted = false,
+  ): Promise<{ document: string } & ({ updates: Buffer[] } | { gzipped: Buffer })> {
     const image = await this.repo.imageAccess(imageId, viewer.id);
     const ownCopy = image?.collaboration_type === BLIND ? viewer.id : null;
     const name: DocumentName = {
@@ -45,7 +50,21 @@ export class DocumentSnapshots {
     const opened: DocumentName =
       image && documentRetired(name, image) ? { ...name, part: { kind: 'index' } } : name;
     const document = formatDocumentName(opened);
+    if (gzipAccepted) {
+      const gzipped = await this.cachedCopy(document);
+      if (gzipped !== undefined) return { document, gzipped };
+    }
     return { document, updates: await this.repo.storedUpdates(document) };
+  }
+
+  /** The cached compressed copy of `document` when it is still exactly what is stored. */
+  private async cachedCopy(document: string): Promise<Buffer | undefined> {
+    const cached = this.cache.get(document);
+    if (cached === undefined) return undefined;
+    const stored = await this.repo.storedVersion(document);
+    if (stored.stateId === cached.stateId && !stored.newer) return cached.gzipped;
+    if (stored.stateId !== cached.stateId) this.cache.forget(document);
+    return undefined;
   }
 
   /**
@@ -56,6 +75,16 @@ export class DocumentSnapshots {
   served(document: string, viewer: Viewer): void {
     this.onServed(document, viewer);
   }
+}
+
+/** Sends an already gzipped S1 answer (SnapshotCache) with the headers `sendUpdateFrames` sets. */
+export function sendGzippedFrames(ctx: Context, gzipped: Buffer): void {
+  ctx.status = 200;
+  ctx.type = UPDATE_FRAMES_TYPE;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.vary('Accept-Encoding');
+  ctx.set('Content-Encoding', 'gzip');
+  ctx.body = gzipped;
 }
 
 /**

@@ -10,6 +10,8 @@ interface Tracked {
   appliedId: number;
   /** The `last_update_id` of the state row this server last read or wrote. */
   stateId: number;
+  /** The document is unloading: its last compaction's state is announced (onUnloadCompacted). */
+  unloading?: boolean;
   /** Committed to the log but not yet marked applied in memory (clients' updates, see `accept`). */
   readonly inFlight: Set<number>;
   /** Log rows written or loaded since the last compaction. */
@@ -45,6 +47,11 @@ export interface DocumentStoreOptions {
    * document in PostgreSQL and first applies the stored rows it covers (see `compactNow`).
    */
   readonly shared?: boolean;
+  /**
+   * Told of the state the compaction of an unloading document stored (its `last_update_id` and
+   * bytes): S1 answers the next browser from a compressed copy (SnapshotCache).
+   */
+  readonly onUnloadCompacted?: (name: string, stateId: number, state: Uint8Array) => void;
 }
 
 /**
@@ -205,10 +212,14 @@ export class DocumentStore {
     return (this.tracked.get(name)?.sinceCompaction ?? 0) >= this.options.compactEvery;
   }
 
-  /** Compacts now (after any compaction in progress); a no-op when nothing was logged since the last. */
-  compact(name: string, doc: Y.Doc): Promise<void> {
+  /**
+   * Compacts now (after any compaction in progress); a no-op when nothing was logged since the last.
+   * `unloading`: the document is about to unload (its stored state is then announced, see options).
+   */
+  compact(name: string, doc: Y.Doc, unloading = false): Promise<void> {
     const tracked = this.tracked.get(name);
     if (!tracked) return Promise.resolve();
+    if (unloading) tracked.unloading = true;
     if (tracked.queued) return tracked.compaction;
     tracked.queued = true;
     tracked.compaction = tracked.compaction.then(() => {
@@ -234,6 +245,9 @@ export class DocumentStore {
         ? await this.compactShared(name, doc, tracked, upTo)
         : await this.compactAlone(name, doc, upTo);
       tracked.sinceCompaction = Math.max(0, tracked.sinceCompaction - counted);
+      const stateId = this.options.shared ? tracked.stateId : upTo;
+      if (tracked.unloading && state !== undefined && state.byteLength > 0)
+        this.options.onUnloadCompacted?.(name, stateId, state);
       this.logger.debug(
         { document: name, upTo, bytes: state?.byteLength, ms: Math.round(performance.now() - started) },
         state === undefined ? 'document compaction left to another server' : 'document compacted',

@@ -199,6 +199,22 @@ export class DocumentsRepo {
     return slices.length === 0 ? log : [joinSlices(slices), ...log];
   }
 
+  /**
+   * Which stored state the document has (its `last_update_id`, null without one) and whether log rows
+   * follow it: one statement, so a compaction committing meanwhile cannot mix two answers.
+   */
+  async storedVersion(document: string): Promise<{ stateId: number | null; newer: boolean }> {
+    const rows = await this.db.query<{ state_id: number | null; newer: boolean }>(
+      `SELECT s.last_update_id AS state_id,
+              EXISTS (SELECT 1 FROM annotation_document_updates u
+                      WHERE u.document = $1 AND u.id > COALESCE(s.last_update_id, 0)) AS newer
+       FROM (SELECT 1) one
+       LEFT JOIN annotation_document_states s ON s.document = $1`,
+      [document],
+    );
+    return { stateId: rows[0]?.state_id ?? null, newer: rows[0]?.newer ?? false };
+  }
+
   /** Stores a compacted state covering the log up to `lastUpdateId` and deletes those rows, atomically. */
   async saveCompaction(document: string, state: Uint8Array, lastUpdateId: number): Promise<void> {
     await this.db.transaction((tx) => writeCompaction(tx, document, state, lastUpdateId));

@@ -103,7 +103,7 @@ export class PersistenceExtension implements Extension {
   }
 
   async beforeUnloadDocument(data: beforeUnloadDocumentPayload): Promise<void> {
-    await this.store.compact(data.documentName, data.document);
+    await this.store.compact(data.documentName, data.document, true);
   }
 
   async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {

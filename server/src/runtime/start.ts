@@ -94,6 +94,7 @@ export async function runServer(config: Config, logger: Logger, options: StartOp
     auth: services.auth,
     logger,
     redisUrl: config.redisUrl,
+    snapshotCache: services.documentSnapshots.cache,
   });
   services.liveDocuments.attach(collab);
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
