@@ -19,6 +19,7 @@ import {
   syncState,
 } from './support/workspace.js';
 import { lacking } from '../support/prerequisites.js';
+import { slide, uploadReadyImage } from '../support/upload.js';
 
 const server = useTestServer({ client: true, tiler: true });
 const browser = useBrowser();
@@ -269,5 +270,56 @@ describe.skipIf(lacking('chromium'))('dataset versions on the image set page', (
     await notice.waitFor();
     expect(await notice.textContent()).toContain(`${member.username} restored version “compare 1”`);
     await expect.poll(() => Promise.all(['added', 'removed', 'changed'].map(count))).toEqual(['0', '0', '0']);
+  });
+
+  it('[G4] compares a version with now on an image with regions, where its regions are loaded', async () => {
+    const { member, member2, set, types } = fx();
+    const image = await uploadReadyImage(server.baseUrl, member, set, {
+      name: 'regions.svs',
+      bytes: await slide('synthetic-aperio-3000x2000.svs'),
+    });
+    // Regions of 1,024 px before any annotation (G1).
+    await server.db.query('UPDATE images SET annotation_region_size = 1024 WHERE id = $1', [image]);
+    const admin = new ApiClient(server.baseUrl, member);
+    const cell = types.get('Cell') ?? 0;
+    const box = (x: number, y: number) => ({ x1: x, y1: y, x2: x + 60, y2: y + 60 });
+    const made = await admin.post<RestAnnotation[]>('/annotations/annotations/', [
+      { image, annotation_type: cell, vector: box(200, 300) },
+      { image, annotation_type: cell, vector: box(400, 300) },
+      // Region 2.1, far from the view below: unchanged, and not loaded there.
+      { image, annotation_type: cell, vector: box(2500, 1500) },
+    ]);
+    expect(made.status).toBe(201);
+    const [moved, removed] = made.body;
+    const v1 = await admin.post<{ id: number }>('/images/set_versions/', {
+      name: 'regions 1',
+      imagesets: [set],
+    });
+    expect(v1.status).toBe(201);
+    expect(
+      (await admin.patch(`/annotations/annotations/${moved?.id}/`, { vector: box(200, 500) })).status,
+    ).toBe(200);
+    expect((await admin.delete(`/annotations/annotations/${removed?.id}/`)).status).toBe(204);
+    expect(
+      (await admin.post('/annotations/annotations/', { image, annotation_type: cell, vector: box(600, 300) }))
+        .status,
+    ).toBe(201);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
+      data: { username: member2.username, password: member2.password },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${server.baseUrl}/images/${image}?view=0,0,900,900`);
+    await page.getByLabel('Compare from').selectOption({ label: 'regions 1' });
+    const legend = page.getByTestId('diff-legend');
+    const count = (kind: string) => legend.locator(`[data-change="${kind}"]`).getAttribute('data-count');
+    // The box in region 2.1 is not counted as removed: the comparison covers the regions loaded.
+    await expect
+      .poll(() => Promise.all(['added', 'removed', 'changed'].map(count)), { timeout: 15_000 })
+      .toEqual(['1', '1', '1']);
+    expect(await page.getByTestId('diff-scope').textContent()).toContain('around the view');
+    await context.close();
   });
 });

@@ -30,7 +30,7 @@ export function VersionDiffPanel({ controller }: { controller: WorkspaceControll
   const list = useLoad(() => versions.ofImageSet(image.image_set), [image.image_set]);
   const [params, setParams] = useSearchParams();
   const { from, to } = sidesOf(params);
-  const { shapes, error } = useVersionDiff(controller, from, to);
+  const { shapes, error, partial } = useVersionDiff(controller, from, to);
   useEffect(() => {
     if (shapes === null) return;
     const layer = (ctx: CanvasRenderingContext2D, view: Parameters<typeof drawDiff>[1], dpr: number) => {
@@ -80,6 +80,11 @@ export function VersionDiffPanel({ controller }: { controller: WorkspaceControll
         />
       </label>
       {error !== null ? <p role="alert">{error}</p> : null}
+      {partial ? (
+        <p className="hint" data-testid="diff-scope">
+          Compared where the image is loaded, around the view: pan to compare elsewhere.
+        </p>
+      ) : null}
       {counts === null ? null : (
         <ul className="diff-legend" data-testid="diff-legend">
           {KINDS.map((kind) => (

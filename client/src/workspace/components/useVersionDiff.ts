@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { listAnnotations, type Annotation } from '@tessera/shared';
+import { listAnnotations, regionKey, regionOfVector, type Annotation } from '@tessera/shared';
 import { diffShapes, type DiffShape } from '../version-diff';
 import { loadVersionView, VersionDocument } from '../version-document';
 import type { WorkspaceController } from '../workspace-controller';
@@ -20,17 +20,43 @@ async function versionAnnotations(versionId: number, imageId: number): Promise<A
 }
 
 /**
+ * What the workspace holds now. An image with regions (G4) has its annotations in the regions this
+ * browser has open, mirrored into the one index (the index document holds only image labels).
+ */
+function annotationsNow(controller: WorkspaceController): Annotation[] {
+  if (controller.regions === null) return listAnnotations(controller.live.doc);
+  const list: Annotation[] = [];
+  for (const item of controller.index.all())
+    if (!item.record.deleted) list.push({ id: item.id, ...item.record });
+  return list;
+}
+
+/** A version's annotations cut to the regions open now (image labels kept), to compare with now. */
+function inOpenRegions(controller: WorkspaceController, list: Annotation[]): Annotation[] {
+  const regions = controller.regions;
+  if (regions === null) return list;
+  const open = new Set(regions.keys());
+  return list.filter((a) => {
+    const region = regionOfVector(a.vector, regions.size);
+    return region === null || open.has(regionKey(region));
+  });
+}
+
+/**
  * The shapes that differ on the workspace's image from `from` to `to` (null while loading or when no
- * comparison is asked for); a side that is "now" follows the live document's edits.
+ * comparison is asked for); a side that is "now" follows the workspace's edits. On an image with
+ * regions a comparison with now covers the regions open around the view (`partial`), and follows
+ * the view as regions open and close.
  */
 export function useVersionDiff(
   controller: WorkspaceController,
   from: DiffSideId | null,
   to: DiffSideId,
-): { shapes: DiffShape[] | null; error: string | null } {
+): { shapes: DiffShape[] | null; error: string | null; partial: boolean } {
   const [shapes, setShapes] = useState<DiffShape[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const imageId = controller.data.image.id;
+  const partial = controller.regions !== null && from !== null && (from === 'now' || to === 'now');
   useEffect(() => {
     setShapes(null);
     setError(null);
@@ -43,8 +69,14 @@ export function useVersionDiff(
       ([before, after]) => {
         if (!current) return;
         const doc = controller.live.doc;
+        const side = (version: Annotation[] | null, other: Annotation[] | null) =>
+          version === null
+            ? annotationsNow(controller)
+            : other === null
+              ? inOpenRegions(controller, version)
+              : version;
         const compute = () => {
-          setShapes(diffShapes(before ?? listAnnotations(doc), after ?? listAnnotations(doc)));
+          setShapes(diffShapes(side(before, after), side(after, before)));
         };
         compute();
         if (before !== null && after !== null) return;
@@ -55,9 +87,18 @@ export function useVersionDiff(
             if (current) compute();
           }, LIVE_RECOMPUTE_MS);
         };
+        // The regions' documents change the index, and open or close as the view moves.
+        let seen = controller.index.version;
+        const onChange = () => {
+          if (controller.index.version === seen) return;
+          seen = controller.index.version;
+          onUpdate();
+        };
         doc.on('update', onUpdate);
+        const unsubscribe = controller.regions === null ? () => undefined : controller.subscribe(onChange);
         stop = () => {
           doc.off('update', onUpdate);
+          unsubscribe();
           clearTimeout(timer);
         };
       },
@@ -70,5 +111,5 @@ export function useVersionDiff(
       stop();
     };
   }, [controller, imageId, from, to]);
-  return { shapes, error };
+  return { shapes, error, partial };
 }
