@@ -9,7 +9,7 @@ import { Factories, type TestUser } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { lacking } from '../support/prerequisites.js';
 import { useTestServer } from '../support/server.js';
-import { slide, uploadImages } from '../support/upload.js';
+import { slide, uploadImages, uploadReadyImage } from '../support/upload.js';
 import { ImageSetsRepo } from '../../server/src/resources/image-sets/image-sets.repo.js';
 
 const server = useTestServer({ client: true, tiler: true });
@@ -127,6 +127,49 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
     );
     expect(own.body.count).toBe(1);
     await page.context().close();
+  });
+
+  it("[G4] shows the team admin the readers' copies of an image with regions, where the view is", async () => {
+    const regionImage = await uploadReadyImage(server.baseUrl, admin, set, {
+      name: 'regions.svs',
+      bytes: await slide('synthetic-aperio-3000x2000.svs'),
+    });
+    // Regions of 1,024 px before any annotation (G1).
+    await server.db.query('UPDATE images SET annotation_region_size = 1024 WHERE id = $1', [regionImage]);
+    const type = (
+      await server.db.query<{ id: number }>("SELECT id FROM annotation_types WHERE name = 'Cell'")
+    )[0]?.id;
+    const box = (x: number, y: number) => ({
+      image: regionImage,
+      annotation_type: type,
+      vector: { x1: x, y1: y, x2: x + 80, y2: y + 80 },
+    });
+    const posted = [
+      await new ApiClient(server.baseUrl, readerA).post('/annotations/annotations/', [
+        box(100, 100),
+        box(300, 100),
+      ]),
+      // Reader B's second box lies in region 2.1, far from the view the admin opens.
+      await new ApiClient(server.baseUrl, readerB).post('/annotations/annotations/', [
+        box(500, 100),
+        box(2500, 1500),
+      ]),
+    ];
+    expect(posted.map((p) => p.status)).toEqual([201, 201]);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
+      data: { username: admin.username, password: admin.password },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${server.baseUrl}/images/${regionImage}?view=0,0,1000,1000`);
+    await page.getByLabel("Readers' copies").selectOption({ label: 'All readers side by side' });
+    await expect
+      .poll(async () => (await readerView(page)).counts, { timeout: 15_000 })
+      .toEqual({ [readerA.username]: 2, [readerB.username]: 1 });
+    await expect.poll(async () => (await readerView(page)).drawn).toBe(3);
+    await context.close();
   });
 
   it("[B1] reloads a reader's open workspace when the set leaves blind mode, with everyone's work", async () => {

@@ -1,12 +1,18 @@
 // Other readers' copies of an image in a blind set, for the team admins who review them (server rule
 // A3 lets them open every copy). Each copy is a live document of its own, mirrored into its own
 // spatial index and drawn over the image beside the admin's own copy, which stays the one they edit.
-import type { Annotation } from '@tessera/shared';
+// On an image with regions a copy is the reader's index document and their region documents near the
+// view (G4), loaded as the admin's own are.
+import type * as Y from 'yjs';
+import { formatDocumentName, readRegionIndex, regionIndexOf, type Annotation } from '@tessera/shared';
 import { AnnotationIndex } from './annotation-index';
-import { mirrorDocument } from './document-binding';
+import { mirrorDocument, mirrorPart } from './document-binding';
 import { DocumentSnapshotLoader } from './document-snapshot';
+import type { Rect } from './geometry';
 import { LiveDocument } from './live-document';
 import type { OverlayLayer } from './overlay-renderer';
+import { RegionDocuments } from './region-documents';
+import { VerdictIndex } from './verdict-index';
 
 /** Which readers' copies are shown besides one's own. */
 export type ReaderView =
@@ -31,6 +37,8 @@ export interface ReaderCopiesOptions {
   readonly userId: number;
   readonly url: string;
   readonly isValid: (annotation: Annotation) => boolean;
+  /** The image's region size (G1), or null: each copy is then one document. */
+  readonly regionSize: number | null;
   /** Something to draw changed: a copy opened, closed or changed. */
   readonly onChange: () => void;
 }
@@ -39,6 +47,8 @@ interface OpenCopy {
   readonly reader: Reader;
   readonly live: LiveDocument;
   readonly index: AnnotationIndex;
+  /** The reader's region documents near the view, on an image with regions. */
+  readonly regions: RegionDocuments | null;
   readonly stop: () => void;
 }
 
@@ -46,6 +56,7 @@ interface OpenCopy {
 export class ReaderCopies {
   private readonly open = new Map<number, OpenCopy>();
   private current: ReaderView = { kind: 'own' };
+  private visible: Rect | null = null;
 
   constructor(private readonly options: ReaderCopiesOptions) {}
 
@@ -69,6 +80,12 @@ export class ReaderCopies {
     this.options.onChange();
   }
 
+  /** The view moved: the copies of an image with regions load the regions there (G4). */
+  showView(view: Rect): void {
+    this.visible = view;
+    for (const copy of this.open.values()) copy.regions?.show(view);
+  }
+
   /** What the renderer draws besides the admin's own copy. */
   layers(): OverlayLayer[] {
     const own = this.current.kind === 'side-by-side';
@@ -85,17 +102,48 @@ export class ReaderCopies {
   }
 
   private openCopy(reader: Reader): OpenCopy {
-    const { imageId, userId, url, isValid } = this.options;
+    const { imageId, userId, url, isValid, regionSize, onChange } = this.options;
+    const name =
+      regionSize === null
+        ? `image.${imageId}.user.${reader.id}`
+        : formatDocumentName({ imageId, userId: reader.id, part: { kind: 'index' } });
     const live = new LiveDocument({
-      name: `image.${imageId}.user.${reader.id}`,
+      name,
       snapshot: new DocumentSnapshotLoader(imageId, reader.id),
       userId,
       url,
       isValid,
     });
     const index = new AnnotationIndex(this.options.width, this.options.height);
-    const stop = mirrorDocument(live.doc, index, this.options.onChange);
-    return { reader, live, index, stop };
+    if (regionSize === null)
+      return { reader, live, index, regions: null, stop: mirrorDocument(live.doc, index, onChange) };
+    const owners = new Map<string, Y.Doc>();
+    const regions = new RegionDocuments({
+      imageId,
+      copyOf: reader.id,
+      size: regionSize,
+      userId,
+      url,
+      isValid,
+      index,
+      verdicts: new VerdictIndex(),
+      owners,
+      onChange,
+    });
+    const stopMirror = mirrorPart(live.doc, index, owners, onChange);
+    const summaries = regionIndexOf(live.doc);
+    const follow = () => {
+      regions.setIndex(readRegionIndex(live.doc));
+    };
+    follow();
+    summaries.observe(follow);
+    if (this.visible !== null) regions.show(this.visible);
+    const stop = () => {
+      summaries.unobserve(follow);
+      stopMirror();
+      regions.destroy();
+    };
+    return { reader, live, index, regions, stop };
   }
 
   private close(id: number, copy: OpenCopy): void {

@@ -154,9 +154,8 @@ export class WorkspaceController {
               : {}),
           });
     if (data.version === undefined && !blind) void forgetReaderCopies(data.image.id).catch(() => undefined);
-    // Readers' copies of an image with regions are split too: not drawn beside one's own yet.
     this.readers =
-      data.version === undefined && blind && regionSize === null
+      data.version === undefined && blind
         ? new ReaderCopies({
             imageId: data.image.id,
             width: data.image.width,
@@ -164,6 +163,7 @@ export class WorkspaceController {
             userId: session.user.id,
             url: collabUrl(),
             isValid,
+            regionSize,
             onChange: () => {
               this.scheduleNotify();
             },
@@ -205,7 +205,10 @@ export class WorkspaceController {
   /** Connects the OpenSeadragon viewer in `element`, opening at `initialView` (a view link) if given. */
   attachViewer(element: HTMLElement, initialView: Rect | null = null): void {
     // The regions of a linked view start loading with the index, not after the viewer has opened.
-    if (initialView !== null) this.regions?.show(initialView);
+    if (initialView !== null) {
+      this.regions?.show(initialView);
+      this.readers?.showView(initialView);
+    }
     this.viewer = new ViewerBinding(
       element,
       this.data.image.id,
@@ -237,6 +240,7 @@ export class WorkspaceController {
         },
         viewChanged: (r) => {
           this.regions?.show(r);
+          this.readers?.showView(r);
           this.publish('viewport', { x: r.minX, y: r.minY, width: r.maxX - r.minX, height: r.maxY - r.minY });
         },
         userMoved: () => {
