@@ -17,6 +17,7 @@ import {
   openWorkspace,
   setUpWorkspace,
   syncState,
+  openPage,
 } from './support/workspace.js';
 import { lacking } from '../support/prerequisites.js';
 import { slide, uploadReadyImage } from '../support/upload.js';
@@ -306,12 +307,7 @@ describe.skipIf(lacking('chromium'))('dataset versions on the image set page', (
     ).toBe(201);
 
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
-      data: { username: member2.username, password: member2.password },
-    });
-    expect(login.status()).toBe(200);
-    await page.goto(`${server.baseUrl}/images/${image}?view=0,0,900,900`);
+    const page = await openPage(context, server, member2, `/images/${image}?view=0,0,900,900`);
     await page.getByLabel('Compare from').selectOption({ label: 'regions 1' });
     const legend = page.getByTestId('diff-legend');
     const count = (kind: string) => legend.locator(`[data-change="${kind}"]`).getAttribute('data-count');

@@ -4,7 +4,7 @@ import { VectorType } from '@tessera/shared';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
-import { click, localCount, openWorkspace } from './support/workspace.js';
+import { click, localCount, openPage, openWorkspace } from './support/workspace.js';
 import { Factories, type TestUser } from '../support/factories.js';
 import { ApiClient } from '../support/http.js';
 import { lacking } from '../support/prerequisites.js';
@@ -158,12 +158,7 @@ describe.skipIf(lacking('chromium', 'openslide'))('a blind set in the workspace'
     expect(posted.map((p) => p.status)).toEqual([201, 201]);
 
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
-      data: { username: admin.username, password: admin.password },
-    });
-    expect(login.status()).toBe(200);
-    await page.goto(`${server.baseUrl}/images/${regionImage}?view=0,0,1000,1000`);
+    const page = await openPage(context, server, admin, `/images/${regionImage}?view=0,0,1000,1000`);
     await page.getByLabel("Readers' copies").selectOption({ label: 'All readers side by side' });
     await expect
       .poll(async () => (await readerView(page)).counts, { timeout: 15_000 })

@@ -11,6 +11,7 @@ import {
   openWorkspace,
   setUpWorkspace,
   syncState,
+  openPage,
 } from './support/workspace.js';
 import { lacking } from '../support/prerequisites.js';
 import { slide, uploadReadyImage } from '../support/upload.js';
@@ -145,12 +146,12 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
     const far = (await serverIdNear(2575, 2675)) ?? '';
     const view = { minX: 1900, minY: 2400, maxX: 2200, maxY: 2900 };
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
-      data: { username: fx().member2.username, password: fx().member2.password },
-    });
-    expect(login.status()).toBe(200);
-    await page.goto(`${server.baseUrl}/images/${fx().image}?view=1900,2400,300,500`);
+    const page = await openPage(
+      context,
+      server,
+      fx().member2,
+      `/images/${fx().image}?view=1900,2400,300,500`,
+    );
     await expect
       .poll(async () => (await held(page)).ids.includes(far), {
         message: 'the box at the linked place',
@@ -189,13 +190,13 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
   it('[G4] a link to an annotation in a region not open finds it through the server and goes there', async () => {
     const far = (await serverIdNear(2575, 2675)) ?? '';
     const context = await browser.newContext();
-    const page = await context.newPage();
-    const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
-      data: { username: fx().member2.username, password: fx().member2.password },
-    });
-    expect(login.status()).toBe(200);
     // Opened at the top left, where region 2.2 is not loaded: what E and the review page's links do.
-    await page.goto(`${server.baseUrl}/images/${fx().image}?view=0,0,600,600&annotation=${far}`);
+    const page = await openPage(
+      context,
+      server,
+      fx().member2,
+      `/images/${fx().image}?view=0,0,600,600&annotation=${far}`,
+    );
     await expect
       .poll(
         () =>

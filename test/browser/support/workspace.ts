@@ -94,6 +94,22 @@ interface WorkspaceWindow {
   };
 }
 
+/** A new page of `context` signed in as `user` (through the API) at `path`, e.g. a view link. */
+export async function openPage(
+  context: BrowserContext,
+  server: TestServer,
+  user: TestUser,
+  path: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
+    data: { username: user.username, password: user.password },
+  });
+  expect(login.status()).toBe(200);
+  await page.goto(`${server.baseUrl}${path}`);
+  return page;
+}
+
 /** Signs `user` in (the context keeps the cookie) and opens the image's workspace, loaded and synced. */
 export async function openWorkspace(
   context: BrowserContext,
