@@ -117,12 +117,7 @@ export async function openWorkspace(
   user: TestUser,
   image: number,
 ): Promise<Page> {
-  const page = await context.newPage();
-  const login = await page.request.post(`${server.baseUrl}/api/v1/auth/login/`, {
-    data: { username: user.username, password: user.password },
-  });
-  expect(login.status()).toBe(200);
-  await page.goto(`${server.baseUrl}/images/${image}`);
+  const page = await openPage(context, server, user, `/images/${image}`);
   await page.waitForFunction(() => (window as WorkspaceWindow).tesseraWorkspace?.viewer?.transform() != null);
   // vi.waitFor, not expect.poll: tests open workspaces in beforeAll too.
   await vi.waitFor(
