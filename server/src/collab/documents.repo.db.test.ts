@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/support/database.js';
+import { BATCH_ROWS } from '../db/multi-row.js';
 import { DocumentsRepo } from './documents.repo.js';
 
 const t = useTestDatabase();
@@ -24,6 +25,31 @@ describe('stored documents', () => {
     expect(updates[0]?.equals(state)).toBe(true);
     expect(updates[1]).toEqual(Buffer.from([3]));
     expect(second).toBeGreaterThan(first ?? 0);
+  });
+
+  it('append updates over several statements in the order given, all or none', async () => {
+    const repo = new DocumentsRepo(t.db);
+    // More rows than one statement takes (BATCH_ROWS): three statements in one transaction.
+    const many = Array.from({ length: BATCH_ROWS * 2 + 1 }, (_, i) => ({
+      document: 'image.7',
+      update: Buffer.from(`update ${i}`),
+      userId: null,
+    }));
+    const ids = await repo.appendUpdates(many);
+    expect(ids).toHaveLength(many.length);
+    expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] ?? Infinity))).toBe(true);
+    expect((await repo.storedUpdates('image.7')).map((u) => u.toString())).toEqual(
+      many.map((u) => u.update.toString()),
+    );
+
+    // A row refused in the last statement leaves none of the earlier ones.
+    const refused = many.map((u, i) => ({
+      ...u,
+      document: 'image.8',
+      userId: i === many.length - 1 ? -1 : null,
+    }));
+    await expect(repo.appendUpdates(refused)).rejects.toThrow();
+    expect(await repo.storedUpdates('image.8')).toEqual([]);
   });
 
   it('read an empty state, a state of exactly one slice, and a document with only a log', async () => {
