@@ -139,6 +139,8 @@ describe('conversion of an image to regions (G6)', () => {
     const before = await everything(admin, image);
     await convert(image);
     const after = await everything(admin, image);
+    // The index's summaries of the new regions are written a moment later (G3): counted once written.
+    await server.collab.regionIndex.settled(`image.${image}.regions`);
     const logged = await logCount();
     const again = await convert(image).catch((error: unknown) => error);
     expect(again).toBeInstanceOf(AppError);
