@@ -77,12 +77,18 @@ export class DocumentSnapshots {
   }
 }
 
-/** Sends an already gzipped S1 answer (SnapshotCache) with the headers `sendUpdateFrames` sets. */
-export function sendGzippedFrames(ctx: Context, gzipped: Buffer): void {
+/** The headers of every S1 answer. */
+function frameResponse(ctx: Context): void {
   ctx.status = 200;
   ctx.type = UPDATE_FRAMES_TYPE;
+  // Each response reflects the log at its moment; a cached copy could miss acknowledged edits.
   ctx.set('Cache-Control', 'no-store');
   ctx.vary('Accept-Encoding');
+}
+
+/** Sends an already gzipped S1 answer (SnapshotCache). */
+export function sendGzippedFrames(ctx: Context, gzipped: Buffer): void {
+  frameResponse(ctx);
   ctx.set('Content-Encoding', 'gzip');
   ctx.body = gzipped;
 }
@@ -93,11 +99,7 @@ export function sendGzippedFrames(ctx: Context, gzipped: Buffer): void {
  */
 export function sendUpdateFrames(ctx: Context, updates: readonly Buffer[]): void {
   const chunks = updates.flatMap((update) => [Buffer.from(frameHeader(update.byteLength)), update]);
-  ctx.status = 200;
-  ctx.type = UPDATE_FRAMES_TYPE;
-  // Each response reflects the log at its moment; a cached copy could miss acknowledged edits.
-  ctx.set('Cache-Control', 'no-store');
-  ctx.vary('Accept-Encoding');
+  frameResponse(ctx);
   const body = Readable.from(chunks);
   if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
     ctx.set('Content-Encoding', 'gzip');

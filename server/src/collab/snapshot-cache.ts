@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
-import { frameHeader } from '@tessera/shared';
+import { encodeUpdateFrames } from '@tessera/shared';
 
 const gzipAsync = promisify(gzip);
 
@@ -37,11 +37,7 @@ export class SnapshotCache {
     const mine = ++this.sequence;
     this.compressing.set(document, mine);
     try {
-      const framed = Buffer.concat([
-        Buffer.from(frameHeader(state.byteLength)),
-        Buffer.from(state.buffer, state.byteOffset, state.byteLength),
-      ]);
-      const gzipped = await gzipAsync(framed, { level: 1 });
+      const gzipped = await gzipAsync(encodeUpdateFrames([state]), { level: 1 });
       if (this.compressing.get(document) === mine) this.entries.set(document, { stateId, gzipped });
     } finally {
       if (this.compressing.get(document) === mine) this.compressing.delete(document);
