@@ -19,11 +19,16 @@ const UNCLAIMED_MS = 30_000;
 
 let early: EarlyFetch | undefined;
 
+/** The image whose workspace `pathname` is (`/images/<id>`), else null. */
+export function workspaceImageId(pathname: string): number | null {
+  const match = /^\/images\/(\d{1,12})\/?$/.exec(pathname);
+  return match === null ? null : Number(match[1]);
+}
+
 /** Starts the fetch if `location` is a workspace of the live document (not a version's view). */
 export function startEarlyDocumentFetch(location: Pick<Location, 'pathname' | 'search'>): void {
-  const match = /^\/images\/(\d{1,12})\/?$/.exec(location.pathname);
-  if (match === null || new URLSearchParams(location.search).has('version')) return;
-  const imageId = Number(match[1]);
+  const imageId = workspaceImageId(location.pathname);
+  if (imageId === null || new URLSearchParams(location.search).has('version')) return;
   const abort = new AbortController();
   const response = fetch(documentSnapshotUrl(imageId), {
     credentials: 'same-origin',

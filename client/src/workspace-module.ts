@@ -3,6 +3,7 @@
 // early document fetch (early-document.ts). Once it is here the route renders the workspace at once:
 // through React.lazy it would suspend, and React shows a suspended route's content no sooner than
 // 300 ms after its fallback appeared.
+import { workspaceImageId } from './early-document';
 import type { Workspace } from './workspace/Workspace';
 
 interface WorkspaceModule {
@@ -28,5 +29,5 @@ export function loadedWorkspaceModule(): WorkspaceModule | undefined {
 
 /** Starts loading the workspace's code if `location` is an image's workspace. */
 export function preloadWorkspaceFor(location: Pick<Location, 'pathname'>): void {
-  if (/^\/images\/\d{1,12}\/?$/.test(location.pathname)) void loadWorkspaceModule();
+  if (workspaceImageId(location.pathname) !== null) void loadWorkspaceModule();
 }
