@@ -54,22 +54,23 @@ async function scene(o: { blind?: boolean; public?: boolean } = {}) {
   return { admin, member, other, outsider, set, type, image, token };
 }
 
+/** The member draws one box into document `name` over its live connection, then leaves it. */
+async function drawBox(
+  s: Awaited<ReturnType<typeof scene>>,
+  name: string,
+  vector: { x1: number; y1: number; x2: number; y2: number },
+): Promise<string> {
+  const live = await openLiveDocument(server.baseUrl, name, await s.token(s.member));
+  const id = createAnnotation(live.doc, { id: randomUUID(), type: s.type, vector }, { userId: s.member.id });
+  await live.saved();
+  live.close();
+  return id;
+}
+
 /** Gives the scene's image regions of 4096 px (G1); the member draws one box in region 1.0. */
 async function boxInRegion(s: Awaited<ReturnType<typeof scene>>): Promise<string> {
   await server.db.query('UPDATE images SET annotation_region_size = 4096 WHERE id = $1', [s.image]);
-  const region = await openLiveDocument(
-    server.baseUrl,
-    `image.${s.image}.region.1.0`,
-    await s.token(s.member),
-  );
-  const id = createAnnotation(
-    region.doc,
-    { id: randomUUID(), type: s.type, vector: { x1: 4100, y1: 10, x2: 4120, y2: 30 } },
-    { userId: s.member.id },
-  );
-  await region.saved();
-  region.close();
-  return id;
+  return drawBox(s, `image.${s.image}.region.1.0`, { x1: 4100, y1: 10, x2: 4120, y2: 30 });
 }
 
 describe('images/images/<id>/annotation_document/ (rule S1)', () => {
@@ -142,15 +143,8 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
     const s = await scene();
     const name = `image.${s.image}`;
     const path = `/images/images/${s.image}/annotation_document/`;
+    const id = await drawBox(s, name, { x1: 1, y1: 1, x2: 5, y2: 5 });
     const token = await s.token(s.member);
-    const first = await openLiveDocument(server.baseUrl, name, token);
-    const id = createAnnotation(
-      first.doc,
-      { id: randomUUID(), type: s.type, vector: { x1: 1, y1: 1, x2: 5, y2: 5 } },
-      { userId: s.member.id },
-    );
-    await first.saved();
-    first.close();
     const cache = server.services.documentSnapshots.cache;
     await expect.poll(() => cache.get(name) !== undefined, { message: 'the copy', timeout: 5000 }).toBe(true);
     const read = vi.spyOn(DocumentsRepo.prototype, 'storedUpdates');
@@ -174,6 +168,12 @@ describe('images/images/<id>/annotation_document/ (rule S1)', () => {
       expect(listAnnotations(docOf(after.body))[0]?.description).toBe('after the unload');
       expect(read).toHaveBeenCalledTimes(2);
       live.close();
+      // A copy of another stored state (a compaction elsewhere replaced it) is dropped, not served.
+      await cache.remember(name, -1, Uint8Array.from([1, 2, 3]));
+      const replaced = await fetchSnapshot(s.member, path);
+      expect(listAnnotations(docOf(replaced.body))[0]?.description).toBe('after the unload');
+      expect(read).toHaveBeenCalledTimes(3);
+      expect(cache.get(name)?.stateId).not.toBe(-1);
       // The outsider is refused before any copy is looked at.
       expect((await fetchSnapshot(s.outsider, path)).response.status).toBe(404);
     } finally {
