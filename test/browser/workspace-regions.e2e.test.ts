@@ -1,6 +1,7 @@
 // An image with regions in the workspace (docs/SPEC-collab.md, G1-G4): the browser opens the index
 // document and only the region documents near the view, loads others as the view pans there, and
 // writes a new shape into the document of the region holding its centre, where others see it.
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveScreenshot, useBrowser } from './support/browser.js';
@@ -207,6 +208,18 @@ describe.skipIf(lacking('chromium', 'openslide'))('an image with regions in the 
       )
       .toEqual([far]);
     expect((await held(page)).regions).toContain('2.2');
+    await context.close();
+  });
+
+  it('[G4] a link to an annotation the image does not have says so', async () => {
+    const context = await browser.newContext();
+    const page = await openPage(
+      context,
+      server,
+      fx().member2,
+      `/images/${fx().image}?view=0,0,600,600&annotation=${randomUUID()}`,
+    );
+    await page.getByText('The annotation could not be found: it is not on this image').waitFor();
     await context.close();
   });
 
